@@ -1,0 +1,152 @@
+// Marks and the cursor file: small JSON documents read with simdjson and
+// written by hand, so the format stays exactly as DESIGN.md shows it.
+#include "cursor.hpp"
+
+#include <simdjson.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "atomic_file.hpp"
+#include "diag.hpp"
+#include "json.hpp"
+#include "timefmt.hpp"
+
+namespace ndj {
+
+namespace {
+
+void append_position(std::string& out, const FilePosition& p) {
+  out += "{\"path\":";
+  append_json_string(out, p.path);
+  out += ",\"dev\":" + std::to_string(p.dev);
+  out += ",\"ino\":" + std::to_string(p.ino);
+  out += ",\"fp\":";
+  append_json_string(out, p.fp);
+  out += ",\"offset\":" + std::to_string(p.offset);
+}
+
+// Reads a position object; nullopt (with `why`) if a field is missing.
+std::optional<FilePosition> read_position(simdjson::dom::object o, std::string& why) {
+  FilePosition p;
+  std::string_view path, fp;
+  if (o["path"].get(path)) { why = "missing \"path\""; return std::nullopt; }
+  if (o["dev"].get(p.dev)) { why = "missing or bad \"dev\""; return std::nullopt; }
+  if (o["ino"].get(p.ino)) { why = "missing or bad \"ino\""; return std::nullopt; }
+  if (o["fp"].get(fp)) { why = "missing \"fp\""; return std::nullopt; }
+  if (o["offset"].get(p.offset)) { why = "missing or bad \"offset\""; return std::nullopt; }
+  p.path = path;
+  p.fp = fp;
+  return p;
+}
+
+}  // namespace
+
+std::string format_mark(const FilePosition& pos) {
+  std::string out(kMarkPrefix);
+  append_position(out, pos);
+  out += "}}";
+  return out;
+}
+
+std::optional<FilePosition> parse_mark(std::string_view line) {
+  if (!is_mark(line)) return std::nullopt;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(line.data(), line.size(), true).get(doc)) return std::nullopt;
+  simdjson::dom::object o;
+  if (doc["ndj_mark"].get(o)) return std::nullopt;
+  std::string why;
+  return read_position(o, why);
+}
+
+CursorFile::CursorFile(std::string path) : path_(std::move(path)) {}
+
+std::vector<CursorEntry> CursorFile::load() const {
+  std::vector<CursorEntry> entries;
+  auto text = read_file(path_);
+  if (!text) return entries;
+  auto corrupt = [&](const std::string& why) {
+    return Error(kExitFailure, path_ + ": corrupt cursor file: " + why +
+                                   " (left untouched; move it away to start over)");
+  };
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::padded_string padded(*text);
+  if (auto err = parser.parse(padded).get(doc)) throw corrupt(json_error_reason(err));
+  int64_t version;
+  if (doc["version"].get(version)) throw corrupt("missing \"version\"");
+  if (version != 1)
+    throw Error(kExitFailure, path_ + ": cursor file version " + std::to_string(version) +
+                                  " is not supported (this ndj reads version 1); left untouched");
+  simdjson::dom::array files;
+  if (doc["files"].get(files)) throw corrupt("missing \"files\" array");
+  for (auto f : files) {
+    simdjson::dom::object o;
+    if (f.get(o)) throw corrupt("an entry is not an object");
+    std::string why;
+    auto pos = read_position(o, why);
+    if (!pos) throw corrupt(why);
+    std::string_view updated;
+    if (o["updated_at"].get(updated)) updated = "";
+    entries.push_back({std::move(*pos), std::string(updated)});
+  }
+  return entries;
+}
+
+void CursorFile::commit(const std::vector<CursorEntry>& updates) const {
+  FileLock lock(lock_path());
+  commit_locked(updates);
+}
+
+void CursorFile::commit_locked(const std::vector<CursorEntry>& updates) const {
+  std::vector<CursorEntry> entries = load();
+  std::string now = format_rfc3339(now_ns());
+  for (const auto& u : updates) {
+    auto it = std::find_if(entries.begin(), entries.end(),
+                           [&](const CursorEntry& e) { return e.pos.path == u.pos.path; });
+    CursorEntry e = u;
+    if (e.updated_at.empty()) e.updated_at = now;
+    if (it == entries.end()) entries.push_back(std::move(e));
+    else *it = std::move(e);
+  }
+  std::string out = "{\"version\":1,\"files\":[";
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i) out += ",\n  ";
+    append_position(out, entries[i].pos);
+    out += ",\"updated_at\":";
+    append_json_string(out, entries[i].updated_at);
+    out += "}";
+  }
+  out += "]}\n";
+  write_file_atomic(path_, out, 0600);
+}
+
+std::string fingerprint_hex(std::string_view bytes) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
+  return hex;
+}
+
+std::optional<std::string> file_fingerprint(int fd) {
+  char buf[4096];
+  size_t got = 0;
+  while (got < sizeof buf) {
+    ssize_t n = ::pread(fd, buf + got, sizeof buf - got, static_cast<off_t>(got));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  const void* nl = std::memchr(buf, '\n', got);
+  if (nl) return fingerprint_hex({buf, static_cast<size_t>(static_cast<const char*>(nl) - buf) + 1});
+  if (got == sizeof buf) return fingerprint_hex({buf, got});
+  return std::nullopt;
+}
+
+}  // namespace ndj

@@ -1,0 +1,83 @@
+// JSON validation and text helpers.
+#include "json.hpp"
+
+#include "line_reader.hpp"
+
+namespace ndj {
+
+static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING);
+
+JsonParser::JsonParser() = default;
+
+const char* JsonParser::parse(std::string_view text) {
+  auto result = parser_.parse(text.data(), text.size(), /*realloc_if_needed=*/false);
+  if (result.error()) return json_error_reason(result.error());
+  root_ = result.value_unsafe();
+  return nullptr;
+}
+
+const char* json_error_reason(simdjson::error_code code) {
+  using namespace simdjson;
+  switch (code) {
+    case EMPTY: return "empty document";
+    case DEPTH_ERROR: return "nesting too deep (limit 1024)";
+    case STRING_ERROR: return "bad string";
+    case T_ATOM_ERROR: return "bad literal (expected true)";
+    case F_ATOM_ERROR: return "bad literal (expected false)";
+    case N_ATOM_ERROR: return "bad literal (expected null)";
+    case NUMBER_ERROR: return "bad number";
+    case NUMBER_OUT_OF_RANGE: return "number out of range";
+    case UTF8_ERROR: return "invalid UTF-8";
+    case UNESCAPED_CHARS: return "control character inside a string";
+    case UNCLOSED_STRING: return "unclosed string";
+    case TAPE_ERROR: return "bad structure (missing or extra comma, bracket or brace)";
+    case INCOMPLETE_ARRAY_OR_OBJECT: return "truncated (unclosed array or object)";
+    case CAPACITY: return "document too large";
+    default: return error_message(code);
+  }
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t run = 0;  // start of the pending run of bytes needing no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
+      default:
+        out.append("\\u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+std::string json_string(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+void append_json(std::string& out, simdjson::dom::element e) {
+  out.append(simdjson::minify(e));
+}
+
+bool is_blank(std::string_view line) {
+  for (char c : line)
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  return true;
+}
+
+}  // namespace ndj

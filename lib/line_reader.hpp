@@ -1,0 +1,79 @@
+// Line reader: 4 MiB reads into a reused buffer with simdjson padding after
+// every line, line numbers, CRLF and first-line BOM handling, a maximum line
+// length, and a hook that runs before the reader blocks on input.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ndj {
+
+struct Line {
+  // The line without its "\n" or "\r\n" (and without a leading BOM on line 1).
+  // At least kLinePadding readable bytes follow text.end(), as simdjson needs.
+  std::string_view text;
+  uint64_t number = 0;
+  // False only for a last line that ended at EOF without a newline.
+  bool complete = true;
+  // Bytes the line occupied in the input, newline and BOM included.
+  uint64_t raw_size = 0;
+};
+
+inline constexpr size_t kLinePadding = 64;  // >= SIMDJSON_PADDING
+inline constexpr size_t kDefaultMaxLine = size_t{16} << 20;
+
+class LineReader {
+ public:
+  enum class Status {
+    kLine,     // a line is in `line`
+    kTooLong,  // a line longer than max_line was skipped; `line.number` and
+               // `line.raw_size` describe it, `line.text` is empty
+    kEof,
+    kStopped,  // SIGINT/SIGTERM arrived while waiting for input
+  };
+
+  // Does not own fd. `name` is used in diagnostics ("<stdin>" for stdin).
+  LineReader(int fd, std::string name, size_t max_line = kDefaultMaxLine);
+
+  Status next(Line& line);
+
+  // Called when the next read would block (pipes, terminals, sockets;
+  // never for regular files). Returns the poll timeout in milliseconds (-1:
+  // wait for ever); when that timeout expires the hook is called again.
+  void set_wait_hook(std::function<int()> hook) { wait_hook_ = std::move(hook); }
+  // Receives the bytes of an over-long line as they are skipped (so they can
+  // be quarantined); `last` marks the end of the line.
+  void set_overflow_sink(std::function<void(std::string_view, bool last)> sink) {
+    overflow_sink_ = std::move(sink);
+  }
+
+  const std::string& name() const { return name_; }
+  // Bytes consumed so far (complete lines and skipped lines).
+  uint64_t offset() const { return offset_; }
+
+ private:
+  enum class Fill { kData, kEof, kStopped };
+  Fill fill();
+  bool wait_readable();
+
+  int fd_;
+  std::string name_;
+  size_t max_line_;
+  bool regular_file_ = false;
+  bool eof_ = false;
+  bool skipping_ = false;  // inside an over-long line
+  uint64_t skipped_ = 0;
+  uint64_t line_no_ = 0;
+  uint64_t offset_ = 0;
+  std::unique_ptr<char[]> buf_;
+  size_t cap_ = 0;    // usable bytes (padding excluded)
+  size_t begin_ = 0;  // first unconsumed byte
+  size_t end_ = 0;    // end of valid data
+  size_t scan_ = 0;   // where to continue searching for '\n'
+  std::function<int()> wait_hook_;
+  std::function<void(std::string_view, bool)> overflow_sink_;
+};
+
+}  // namespace ndj

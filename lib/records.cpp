@@ -1,0 +1,170 @@
+// Record intake shared by every filter.
+#include "records.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include "cli.hpp"
+#include "cursor.hpp"
+#include "diag.hpp"
+#include "output.hpp"
+
+namespace ndj {
+
+void add_input_options(CLI::App& app, InputOptions& opts) {
+  app.add_option("FILE", opts.files, "Input files (none or '-': stdin)")->type_name("");
+  app.add_option("--rejects", opts.rejects, "Append invalid lines to FILE (mode 0600)")
+      ->type_name("FILE");
+  app.add_flag("--strict", opts.strict, "Stop at the first invalid line (exit 65)");
+  add_size_option(app, "--max-line", opts.max_line,
+                  "Longest accepted line (default 16M)");
+}
+
+BadLines::BadLines(const InputOptions& opts) : rejects_path_(opts.rejects), strict_(opts.strict) {}
+
+BadLines::~BadLines() {
+  if (rejects_fd_ >= 0) ::close(rejects_fd_);
+}
+
+void BadLines::append_rejects(std::string_view data) {
+  if (rejects_path_.empty()) return;
+  if (rejects_fd_ < 0) {
+    rejects_fd_ = ::open(rejects_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (rejects_fd_ < 0) throw Error(kExitFailure, rejects_path_ + ": " + errno_text(errno));
+  }
+  while (!data.empty()) {
+    ssize_t n = ::write(rejects_fd_, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(kExitFailure, rejects_path_ + ": write failed: " + errno_text(errno));
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+bool BadLines::note(std::string_view file, uint64_t line, std::string_view reason) {
+  ++count_;
+  line_error(file, line, reason);
+  return strict_;
+}
+
+bool BadLines::report(std::string_view file, uint64_t line, std::string_view reason,
+                      std::string_view raw) {
+  note(file, line, reason);
+  if (!rejects_path_.empty()) {
+    std::string buf;
+    buf.reserve(raw.size() + 1);
+    buf.append(raw).push_back('\n');
+    append_rejects(buf);
+  }
+  return strict_;
+}
+
+void BadLines::quarantine_part(std::string_view part, bool last) {
+  append_rejects(part);
+  if (last) append_rejects("\n");
+}
+
+RecordReader::RecordReader(const InputOptions& opts, Output& out, bool validate)
+    : opts_(opts), out_(out), validate_(validate), bad_(opts) {}
+
+RecordReader::~RecordReader() {
+  if (fd_ > 0) ::close(fd_);
+}
+
+bool RecordReader::open_next() {
+  if (reader_) {
+    if (fd_ > 0) ::close(fd_);
+    fd_ = -1;
+    reader_.reset();
+    ++index_;
+  }
+  const size_t n = opts_.files.empty() ? 1 : opts_.files.size();
+  while (index_ < n) {
+    std::string name = opts_.files.empty() ? "-" : opts_.files[index_];
+    if (name == "-") {
+      fd_ = 0;
+      name_ = "<stdin>";
+    } else {
+      fd_ = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd_ < 0) {
+        error(name + ": " + errno_text(errno));
+        open_failed_ = true;
+        ++index_;
+        continue;
+      }
+      name_ = name;
+    }
+    struct stat st;
+    streaming_ = fstat(fd_, &st) == 0 && !S_ISREG(st.st_mode);
+    if (streaming_) enlarge_pipe(fd_);
+    reader_ = std::make_unique<LineReader>(fd_, name_, opts_.max_line);
+    reader_->set_wait_hook([this] {
+      out_.flush();
+      return wait_hook_ ? wait_hook_() : -1;
+    });
+    if (!opts_.rejects.empty())
+      reader_->set_overflow_sink([this](std::string_view part, bool last) { bad_.quarantine_part(part, last); });
+    return true;
+  }
+  return false;
+}
+
+RecordReader::Status RecordReader::next(Record& rec) {
+  if (!reader_ && !open_next()) return Status::kEnd;
+  Line line;
+  for (;;) {
+    LineReader::Status st;
+    try {
+      st = reader_->next(line);
+    } catch (const Error& e) {
+      error(e.what());  // a read error ends this file, not the run
+      open_failed_ = true;
+      st = LineReader::Status::kEof;
+    }
+    switch (st) {
+      case LineReader::Status::kEof:
+        if (!open_next()) return Status::kEnd;
+        continue;
+      case LineReader::Status::kStopped:
+        return Status::kStopped;
+      case LineReader::Status::kTooLong:
+        // Its bytes were already streamed to --rejects by the overflow sink.
+        if (bad_.note(name_, line.number,
+                      "line too long (" + std::to_string(line.raw_size) + " bytes, --max-line is " +
+                          std::to_string(opts_.max_line) + ")"))
+          return Status::kStrictStop;
+        continue;
+      case LineReader::Status::kLine:
+        break;
+    }
+    rec.text = line.text;
+    rec.file = &name_;
+    rec.line = line.number;
+    rec.complete = line.complete;
+    rec.is_mark = is_mark(line.text);
+    if (rec.is_mark) return Status::kRecord;
+    if (is_blank(line.text)) continue;
+    if (validate_) {
+      if (const char* why = parser_.parse(line.text)) {
+        std::string reason = "invalid JSON: ";
+        reason += why;
+        if (!line.complete) reason += " (last line has no newline: truncated?)";
+        if (bad_.report(name_, line.number, reason, line.text)) return Status::kStrictStop;
+        continue;
+      }
+    }
+    return Status::kRecord;
+  }
+}
+
+int RecordReader::exit_code() const {
+  if (open_failed_) return kExitFailure;
+  if (bad_.count() > 0) return kExitDataError;
+  return kExitOk;
+}
+
+}  // namespace ndj

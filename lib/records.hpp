@@ -1,0 +1,114 @@
+// Reading records from FILE arguments (or stdin) with the bad-line policy of
+// DESIGN.md §1: every invalid line is reported with FILE:LINE, optionally
+// quarantined with --rejects, and makes the tool exit 65 at the end.
+#pragma once
+#include <simdjson.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "json.hpp"
+#include "line_reader.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace ndj {
+
+class Output;
+
+struct InputOptions {
+  std::vector<std::string> files;  // empty or "-" means stdin
+  std::string rejects;             // --rejects FILE
+  bool strict = false;             // --strict
+  size_t max_line = kDefaultMaxLine;
+};
+
+// Adds FILE..., --rejects, --strict and --max-line to a CLI11 app.
+void add_input_options(CLI::App& app, InputOptions& opts);
+
+// Reports bad lines and quarantines their raw bytes.
+class BadLines {
+ public:
+  explicit BadLines(const InputOptions& opts);
+  ~BadLines();
+  BadLines(const BadLines&) = delete;
+  BadLines& operator=(const BadLines&) = delete;
+
+  // Reports "FILE:LINE: REASON" and appends `raw` to the rejects file.
+  // Returns true when the tool must stop now (--strict).
+  bool report(std::string_view file, uint64_t line, std::string_view reason, std::string_view raw);
+  // Reports without quarantining (the bytes went through quarantine_part).
+  bool note(std::string_view file, uint64_t line, std::string_view reason);
+  // Streams an over-long line into the rejects file (LineReader overflow sink).
+  void quarantine_part(std::string_view part, bool last);
+  uint64_t count() const { return count_; }
+  bool strict() const { return strict_; }
+
+ private:
+  void append_rejects(std::string_view data);
+  std::string rejects_path_;
+  int rejects_fd_ = -1;
+  bool strict_;
+  uint64_t count_ = 0;
+};
+
+struct Record {
+  std::string_view text;       // the line, CR/LF and BOM stripped
+  bool is_mark = false;        // a checkpoint mark: not validated, not a record
+  const std::string* file = nullptr;
+  uint64_t line = 0;
+  bool complete = true;        // false for a last line without newline
+};
+
+// Iterates over the input files in order, yielding valid records and marks.
+// Blank lines are skipped. Invalid lines go to BadLines. A file that cannot
+// be opened is reported and skipped (exit status 1 at the end).
+class RecordReader {
+ public:
+  enum class Status { kRecord, kEnd, kStopped, kStrictStop };
+
+  // `validate`: parse each line with the DOM parser (root() gives it).
+  RecordReader(const InputOptions& opts, Output& out, bool validate = true);
+  ~RecordReader();
+
+  Status next(Record& rec);
+  // The parsed document of the last record (validate = true only).
+  simdjson::dom::element root() const { return parser_.root(); }
+  JsonParser& parser() { return parser_; }
+
+  // Called when the reader is about to block; returns a poll timeout in ms
+  // (-1 for none). The output is flushed before it is called.
+  void set_wait_hook(std::function<int()> hook) { wait_hook_ = std::move(hook); }
+
+  BadLines& bad_lines() { return bad_; }
+  // True while the current input is a pipe or terminal (a stream that
+  // SIGTERM is the normal way to end), false for regular files.
+  bool streaming() const { return streaming_; }
+  // 1 if a file could not be opened or read, else 65 if lines were
+  // invalid, else 0; SIGINT/SIGTERM are the tool's business.
+  int exit_code() const;
+
+ private:
+  bool open_next();
+
+  const InputOptions& opts_;
+  Output& out_;
+  bool validate_;
+  JsonParser parser_;
+  BadLines bad_;
+  size_t index_ = 0;
+  int fd_ = -1;
+  bool streaming_ = false;
+  bool open_failed_ = false;
+  std::string name_;
+  std::unique_ptr<LineReader> reader_;
+  std::function<int()> wait_hook_;
+};
+
+}  // namespace ndj
