@@ -16,13 +16,23 @@ class JsonParser {
   // `text` must be followed by kLinePadding readable bytes (LineReader
   // guarantees it). Returns nullptr on success, else a short reason.
   const char* parse(std::string_view text);
-  // The document of the last successful parse.
+  // The document of the last successful parse. Absent (has_root() false)
+  // for the rare valid line simdjson cannot represent: a number beyond the
+  // range of a 64-bit integer or a double (123456789012345678901234567890,
+  // 1e400). Such lines are valid JSON and pass through untouched.
+  bool has_root() const { return has_root_; }
   simdjson::dom::element root() const { return root_; }
 
  private:
   simdjson::dom::parser parser_;
   simdjson::dom::element root_;
+  bool has_root_ = false;
 };
+
+// RFC 8259 grammar check (UTF-8, escapes, numbers of any size, depth at
+// most 1024) without building anything; the fallback for lines simdjson
+// rejects only for a number's range.
+bool is_valid_json_text(std::string_view text);
 
 // A short, user-facing reason for a simdjson error code.
 const char* json_error_reason(simdjson::error_code code);

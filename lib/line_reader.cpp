@@ -58,7 +58,8 @@ LineReader::Fill LineReader::fill() {
     buf_ = std::move(nbuf);
     cap_ = ncap;
   }
-  if (!wait_readable()) return Fill::kStopped;
+  // Checked per refill too: a busy pipe or a regular file never waits.
+  if (stop_requested() || !wait_readable()) return Fill::kStopped;
   for (;;) {
     ssize_t n = ::read(fd_, buf_.get() + end_, cap_ - end_);
     if (n > 0) {

@@ -103,8 +103,9 @@ bool RecordReader::open_next() {
     if (streaming_) enlarge_pipe(fd_);
     reader_ = std::make_unique<LineReader>(fd_, name_, opts_.max_line);
     reader_->set_wait_hook([this] {
+      int timeout = wait_hook_ ? wait_hook_() : -1;  // may write (a lingering batch)
       out_.flush();
-      return wait_hook_ ? wait_hook_() : -1;
+      return timeout;
     });
     if (!opts_.rejects.empty())
       reader_->set_overflow_sink([this](std::string_view part, bool last) { bad_.quarantine_part(part, last); });

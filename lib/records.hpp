@@ -79,11 +79,14 @@ class RecordReader {
 
   Status next(Record& rec);
   // The parsed document of the last record (validate = true only).
+  // has_root() is false for valid lines holding numbers beyond the DOM's
+  // range (see JsonParser).
+  bool has_root() const { return parser_.has_root(); }
   simdjson::dom::element root() const { return parser_.root(); }
   JsonParser& parser() { return parser_; }
 
   // Called when the reader is about to block; returns a poll timeout in ms
-  // (-1 for none). The output is flushed before it is called.
+  // (-1 for none). The output is flushed after it returns.
   void set_wait_hook(std::function<int()> hook) { wait_hook_ = std::move(hook); }
 
   BadLines& bad_lines() { return bad_; }

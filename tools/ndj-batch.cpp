@@ -156,11 +156,25 @@ class Batcher {
   uint64_t seq_ = 0;
 };
 
-// The raw JSON of the top-level field `name`, or "null" when absent.
-std::string_view group_key(simdjson::dom::element root, const std::string& name, std::string& buf) {
+// The compact JSON of the top-level field `name`, or "null" when absent.
+std::string_view group_key(const RecordReader& reader, std::string_view text, const std::string& name,
+                           std::string& buf) {
+  if (!reader.has_root()) {
+    // A line with a number simdjson's DOM cannot hold: find the field on
+    // demand and key by its token (composite values by their first byte).
+    static simdjson::ondemand::parser od;
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::value v;
+    if (od.iterate(text.data(), text.size(), text.size() + kLinePadding).get(doc) ||
+        doc.find_field_unordered(name).get(v))
+      return "null";
+    std::string_view raw = v.raw_json_token();
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
+    return raw;
+  }
   simdjson::dom::object obj;
   simdjson::dom::element v;
-  if (root.get(obj) || obj.at_key(name).get(v)) return "null";
+  if (reader.root().get(obj) || obj.at_key(name).get(v)) return "null";
   buf.clear();
   append_json(buf, v);
   return buf;
@@ -188,7 +202,7 @@ int run(const Options& o) {
       }
       continue;
     }
-    batcher.add(o.by.empty() ? std::string_view{} : group_key(reader.root(), o.by, keybuf), rec.text);
+    batcher.add(o.by.empty() ? std::string_view{} : group_key(reader, rec.text, o.by, keybuf), rec.text);
   }
   batcher.flush_all();
   out.flush();

@@ -49,3 +49,30 @@ TEST_CASE("blank lines") {
   CHECK(is_blank(" \t\r"));
   CHECK_FALSE(is_blank(" {} "));
 }
+
+TEST_CASE("numbers beyond double range are valid JSON, without a DOM") {
+  JsonParser p;
+  CHECK(check(p, "{\"big\":123456789012345678901234567890}") == nullptr);
+  CHECK_FALSE(p.has_root());
+  CHECK(check(p, "[1e400,-1e400]") == nullptr);
+  CHECK(check(p, "{\"ok\":1}") == nullptr);
+  CHECK(p.has_root());
+  CHECK(check(p, "{\"big\":1e400,}") != nullptr);
+  CHECK(check(p, "{\"big\":01e400}") != nullptr);
+}
+
+TEST_CASE("the grammar check agrees with simdjson") {
+  for (const char* ok : {"{}", "[]", "0", "-0.5e+3", "\"\\u00e9\"", "{\"a\":[1,{\"b\":null}],\"c\":true}",
+                         " [ 1 , 2 ] ", "{\"a\":\"\\\"\\/\\b\"}"}) {
+    INFO(ok);
+    CHECK(is_valid_json_text(ok));
+  }
+  for (const char* bad : {"", "{", "[1,]", "{\"a\"}", "{\"a\":1,}", "01", "1.", "-", "\"\\x\"", "[1 2]",
+                          "{\"a\":1}}", "tru", "nul", "\"\t\"", "{1:2}", "[\"a\"", "1 2"}) {
+    INFO(bad);
+    CHECK_FALSE(is_valid_json_text(bad));
+  }
+  CHECK_FALSE(is_valid_json_text(std::string(1025, '[') + std::string(1025, ']')));
+  CHECK(is_valid_json_text(std::string(1024, '[') + std::string(1024, ']')));
+  CHECK_FALSE(is_valid_json_text("\"\xff\""));
+}
