@@ -11,9 +11,11 @@ BUILD_PKGS := g++ meson ninja-build pkgconf libsimdjson-dev libcli11-dev \
               libvectorscan-dev
 TEST_PKGS  := mandoc python3 jq curl
 BENCH_PKGS := miller nginx-light time
-PKGS       := $(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS)
+CHECK_PKGS := clang libclang-rt-14-dev
+PKGS       := $(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS) $(CHECK_PKGS)
+FUZZ_SECONDS ?= 30
 
-.PHONY: all build deps test bench demo install uninstall clean
+.PHONY: all build deps test test-sanitize fuzz bench demo install uninstall clean
 
 all: build
 
@@ -35,6 +37,21 @@ build: deps $(BUILD)/build.ninja
 
 test: build
 	tests/run-all $(BUILD)
+
+# The whole suite with AddressSanitizer and UndefinedBehaviorSanitizer.
+test-sanitize: deps
+	[ -f $(BUILD)-sanitize/build.ninja ] || meson setup $(BUILD)-sanitize \
+	  -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C $(BUILD)-sanitize
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  tests/run-all $(BUILD)-sanitize
+
+# libFuzzer targets (clang), FUZZ_SECONDS each.
+fuzz: deps
+	[ -f $(BUILD)-fuzz/build.ninja ] || CXX=clang++ meson setup $(BUILD)-fuzz \
+	  -Dbuildtype=debugoptimized -Dfuzz=true -Db_lundef=false
+	ninja -C $(BUILD)-fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(BUILD)-fuzz
 
 bench: build
 	bench/run-all $(BUILD)
