@@ -62,9 +62,9 @@ demo: build
 install: build
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
 
+# Removes what the last `make install` put in place (meson's install log).
 uninstall:
-	@for f in $$(cat $(BUILD)/meson-logs/install-log.txt 2>/dev/null | grep -v '^#'); do \
-	  rm -fv "$(DESTDIR)$$f"; done
+	ninja -C $(BUILD) uninstall
 
 clean:
 	rm -rf $(BUILD)
