@@ -15,7 +15,7 @@ CHECK_PKGS := clang libclang-rt-14-dev
 PKGS       := $(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS) $(CHECK_PKGS)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all build deps test test-sanitize fuzz bench demo install uninstall clean
+.PHONY: all build deps test test-sanitize fuzz torture bench demo install uninstall clean
 
 all: build
 
@@ -52,6 +52,12 @@ fuzz: deps
 	  -Dbuildtype=debugoptimized -Dfuzz=true -Db_lundef=false
 	ninja -C $(BUILD)-fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(BUILD)-fuzz
+
+# The whole pipeline under appenders, rotation, faults, prune and SIGKILLs
+# (TORTURE_SECONDS, default 120; make test runs a 15 s version).
+TORTURE_SECONDS ?= 120
+torture: build
+	PATH="$(CURDIR)/$(BUILD):$$PATH" python3 tests/torture.py --seconds $(TORTURE_SECONDS)
 
 bench: build
 	bench/run-all $(BUILD)
