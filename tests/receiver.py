@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""A scriptable HTTP receiver for ndj tests: loopback only, random free port.
+
+Every accepted body (2xx) is appended to --out, gunzipped when the request
+says Content-Encoding: gzip, followed by a newline. Answers follow a plan, one
+entry per request, then --default (200):
+
+  200 204 400 401 403 404 413 422 500 ...   answer with that status
+  429:2  503:3  503:date                     with Retry-After (seconds, or an
+                                             HTTP date 2 s ahead)
+  drop                                       close the connection, no answer
+  lost                                       store the body, then close (the
+                                             answer is lost: the sender will
+                                             send it again)
+  slow:0.5                                   wait 0.5 s, then 200
+  ENTRY*N                                    the entry N times
+
+--fault-rate P (with --seed) makes each request after the plan a fault with
+probability P, picked from 500, 503 with Retry-After 0, 429:0 and drop.
+--token-file FILE: requests without "Authorization: Bearer <token>" get 401.
+--delay SECONDS delays every answer. POST /_plan (body: a plan) replaces the
+plan; GET /_stats returns counters as JSON. The port is written to
+--port-file (and printed on stdout).
+"""
+import argparse
+import email.utils
+import gzip
+import json
+import os
+import random
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def parse_plan(text):
+    plan = []
+    for item in filter(None, (x.strip() for x in text.split(","))):
+        count = 1
+        if "*" in item:
+            item, n = item.rsplit("*", 1)
+            count = int(n)
+        plan.extend([item] * count)
+    return plan
+
+
+class State:
+    def __init__(self, args):
+        self.lock = threading.Lock()
+        self.plan = parse_plan(args.plan)
+        self.default = args.default
+        self.rng = random.Random(args.seed)
+        self.fault_rate = args.fault_rate
+        self.delay = args.delay
+        self.token = None
+        if args.token_file:
+            with open(args.token_file) as f:
+                self.token = f.read().strip()
+        self.out = open(args.out, "ab") if args.out else None
+        self.headers_out = open(args.headers_out, "a") if args.headers_out else None
+        self.stats = {"requests": 0, "stored": 0, "faults": 0, "lost": 0}
+
+    def next_answer(self):
+        with self.lock:
+            self.stats["requests"] += 1
+            if self.plan:
+                return self.plan.pop(0)
+            if self.fault_rate and self.rng.random() < self.fault_rate:
+                self.stats["faults"] += 1
+                return self.rng.choice(["500", "503:0", "429:0", "drop"])
+            return self.default
+
+    def store(self, body, headers):
+        if headers.get("Content-Encoding", "").lower() == "gzip":
+            body = gzip.decompress(body)
+        with self.lock:
+            self.stats["stored"] += 1
+            if self.out:
+                self.out.write(body if body.endswith(b"\n") else body + b"\n")
+                self.out.flush()
+            if self.headers_out:
+                self.headers_out.write(json.dumps(dict(headers.items())) + "\n")
+                self.headers_out.flush()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body=b"", extra=()):
+        self.send_response(status)
+        for k, v in extra:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        st = self.server.state
+        if self.path == "/_stats":
+            with st.lock:
+                body = json.dumps(st.stats).encode()
+            return self.reply(200, body)
+        self.reply(404)
+
+    def do_POST(self):
+        st = self.server.state
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        if self.path == "/_plan":
+            with st.lock:
+                st.plan = parse_plan(body.decode())
+            return self.reply(204)
+        answer = st.next_answer()
+        if st.delay:
+            time.sleep(st.delay)
+        if st.token is not None and self.headers.get("Authorization") != "Bearer " + st.token:
+            return self.reply(401, b'{"error":"bad token"}')
+        if answer in ("drop", "lost"):
+            if answer == "lost":
+                st.store(body, self.headers)
+                with st.lock:
+                    st.stats["lost"] += 1
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        if answer.startswith("slow:"):
+            time.sleep(float(answer[5:]))
+            answer = "200"
+        status, _, retry = answer.partition(":")
+        status = int(status)
+        extra = []
+        if retry == "date":
+            extra.append(("Retry-After", email.utils.formatdate(time.time() + 2, usegmt=True)))
+        elif retry:
+            extra.append(("Retry-After", retry))
+        if 200 <= status < 300:
+            st.store(body, self.headers)
+            return self.reply(status, b"" if status == 204 else b'{"ok":true}')
+        self.reply(status, ('{"error":"status %d"}' % status).encode(), extra)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--plan", default="")
+    p.add_argument("--default", default="200")
+    p.add_argument("--fault-rate", type=float, default=0.0)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--delay", type=float, default=0.0)
+    p.add_argument("--token-file")
+    p.add_argument("--out", help="append accepted bodies here")
+    p.add_argument("--headers-out", help="append each accepted request's headers (JSON) here")
+    p.add_argument("--port-file")
+    args = p.parse_args()
+    server = Server(("127.0.0.1", 0), Handler)
+    server.state = State(args)
+    port = server.server_address[1]
+    if args.port_file:
+        with open(args.port_file + ".tmp", "w") as f:
+            f.write("%d\n" % port)
+        os.rename(args.port_file + ".tmp", args.port_file)
+    print(port, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())
