@@ -17,8 +17,10 @@ entry per request, then --default (200):
 
 --fault-rate P (with --seed) makes each request after the plan a fault with
 probability P, picked from 500, 503 with Retry-After 0, 429:0 and drop.
+--tls-cert/--tls-key FILE serve HTTPS instead of HTTP.
 --token-file FILE: requests without "Authorization: Bearer <token>" get 401.
---delay SECONDS delays every answer. POST /_plan (body: a plan) replaces the
+--delay SECONDS delays every answer; --slow-if TEXT:SECONDS delays those
+whose body contains TEXT. POST /_plan (body: a plan) replaces the
 plan; GET /_stats returns counters as JSON. The port is written to
 --port-file (and printed on stdout).
 """
@@ -28,6 +30,7 @@ import gzip
 import json
 import os
 import random
+import ssl
 import sys
 import threading
 import time
@@ -53,6 +56,8 @@ class State:
         self.rng = random.Random(args.seed)
         self.fault_rate = args.fault_rate
         self.delay = args.delay
+        self.slow_text, _, slow = (args.slow_if or "").rpartition(":")
+        self.slow_seconds = float(slow) if slow else 0.0
         self.token = None
         if args.token_file:
             with open(args.token_file) as f:
@@ -117,6 +122,8 @@ class Handler(BaseHTTPRequestHandler):
         answer = st.next_answer()
         if st.delay:
             time.sleep(st.delay)
+        if st.slow_text and st.slow_text.encode() in body:
+            time.sleep(st.slow_seconds)
         if st.token is not None and self.headers.get("Authorization") != "Bearer " + st.token:
             return self.reply(401, b'{"error":"bad token"}')
         if answer in ("drop", "lost"):
@@ -155,13 +162,20 @@ def main():
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--delay", type=float, default=0.0)
+    p.add_argument("--slow-if")
     p.add_argument("--token-file")
     p.add_argument("--out", help="append accepted bodies here")
     p.add_argument("--headers-out", help="append each accepted request's headers (JSON) here")
     p.add_argument("--port-file")
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
     args = p.parse_args()
     server = Server(("127.0.0.1", 0), Handler)
     server.state = State(args)
+    if args.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     port = server.server_address[1]
     if args.port_file:
         with open(args.port_file + ".tmp", "w") as f:
