@@ -7,7 +7,7 @@ start_receiver() {
   local dir=$1
   shift
   rm -f "$dir/port"
-  python3 "$TESTS_DIR/receiver.py" --port-file "$dir/port" --out "$dir/received" "$@" >/dev/null &
+  python3 "$TESTS_DIR/receiver.py" --port-file "$dir/port" --out "$dir/received" "$@" >/dev/null 2>>"$dir/receiver.log" &
   RPID=$!
   local i
   for i in $(seq 1 200); do

@@ -16,7 +16,7 @@ entry per request, then --default (200):
   ENTRY*N                                    the entry N times
 
 --fault-rate P (with --seed) makes each request after the plan a fault with
-probability P, picked from 500, 503 with Retry-After 0, 429:0 and drop.
+probability P, picked from --fault-kinds (default 500,503:0,429:0,drop).
 --tls-cert/--tls-key FILE serve HTTPS instead of HTTP.
 --token-file FILE: requests without "Authorization: Bearer <token>" get 401.
 --delay SECONDS delays every answer; --slow-if TEXT:SECONDS delays those
@@ -55,6 +55,7 @@ class State:
         self.default = args.default
         self.rng = random.Random(args.seed)
         self.fault_rate = args.fault_rate
+        self.fault_kinds = parse_plan(args.fault_kinds)
         self.delay = args.delay
         self.slow_text, _, slow = (args.slow_if or "").rpartition(":")
         self.slow_seconds = float(slow) if slow else 0.0
@@ -73,7 +74,7 @@ class State:
                 return self.plan.pop(0)
             if self.fault_rate and self.rng.random() < self.fault_rate:
                 self.stats["faults"] += 1
-                return self.rng.choice(["500", "503:0", "429:0", "drop"])
+                return self.rng.choice(self.fault_kinds)
             return self.default
 
     def store(self, body, headers):
@@ -154,6 +155,9 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request, client_address):
+        pass  # senders killed mid-request are part of the tests
+
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -161,6 +165,7 @@ def main():
     p.add_argument("--default", default="200")
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--fault-kinds", default="500,503:0,429:0,drop")
     p.add_argument("--delay", type=float, default=0.0)
     p.add_argument("--slow-if")
     p.add_argument("--token-file")
