@@ -366,6 +366,7 @@ int run(const Options& o) {
         continue;
       }
       append_array_as_ndjson(rec.text, ndjson);
+      if (ndjson.empty()) continue;  // an empty array: nothing to send
       body = ndjson;
     }
     if (o.gzip) gzip_compress(body, payload);
