@@ -182,7 +182,7 @@ class Shipper {
     for (auto& s : done_) settle(s);
     done_.clear();
     commit_releasable();
-    write_status(false);
+    if (status_dirty_) write_status(false);
   }
 
   void write_status(bool force) {
@@ -191,11 +191,13 @@ class Shipper {
     // Every request, but at most ten times a second: each write is an fsync.
     if (!force && now - status_written_ < kNsPerSec / 10) return;
     status_written_ = now;
+    status_dirty_ = false;
     write_file_atomic(o_.status, health_.json(window_.unsettled()));
   }
 
  private:
   void note_attempt(const Attempt& a) {
+    status_dirty_ = true;
     ++health_.requests;
     health_.bytes += a.bytes;
     std::string what = a.status ? "HTTP " + std::to_string(a.status) : a.error;
@@ -289,6 +291,7 @@ class Shipper {
   int fatal_ = 0;
   int dead_fd_ = -1;
   TimeNs status_written_ = 0;
+  bool status_dirty_ = false;
 };
 
 std::vector<std::string> request_headers(const Options& o, const std::string& token) {
@@ -303,7 +306,11 @@ std::vector<std::string> request_headers(const Options& o, const std::string& to
 }
 
 void print_request(Output& out, const Options& o, const std::vector<std::string>& headers, size_t size) {
-  std::string s = "POST " + o.target.url + "\n";
+  // user:password@ in the URL is a secret too.
+  std::string url = o.target.url;
+  size_t start = url.find("://") + 3, at = url.find('@', start);
+  if (at != std::string::npos && at < url.find_first_of("/?#", start)) url.replace(start, at - start, "***");
+  std::string s = "POST " + url + "\n";
   for (const auto& h : headers) {
     std::string_view name = std::string_view(h).substr(0, h.find(':'));
     if (!is_secret_header(name)) s += h + "\n";
@@ -336,7 +343,8 @@ int run(const Options& o) {
   RecordReader::Status st = RecordReader::Status::kEnd;
   std::string payload, ndjson;
   for (;;) {
-    while (!o.dry_run && !shipper.poster().has_room() && !shipper.fatal() && !failure) shipper.pump(200, -1);
+    while (!o.dry_run && !shipper.poster().has_room() && !shipper.fatal() && !failure && !stop_requested())
+      shipper.pump(200, -1);
     if (shipper.fatal() || failure) break;
     if (stop_requested()) {
       st = RecordReader::Status::kStopped;

@@ -90,6 +90,19 @@ check "SIGTERM: in-flight body delivered" 1 "$(wc -l <"$dir/received")"
 check "SIGTERM: its mark committed" 10 "$(cursor_offset "$dir/cursor" /abs/app.ndjson)"
 stop_receiver
 
+# SIGTERM while every slot waits for a retry (nobody listening): stop
+# without waiting for the retry budget, commit nothing, exit 0.
+rm -f "$dir/cursor"
+start_receiver "$dir" && stop_receiver
+{ echo '[{"id":1}]'; mark 10; echo '[{"id":2}]'; mark 20; sleep 30; } \
+  | ndj-post -j 1 --backoff 50ms --max-backoff 100ms --retry-for 60s --cursor "$dir/cursor" "$URL" 2>/dev/null &
+pid=$!
+sleep 0.5
+kill -TERM $pid
+wait $pid
+check "SIGTERM while retrying: exit" 0 $?
+check "SIGTERM while retrying: nothing committed" "" "$(cursor_offset "$dir/cursor" /abs/app.ndjson)"
+
 # TLS: verified by default, --cacert trusts a private CA, --insecure warns.
 if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/key.pem" -out "$dir/cert.pem" -days 1 \
      -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1; then
