@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <random>
 
 #include "diag.hpp"
@@ -46,6 +47,32 @@ bool is_deterministic(CURLcode code) {
 
 CURLM* multi(void* p) { return static_cast<CURLM*>(p); }
 }  // namespace
+
+std::optional<std::string> header_problem(std::string_view header) {
+  size_t colon = header.find(':');
+  if (colon == 0 || colon == std::string_view::npos) return "expected 'Name: value'";
+  if (header.find_first_of(" \t") < colon) return "spaces in the header name";
+  if (header.find_first_of("\r\n") != std::string_view::npos) return "line breaks in a header";
+  return std::nullopt;
+}
+
+bool is_secret_header(std::string_view name) {
+  std::string lower;
+  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const char* word : {"auth", "token", "key", "secret", "password", "cookie"})
+    if (lower.find(word) != std::string::npos) return true;
+  return false;
+}
+
+std::string redact_url(std::string_view url) {
+  std::string out(url);
+  size_t scheme = out.find("://");
+  if (scheme == std::string::npos) return out;
+  size_t start = scheme + 3;
+  size_t at = out.find('@', start);
+  if (at != std::string::npos && at < out.find_first_of("/?#", start)) out.replace(start, at - start, "***");
+  return out;
+}
 
 struct HttpPoster::Job {
   uint64_t seq = 0;

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http_retry.hpp"
@@ -51,6 +53,15 @@ struct Settled {
   std::string response;   // the start of the response body
   std::string payload;    // the body as sent
 };
+
+// Header helpers for command lines and logs.
+// nullopt if `header` is a well-formed "Name: value", else the reason.
+std::optional<std::string> header_problem(std::string_view header);
+// True for header names that usually carry secrets (Authorization, Cookie,
+// X-Api-Key, anything with "token", "secret", "password"...): logs show ***.
+bool is_secret_header(std::string_view name);
+// The URL with any user:password@ replaced by ***@.
+std::string redact_url(std::string_view url);
 
 class HttpPoster {
  public:

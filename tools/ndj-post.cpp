@@ -1,8 +1,5 @@
 // ndj-post: POST each input line as one request body and commit checkpoint
 // marks to the cursor file only once every body before them is acknowledged.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <strings.h>
 
 #include <cctype>
@@ -25,6 +22,7 @@
 #include "output.hpp"
 #include "records.hpp"
 #include "signals.hpp"
+#include "sync_health.hpp"
 #include "timefmt.hpp"
 
 namespace ndj {
@@ -41,14 +39,6 @@ struct Options {
   std::string cursor, status, dead_letter;
   bool dry_run = false, verbose = false;
 };
-
-bool is_secret_header(std::string_view name) {
-  std::string lower;
-  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  for (const char* word : {"auth", "token", "key", "secret", "password", "cookie"})
-    if (lower.find(word) != std::string::npos) return true;
-  return false;
-}
 
 int parse_args(int argc, char** argv, Options& o) {
   CLI::App app{"POST each NDJSON line (a batch) as one HTTP request body."};
@@ -93,9 +83,7 @@ int parse_args(int argc, char** argv, Options& o) {
     return usage_error("--timeout and --connect-timeout must be longer than 0s");
   for (const auto& h : o.headers) {
     size_t colon = h.find(':');
-    if (colon == 0 || colon == std::string::npos ||
-        h.find_first_of(" \t\r\n") < colon || h.find_first_of("\r\n") != std::string::npos)
-      return usage_error("bad header '" + h.substr(0, colon) + "': expected 'Name: value'");
+    if (auto why = header_problem(h)) return usage_error("bad header '" + h.substr(0, colon) + "': " + *why);
     std::string name = h.substr(0, colon);
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (name == "authorization" || name == "proxy-authorization")
@@ -131,34 +119,12 @@ std::string load_token(const Options& o) {
   return token;
 }
 
-// Counters and last outcomes, for --status.
-struct SyncHealth {
-  uint64_t requests = 0, bytes = 0, retries = 0, acked = 0, dead_lettered = 0;
-  TimeNs last_success_at = 0, last_error_at = 0;
-  std::string last_error;
-
-  std::string json(uint64_t pending) const {
-    auto time_or_null = [](TimeNs t) { return t ? json_string(format_rfc3339(t, 3)) : std::string("null"); };
-    std::string s = "{\"updated_at\":" + time_or_null(now_ns());
-    s += ",\"last_success_at\":" + time_or_null(last_success_at);
-    s += ",\"last_error\":" + (last_error.empty() ? std::string("null") : json_string(last_error));
-    s += ",\"last_error_at\":" + time_or_null(last_error_at);
-    s += ",\"requests\":" + std::to_string(requests) + ",\"bytes\":" + std::to_string(bytes);
-    s += ",\"retries\":" + std::to_string(retries) + ",\"acked\":" + std::to_string(acked);
-    s += ",\"dead_lettered\":" + std::to_string(dead_lettered);
-    s += ",\"pending\":" + std::to_string(pending) + "}\n";
-    return s;
-  }
-};
-
 class Shipper {
  public:
   Shipper(const Options& o, HttpTarget target) : o_(o), poster_(std::move(target)) {
     if (!o.cursor.empty()) cursor_.emplace(o.cursor);
+    if (!o.dead_letter.empty()) dead_letter_.emplace(o.dead_letter);
     poster_.on_attempt = [this](const Attempt& a) { note_attempt(a); };
-  }
-  ~Shipper() {
-    if (dead_fd_ >= 0) ::close(dead_fd_);
   }
   Shipper(const Shipper&) = delete;
   Shipper& operator=(const Shipper&) = delete;
@@ -222,7 +188,7 @@ class Shipper {
       window_.settle(s.seq);
       return;
     }
-    if (s.kind == Kind::kRejected && !o_.dead_letter.empty()) {
+    if (s.kind == Kind::kRejected && dead_letter_) {
       append_dead_letter(s);
       ++health_.dead_lettered;
       window_.settle(s.seq);
@@ -240,36 +206,29 @@ class Shipper {
              "; nothing committed past the last acknowledged body";
     } else {
       fatal_ = kExitNoPerm;
-      if (s.status == 401 || s.status == 407) msg += ": the credentials were refused: check --token-file/--token-env";
+      bool have_token = !o_.token_file.empty() || !o_.token_env.empty();
+      if ((s.status == 401 || s.status == 407) && !have_token) msg += ": the endpoint wants a token: use --token-file or --token-env";
+      else if (s.status == 401 || s.status == 407) msg += ": the credentials were refused: check --token-file/--token-env";
       else if (s.status == 403) msg += ": the token is not allowed to post here: check its permissions";
       else if (s.status == 404) msg += ": no such endpoint: check the URL";
       else if (s.status >= 300 && s.status < 400) msg += ": redirects are not followed: use the final URL";
+      else if (s.status) msg += ": not an answer ndj-post can act on";
       else msg += " (for a private CA use --cacert FILE)";
     }
     error(msg);
   }
 
+  // The original line: before gzip, and the array it was for --body ndjson.
   void append_dead_letter(const Settled& s) {
     std::string body = s.payload;
     if (o_.gzip) gzip_decompress(s.payload, body);
-    if (o_.body == "ndjson") {  // back to the array line it came from
+    if (o_.body == "ndjson") {
       if (!body.empty() && body.back() == '\n') body.pop_back();
-      for (char& c : body) if (c == '\n') c = ',';
+      for (char& c : body)
+        if (c == '\n') c = ',';
       body = "[" + body + "]";
     }
-    std::string excerpt = s.response;
-    for (char& c : excerpt) if (static_cast<unsigned char>(c) >= 0x80) c = '?';
-    std::string line = "{\"status\":" + std::to_string(s.status) + ",\"time\":" +
-                       json_string(format_rfc3339(now_ns(), 3)) + ",\"source\":" + json_string(s.label) +
-                       ",\"response\":" + json_string(excerpt) + ",\"body\":" + body + "}\n";
-    if (dead_fd_ < 0) {
-      dead_fd_ = ::open(o_.dead_letter.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-      if (dead_fd_ < 0) throw Error(kExitFailure, o_.dead_letter + ": " + errno_text(errno));
-    }
-    // The body counts as settled once it is on disk: the cursor may then
-    // move past it.
-    if (::write(dead_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fsync(dead_fd_) != 0)
-      throw Error(kExitFailure, o_.dead_letter + ": write failed: " + errno_text(errno));
+    dead_letter_->append(s.status, s.label, s.response, body);
   }
 
   void commit_releasable() {
@@ -286,10 +245,10 @@ class Shipper {
   HttpPoster poster_;
   AckWindow window_;
   std::optional<CursorFile> cursor_;
+  std::optional<DeadLetterFile> dead_letter_;
   SyncHealth health_;
   std::vector<Settled> done_;
   int fatal_ = 0;
-  int dead_fd_ = -1;
   TimeNs status_written_ = 0;
   bool status_dirty_ = false;
 };
@@ -306,11 +265,7 @@ std::vector<std::string> request_headers(const Options& o, const std::string& to
 }
 
 void print_request(Output& out, const Options& o, const std::vector<std::string>& headers, size_t size) {
-  // user:password@ in the URL is a secret too.
-  std::string url = o.target.url;
-  size_t start = url.find("://") + 3, at = url.find('@', start);
-  if (at != std::string::npos && at < url.find_first_of("/?#", start)) url.replace(start, at - start, "***");
-  std::string s = "POST " + url + "\n";
+  std::string s = "POST " + redact_url(o.target.url) + "\n";
   for (const auto& h : headers) {
     std::string_view name = std::string_view(h).substr(0, h.find(':'));
     if (!is_secret_header(name)) s += h + "\n";
