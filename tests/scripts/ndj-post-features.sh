@@ -38,6 +38,7 @@ check "dry run masks" "Authorization: Bearer *** X-Api-Key: *** X-Team: a" \
 printf 'wrong\n' >"$dir/badtoken"
 ndj-post --token-file "$dir/badtoken" "$URL" <"$dir/in" 2>"$dir/err"
 check "wrong token: exit" 77 $?
+grep -q 'HTTP 401: the credentials were refused' "$dir/err"; check "wrong token: says what to fix" 0 $?
 grep -q wrong "$dir/err"; check "wrong token not echoed" 1 $?
 ndj-post --token-file "$dir/nonexistent" "$URL" <"$dir/in" 2>"$dir/err"
 check "missing token file: exit" 77 $?

@@ -27,7 +27,7 @@ run() {
 run "all accepted" "200,204,202" 0 30
 check "all accepted: bodies" '[{"id":1}] [{"id":2}] [{"id":3}]' "$(tr '\n' ' ' <"$dir/received" | sed 's/ $//')"
 run "401" "200,401" 77 10
-grep -q 'HTTP 401: the credentials were refused' "$dir/err"; check "401 says what to fix" 0 $?
+grep -q 'HTTP 401: the endpoint wants a token: use --token-file or --token-env' "$dir/err"; check "401 says what to fix" 0 $?
 run "403" "403" 77 ""
 run "404" "200,200,404" 77 20
 grep -q 'check the URL' "$dir/err"; check "404 says what to fix" 0 $?
