@@ -133,9 +133,15 @@ class Shipper {
   bool dead_lettered() const { return health_.dead_lettered > 0; }
   HttpPoster& poster() { return poster_; }
 
-  void add_mark(FilePosition pos) {
-    window_.add_mark(std::move(pos));
+  // Committed by the next pump() or finish(): consecutive marks share one
+  // cursor write.
+  void add_mark(FilePosition pos) { window_.add_mark(std::move(pos)); }
+
+  // Abandons what is still held and writes the final cursor and status.
+  void finish() {
+    poster_.abandon_all();
     commit_releasable();
+    write_status(true);
   }
 
   void post(std::string payload, std::string label) {
@@ -353,8 +359,7 @@ int run(const Options& o) {
       shipper.pump(200, -1);
     }
   }
-  shipper.poster().abandon_all();
-  shipper.write_status(true);
+  shipper.finish();
   if (shipper.fatal()) return shipper.fatal();
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
