@@ -241,7 +241,10 @@ class Shipper {
     auto released = window_.take_releasable();
     if (released.empty() || !cursor_) return;
     std::map<std::string, CursorEntry> latest;  // one entry per file: the newest
-    for (auto& p : released) latest[p.path] = CursorEntry{std::move(p), ""};
+    for (auto& p : released) {
+      std::string path = p.path;
+      latest[path] = CursorEntry{std::move(p), ""};
+    }
     std::vector<CursorEntry> entries;
     for (auto& [path, e] : latest) entries.push_back(std::move(e));
     cursor_->commit(entries);
