@@ -21,7 +21,8 @@ probability P, picked from --fault-kinds (default 500,503:0,429:0,drop).
 --token-file FILE: requests without "Authorization: Bearer <token>" get 401.
 --delay SECONDS delays every answer; --slow-if TEXT:SECONDS delays those
 whose body contains TEXT. POST /_plan (body: a plan) replaces the
-plan; GET /_stats returns counters as JSON. The port is written to
+plan; GET /_stats returns counters as JSON (requests, stored, faults, lost,
+connections: how many distinct client connections sent requests). The port is written to
 --port-file (and printed on stdout).
 """
 import argparse
@@ -65,11 +66,14 @@ class State:
                 self.token = f.read().strip()
         self.out = open(args.out, "ab") if args.out else None
         self.headers_out = open(args.headers_out, "a") if args.headers_out else None
-        self.stats = {"requests": 0, "stored": 0, "faults": 0, "lost": 0}
+        self.stats = {"requests": 0, "stored": 0, "faults": 0, "lost": 0, "connections": 0}
+        self.clients = set()  # (address, port) of every connection seen
 
-    def next_answer(self):
+    def next_answer(self, client):
         with self.lock:
             self.stats["requests"] += 1
+            self.clients.add(client)
+            self.stats["connections"] = len(self.clients)
             if self.plan:
                 return self.plan.pop(0)
             if self.fault_rate and self.rng.random() < self.fault_rate:
@@ -120,7 +124,7 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.plan = parse_plan(body.decode())
             return self.reply(204)
-        answer = st.next_answer()
+        answer = st.next_answer(self.client_address)
         if st.delay:
             time.sleep(st.delay)
         if st.slow_text and st.slow_text.encode() in body:

@@ -54,6 +54,11 @@ ndj-post --gzip --body ndjson "$URL" <"$dir/in"
 check "gzip ndjson: exit" 0 $?
 check "gzip ndjson: bodies" '{"id":1} {"id":2} {"id":3}' "$(sort "$dir/received" | tr '\n' ' ' | sed 's/ $//')"
 check "gzip ndjson: headers" "gzip application/x-ndjson" "$(head -1 "$dir/headers" | jq -r '"\(."Content-Encoding") \(."Content-Type")"')"
+# Connections are reused: 40 requests, 2 at a time, over 2 connections.
+before=$(curl -s "http://127.0.0.1:$RPORT/_stats" | jq .connections)
+for i in $(seq 1 40); do echo "[{\"id\":$i}]"; done | ndj-post -j 2 "$URL"
+check "connection reuse: exit" 0 $?
+check "connection reuse: connections" 2 "$(( $(curl -s "http://127.0.0.1:$RPORT/_stats" | jq .connections) - before ))"
 echo '{"not":"an array"}' | ndj-post --body ndjson "$URL" 2>"$dir/err"
 check "ndjson needs arrays" 65 $?
 check "ndjson error" 'ndj-post: <stdin>:1: not a JSON array (--body ndjson)' "$(cat "$dir/err")"
