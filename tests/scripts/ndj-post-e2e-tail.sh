@@ -24,13 +24,15 @@ wait_pidfile() {  # the other stages end on EOF or EPIPE once one is gone
   rm -f "$1"
 }
 
-start_receiver "$dir" --delay 0.1 --fault-rate 0.05 --seed "$RANDOM" --fault-kinds 500,503:0,429:0,drop,lost
+start_receiver "$dir" --delay 0.05 --fault-rate 0.05 --seed "$RANDOM" --fault-kinds 500,503:0,429:0,drop,lost
 kills=0 runs=0 status=
 while :; do
   runs=$((runs + 1))
+  # The last run, never killed, may go faster.
+  [ $kills -ge $kills_wanted ] && jobs_now=8 || jobs_now=$jobs
   bash -c 'echo $$ >"$1"; exec ndj-tail --cursor "$2" "$3"' _ "$dir/tail.pid" "$cursor" "$data" 2>>"$dir/err" \
     | ndj-batch -n $batch \
-    | ndj-post -j $jobs --backoff 10ms --max-backoff 100ms --cursor "$cursor" "$URL" 2>>"$dir/err" &
+    | ndj-post -j $jobs_now --backoff 10ms --max-backoff 100ms --cursor "$cursor" "$URL" 2>>"$dir/err" &
   post=$!
   if [ $kills -ge $kills_wanted ]; then
     wait $post 2>/dev/null
@@ -38,7 +40,7 @@ while :; do
     wait_pidfile "$dir/tail.pid"
     break
   fi
-  sleep "0.$(printf '%02d' $((RANDOM % 30 + 5)))"
+  sleep "0.$(printf "%02d" $((RANDOM % 17 + 3)))"
   if kill -0 $post 2>/dev/null; then
     if [ $((RANDOM % 4)) = 0 ] && [ -s "$dir/tail.pid" ]; then
       kill -9 "$(cat "$dir/tail.pid")" 2>/dev/null

@@ -86,12 +86,17 @@ stop_receiver
 # request finishes, its mark is committed, exit 0.
 rm -f "$dir/received" "$dir/cursor"
 start_receiver "$dir" --plan "slow:1"
-{ echo '[{"id":1}]'; mark 10; sleep 30; } | ndj-post --cursor "$dir/cursor" "$URL" &
+# A FIFO held open by fd 3 is the input that never ends.
+mkfifo "$dir/fifo"
+ndj-post --cursor "$dir/cursor" "$URL" <"$dir/fifo" &
 pid=$!
+exec 3>"$dir/fifo"
+{ echo '[{"id":1}]'; mark 10; } >&3
 sleep 0.4
 kill -TERM $pid
 wait $pid
 check "SIGTERM: exit" 0 $?
+exec 3>&-
 check "SIGTERM: in-flight body delivered" 1 "$(wc -l <"$dir/received")"
 check "SIGTERM: its mark committed" 10 "$(cursor_offset "$dir/cursor" /abs/app.ndjson)"
 stop_receiver
@@ -100,13 +105,16 @@ stop_receiver
 # without waiting for the retry budget, commit nothing, exit 0.
 rm -f "$dir/cursor"
 start_receiver "$dir" && stop_receiver
-{ echo '[{"id":1}]'; mark 10; echo '[{"id":2}]'; mark 20; sleep 30; } \
-  | ndj-post -j 1 --backoff 50ms --max-backoff 100ms --retry-for 60s --cursor "$dir/cursor" "$URL" 2>/dev/null &
+ndj-post -j 1 --backoff 50ms --max-backoff 100ms --retry-for 60s --cursor "$dir/cursor" "$URL" \
+  <"$dir/fifo" 2>/dev/null &
 pid=$!
+exec 3>"$dir/fifo"
+{ echo '[{"id":1}]'; mark 10; echo '[{"id":2}]'; mark 20; } >&3
 sleep 0.5
 kill -TERM $pid
 wait $pid
 check "SIGTERM while retrying: exit" 0 $?
+exec 3>&-
 check "SIGTERM while retrying: nothing committed" "" "$(cursor_offset "$dir/cursor" /abs/app.ndjson)"
 
 # TLS: verified by default, --cacert trusts a private CA, --insecure warns.

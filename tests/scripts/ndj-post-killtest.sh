@@ -32,12 +32,14 @@ wait_batch() {
   rm -f "$dir/batch.pid"
 }
 
-start_receiver "$dir" --delay 0.1 --fault-rate 0.05 --seed "$RANDOM" --fault-kinds 500,503:0,429:0,drop,lost
+start_receiver "$dir" --delay 0.05 --fault-rate 0.05 --seed "$RANDOM" --fault-kinds 500,503:0,429:0,drop,lost
 kills=0 runs=0
 while :; do
   runs=$((runs + 1))
+  # The last run, never killed, may go faster.
+  [ $kills -ge $kills_wanted ] && jobs_now=8 || jobs_now=$jobs
   produce | bash -c 'echo $$ >"$1"; exec ndj-batch -n "$2"' _ "$dir/batch.pid" $batch \
-    | ndj-post -j $jobs --backoff 10ms --max-backoff 100ms --cursor "$cursor" "$URL" 2>>"$dir/err" &
+    | ndj-post -j $jobs_now --backoff 10ms --max-backoff 100ms --cursor "$cursor" "$URL" 2>>"$dir/err" &
   post=$!
   if [ $kills -ge $kills_wanted ]; then
     wait $post 2>/dev/null
@@ -45,7 +47,7 @@ while :; do
     wait_batch
     break
   fi
-  sleep "0.$(printf '%02d' $((RANDOM % 30 + 5)))"
+  sleep "0.$(printf "%02d" $((RANDOM % 17 + 3)))"
   if kill -0 $post 2>/dev/null; then
     if [ $((RANDOM % 5)) = 0 ] && [ -s "$dir/batch.pid" ]; then
       kill -9 "$(cat "$dir/batch.pid")" 2>/dev/null  # ndj-post then drains and exits
