@@ -7,7 +7,7 @@ entry per request, then --default (200):
 
   200 204 400 401 403 404 413 422 500 ...   answer with that status
   429:2  503:3  503:date                     with Retry-After (seconds, or an
-                                             HTTP date 2 s ahead)
+                                             HTTP date 10 s ahead)
   drop                                       close the connection, no answer
   lost                                       store the body, then close (the
                                              answer is lost: the sender will
@@ -146,7 +146,7 @@ class Handler(BaseHTTPRequestHandler):
         status = int(status)
         extra = []
         if retry == "date":
-            extra.append(("Retry-After", email.utils.formatdate(time.time() + 2, usegmt=True)))
+            extra.append(("Retry-After", email.utils.formatdate(time.time() + 10, usegmt=True)))
         elif retry:
             extra.append(("Retry-After", retry))
         if 200 <= status < 300:
