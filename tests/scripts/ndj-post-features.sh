@@ -70,7 +70,7 @@ stop_receiver
 # while it is pending the cursor must not move.
 rm -f "$dir/received" "$dir/cursor"
 { for i in $(seq 1 8); do echo "[{\"id\":$i}]"; mark $((i * 10)); done; } >"$dir/in8"
-start_receiver "$dir" --slow-if '"id":1}:1.5' 
+start_receiver "$dir" --slow-if '"id":1}:3' 
 ndj-post -j 8 --cursor "$dir/cursor" "$URL" <"$dir/in8" &
 pid=$!
 for i in $(seq 1 100); do [ "$(wc -l <"$dir/received" 2>/dev/null || echo 0)" -ge 7 ] && break; sleep 0.05; done
@@ -92,7 +92,10 @@ ndj-post --cursor "$dir/cursor" "$URL" <"$dir/fifo" &
 pid=$!
 exec 3>"$dir/fifo"
 { echo '[{"id":1}]'; mark 10; } >&3
-sleep 0.4
+for i in $(seq 1 100); do  # until the request is in flight
+  [ "$(curl -s "http://127.0.0.1:$RPORT/_stats" | jq .requests)" -ge 1 ] && break
+  sleep 0.05
+done
 kill -TERM $pid
 wait $pid
 check "SIGTERM: exit" 0 $?
