@@ -37,6 +37,7 @@ bool LineReader::wait_readable() {
     if (r < 0 && errno != EINTR) return true;  // let read() report it
     if (stop_requested()) return false;
     int timeout = wait_hook_ ? wait_hook_() : -1;
+    if (timeout == kStopWaiting) return false;
     r = ::poll(&p, 1, timeout);
     if (r > 0) return true;
     if (r < 0 && errno != EINTR) return true;

@@ -23,6 +23,7 @@ struct Line {
 
 inline constexpr size_t kLinePadding = 64;  // >= SIMDJSON_PADDING
 inline constexpr size_t kDefaultMaxLine = size_t{16} << 20;
+inline constexpr int kStopWaiting = -2;
 
 class LineReader {
  public:
@@ -31,7 +32,8 @@ class LineReader {
     kTooLong,  // a line longer than max_line was skipped; `line.number` and
                // `line.raw_size` describe it, `line.text` is empty
     kEof,
-    kStopped,  // SIGINT/SIGTERM arrived while waiting for input
+    kStopped,  // SIGINT/SIGTERM arrived while waiting for input, or the
+               // wait hook returned kStopWaiting
   };
 
   // Does not own fd. `name` is used in diagnostics ("<stdin>" for stdin).
@@ -42,6 +44,8 @@ class LineReader {
   // Called when the next read would block (pipes, terminals, sockets;
   // never for regular files). Returns the poll timeout in milliseconds (-1:
   // wait for ever); when that timeout expires the hook is called again.
+  // Returning kStopWaiting makes next() return kStopped at once (a sink
+  // that has failed must not wait for more input).
   void set_wait_hook(std::function<int()> hook) { wait_hook_ = std::move(hook); }
   // Receives the bytes of an over-long line as they are skipped (so they can
   // be quarantined); `last` marks the end of the line.

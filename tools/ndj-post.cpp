@@ -1,0 +1,382 @@
+// ndj-post: POST each input line as one request body and commit checkpoint
+// marks to the cursor file only once every body before them is acknowledged.
+#include <strings.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <exception>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ack_window.hpp"
+#include "atomic_file.hpp"
+#include "cli.hpp"
+#include "cursor.hpp"
+#include "diag.hpp"
+#include "gzip.hpp"
+#include "http_post.hpp"
+#include "json.hpp"
+#include "json_array.hpp"
+#include "output.hpp"
+#include "records.hpp"
+#include "signals.hpp"
+#include "sync_health.hpp"
+#include "timefmt.hpp"
+
+namespace ndj {
+namespace {
+
+struct Options {
+  InputOptions input;
+  HttpTarget target;
+  std::vector<std::string> headers;
+  std::string token_file, token_env;
+  std::string content_type;
+  std::string body = "json";
+  bool gzip = false;
+  std::string cursor, status, dead_letter;
+  bool dry_run = false, verbose = false;
+};
+
+int parse_args(int argc, char** argv, Options& o) {
+  CLI::App app{"POST each NDJSON line (a batch) as one HTTP request body."};
+  setup_app(app, "ndj-post");
+  app.add_option("URL", o.target.url, "Endpoint (http:// or https://)")->required()->type_name("");
+  app.add_option("-H,--header", o.headers, "Extra header 'Name: value' (repeatable)")
+      ->type_name("HEADER");
+  app.add_option("--token-file", o.token_file, "Bearer token from FILE")->type_name("FILE");
+  app.add_option("--token-env", o.token_env, "Bearer token from variable VAR")->type_name("VAR");
+  app.add_option("--content-type", o.content_type, "Content-Type (application/json)")
+      ->type_name("TYPE");
+  app.add_option("--body", o.body, "json: line as is; ndjson: array as NDJSON")
+      ->check(CLI::IsMember({"json", "ndjson"}))->type_name("FORM");
+  app.add_flag("--gzip", o.gzip, "Compress bodies (Content-Encoding: gzip)");
+  add_count_option(app, "-j,--concurrency", o.target.concurrency, "Requests in flight (default 4)");
+  add_duration_option(app, "--backoff", o.target.backoff.base, "First retry wait ceiling (500ms)");
+  add_duration_option(app, "--max-backoff", o.target.backoff.cap, "Longest retry wait (30s)");
+  add_duration_option(app, "--retry-for", o.target.backoff.budget, "Give up on a body after (5m)");
+  add_duration_option(app, "--timeout", o.target.timeout, "Per request (default 30s)");
+  add_duration_option(app, "--connect-timeout", o.target.connect_timeout, "Per connection (10s)");
+  app.add_option("--cacert", o.target.cacert, "Trust the CAs in FILE (PEM)")->type_name("FILE");
+  app.add_flag("--insecure", o.target.insecure, "Do not verify TLS certificates");
+  app.add_option("--cursor", o.cursor, "Commit acknowledged marks to FILE")->type_name("FILE");
+  app.add_option("--status", o.status, "Write sync health JSON to FILE")->type_name("FILE");
+  app.add_option("--dead-letter", o.dead_letter, "Keep rejected bodies in FILE, go on")
+      ->type_name("FILE");
+  app.add_flag("--dry-run", o.dry_run, "Print the requests, send nothing");
+  app.add_flag("-v,--verbose", o.verbose, "One line per request on stderr");
+  app.add_option("--rejects", o.input.rejects, "Append invalid lines to FILE (mode 0600)")
+      ->type_name("FILE");
+  app.add_flag("--strict", o.input.strict, "Stop at the first invalid line (exit 65)");
+  add_size_option(app, "--max-line", o.input.max_line, "Longest accepted line (default 16M)");
+  if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
+
+  std::string scheme = o.target.url.substr(0, o.target.url.find("://"));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (o.target.url.find("://") == std::string::npos || (scheme != "http" && scheme != "https"))
+    return usage_error("URL must start with http:// or https://");
+  if (!o.token_file.empty() && !o.token_env.empty())
+    return usage_error("--token-file and --token-env are mutually exclusive");
+  if (o.target.timeout <= 0 || o.target.connect_timeout <= 0)
+    return usage_error("--timeout and --connect-timeout must be longer than 0s");
+  for (const auto& h : o.headers) {
+    size_t colon = h.find(':');
+    if (auto why = header_problem(h)) return usage_error("bad header '" + h.substr(0, colon) + "': " + *why);
+    std::string name = h.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "authorization" || name == "proxy-authorization")
+      return usage_error("credentials are never taken on the command line: use --token-file or --token-env");
+  }
+  if (o.content_type.empty()) o.content_type = o.body == "ndjson" ? "application/x-ndjson" : "application/json";
+  return -1;
+}
+
+// The bearer token: read once, never printed (DESIGN.md: never on argv).
+std::string load_token(const Options& o) {
+  std::string token;
+  if (!o.token_file.empty()) {
+    std::optional<std::string> text;
+    try {
+      text = read_file(o.token_file);
+    } catch (const Error& e) {
+      throw Error(kExitNoPerm, std::string(e.what()) + " (--token-file)");
+    }
+    if (!text) throw Error(kExitNoPerm, o.token_file + ": token file not found (--token-file)");
+    token = *text;
+  } else if (!o.token_env.empty()) {
+    const char* v = std::getenv(o.token_env.c_str());
+    if (!v || !*v) throw Error(kExitNoPerm, "environment variable " + o.token_env + " is not set (--token-env)");
+    token = v;
+  } else {
+    return token;
+  }
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  if (token.empty()) throw Error(kExitNoPerm, "the bearer token is empty");
+  if (token.find_first_of("\r\n") != std::string::npos)
+    throw Error(kExitNoPerm, "the bearer token spans several lines");
+  return token;
+}
+
+class Shipper {
+ public:
+  Shipper(const Options& o, HttpTarget target) : o_(o), poster_(std::move(target)) {
+    if (!o.cursor.empty()) cursor_.emplace(o.cursor);
+    if (!o.dead_letter.empty()) dead_letter_.emplace(o.dead_letter);
+    poster_.on_attempt = [this](const Attempt& a) { note_attempt(a); };
+  }
+  Shipper(const Shipper&) = delete;
+  Shipper& operator=(const Shipper&) = delete;
+
+  int fatal() const { return fatal_; }
+  bool dead_lettered() const { return health_.dead_lettered > 0; }
+  HttpPoster& poster() { return poster_; }
+
+  // Committed by the next pump() or finish(): consecutive marks share one
+  // cursor write.
+  void add_mark(FilePosition pos) { window_.add_mark(std::move(pos)); }
+
+  // Abandons what is still held and writes the final cursor and status.
+  void finish() {
+    poster_.abandon_all();
+    commit_releasable();
+    write_status(true);
+  }
+
+  void post(std::string payload, std::string label) {
+    poster_.post(window_.add_body(), std::move(payload), std::move(label));
+  }
+
+  // Drives the network for up to timeout_ms and settles what finished.
+  void pump(int timeout_ms, int input_fd) {
+    poster_.pump(timeout_ms, input_fd, done_);
+    for (auto& s : done_) settle(s);
+    done_.clear();
+    commit_releasable();
+    if (status_dirty_) write_status(false);
+  }
+
+  void write_status(bool force) {
+    if (o_.status.empty()) return;
+    TimeNs now = now_ns();
+    // Every request, but at most ten times a second: each write is an fsync.
+    if (!force && now - status_written_ < kNsPerSec / 10) return;
+    status_written_ = now;
+    status_dirty_ = false;
+    write_file_atomic(o_.status, health_.json(window_.unsettled()));
+  }
+
+ private:
+  void note_attempt(const Attempt& a) {
+    status_dirty_ = true;
+    ++health_.requests;
+    health_.bytes += a.bytes;
+    std::string what = a.status ? "HTTP " + std::to_string(a.status) : a.error;
+    if (a.retry_in >= 0) ++health_.retries;
+    if (a.status < 200 || a.status > 299) {
+      health_.last_error = what;
+      health_.last_error_at = now_ns();
+    } else {
+      health_.last_success_at = now_ns();
+    }
+    if (!o_.verbose) return;
+    std::string line = *a.label + ": " + what + ", " + std::to_string(a.latency / 1'000'000) + " ms, " +
+                       std::to_string(a.bytes) + " bytes, attempt " + std::to_string(a.number);
+    if (a.retry_in >= 0) line += ", retry in " + format_duration(a.retry_in / 1'000'000 * 1'000'000);
+    error(line);
+  }
+
+  void settle(Settled& s) {
+    using Kind = Settled::Kind;
+    if (s.kind == Kind::kAcked) {
+      ++health_.acked;
+      window_.settle(s.seq);
+      return;
+    }
+    if (s.kind == Kind::kRejected && dead_letter_) {
+      append_dead_letter(s);
+      ++health_.dead_lettered;
+      window_.settle(s.seq);
+      error(s.label + ": rejected by the receiver (" + s.reason + "), kept in " + o_.dead_letter);
+      return;
+    }
+    if (fatal_) return;
+    std::string msg = s.label + ": " + s.reason;
+    if (s.kind == Kind::kRejected) {
+      fatal_ = kExitDataError;
+      msg += ": the receiver rejected the body; stopped, nothing committed past it (--dead-letter FILE keeps such bodies and goes on)";
+    } else if (s.kind == Kind::kGaveUp) {
+      fatal_ = kExitTempFail;
+      msg += ": still failing after --retry-for " + format_duration(o_.target.backoff.budget) +
+             "; nothing committed past the last acknowledged body";
+    } else {
+      fatal_ = kExitNoPerm;
+      bool have_token = !o_.token_file.empty() || !o_.token_env.empty();
+      if ((s.status == 401 || s.status == 407) && !have_token) msg += ": the endpoint wants a token: use --token-file or --token-env";
+      else if (s.status == 401 || s.status == 407) msg += ": the credentials were refused: check --token-file/--token-env";
+      else if (s.status == 403) msg += ": the token is not allowed to post here: check its permissions";
+      else if (s.status == 404) msg += ": no such endpoint: check the URL";
+      else if (s.status >= 300 && s.status < 400) msg += ": redirects are not followed: use the final URL";
+      else if (s.status) msg += ": not an answer ndj-post can act on";
+      else msg += " (for a private CA use --cacert FILE)";
+    }
+    error(msg);
+  }
+
+  // The original line: before gzip, and the array it was for --body ndjson.
+  void append_dead_letter(const Settled& s) {
+    std::string body = s.payload;
+    if (o_.gzip) gzip_decompress(s.payload, body);
+    if (o_.body == "ndjson") {
+      if (!body.empty() && body.back() == '\n') body.pop_back();
+      for (char& c : body)
+        if (c == '\n') c = ',';
+      body = "[" + body + "]";
+    }
+    dead_letter_->append(s.status, s.label, s.response, body);
+  }
+
+  void commit_releasable() {
+    auto released = window_.take_releasable();
+    if (released.empty() || !cursor_) return;
+    std::map<std::string, CursorEntry> latest;  // one entry per file: the newest
+    for (auto& p : released) {
+      std::string path = p.path;
+      latest[path] = CursorEntry{std::move(p), ""};
+    }
+    std::vector<CursorEntry> entries;
+    for (auto& [path, e] : latest) entries.push_back(std::move(e));
+    cursor_->commit(entries);
+  }
+
+  const Options& o_;
+  HttpPoster poster_;
+  AckWindow window_;
+  std::optional<CursorFile> cursor_;
+  std::optional<DeadLetterFile> dead_letter_;
+  SyncHealth health_;
+  std::vector<Settled> done_;
+  int fatal_ = 0;
+  TimeNs status_written_ = 0;
+  bool status_dirty_ = false;
+};
+
+std::vector<std::string> request_headers(const Options& o, const std::string& token) {
+  std::vector<std::string> h;
+  bool own_type = false;
+  for (const auto& x : o.headers) own_type |= x.size() > 13 && strncasecmp(x.c_str(), "content-type:", 13) == 0;
+  if (!own_type) h.push_back("Content-Type: " + o.content_type);
+  if (o.gzip) h.push_back("Content-Encoding: gzip");
+  h.insert(h.end(), o.headers.begin(), o.headers.end());
+  if (!token.empty()) h.push_back("Authorization: Bearer " + token);
+  return h;
+}
+
+void print_request(Output& out, const Options& o, const std::vector<std::string>& headers, size_t size) {
+  std::string s = "POST " + redact_url(o.target.url) + "\n";
+  for (const auto& h : headers) {
+    std::string_view name = std::string_view(h).substr(0, h.find(':'));
+    if (!is_secret_header(name)) s += h + "\n";
+    else if (h.find(": Bearer ") == name.size()) s += std::string(name) + ": Bearer ***\n";
+    else s += std::string(name) + ": ***\n";
+  }
+  s += "Content-Length: " + std::to_string(size) + "\n\n";
+  out.write(s);
+}
+
+int run(const Options& o) {
+  if (o.target.insecure) warn("--insecure: TLS certificates are not verified");
+  HttpTarget target = o.target;
+  target.headers = request_headers(o, load_token(o));
+  Output out;
+  RecordReader reader(o.input, out, true);
+  Shipper shipper(o, target);
+  std::exception_ptr failure;
+  if (!o.dry_run) {
+    reader.set_wait_hook([&] {
+      try {
+        if (!shipper.fatal()) shipper.pump(200, 0);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      return shipper.fatal() || failure ? kStopWaiting : 0;
+    });
+  }
+  Record rec;
+  RecordReader::Status st = RecordReader::Status::kEnd;
+  std::string payload, ndjson;
+  for (;;) {
+    while (!o.dry_run && !shipper.poster().has_room() && !shipper.fatal() && !failure && !stop_requested())
+      shipper.pump(200, -1);
+    if (shipper.fatal() || failure) break;
+    if (stop_requested()) {
+      st = RecordReader::Status::kStopped;
+      break;
+    }
+    if ((st = reader.next(rec)) != RecordReader::Status::kRecord) break;
+    if (rec.is_mark) {
+      auto pos = parse_mark(rec.text);
+      if (!pos) {
+        if (reader.bad_lines().report(*rec.file, rec.line, "invalid checkpoint mark", rec.text)) {
+          st = RecordReader::Status::kStrictStop;
+          break;
+        }
+      } else if (!o.dry_run) {
+        shipper.add_mark(std::move(*pos));
+      }
+      continue;
+    }
+    std::string_view body = rec.text;
+    if (o.body == "ndjson") {
+      ndjson.clear();
+      if (!reader.root().is_array()) {
+        if (reader.bad_lines().report(*rec.file, rec.line, "not a JSON array (--body ndjson)", rec.text)) {
+          st = RecordReader::Status::kStrictStop;
+          break;
+        }
+        continue;
+      }
+      append_array_as_ndjson(rec.text, ndjson);
+      if (ndjson.empty()) continue;  // an empty array: nothing to send
+      body = ndjson;
+    }
+    if (o.gzip) gzip_compress(body, payload);
+    else payload.assign(body);
+    if (o.dry_run) {
+      print_request(out, o, target.headers, payload.size());
+      continue;
+    }
+    shipper.post(std::move(payload), *rec.file + ":" + std::to_string(rec.line));
+    payload = std::string();
+    shipper.pump(0, -1);
+  }
+  out.flush();
+  if (failure) std::rethrow_exception(failure);
+  if (!shipper.fatal()) {
+    // Input is over (or we were told to stop): settle what is in flight.
+    // After a signal, waiting retries are dropped and only transfers
+    // already under way, each bounded by --timeout, are waited for.
+    while (shipper.poster().held() > 0 && !shipper.fatal()) {
+      if (stop_requested()) shipper.poster().drop_waiting();
+      shipper.pump(200, -1);
+    }
+  }
+  shipper.finish();
+  if (shipper.fatal()) return shipper.fatal();
+  if (st == RecordReader::Status::kStrictStop) return kExitDataError;
+  if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
+  int rc = reader.exit_code();
+  return rc == kExitOk && shipper.dead_lettered() ? kExitDataError : rc;
+}
+
+}  // namespace
+}  // namespace ndj
+
+int main(int argc, char** argv) {
+  return ndj::tool_main("ndj-post", [&] {
+    ndj::Options o;
+    if (int rc = ndj::parse_args(argc, argv, o); rc >= 0) return rc;
+    return ndj::run(o);
+  });
+}
