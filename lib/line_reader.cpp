@@ -106,9 +106,11 @@ LineReader::Status LineReader::next(Line& line) {
       offset_ += line.raw_size;
       line.number = ++line_no_;
       line.complete = true;
+      line.raw = {base + start, line.raw_size};
       if (stop > start && base[stop - 1] == '\r') --stop;
       if (line.number == 1 && stop - start >= 3 && std::memcmp(base + start, "\xEF\xBB\xBF", 3) == 0) start += 3;
       if (stop - start > max_line_) {
+        line.raw = {};
         if (overflow_sink_) overflow_sink_({base + start, stop - start}, true);
         line.text = {};
         return Status::kTooLong;
@@ -134,6 +136,7 @@ LineReader::Status LineReader::next(Line& line) {
       offset_ += line.raw_size;
       line.number = ++line_no_;
       line.complete = false;
+      line.raw = {};
       if (stop > start && base[stop - 1] == '\r') --stop;
       if (line.number == 1 && stop - start >= 3 && std::memcmp(base + start, "\xEF\xBB\xBF", 3) == 0) start += 3;
       std::memset(base + stop, ' ', kLinePadding);
