@@ -31,14 +31,14 @@ LogRewrite::LogRewrite(const std::string& path) {
   if (!real) fail(path, "cannot open", errno);
   target_ = real;
   std::free(real);
+  // Checked before opening: opening a FIFO would block.
+  struct stat pre;
+  if (::stat(target_.c_str(), &pre) != 0) fail(path, "cannot open", errno);
+  if (!S_ISREG(pre.st_mode)) throw Error(kExitFailure, path + ": not a regular file");
   remove_stale_temps(target_);
   src_ = ::open(target_.c_str(), O_RDONLY | O_CLOEXEC);
   if (src_ < 0) fail(path, "cannot open", errno);
   if (::fstat(src_, &src_st_) != 0) fail(path, "stat failed", errno);
-  if (!S_ISREG(src_st_.st_mode)) {
-    ::close(src_);
-    throw Error(kExitFailure, path + ": not a regular file");
-  }
   temp_ = target_ + ".tmp." + std::to_string(::getpid());
   tmp_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (tmp_ < 0) {
