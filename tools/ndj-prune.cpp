@@ -213,6 +213,7 @@ class Pruner {
       : o_(o), bad_(o.input), rules_(o, bad_), cursor_(o.cursor), out_(1) {}
 
   int run() {
+    if (!o_.cursor.empty() && o_.in_place && !o_.dry_run) remove_stale_temps(o_.cursor);
     std::vector<std::string> files = expand_paths(o_.input.files.empty() ? std::vector<std::string>{"-"}
                                                                           : o_.input.files);
     for (const auto& f : files) {
