@@ -107,6 +107,10 @@ void LogRewrite::copy_out(uint64_t begin, uint64_t end, bool append_mode) {
 
 void LogRewrite::copy_range(uint64_t begin, uint64_t end) { copy_out(begin, end, false); }
 
+void LogRewrite::start_writeback() {
+  ::sync_file_range(tmp_, 0, 0, SYNC_FILE_RANGE_WRITE);  // advisory: errors show at fsync
+}
+
 void LogRewrite::sync_temp() {
   if (::fdatasync(tmp_) != 0) fail(temp_, "fsync failed", errno);
 }

@@ -37,6 +37,10 @@ class LogRewrite {
   // kept as it is without passing through memory).
   void copy_range(uint64_t begin, uint64_t end);
 
+  // Starts writing the temp file's dirty pages to disk without waiting, so
+  // that sync_temp() finds little left to do (call every few MiB written).
+  void start_writeback();
+
   // fsync of the temp file, outside the lock: the bulk of the I/O.
   void sync_temp();
 

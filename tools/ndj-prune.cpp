@@ -1,7 +1,6 @@
 // ndj-prune: retention for NDJSON logs (by age and size) that never drops a
 // record the cursor file has not seen shipped, and rewrites files in place
 // without losing what writers append meanwhile.
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include "cli.hpp"
 #include "cursor.hpp"
 #include "diag.hpp"
+#include "log_files.hpp"
 #include "log_rewrite.hpp"
 #include "output.hpp"
 #include "record_time.hpp"
@@ -59,34 +59,6 @@ int parse_args(int argc, char** argv, Options& o) {
   if (!o.cursor.empty() && has_stdin)
     return usage_error("--cursor needs FILE arguments (standard input has no cursor entry)");
   return -1;
-}
-
-// The *.ndjson and *.jsonl files of a directory, sorted; other paths as given.
-std::vector<std::string> expand_paths(const std::vector<std::string>& args) {
-  std::vector<std::string> out;
-  for (const auto& arg : args) {
-    struct stat st;
-    if (arg == "-" || ::stat(arg.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      out.push_back(arg);
-      continue;
-    }
-    std::vector<std::string> found;
-    if (DIR* d = ::opendir(arg.c_str())) {
-      while (struct dirent* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        auto ends = [&](std::string_view ext) {
-          return name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0;
-        };
-        if (!ends(".ndjson") && !ends(".jsonl")) continue;
-        std::string path = (arg.back() == '/' ? arg : arg + "/") + name;
-        if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) found.push_back(path);
-      }
-      ::closedir(d);
-    }
-    std::sort(found.begin(), found.end());
-    out.insert(out.end(), found.begin(), found.end());
-  }
-  return out;
 }
 
 struct FileStats {
@@ -182,14 +154,17 @@ class Retention {
   uint64_t shipped_end_ = Retention::kAllShipped;
 };
 
+// `action` (with -i only): what the rewrite would do.
 void print_stats(Output& out, const std::string& name, const FileStats& s, const char* action) {
   std::string line = "{\"file\":" + json_string(name);
   line += ",\"kept\":" + std::to_string(s.kept) + ",\"pruned\":" + std::to_string(s.pruned);
   line += ",\"undated\":" + std::to_string(s.undated) + ",\"invalid\":" + std::to_string(s.invalid);
   line += ",\"bytes_before\":" + std::to_string(s.bytes_before);
   line += ",\"bytes_after\":" + std::to_string(s.bytes_after);
-  line += ",\"action\":";
-  line += json_string(action);
+  if (action) {
+    line += ",\"action\":";
+    line += json_string(action);
+  }
   line += "}\n";
   out.write(line);
 }
@@ -214,7 +189,7 @@ class Pruner {
 
   int run() {
     if (!o_.cursor.empty() && o_.in_place && !o_.dry_run) remove_stale_temps(o_.cursor);
-    std::vector<std::string> files = expand_paths(o_.input.files.empty() ? std::vector<std::string>{"-"}
+    std::vector<std::string> files = expand_log_dirs(o_.input.files.empty() ? std::vector<std::string>{"-"}
                                                                           : o_.input.files);
     for (const auto& f : files) {
       if (stop_requested()) break;
@@ -293,14 +268,14 @@ class Pruner {
     }
     rules_.finish();
     rules_.stats.bytes_before = reader.offset();
-    rules_.stats.bytes_after = o_.in_place ? rules_.stats.bytes_after : written;
-    if (o_.dry_run) {
-      const char* action = !o_.in_place || rules_.stats.pruned == 0 ? "none"
-                           : rules_.stats.bytes_after == 0 && entry_covers_all(entry, reader.offset())
-                               ? "remove"
-                               : "rewrite";
-      print_stats(out_, name, rules_.stats, action);
+    if (!o_.in_place) rules_.stats.bytes_after = written;
+    if (!o_.dry_run) return;
+    const char* action = nullptr;
+    if (o_.in_place) {
+      bool empty = rules_.stats.bytes_after == 0 && entry_covers_all(entry, reader.offset());
+      action = rules_.stats.pruned == 0 ? "none" : empty ? "remove" : "rewrite";
     }
+    print_stats(out_, name, rules_.stats, action);
   }
 
   bool entry_covers_all(const std::optional<CursorEntry>& entry, uint64_t size) const {
@@ -308,10 +283,18 @@ class Pruner {
   }
 
   void rewrite(const std::string& path) {
-    for (int attempt = 0; attempt < 3; ++attempt)
-      if (rewrite_once(path)) return;
+    try {
+      for (int attempt = 0; attempt < 3; ++attempt)
+        if (rewrite_once(path)) return;
+    } catch (const Error& e) {
+      std::string msg = e.what();
+      if (msg.rfind(path, 0) != 0) msg = path + ": " + msg;  // Output's errors name no file
+      throw Error(e.code(), msg);
+    }
     throw Error(kExitFailure, path + ": replaced by another process three times; left alone");
   }
+
+  static constexpr uint64_t kWritebackEvery = uint64_t{16} << 20;
 
   // False when another process replaced the file meanwhile (try again).
   bool rewrite_once(const std::string& path) {
@@ -326,6 +309,7 @@ class Pruner {
     Output temp(rw.temp_fd());
     uint64_t removed = 0;  // bytes dropped, all before `shipped`
     uint64_t tail = 0;     // where the part not judged starts
+    uint64_t unsynced = 0;
     Line line;
     LineReader::Status s;
     while ((s = reader.next(line)) != LineReader::Status::kEof) {
@@ -338,11 +322,20 @@ class Pruner {
         temp.flush();
         rw.copy_range(start, reader.offset());
         rules_.keep_raw(line.raw_size);
+        tail = reader.offset();
         continue;
       }
       if (!line.complete) break;  // a writer is still writing it
-      if (rules_.judge(line, start, parser_) == Retention::Verdict::kDrop) removed += line.raw_size;
-      else temp.write(line.raw);
+      if (rules_.judge(line, start, parser_) == Retention::Verdict::kDrop) {
+        removed += line.raw_size;
+      } else {
+        temp.write(line.raw);
+        if ((unsynced += line.raw_size) >= kWritebackEvery) {
+          temp.flush();
+          rw.start_writeback();
+          unsynced = 0;
+        }
+      }
       tail = reader.offset();
       if (bad_.strict() && bad_.count()) return true;
     }
