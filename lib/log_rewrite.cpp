@@ -35,15 +35,32 @@ LogRewrite::LogRewrite(const std::string& path) {
   struct stat pre;
   if (::stat(target_.c_str(), &pre) != 0) fail(path, "cannot open", errno);
   if (!S_ISREG(pre.st_mode)) throw Error(kExitFailure, path + ": not a regular file");
+  dir_ = ::open(parent_dir(target_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_ < 0) fail(parent_dir(target_), "cannot open", errno);
+  if (!FileLock::lock_fd(dir_, -1)) {
+    int err = errno;
+    ::close(dir_);
+    fail(parent_dir(target_), "cannot lock", err);
+  }
   remove_stale_temps(target_);
   src_ = ::open(target_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (src_ < 0) fail(path, "cannot open", errno);
-  if (::fstat(src_, &src_st_) != 0) fail(path, "stat failed", errno);
+  if (src_ < 0) {
+    int err = errno;
+    ::close(dir_);
+    fail(path, "cannot open", err);
+  }
+  if (::fstat(src_, &src_st_) != 0) {
+    int err = errno;
+    ::close(src_);
+    ::close(dir_);
+    fail(path, "stat failed", err);
+  }
   temp_ = target_ + ".tmp." + std::to_string(::getpid());
   tmp_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (tmp_ < 0) {
     int err = errno;
     ::close(src_);
+    ::close(dir_);
     fail(temp_, "cannot create", err);
   }
   // Mode and owner of the original: a rewrite must not change who may
@@ -57,6 +74,7 @@ LogRewrite::LogRewrite(const std::string& path) {
     int err = errno;
     ::close(src_);
     ::close(tmp_);
+    ::close(dir_);
     ::unlink(temp_.c_str());
     fail(path, "cannot give the new file the same owner and mode", err);
   }
@@ -65,7 +83,8 @@ LogRewrite::LogRewrite(const std::string& path) {
 LogRewrite::~LogRewrite() {
   if (!done_) ::unlink(temp_.c_str());
   if (tmp_ >= 0) ::close(tmp_);
-  if (src_ >= 0) ::close(src_);  // also releases the locks
+  if (src_ >= 0) ::close(src_);  // closing releases the locks
+  if (dir_ >= 0) ::close(dir_);
 }
 
 struct stat LogRewrite::temp_stat() const {

@@ -19,8 +19,10 @@ namespace ndj {
 class LogRewrite {
  public:
   // Opens `path` and creates the temp file next to the file it names
-  // (symlinks are followed, so a link stays a link). Removes temp files left
-  // by killed runs first. Throws Error(1) naming the file.
+  // (symlinks are followed, so a link stays a link). Rewrites in the same
+  // directory are serialised by flock(2) on the directory (writers never
+  // lock it), so two runs never race on one file. Removes temp files left by
+  // killed runs. Throws Error(1) naming the file.
   explicit LogRewrite(const std::string& path);
   LogRewrite(const LogRewrite&) = delete;
   LogRewrite& operator=(const LogRewrite&) = delete;
@@ -65,6 +67,7 @@ class LogRewrite {
 
   std::string target_;  // the real file (symlinks resolved)
   std::string temp_;
+  int dir_ = -1;
   int src_ = -1;
   int tmp_ = -1;
   struct stat src_st_ {};

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A writer appends 100,000 lines while ndj-prune -i runs again and again:
 # every appended line that is not old enough to prune survives exactly once,
-# in order. The writer follows the protocol the man page documents: flock(2)
+# in order, with two pruners racing each other. The writer follows the protocol the man page documents: flock(2)
 # the file, and reopen it if the path names another file once locked.
 set -eu
 dir=$(mktemp -d)
@@ -37,14 +37,21 @@ def appender():
     f.close()
     done.set()
 
-t = threading.Thread(target=appender)
-t.start()
-runs = 0
-while not done.is_set() or runs < 3:
-    subprocess.run(["ndj-prune", "-i", "--older-than", "90d", "--now", "2026-11-22T00:00:00Z", log],
-                   check=True)
-    runs += 1
-t.join()
+runs = [0, 0]
+def pruner(k):
+    # Two pruners race each other too: the loser notices the file was
+    # replaced under it and starts again.
+    while not done.is_set() or runs[k] < 3:
+        subprocess.run(["ndj-prune", "-i", "--older-than", "90d", "--now", "2026-11-22T00:00:00Z", log],
+                       check=True)
+        runs[k] += 1
+
+threads = [threading.Thread(target=appender)] + [threading.Thread(target=pruner, args=(k,)) for k in (0, 1)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+runs = sum(runs)
 subprocess.run(["ndj-prune", "-i", "--older-than", "90d", "--now", "2026-11-22T00:00:00Z", log], check=True)
 
 got = [int(l.split(b'"n":')[1].rstrip(b"}\n")) for l in open(log, "rb")]
