@@ -2,7 +2,7 @@
 # ndj-prune -i --cursor killed with SIGKILL at random moments (60 times):
 # the log is always the whole old or the whole new version (by SHA-256), the
 # cursor entry never lets a reader skip an unshipped record, and the next run
-# removes the stale temp file and finishes the job.
+# removes the stale temp file and finishes the job. SIGTERM cleans up itself.
 set -eu
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -84,6 +84,23 @@ for i in range(60):
     left = [n for n in os.listdir(".") if ".tmp." in n]
     if left:
         sys.exit("rerun %d: stale temp files left: %s" % (i, left))
+# SIGTERM: the run abandons the file (or finishes replacing it), removes its
+# temp file itself and exits 143.
+for i in range(10):
+    setup()
+    p = subprocess.Popen(cmd)
+    time.sleep(random.uniform(0, span * 1.2))
+    p.send_signal(signal.SIGTERM)
+    status = p.wait()
+    check("term %d" % i)
+    # -15: the signal came before the handlers were installed, before any
+    # file was touched.
+    if status not in (0, 143, -signal.SIGTERM):
+        sys.exit("term %d: exit status %d" % (i, status))
+    left = [n for n in os.listdir(".") if ".tmp." in n]
+    if left:
+        sys.exit("term %d: temp files left: %s" % (i, left))
+print("10 SIGTERMs: whole files, no temp file left")
 print("60 kills: %(old)d left the old file (%(entry ahead)d with the entry already rewritten), "
       "%(new)d the new one; all whole" % outcomes)
 PY
