@@ -225,6 +225,11 @@ class Pruner {
     return entry->pos.offset;
   }
 
+  std::string too_long(const Line& line) const {
+    return "line too long (" + std::to_string(line.raw_size) + " bytes, --max-line is " +
+           std::to_string(o_.input.max_line) + ")";
+  }
+
   // Filter mode and --dry-run: records to stdout, or one stats line.
   void filter(const std::string& arg) {
     bool is_stdin = arg == "-";
@@ -251,7 +256,7 @@ class Pruner {
       if (s == LineReader::Status::kStopped) break;
       uint64_t start = reader.offset() - line.raw_size;
       if (s == LineReader::Status::kTooLong) {
-        bad_.note(name, line.number, "line too long (" + std::to_string(line.raw_size) + " bytes)");
+        bad_.note(name, line.number, too_long(line));
         ++rules_.stats.invalid;
         if (o_.in_place) rules_.keep_raw(line.raw_size);
       } else if (o_.in_place && !line.complete) {
@@ -317,7 +322,7 @@ class Pruner {
       uint64_t start = reader.offset() - line.raw_size;
       if (s == LineReader::Status::kTooLong) {
         // Kept whatever its age: it cannot be read, so it is not ours to drop.
-        bad_.note(path, line.number, "line too long (" + std::to_string(line.raw_size) + " bytes); kept");
+        bad_.note(path, line.number, too_long(line) + "; kept");
         ++rules_.stats.invalid;
         temp.flush();
         rw.copy_range(start, reader.offset());
