@@ -203,7 +203,8 @@ class Pruner {
       if (bad_.strict() && bad_.count()) break;
     }
     out_.flush();
-    if (stop_requested()) return interrupted_exit_code();
+    // Stopping is how a stream from a pipe ends; for files it is an interruption.
+    if (stop_requested()) return streaming_ ? kExitOk : interrupted_exit_code();
     if (failed_) return kExitFailure;
     return bad_.count() ? kExitDataError : kExitOk;
   }
@@ -246,9 +247,15 @@ class Pruner {
       throw Error(kExitFailure, name + ": --max-size needs a regular file");
     std::optional<CursorEntry> entry;
     rules_.start(name, static_cast<uint64_t>(st.st_size), shipped_end(name, fd, st, entry));
+    streaming_ = !S_ISREG(st.st_mode);
+    if (streaming_) enlarge_pipe(fd);
     LineReader reader(fd, name, o_.input.max_line);
     if (!o_.input.rejects.empty())
       reader.set_overflow_sink([this](std::string_view part, bool last) { bad_.quarantine_part(part, last); });
+    reader.set_wait_hook([this] {
+      out_.flush();  // a pipeline fed by `ndj-tail -f` sees records promptly
+      return -1;
+    });
     Line line;
     LineReader::Status s;
     uint64_t written = 0;
@@ -404,6 +411,7 @@ class Pruner {
   Output out_;
   JsonParser parser_;
   bool failed_ = false;
+  bool streaming_ = false;  // the input in hand is a pipe or terminal
 };
 
 }  // namespace
