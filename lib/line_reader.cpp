@@ -3,6 +3,8 @@
 #include "line_reader.hpp"
 
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,7 +19,30 @@ namespace ndj {
 
 namespace {
 constexpr size_t kChunk = size_t{4} << 20;
+
+// poll(2) that cannot miss SIGINT/SIGTERM: they are blocked from the last
+// check of the stop flag until ppoll unblocks them atomically. A plain poll
+// sleeps for ever when the signal lands just before it, e.g. right after the
+// wait hook flushed output to a reader that answers with SIGTERM.
+int poll_unless_stopped(struct pollfd* p, int timeout_ms) {
+  sigset_t stop_signals, old;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, &old);
+  int r = -1;
+  if (stop_requested()) {
+    errno = EINTR;
+  } else {
+    struct timespec ts = {timeout_ms / 1000, (timeout_ms % 1000) * 1'000'000L};
+    r = ::ppoll(p, 1, timeout_ms < 0 ? nullptr : &ts, &old);
+  }
+  int err = errno;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = err;
+  return r;
 }
+}  // namespace
 
 LineReader::LineReader(int fd, std::string name, size_t max_line)
     : fd_(fd), name_(std::move(name)), max_line_(max_line) {
@@ -38,7 +63,7 @@ bool LineReader::wait_readable() {
     if (stop_requested()) return false;
     int timeout = wait_hook_ ? wait_hook_() : -1;
     if (timeout == kStopWaiting) return false;
-    r = ::poll(&p, 1, timeout);
+    r = poll_unless_stopped(&p, timeout);
     if (r > 0) return true;
     if (r < 0 && errno != EINTR) return true;
     if (stop_requested()) return false;
@@ -108,9 +133,11 @@ LineReader::Status LineReader::next(Line& line) {
       offset_ += line.raw_size;
       line.number = ++line_no_;
       line.complete = true;
+      line.raw = {base + start, line.raw_size};
       if (stop > start && base[stop - 1] == '\r') --stop;
       if (line.number == 1 && stop - start >= 3 && std::memcmp(base + start, "\xEF\xBB\xBF", 3) == 0) start += 3;
       if (stop - start > max_line_) {
+        line.raw = {};
         if (overflow_sink_) overflow_sink_({base + start, stop - start}, true);
         line.text = {};
         return Status::kTooLong;
@@ -136,6 +163,7 @@ LineReader::Status LineReader::next(Line& line) {
       offset_ += line.raw_size;
       line.number = ++line_no_;
       line.complete = false;
+      line.raw = {};
       if (stop > start && base[stop - 1] == '\r') --stop;
       if (line.number == 1 && stop - start >= 3 && std::memcmp(base + start, "\xEF\xBB\xBF", 3) == 0) start += 3;
       std::memset(base + stop, ' ', kLinePadding);

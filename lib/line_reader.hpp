@@ -19,6 +19,9 @@ struct Line {
   bool complete = true;
   // Bytes the line occupied in the input, newline and BOM included.
   uint64_t raw_size = 0;
+  // Those bytes, as read (for tools that rewrite a file byte for byte);
+  // set for kLine lines with complete = true, empty otherwise.
+  std::string_view raw;
 };
 
 inline constexpr size_t kLinePadding = 64;  // >= SIMDJSON_PADDING

@@ -112,3 +112,24 @@ TEST_CASE("line numbers, offsets and large inputs across buffer refills") {
   CHECK(count == 200000);
   CHECK(reader.offset() == data.size());
 }
+
+TEST_CASE("LineReader gives the raw bytes of complete lines") {
+  char path[] = "/tmp/ndj-unit-raw-XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  std::string data = "\xEF\xBB\xBF{\"a\":1}\r\n{}\npartial";
+  REQUIRE(write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()));
+  REQUIRE(lseek(fd, 0, SEEK_SET) == 0);
+  LineReader reader(fd, path);
+  Line line;
+  REQUIRE(reader.next(line) == LineReader::Status::kLine);
+  CHECK(line.text == "{\"a\":1}");
+  CHECK(line.raw == "\xEF\xBB\xBF{\"a\":1}\r\n");
+  REQUIRE(reader.next(line) == LineReader::Status::kLine);
+  CHECK(line.raw == "{}\n");
+  REQUIRE(reader.next(line) == LineReader::Status::kLine);
+  CHECK_FALSE(line.complete);
+  CHECK(line.raw.empty());
+  close(fd);
+  unlink(path);
+}

@@ -1,0 +1,181 @@
+// In-place log rewrite: temp file, flock catch-up, rename.
+#include "log_rewrite.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <memory>
+
+#include "atomic_file.hpp"
+#include "diag.hpp"
+
+namespace ndj {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& what, int err) {
+  throw Error(kExitFailure, path + ": " + what + ": " + errno_text(err));
+}
+
+bool same_file(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+}  // namespace
+
+LogRewrite::LogRewrite(const std::string& path) {
+  char* real = ::realpath(path.c_str(), nullptr);
+  if (!real) fail(path, "cannot open", errno);
+  target_ = real;
+  std::free(real);
+  // Checked before opening: opening a FIFO would block.
+  struct stat pre;
+  if (::stat(target_.c_str(), &pre) != 0) fail(path, "cannot open", errno);
+  if (!S_ISREG(pre.st_mode)) throw Error(kExitFailure, path + ": not a regular file");
+  dir_ = ::open(parent_dir(target_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_ < 0) fail(parent_dir(target_), "cannot open", errno);
+  if (!FileLock::lock_fd(dir_, -1)) {
+    int err = errno;
+    ::close(dir_);
+    fail(parent_dir(target_), "cannot lock", err);
+  }
+  remove_stale_temps(target_);
+  src_ = ::open(target_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (src_ < 0) {
+    int err = errno;
+    ::close(dir_);
+    fail(path, "cannot open", err);
+  }
+  if (::fstat(src_, &src_st_) != 0) {
+    int err = errno;
+    ::close(src_);
+    ::close(dir_);
+    fail(path, "stat failed", err);
+  }
+  temp_ = target_ + ".tmp." + std::to_string(::getpid());
+  tmp_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (tmp_ < 0) {
+    int err = errno;
+    ::close(src_);
+    ::close(dir_);
+    fail(temp_, "cannot create", err);
+  }
+  // Mode and owner of the original: a rewrite must not change who may
+  // read or append to the log.
+  struct stat tst;
+  bool ok = ::fstat(tmp_, &tst) == 0;
+  if (ok && (tst.st_uid != src_st_.st_uid || tst.st_gid != src_st_.st_gid))
+    ok = ::fchown(tmp_, src_st_.st_uid, src_st_.st_gid) == 0;
+  if (ok) ok = ::fchmod(tmp_, src_st_.st_mode & 07777) == 0;
+  if (!ok) {
+    int err = errno;
+    ::close(src_);
+    ::close(tmp_);
+    ::close(dir_);
+    ::unlink(temp_.c_str());
+    fail(path, "cannot give the new file the same owner and mode", err);
+  }
+}
+
+LogRewrite::~LogRewrite() {
+  if (!done_) ::unlink(temp_.c_str());
+  if (tmp_ >= 0) ::close(tmp_);
+  if (src_ >= 0) ::close(src_);  // closing releases the locks
+  if (dir_ >= 0) ::close(dir_);
+}
+
+struct stat LogRewrite::temp_stat() const {
+  struct stat st {};
+  if (::fstat(tmp_, &st) != 0) fail(temp_, "stat failed", errno);
+  return st;
+}
+
+void LogRewrite::copy_out(uint64_t begin, uint64_t end, bool append_mode) {
+  auto in = static_cast<off_t>(begin);
+  // copy_file_range keeps the data in the kernel; it needs a non-append
+  // descriptor, and some file systems refuse it.
+  while (!append_mode && static_cast<uint64_t>(in) < end) {
+    ssize_t n = ::copy_file_range(src_, &in, tmp_, nullptr, end - static_cast<uint64_t>(in), 0);
+    if (n > 0) continue;
+    if (n == 0) throw Error(kExitFailure, target_ + ": file shrank while being rewritten");
+    if (errno == EINTR) continue;
+    if (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) break;
+    fail(temp_, "write failed", errno);
+  }
+  constexpr size_t kBuf = size_t{1} << 20;
+  std::unique_ptr<char[]> buf;
+  while (static_cast<uint64_t>(in) < end) {
+    if (!buf) buf.reset(new char[kBuf]);
+    size_t want = static_cast<size_t>(std::min<uint64_t>(kBuf, end - static_cast<uint64_t>(in)));
+    ssize_t n = ::pread(src_, buf.get(), want, in);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail(target_, "read failed", errno);
+    if (n == 0) throw Error(kExitFailure, target_ + ": file shrank while being rewritten");
+    for (ssize_t off = 0; off < n;) {
+      ssize_t w = ::write(tmp_, buf.get() + off, static_cast<size_t>(n - off));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) fail(temp_, "write failed", errno);
+      off += w;
+    }
+    in += n;
+  }
+}
+
+void LogRewrite::copy_range(uint64_t begin, uint64_t end) { copy_out(begin, end, false); }
+
+void LogRewrite::start_writeback() {
+  ::sync_file_range(tmp_, 0, 0, SYNC_FILE_RANGE_WRITE);  // advisory: errors show at fsync
+}
+
+void LogRewrite::sync_temp() {
+  if (::fdatasync(tmp_) != 0) fail(temp_, "fsync failed", errno);
+}
+
+bool LogRewrite::lock() {
+  while (::flock(src_, LOCK_EX) != 0)
+    if (errno != EINTR) fail(target_, "cannot lock", errno);
+  while (::flock(tmp_, LOCK_EX) != 0)
+    if (errno != EINTR) fail(temp_, "cannot lock", errno);
+  struct stat now;
+  if (::stat(target_.c_str(), &now) != 0) return false;
+  return same_file(now, src_st_);
+}
+
+uint64_t LogRewrite::copy_appended(uint64_t from) {
+  struct stat st;
+  if (::fstat(src_, &st) != 0) fail(target_, "stat failed", errno);
+  auto size = static_cast<uint64_t>(st.st_size);
+  if (size < from) throw Error(kExitFailure, target_ + ": file was truncated while being rewritten");
+  copy_out(from, size, false);
+  copied_end_ = size;
+  return size;
+}
+
+void LogRewrite::replace() {
+  if (::fsync(tmp_) != 0) fail(temp_, "fsync failed", errno);
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) fail(target_, "rename failed", errno);
+  done_ = true;
+  sync_parent_dir(target_);
+  // A writer that does not lock and opened the old file before the rename
+  // may have appended to it since copy_appended(); carry that over. Appending
+  // (O_APPEND) so non-locking writers of the new file are not overwritten.
+  struct stat st;
+  if (::fstat(src_, &st) == 0 && static_cast<uint64_t>(st.st_size) > copied_end_) {
+    int flags = ::fcntl(tmp_, F_GETFL);
+    if (flags >= 0 && ::fcntl(tmp_, F_SETFL, flags | O_APPEND) == 0) {
+      copy_out(copied_end_, static_cast<uint64_t>(st.st_size), true);
+      copied_end_ = static_cast<uint64_t>(st.st_size);
+      ::fsync(tmp_);
+    }
+  }
+}
+
+void LogRewrite::remove() {
+  if (::unlink(target_.c_str()) != 0) fail(target_, "cannot remove", errno);
+  sync_parent_dir(target_);
+}
+
+}  // namespace ndj
