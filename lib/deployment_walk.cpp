@@ -70,10 +70,12 @@ const Deployment* DeploymentWalk::add(const GitCommit& c, const ChangeFacts& fac
 
   Deployment& dep = open_.at(rank);
   touched_.push_back(rank);
-  if (facts.kept) {
+  if (facts.kept && facts.listed) {
     dep.sha_size = c.sha.size();
     dep.changes.append(c.sha);
     ++dep.change_count;
+  }
+  if (facts.kept) {
     dep.unplanned |= facts.unplanned;
     dep.emergency |= facts.emergency;
   }

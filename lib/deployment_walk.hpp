@@ -31,7 +31,8 @@ struct TagDeploy {
 
 // What the caller knows about a commit.
 struct ChangeFacts {
-  bool kept = true;  // listed as a change (e.g. it touches --path)
+  bool kept = true;    // counts for its deployment (e.g. it touches --path)
+  bool listed = true;  // and is one of its changes (merges are not)
   bool unplanned = false;
   bool emergency = false;
   bool shallow_boundary = false;  // its parents are missing (shallow clone)

@@ -152,7 +152,7 @@ class RecordWriter {
     append_json_string(rec_, c.sha);
     field_time("time", c.author_time);
     field_time("committed_at", c.commit_time);
-    if (d) {
+    if (d && f.listed) {
       rec_.append(R"(,"deployment_id":)");
       append_json_string(rec_, d->id);
     }
@@ -228,9 +228,11 @@ int run(const Options& o) {
   if (branch.empty()) branch = repo.default_branch().value_or("");
   std::optional<std::string> tip;
   if (!branch.empty()) tip = repo.resolve_commit(branch);
-  if (!tip && (o.mode != DeployMode::kTags || !o.branch.empty()))
-    throw Error(kExitFailure, branch.empty() ? o.repo + ": no commits (and no --branch)"
-                                             : o.repo + ": no such branch or commit: " + branch);
+  if (!o.branch.empty() && !tip) throw Error(kExitFailure, o.repo + ": no such branch or commit: " + o.branch);
+  if (!tip && o.mode != DeployMode::kTags) {
+    warn(o.repo + " has no commits yet");
+    return kExitOk;
+  }
 
   std::vector<TagDeploy> tags;
   std::vector<std::string> revs;
@@ -285,6 +287,9 @@ int run(const Options& o) {
     }
     ChangeFacts f;
     f.kept = o.paths.empty() || touching.count(std::string(c.sha));
+    // A merge holds no work of its own: listing it would add a zero lead
+    // time for every merge. Its subject still counts (hotfix branches).
+    f.listed = c.parent_count() < 2;
     f.reverts = reverted_sha(c.body);
     bool revert = !f.reverts.empty() || c.subject.rfind("Revert \"", 0) == 0;
     bool hotfix = RE2::PartialMatch(c.subject, *o.hotfix);
