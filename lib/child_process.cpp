@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "diag.hpp"
+#include "output.hpp"
 
 extern char** environ;
 
@@ -39,6 +40,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv)
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw Error(kExitFailure, "cannot create a pipe: " + errno_text(errno));
   out_fd_ = fds[0];
+  enlarge_pipe(out_fd_);  // fewer, larger reads: fewer context switches
   err_fd_ = anonymous_temp_file();
 
   posix_spawn_file_actions_t actions;

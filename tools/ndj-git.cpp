@@ -52,7 +52,9 @@ int parse_args(int argc, char** argv, Options& o) {
       ->type_name("REV");
   add_time_option(app, "--since", o.since, "Deployments at or after TIME only");
   add_time_option(app, "--until", o.until, "Deployments before TIME only");
-  app.add_option("--path", o.paths, "Only changes touching DIR (repeatable)")->type_name("DIR");
+  app.add_option("--path", o.paths, "Only changes touching DIR (repeatable)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);  // one DIR per --path: REPO may follow
   app.add_option("--service", o.service, "Add \"service\":NAME to every record")->type_name("NAME");
   app.add_option("--environment", o.environment, "Add \"environment\":NAME to deployments")
       ->type_name("NAME");
@@ -207,8 +209,19 @@ class RecordWriter {
   }
 
  private:
+  // Commit times cluster in days: the date is formatted once per day, the
+  // time of day by hand (snprintf for every field was a tenth of our time).
   void field_time(const char* name, int64_t seconds) {
-    rec_.append(",\"").append(name).append("\":\"").append(format_rfc3339(seconds * kNsPerSec)).push_back('"');
+    int64_t day = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+    if (day != cached_day_) {
+      cached_date_ = format_rfc3339(day * 86400 * kNsPerSec).substr(0, 11);  // "YYYY-MM-DDT"
+      cached_day_ = day;
+    }
+    int64_t rem = seconds - day * 86400;
+    char hms[9] = {char('0' + rem / 36000), char('0' + rem / 3600 % 10), ':',
+                   char('0' + rem / 60 % 60 / 10), char('0' + rem / 60 % 10), ':',
+                   char('0' + rem % 60 / 10), char('0' + rem % 10), 'Z'};
+    rec_.append(",\"").append(name).append("\":\"").append(cached_date_).append(hms, sizeof hms).push_back('"');
   }
   void service() {
     if (o_.service.empty()) return;
@@ -220,6 +233,8 @@ class RecordWriter {
   Output& out_;
   std::string rec_;
   std::unordered_map<std::string, std::string> email_hashes_;
+  int64_t cached_day_ = INT64_MIN;
+  std::string cached_date_;
 };
 
 int run(const Options& o) {
