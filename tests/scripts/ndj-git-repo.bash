@@ -51,3 +51,30 @@ sha() { awk -v l="$1" '$2 == l { print $1 }' "$LABELS"; }
 named() {
   sed -e "$(awk '{ printf "s/%s/<%s>/g;", $1, $2 }' "$LABELS")"
 }
+
+# bulk_repo DIR N: a bare repository of N commits made by git fast-import in
+# well under a second: groups of a main-line commit, three commits on a
+# branch and a --no-ff merge; every 7th branch starts from an older main
+# commit (long-lived branches), every 50th commit reverts the one before.
+bulk_repo() {
+  git init -q --bare -b main "$1" || return 1
+  awk -v n="$2" 'BEGIN {
+      t = 1767600000; mark = 0; main = 0; old = 0
+      for (made = 0; made < n; ) {
+          commit(main, 0, made % 50 == 0 && made ? "Revert \"x\"\n\nThis reverts commit 0000000000000000000000000000000000000000.\n" : "main " made); main = mark; made++
+          side = (made % 7 == 0 && old) ? old : main
+          if (made % 5 == 0) old = main
+          for (k = 0; k < 3 && made < n; k++) { commit(side, 0, "branch " made); side = mark; made++ }
+          if (made < n) { commit(main, side, "Merge " made); main = mark; made++ }
+      }
+      printf "reset refs/heads/main\nfrom :%d\n\n", main
+  }
+  function commit(from, merge, msg) {
+      mark++; t += 60
+      printf "commit refs/heads/work\nmark :%d\nauthor Dev <dev%d@example.com> %d +0000\ncommitter CI <ci@example.com> %d +0000\n", mark, mark % 9, t - 600, t
+      printf "data %d\n%s\n", length(msg) + 1, msg
+      if (from) printf "from :%d\n", from
+      if (merge) printf "merge :%d\n", merge
+      printf "M 100644 inline dir%d/f\ndata %d\n%d\n\n", mark % 3, length(mark "") + 1, mark
+  }' | git -C "$1" fast-import --quiet
+}
