@@ -36,7 +36,7 @@ revert r1 bad "01-06 12:00"
 commit h1 "01-07 08:00" "01-07 09:00" "hotfix: login"
 commit c2 "01-07 10:00" "01-07 14:00" "more"
 
-ndj-git >"$work/events.ndjson"
+ndj-git --service app >"$work/events.ndjson"
 ndj-dora --since 2026-01-05T00:00:00Z --until 2026-01-08T00:00:00Z --format ndjson \
   <"$work/events.ndjson" >"$work/metrics.ndjson"
 cat "$work/metrics.ndjson"

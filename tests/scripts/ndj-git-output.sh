@@ -6,13 +6,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 . "$TESTS_DIR/scripts/ndj-git-repo.bash"
-repo r
-for i in $(seq 1 300); do
-  commit "c$i" "01-05 09:00" "01-05 10:00" "commit number $i with a subject long enough to fill pipes"
-done
+bulk_repo big.git 3000
 fail=0
 
-ndj-git >/dev/full 2>"$work/err"
+ndj-git big.git >/dev/full 2>"$work/err"
 status=$?
 if [ $status = 1 ] && grep -q '^ndj-git: writing output failed: No space left on device$' "$work/err"; then
   echo "ok /dev/full: exit 1 with a message"
@@ -20,7 +17,7 @@ else
   echo "FAIL /dev/full: exit $status, stderr: $(cat "$work/err")"; fail=1
 fi
 
-ndj-git 2>"$work/err" | head -1 >/dev/null
+ndj-git big.git 2>"$work/err" | head -1 >/dev/null
 status=${PIPESTATUS[0]}
 if [ "$status" = 0 ] && [ ! -s "$work/err" ]; then
   echo "ok closed pipe: exit 0, silent"
@@ -28,12 +25,11 @@ else
   echo "FAIL closed pipe: exit $status, stderr: $(cat "$work/err")"; fail=1
 fi
 
-n=$(ndj-git | grep -c '"type":"change"')
-if [ "$n" = 300 ]; then echo "ok 300 changes"; else echo "FAIL $n changes, expected 300"; fail=1; fi
+n=$(ndj-git big.git | grep -c '"type":"change"')
+if [ "$n" = 3000 ]; then echo "ok 3000 changes"; else echo "FAIL $n changes, expected 3000"; fail=1; fi
 
 # SIGTERM while git is still writing (the reader is slow, so both block on
 # pipes): ndj-git stops at a record boundary with 143, leaving no git behind.
-bulk_repo big.git 4000
 {
   ndj-git big.git 2>"$work/err" &
   echo $! >"$work/pid"
