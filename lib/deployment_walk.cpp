@@ -84,10 +84,18 @@ const Deployment* DeploymentWalk::add(const GitCommit& c, const ChangeFacts& fac
     if (it->second > rank) dep.rolled_back = true;
     reverted_by_.erase(it);
   }
-  if (!facts.reverts.empty()) {
-    auto [it, fresh] = reverted_by_.emplace(std::string(facts.reverts), rank);
-    if (!fresh) it->second = std::max(it->second, rank);
+  if (!reverted_subject_by_.empty()) {
+    if (auto it = reverted_subject_by_.find(std::string(c.subject)); it != reverted_subject_by_.end()) {
+      if (it->second > rank) dep.rolled_back = true;
+      reverted_subject_by_.erase(it);
+    }
   }
+  auto note_revert = [rank](std::unordered_map<std::string, int64_t>& by, std::string_view key) {
+    auto [it, fresh] = by.emplace(std::string(key), rank);
+    if (!fresh) it->second = std::max(it->second, rank);
+  };
+  if (!facts.reverts.empty()) note_revert(reverted_by_, facts.reverts);
+  else if (!facts.reverted_subject.empty()) note_revert(reverted_subject_by_, facts.reverted_subject);
 
   std::string_view parents = c.parents;
   while (!parents.empty()) {

@@ -37,6 +37,10 @@ struct ChangeFacts {
   bool emergency = false;
   bool shallow_boundary = false;  // its parents are missing (shallow clone)
   std::string_view reverts;       // the commit it reverts, when named
+  // Otherwise the subject of the commit it reverts (`Revert "SUBJECT"`, as
+  // squash-merged revert pull requests say it): matched with the next older
+  // commit of that subject.
+  std::string_view reverted_subject;
 };
 
 struct Deployment {
@@ -92,6 +96,7 @@ class DeploymentWalk {
   std::unordered_map<int64_t, Deployment> open_;
   std::unordered_map<std::string, int64_t> frontier_;  // unseen commit -> candidate rank
   std::unordered_map<std::string, int64_t> reverted_by_;  // commit -> rank of the reverting deployment
+  std::unordered_map<std::string, int64_t> reverted_subject_by_;  // subject -> the same
   std::vector<int64_t> touched_;
 };
 

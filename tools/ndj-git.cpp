@@ -101,6 +101,16 @@ std::string sha256_hex(std::string_view s) {
   return hex;
 }
 
+// `Revert "SUBJECT"` or, as squash-merged revert pull requests put it,
+// `Revert "SUBJECT" (#125)`: the reverted commit's subject, or empty.
+std::string_view reverted_subject(std::string_view subject) {
+  constexpr std::string_view kPrefix = "Revert \"";
+  if (subject.rfind(kPrefix, 0) != 0) return {};
+  size_t close = subject.rfind('"');
+  if (close < kPrefix.size()) return {};
+  return subject.substr(kPrefix.size(), close - kPrefix.size());
+}
+
 // `This reverts commit SHA.`, the line `git revert` writes.
 std::string_view reverted_sha(std::string_view body) {
   constexpr std::string_view kMarker = "This reverts commit ";
@@ -306,6 +316,7 @@ int run(const Options& o) {
     // time for every merge. Its subject still counts (hotfix branches).
     f.listed = c.parent_count() < 2;
     f.reverts = reverted_sha(c.body);
+    if (f.reverts.empty()) f.reverted_subject = reverted_subject(c.subject);
     bool revert = !f.reverts.empty() || c.subject.rfind("Revert \"", 0) == 0;
     bool hotfix = RE2::PartialMatch(c.subject, *o.hotfix);
     f.emergency = RE2::PartialMatch(c.subject, *o.emergency);

@@ -173,3 +173,31 @@ TEST_CASE("done_before: the main line is older and the window's deployments are 
   CHECK(walk.done_before(35));
   CHECK_FALSE(walk.done_before(10));
 }
+
+TEST_CASE("a revert that names only a subject rolls back the next older commit of that subject") {
+  // main: aa - bb("Add cache") - cc - dd(Revert "Add cache" (#9))
+  std::vector<Node> nodes = {{"dd", "cc", "Revert \"Add cache\" (#9)", 40},
+                             {"cc", "bb", "Add cache", 30},
+                             {"bb", "aa", "Add cache", 20},
+                             {"aa", "", "", 10}};
+  std::map<std::string, ChangeFacts> facts;
+  facts["dd"].reverted_subject = "Add cache";
+  DeploymentWalk walk(DeployMode::kFirstParent, "dd");
+  std::vector<std::string> rolled;
+  GitCommit c;
+  for (const auto& n : nodes) {
+    c.sha = n.sha;
+    c.parents = n.parents;
+    c.subject = n.subject;
+    c.commit_time = n.time;
+    walk.add(c, facts[n.sha]);
+    walk.take_completed([&](const Deployment& d) {
+      if (d.rolled_back) rolled.push_back(d.id);
+    });
+  }
+  walk.take_all([&](const Deployment& d) {
+    if (d.rolled_back) rolled.push_back(d.id);
+  });
+  // Only the newest older commit with that subject: the match is used up.
+  CHECK(rolled == std::vector<std::string>{"cc"});
+}
