@@ -31,7 +31,7 @@ void DeploymentWalk::lower(int64_t rank) {
 }
 
 const Deployment* DeploymentWalk::add(const GitCommit& c, const ChangeFacts& facts) {
-  std::string sha(c.sha);
+  std::string_view sha = c.sha;
   int64_t rank = kNone;
   if (auto it = frontier_.find(sha); it != frontier_.end()) {
     rank = it->second;
@@ -45,7 +45,7 @@ const Deployment* DeploymentWalk::add(const GitCommit& c, const ChangeFacts& fac
     mainline_time_ = c.commit_time;
     if (mode_ == DeployMode::kFirstParent || c.parent_count() > 1) {
       Deployment d;
-      d.id = sha;
+      d.id = std::string(sha);
       d.time = c.commit_time;
       d.rank = --mainline_rank_;
       d.mainline = true;
@@ -85,12 +85,12 @@ const Deployment* DeploymentWalk::add(const GitCommit& c, const ChangeFacts& fac
     reverted_by_.erase(it);
   }
   if (!reverted_subject_by_.empty()) {
-    if (auto it = reverted_subject_by_.find(std::string(c.subject)); it != reverted_subject_by_.end()) {
+    if (auto it = reverted_subject_by_.find(c.subject); it != reverted_subject_by_.end()) {
       if (it->second > rank) dep.rolled_back = true;
       reverted_subject_by_.erase(it);
     }
   }
-  auto note_revert = [rank](std::unordered_map<std::string, int64_t>& by, std::string_view key) {
+  auto note_revert = [rank](ShaMap<int64_t>& by, std::string_view key) {
     auto [it, fresh] = by.emplace(std::string(key), rank);
     if (!fresh) it->second = std::max(it->second, rank);
   };

@@ -63,6 +63,15 @@ struct Deployment {
   size_t pending = 0;  // frontier commits that may still join it
 };
 
+// Lets maps keyed by std::string be searched with a string_view, without
+// building a string for every commit.
+struct ShaHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using ShaMap = std::unordered_map<std::string, V, ShaHash, std::equal_to<>>;
+
 class DeploymentWalk {
  public:
   // `branch_tip`: the first commit of the first-parent line (first-parent
@@ -92,11 +101,11 @@ class DeploymentWalk {
   int64_t mainline_rank_ = 0;
   int64_t mainline_time_ = INT64_MAX;  // time of the last first-parent commit seen
   std::vector<TagDeploy> tags_;
-  std::unordered_multimap<std::string, size_t> tag_index_;  // commit -> tags_ index
+  std::unordered_multimap<std::string, size_t, ShaHash, std::equal_to<>> tag_index_;  // commit -> tags_ index
   std::unordered_map<int64_t, Deployment> open_;
-  std::unordered_map<std::string, int64_t> frontier_;  // unseen commit -> candidate rank
-  std::unordered_map<std::string, int64_t> reverted_by_;  // commit -> rank of the reverting deployment
-  std::unordered_map<std::string, int64_t> reverted_subject_by_;  // subject -> the same
+  ShaMap<int64_t> frontier_;             // unseen commit -> candidate rank
+  ShaMap<int64_t> reverted_by_;          // commit -> rank of the reverting deployment
+  ShaMap<int64_t> reverted_subject_by_;  // subject -> the same
   std::vector<int64_t> touched_;
 };
 

@@ -170,11 +170,11 @@ class RecordWriter {
     }
     service();
     if (o_.emails == "hash") {
-      auto [it, fresh] = email_hashes_.try_emplace(std::string(c.author_email));
-      if (fresh) {
+      auto it = email_hashes_.find(c.author_email);
+      if (it == email_hashes_.end()) {
         std::string lower(c.author_email);
         std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
-        it->second = sha256_hex(lower);
+        it = email_hashes_.emplace(std::string(c.author_email), sha256_hex(lower)).first;
       }
       rec_.append(R"(,"author_sha256":")").append(it->second).push_back('"');
     } else if (o_.emails == "plain") {
@@ -242,7 +242,7 @@ class RecordWriter {
   const Options& o_;
   Output& out_;
   std::string rec_;
-  std::unordered_map<std::string, std::string> email_hashes_;
+  ShaMap<std::string> email_hashes_;  // address -> its hash
   int64_t cached_day_ = INT64_MIN;
   std::string cached_date_;
 };
@@ -271,14 +271,14 @@ int run(const Options& o) {
   if (tip) revs.push_back(*tip);
   if (revs.empty()) return kExitOk;
 
-  std::unordered_set<std::string> boundary;
+  std::unordered_set<std::string, ShaHash, std::equal_to<>> boundary;
   for (auto& sha : repo.shallow_boundary()) boundary.insert(std::move(sha));
   if (!boundary.empty())
     warn(o.repo + " is a shallow clone: commits older than its " + std::to_string(boundary.size()) +
          " boundary commit(s) are missing, so deployments reaching them lack changes and reverts of "
          "older commits are not seen (git fetch --unshallow reads everything)");
 
-  std::unordered_set<std::string> touching;
+  std::unordered_set<std::string, ShaHash, std::equal_to<>> touching;
   if (!o.paths.empty()) {
     std::vector<std::string> specs;
     for (const auto& p : o.paths) specs.push_back(":(top)" + p);
@@ -311,7 +311,7 @@ int run(const Options& o) {
       break;
     }
     ChangeFacts f;
-    f.kept = o.paths.empty() || touching.count(std::string(c.sha));
+    f.kept = o.paths.empty() || touching.count(c.sha);
     // A merge holds no work of its own: listing it would add a zero lead
     // time for every merge. Its subject still counts (hotfix branches).
     f.listed = c.parent_count() < 2;
@@ -321,7 +321,7 @@ int run(const Options& o) {
     bool hotfix = RE2::PartialMatch(c.subject, *o.hotfix);
     f.emergency = RE2::PartialMatch(c.subject, *o.emergency);
     f.unplanned = revert || hotfix || f.emergency;
-    f.shallow_boundary = !boundary.empty() && boundary.count(std::string(c.sha));
+    f.shallow_boundary = !boundary.empty() && boundary.count(c.sha);
     const Deployment* d = walk.add(c, f);
     if (f.kept && in_window(d ? d->time : c.commit_time)) writer.change(c, f, revert, hotfix, d);
     walk.take_completed(write_deployment);
