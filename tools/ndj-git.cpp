@@ -288,8 +288,11 @@ int run(const Options& o) {
     log.finish();
   }
 
-  const int64_t since = o.since == INT64_MIN ? INT64_MIN : o.since / kNsPerSec;
-  const int64_t until = o.until == INT64_MAX ? INT64_MAX : o.until / kNsPerSec;
+  // git's times are whole seconds: t >= since and t < until hold for t
+  // exactly when they hold for the bounds rounded up to a second.
+  auto ceil_seconds = [](int64_t ns) { return ns / kNsPerSec + (ns % kNsPerSec > 0); };
+  const int64_t since = o.since == INT64_MIN ? INT64_MIN : ceil_seconds(o.since);
+  const int64_t until = o.until == INT64_MAX ? INT64_MAX : ceil_seconds(o.until);
   auto in_window = [&](int64_t t) { return t >= since && t < until; };
 
   Output out;
