@@ -123,15 +123,28 @@ std::vector<std::string> GitRepo::shallow_boundary() const {
   return shas;
 }
 
-GitLog::GitLog(const GitRepo& repo, const std::vector<std::string>& revs,
-               const std::vector<std::string>& paths) {
+GitLog::GitLog(const GitRepo& repo, const std::vector<std::string>& revs) {
   std::vector<std::string> args = {"log", "--topo-order", "-z", "--no-color", "--encoding=UTF-8",
                                    "--no-show-signature", kLogFormat};
-  if (!paths.empty()) args.push_back("--full-history");
+  args.insert(args.end(), revs.begin(), revs.end());
+  args.push_back("--");
+  child_ = std::make_unique<ChildProcess>(repo.command(args));
+}
+
+GitPathFilter::GitPathFilter(const GitRepo& repo, const std::vector<std::string>& revs,
+                             const std::vector<std::string>& paths) {
+  std::vector<std::string> args = {"log", "-z", "--full-history", "--format=%H"};
   args.insert(args.end(), revs.begin(), revs.end());
   args.push_back("--");
   args.insert(args.end(), paths.begin(), paths.end());
   child_ = std::make_unique<ChildProcess>(repo.command(args));
+}
+
+void GitPathFilter::finish() {
+  if (int status = child_->wait(); status != 0) {
+    std::string why = child_->error_text();
+    throw Error(kExitFailure, "git log failed" + (why.empty() ? " (exit " + std::to_string(status) + ")" : ": " + why));
+  }
 }
 
 bool GitLog::next(GitCommit& c) {

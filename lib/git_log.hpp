@@ -53,12 +53,11 @@ class GitRepo {
   std::string git_dir_;
 };
 
-// Streams `git log` over `revs` (and `paths`), newest first, children
-// always before their parents (--topo-order).
+// Streams `git log` over `revs`, newest first, children always before
+// their parents (--topo-order).
 class GitLog {
  public:
-  GitLog(const GitRepo& repo, const std::vector<std::string>& revs,
-         const std::vector<std::string>& paths = {});
+  GitLog(const GitRepo& repo, const std::vector<std::string>& revs);
   // False at the end. Throws Error(1) on a record git did not format as
   // asked (which means the output is not what we think it is).
   bool next(GitCommit& c);
@@ -71,6 +70,26 @@ class GitLog {
   std::string repaired_;  // a subject whose invalid UTF-8 was replaced
   std::string repaired_email_;
   uint64_t count_ = 0;
+};
+
+// Starts `git log` listing the shas of the commits under `revs` that touch
+// `paths` (every such commit: --full-history); read them with shas().
+class GitPathFilter {
+ public:
+  GitPathFilter(const GitRepo& repo, const std::vector<std::string>& revs,
+                const std::vector<std::string>& paths);
+  // Calls `sink` with each sha, then waits for git (Error(1) if it failed).
+  template <typename Sink>
+  void shas(Sink&& sink) {
+    std::string_view sha;
+    while (child_->next(sha, '\0'))
+      if (!sha.empty()) sink(sha);
+    finish();
+  }
+
+ private:
+  void finish();
+  std::unique_ptr<ChildProcess> child_;
 };
 
 // The lines of a command's output (trailing newline dropped).

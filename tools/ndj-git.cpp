@@ -278,14 +278,14 @@ int run(const Options& o) {
          " boundary commit(s) are missing, so deployments reaching them lack changes and reverts of "
          "older commits are not seen (git fetch --unshallow reads everything)");
 
+  // Both gits start now: the history walk gets going (on another core)
+  // while the commits touching --path are collected.
+  GitLog log(repo, revs);
   std::unordered_set<std::string, ShaHash, std::equal_to<>> touching;
   if (!o.paths.empty()) {
     std::vector<std::string> specs;
     for (const auto& p : o.paths) specs.push_back(":(top)" + p);
-    GitLog log(repo, revs, specs);
-    GitCommit c;
-    while (log.next(c)) touching.emplace(c.sha);
-    log.finish();
+    GitPathFilter(repo, revs, specs).shas([&](std::string_view sha) { touching.emplace(sha); });
   }
 
   // git's times are whole seconds: t >= since and t < until hold for t
@@ -305,7 +305,6 @@ int run(const Options& o) {
   };
 
   DeploymentWalk walk(o.mode, tip.value_or(""), std::move(tags));
-  GitLog log(repo, revs);
   GitCommit c;
   bool stopped = false;
   while (log.next(c)) {
