@@ -45,7 +45,7 @@ struct Options {
 int parse_args(int argc, char** argv, Options& o) {
   CLI::App app{"Write deployment and change records (ndj-dora input) from git history."};
   setup_app(app, "ndj-git");
-  app.add_option("REPO", o.repo, "Repository (default: the current directory)");
+  app.add_option("REPO", o.repo, "Repository (default: the current directory)")->type_name("");
   app.add_option("--deploys", o.deploys, "first-parent (default), merges or tags=GLOB")
       ->type_name("MODE");
   app.add_option("--branch", o.branch, "Branch to read (default: origin's HEAD, main, master)")
