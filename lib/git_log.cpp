@@ -72,10 +72,17 @@ std::vector<std::string> split_lines(std::string_view text) {
 GitRepo::GitRepo(std::string dir) : dir_(std::move(dir)) {
   struct stat st;
   if (stat(dir_.c_str(), &st) != 0) throw Error(kExitFailure, dir_ + ": " + errno_text(errno));
-  std::string out;
-  if (run_and_capture(command({"rev-parse", "--git-dir"}), out) != 0)
-    throw Error(kExitFailure, dir_ + ": not a git repository (or any of the parent directories)");
-  git_dir_ = split_lines(out).at(0);
+  ChildProcess git(command({"rev-parse", "--git-dir"}));
+  std::string_view line;
+  while (git.next(line, '\n')) {
+  }
+  if (git.wait() != 0) {
+    // git's own reason: not a repository, or one it refuses to read
+    // (safe.directory ownership checks, a corrupt HEAD).
+    std::string why = git.error_text();
+    if (why.rfind("fatal: ", 0) == 0) why.erase(0, 7);
+    throw Error(kExitFailure, dir_ + ": " + (why.empty() ? "not a git repository" : why));
+  }
 }
 
 std::vector<std::string> GitRepo::command(const std::vector<std::string>& args) const {

@@ -50,7 +50,6 @@ class GitRepo {
 
  private:
   std::string dir_;
-  std::string git_dir_;
 };
 
 // Streams `git log` over `revs`, newest first, children always before
