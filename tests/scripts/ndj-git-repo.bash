@@ -52,20 +52,21 @@ named() {
   sed -e "$(awk '{ printf "s/%s/<%s>/g;", $1, $2 }' "$LABELS")"
 }
 
-# bulk_repo DIR N: a bare repository of N commits made by git fast-import in
+# bulk_repo DIR N [PAD]: a bare repository of N commits made by git fast-import in
 # well under a second: groups of a main-line commit, three commits on a
 # branch and a --no-ff merge; every 7th branch starts from an older main
 # commit (long-lived branches, so fork points have children in several
-# deployments), every 50th commit reverts the one before.
+# deployments). PAD adds that many bytes to every branch commit's subject., every 50th commit reverts the one before.
 bulk_repo() {
   git init -q --bare -b main "$1" || return 1
-  awk -v n="$2" 'BEGIN {
+  awk -v n="$2" -v pad="${3:-0}" 'BEGIN {
+      tail = sprintf("%*s", pad, ""); gsub(/ /, "x", tail)
       t = 1767600000; mark = 0; main = 0; old = 0; g = 0
       for (made = 0; made < n; g++) {
           commit(main, 0, made % 50 == 0 && made ? "Revert \"x\"\n\nThis reverts commit 0000000000000000000000000000000000000000.\n" : "main " made); main = mark; made++
           side = (g % 7 == 6 && old) ? old : main
           if (g % 4 == 0) old = main
-          for (k = 0; k < 3 && made < n; k++) { commit(side, 0, "branch " made); side = mark; made++ }
+          for (k = 0; k < 3 && made < n; k++) { commit(side, 0, "branch " made tail); side = mark; made++ }
           if (made < n) { commit(main, side, "Merge " made); main = mark; made++ }
       }
       printf "reset refs/heads/main\nfrom :%d\n\n", main
