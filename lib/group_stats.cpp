@@ -241,7 +241,9 @@ void append_number(std::string& out, double v) {
     out.append(buf, r.ptr);
     return;
   }
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  // 15 significant digits: enough for any input number, and the noise of
+  // interpolation and summation (340.00000000000006) is not shown.
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 15);
   out.append(buf, r.ptr);
 }
 

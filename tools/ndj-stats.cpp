@@ -62,6 +62,9 @@ int parse_args(int argc, char** argv, Options& o) {
   for (const std::string& a : split_list(aggs)) {
     auto spec = AggSpec::parse(a, why);
     if (!spec) return usage_error("--agg: " + why);
+    for (const AggSpec& seen : o.aggs)
+      if (seen.column == spec->column)
+        return usage_error("--agg: '" + a + "' repeats the column " + seen.column);
     o.aggs.push_back(std::move(*spec));
   }
   auto f = parse_stats_format(format);
