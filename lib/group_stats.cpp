@@ -185,6 +185,7 @@ struct FieldAcc {
   bool all_int = true;
   int64_t isum = 0;
   double dsum = 0;
+  double dsum_error = 0;  // Neumaier compensation: sums of costs stay exact
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
   std::vector<double> values;
@@ -318,7 +319,9 @@ struct GroupStats::Impl {
         acc.all_int = false;
       }
       ++acc.n;
-      acc.dsum += d;
+      double t = acc.dsum + d;
+      acc.dsum_error += std::fabs(acc.dsum) >= std::fabs(d) ? (acc.dsum - t) + d : (d - t) + acc.dsum;
+      acc.dsum = t;
       acc.min = std::min(acc.min, d);
       acc.max = std::max(acc.max, d);
       if (need.values) acc.values.push_back(d);
@@ -353,8 +356,9 @@ struct GroupStats::Impl {
           v.number = static_cast<double>(acc.isum);
           return v;
         }
-        return number_value(acc.dsum);
-      case AggKind::kMean: return number_value(if_any(acc.dsum / static_cast<double>(acc.n)));
+        return number_value(acc.dsum + acc.dsum_error);
+      case AggKind::kMean:
+        return number_value(if_any((acc.dsum + acc.dsum_error) / static_cast<double>(acc.n)));
       case AggKind::kMin: return number_value(if_any(acc.min));
       case AggKind::kMax: return number_value(if_any(acc.max));
       case AggKind::kPercentile: {

@@ -81,7 +81,7 @@ std::string table_text(const StatValue& v) {
   double d = *v.number;
   char buf[64];
   if (d == std::trunc(d) && std::fabs(d) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", d);
-  else if (std::fabs(d) >= 1000) std::snprintf(buf, sizeof buf, "%.1f", d);
+  else if (std::fabs(d) >= 1000) std::snprintf(buf, sizeof buf, "%.0f", d);
   else std::snprintf(buf, sizeof buf, "%.4g", d);
   return buf;
 }
