@@ -1,12 +1,11 @@
 // Assignment parsing and a small ordered tree of members.
 #include "event_builder.hpp"
 
-#include <simdjson.h>
-
 #include "atomic_file.hpp"
 #include "diag.hpp"
 #include "field_path.hpp"
 #include "json.hpp"
+#include "json_check.hpp"
 
 namespace ndj {
 
@@ -44,25 +43,16 @@ namespace {
 enum class Op { kString, kJson, kFile };
 
 std::string checked_string(std::string_view s, const std::string& what) {
-  if (!simdjson::validate_utf8(s.data(), s.size()))
-    throw Error(kExitUsage, what + ": not valid UTF-8");
+  if (!is_valid_utf8(s)) throw Error(kExitUsage, what + ": not valid UTF-8");
   return json_string(s);
 }
 
 std::string checked_json(std::string_view text, const std::string& key) {
-  simdjson::padded_string padded(text);
-  simdjson::dom::parser parser;
-  simdjson::dom::element e;
-  if (auto err = parser.parse(padded).get(e))
-    throw Error(kExitUsage, "'" + key + ":=': invalid JSON: " + json_error_reason(err));
+  if (const char* why = json_check(text))
+    throw Error(kExitUsage, "'" + key + ":=': invalid JSON: " + why);
   // Drop the whitespace (a newline would split the record) but keep the
   // number spellings as written.
-  std::string out(text.size(), '\0');
-  size_t len = 0;
-  if (simdjson::minify(text.data(), text.size(), out.data(), len))
-    throw Error(kExitUsage, "'" + key + ":=': invalid JSON");
-  out.resize(len);
-  return out;
+  return json_compact(text);
 }
 
 }  // namespace

@@ -1,11 +1,17 @@
 // ndj-emit: append one structured event (or validated NDJSON lines) to a log
 // that other processes append to at the same time, without tearing lines.
+#include <sys/stat.h>
+
 #include <string>
 #include <vector>
 
 #include "cli.hpp"
+#include "cursor.hpp"
 #include "diag.hpp"
 #include "event_builder.hpp"
+#include "json.hpp"
+#include "json_check.hpp"
+#include "line_reader.hpp"
 #include "locked_append.hpp"
 #include "output.hpp"
 #include "records.hpp"
@@ -71,6 +77,7 @@ int emit_event(const Options& o, Output& out) {
 
 // Valid lines are appended in blocks of whole lines, each block under one
 // lock hold: other emitters wait at most one block, never for our input.
+// Validation uses json_check, not simdjson, so the tool does not link it.
 int append_stdin(const Options& o, Output& out) {
   constexpr size_t kBlock = size_t{1} << 20;
   std::string block;
@@ -79,22 +86,43 @@ int append_stdin(const Options& o, Output& out) {
     write_lines(o, out, block);
     block.clear();
   };
-  RecordReader reader(o.input, out, true);
+  BadLines bad(o.input);
+  LineReader reader(0, "<stdin>", o.input.max_line);
   reader.set_wait_hook([&] {
     flush_block();
     return -1;
   });
-  Record rec;
-  RecordReader::Status st;
-  while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
-    if (rec.is_mark) continue;  // pipeline bookkeeping, not an event
-    block.append(rec.text).push_back('\n');
+  if (!o.input.rejects.empty())
+    reader.set_overflow_sink([&](std::string_view part, bool last) { bad.quarantine_part(part, last); });
+  struct stat st;
+  const bool streaming = fstat(0, &st) == 0 && !S_ISREG(st.st_mode);
+  Line line;
+  for (;;) {
+    LineReader::Status status = reader.next(line);
+    if (status == LineReader::Status::kEof) break;
+    if (status == LineReader::Status::kStopped) {
+      flush_block();
+      return streaming ? kExitOk : interrupted_exit_code();
+    }
+    if (status == LineReader::Status::kTooLong) {
+      if (bad.note(reader.name(), line.number,
+                   "line too long (" + std::to_string(line.raw_size) + " bytes, --max-line is " +
+                       std::to_string(o.input.max_line) + ")"))
+        break;
+      continue;
+    }
+    if (is_mark(line.text) || is_blank(line.text)) continue;  // marks: pipeline bookkeeping
+    if (const char* why = json_check(line.text)) {
+      std::string reason = std::string("invalid JSON: ") + why;
+      if (!line.complete) reason += " (last line has no newline: truncated?)";
+      if (bad.report(reader.name(), line.number, reason, line.text)) break;
+      continue;
+    }
+    block.append(line.text).push_back('\n');
     if (block.size() >= kBlock) flush_block();
   }
   flush_block();
-  if (st == RecordReader::Status::kStrictStop) return kExitDataError;
-  if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
-  return reader.exit_code();
+  return bad.count() ? kExitDataError : kExitOk;
 }
 
 int run(const Options& o) {
