@@ -2,6 +2,8 @@
 // that other processes append to at the same time, without tearing lines.
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -51,10 +53,14 @@ int parse_args(int argc, char** argv, Options& o) {
     return usage_error("--stdin takes no key=value arguments");
   if (!o.from_stdin && o.assignments.empty())
     return usage_error("nothing to emit: give key=value arguments or --stdin");
+  if (!o.from_stdin && (!o.input.rejects.empty() || o.input.strict))
+    return usage_error("--rejects and --strict go with --stdin");
   return -1;
 }
 
-int timeout_ms(const Options& o) { return static_cast<int>(o.timeout / 1'000'000); }
+int timeout_ms(const Options& o) {
+  return static_cast<int>(std::min<int64_t>(o.timeout / 1'000'000, INT32_MAX));
+}
 
 void write_lines(const Options& o, Output& out, std::string_view lines) {
   if (o.output.empty()) {
