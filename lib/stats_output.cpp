@@ -165,8 +165,14 @@ void write_csv(Output& out, const StatsLayout& layout, const std::vector<GroupRo
 void write_plain_table(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
   bool bucketed = layout.bucket != TimeBucket::kNone;
   std::vector<std::vector<std::string>> cells{header(layout, bucketed)};
+  // Columns of numbers are right-aligned; first:/last: may hold text.
   std::vector<bool> right(cells[0].size(), false);
-  for (size_t i = cells[0].size() - layout.agg_names.size(); i < right.size(); ++i) right[i] = true;
+  const size_t first_agg = cells[0].size() - layout.agg_names.size();
+  for (size_t a = 0; a < layout.agg_names.size(); ++a) {
+    right[first_agg + a] = true;
+    for (const GroupRow& r : rows)
+      if (!r.aggs[a].number && r.aggs[a].json != "null") right[first_agg + a] = false;
+  }
   for (const GroupRow& r : rows) {
     std::vector<std::string> row;
     if (bucketed) row.push_back(bucket_label(r.bucket, layout.bucket));
