@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "json.hpp"
+#include "quantile_sketch.hpp"
 
 namespace ndj {
 
@@ -66,13 +67,15 @@ std::optional<AggSpec> AggSpec::parse(std::string_view text, std::string& why) {
 
 std::optional<double> percentile_linear(std::vector<double>& v, double p) {
   if (v.empty()) return std::nullopt;
-  double rank = p / 100.0 * static_cast<double>(v.size() - 1);
-  size_t lo = static_cast<size_t>(rank);
+  // p*(n-1) is exact for whole p, so the fraction below is too.
+  const double scaled = p * static_cast<double>(v.size() - 1);
+  size_t lo = std::min(static_cast<size_t>(scaled / 100.0), v.size() - 1);
+  const double frac = std::clamp((scaled - static_cast<double>(lo) * 100.0) / 100.0, 0.0, 1.0);
   std::nth_element(v.begin(), v.begin() + static_cast<ptrdiff_t>(lo), v.end());
   double low = v[lo];
   if (lo + 1 >= v.size()) return low;
   double high = *std::min_element(v.begin() + static_cast<ptrdiff_t>(lo) + 1, v.end());
-  return low + (rank - static_cast<double>(lo)) * (high - low);
+  return low + frac * (high - low);
 }
 
 // ---- time buckets ----------------------------------------------------------
@@ -177,7 +180,7 @@ std::optional<TimeNs> read_time_field(simdjson::dom::element record, const Field
 namespace {
 
 struct FieldNeeds {
-  bool numeric = false, values = false, distinct = false, rate = false, first = false, last = false;
+  bool numeric = false, values = false, sketch = false, distinct = false, rate = false, first = false, last = false;
 };
 
 struct FieldAcc {
@@ -188,7 +191,8 @@ struct FieldAcc {
   double dsum_error = 0;  // Neumaier compensation: sums of costs stay exact
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
-  std::vector<double> values;
+  std::vector<double> values;  // exact percentiles
+  QuantileSketch sketch;       // --approx percentiles
   std::unordered_set<std::string> distinct;
   uint64_t present = 0, truthy = 0;  // rate: non-null values, successes
   std::string first, last;
@@ -298,6 +302,7 @@ bool row_less(const GroupRow& a, const GroupRow& b) {
 }  // namespace
 
 struct GroupStats::Impl {
+  bool approx = false;
   std::vector<FieldPath> group_by;
   std::vector<AggSpec> aggs;
   std::vector<FieldPath> fields;     // distinct aggregate fields
@@ -325,6 +330,7 @@ struct GroupStats::Impl {
       acc.min = std::min(acc.min, d);
       acc.max = std::max(acc.max, d);
       if (need.values) acc.values.push_back(d);
+      if (need.sketch) acc.sketch.add(d);
     }
     if (need.rate && !v.is_null()) {
       ++acc.present;
@@ -362,6 +368,7 @@ struct GroupStats::Impl {
       case AggKind::kMin: return number_value(if_any(acc.min));
       case AggKind::kMax: return number_value(if_any(acc.max));
       case AggKind::kPercentile: {
+        if (approx) return number_value(acc.sketch.quantile(spec.percentile));
         std::vector<double> copy = acc.values;
         return number_value(percentile_linear(copy, spec.percentile));
       }
@@ -378,9 +385,11 @@ struct GroupStats::Impl {
   }
 };
 
-GroupStats::GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> aggs)
+GroupStats::GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> aggs,
+                       bool approx_percentiles)
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
+  m.approx = approx_percentiles;
   m.group_by = std::move(group_by);
   m.aggs = std::move(aggs);
   for (const AggSpec& a : m.aggs) {
@@ -397,7 +406,10 @@ GroupStats::GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> agg
         case AggKind::kSum: case AggKind::kMean: case AggKind::kMin: case AggKind::kMax:
           n.numeric = true;
           break;
-        case AggKind::kPercentile: n.numeric = n.values = true; break;
+        case AggKind::kPercentile:
+          n.numeric = true;
+          (approx_percentiles ? n.sketch : n.values) = true;
+          break;
         case AggKind::kDistinct: n.distinct = true; break;
         case AggKind::kRate: n.rate = true; break;
         case AggKind::kFirst: n.first = true; break;

@@ -65,7 +65,10 @@ struct GroupRow {
 
 class GroupStats {
  public:
-  GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> aggs);
+  // approx_percentiles: percentiles from a QuantileSketch (1% relative
+  // error, memory bounded by the range of the values) instead of every value.
+  GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> aggs,
+             bool approx_percentiles = false);
   ~GroupStats();
   GroupStats(const GroupStats&) = delete;
   GroupStats& operator=(const GroupStats&) = delete;

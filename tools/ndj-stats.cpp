@@ -24,6 +24,7 @@ struct Options {
   std::optional<EpochUnit> epoch;
   size_t top = 0;
   std::optional<size_t> sort;  // index into aggs
+  bool approx = false;
 };
 
 std::vector<std::string> split_list(const std::string& s) {
@@ -50,6 +51,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--time-field", time_field, "Time of a record for --bucket (ts)")->type_name("FIELD");
   app.add_option("--epoch", epoch, "Numeric times are in s, ms, us or ns")->type_name("UNIT");
   add_count_option(app, "--top", o.top, "Keep the N largest groups (per bucket)");
+  app.add_flag("--approx", o.approx, "Percentiles within 1%, in bounded memory");
   app.add_option("--sort", sort, "Largest first by this AGG (default count)")->type_name("AGG");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
 
@@ -94,7 +96,7 @@ int parse_args(int argc, char** argv, Options& o) {
 int run(const Options& o) {
   Output out;
   RecordReader reader(o.input, out, true);
-  GroupStats stats(o.group_by, o.aggs);
+  GroupStats stats(o.group_by, o.aggs, o.approx);
   std::string why;
   Record rec;
   RecordReader::Status st;
