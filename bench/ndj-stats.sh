@@ -22,3 +22,5 @@ bench_ratio "ndj-stats / jq group_by (target 30x)" "ndj-stats" "jq group_by"
 bench_run "ndj-stats, 9 aggregates by 2 fields" "$data" \
   "ndj-stats -g service,type -a count,sum:duration_ms,mean:duration_ms,min:duration_ms,max:duration_ms,p50:duration_ms,p99:duration_ms,rate:success,sum:cost_usd"
 bench_run "ndj-stats --bucket week" "$data" "ndj-stats --bucket week -g type -a count,mean:duration_ms"
+bench_run "ndj-stats --approx (p50, p90, p99)" "$data" \
+  "ndj-stats --approx -g type -a p50:duration_ms,p90:duration_ms,p99:duration_ms"

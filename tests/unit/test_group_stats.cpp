@@ -1,11 +1,10 @@
 // Percentiles, time buckets and aggregate specs.
 #include <catch2/catch.hpp>
 
-#include <string>
-#include <vector>
-
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "group_stats.hpp"
 #include "quantile_sketch.hpp"
