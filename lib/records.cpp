@@ -23,51 +23,6 @@ void add_input_options(CLI::App& app, InputOptions& opts) {
                   "Longest accepted line (default 16M)");
 }
 
-BadLines::BadLines(const InputOptions& opts) : rejects_path_(opts.rejects), strict_(opts.strict) {}
-
-BadLines::~BadLines() {
-  if (rejects_fd_ >= 0) ::close(rejects_fd_);
-}
-
-void BadLines::append_rejects(std::string_view data) {
-  if (rejects_path_.empty()) return;
-  if (rejects_fd_ < 0) {
-    rejects_fd_ = ::open(rejects_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (rejects_fd_ < 0) throw Error(kExitFailure, rejects_path_ + ": " + errno_text(errno));
-  }
-  while (!data.empty()) {
-    ssize_t n = ::write(rejects_fd_, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error(kExitFailure, rejects_path_ + ": write failed: " + errno_text(errno));
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-bool BadLines::note(std::string_view file, uint64_t line, std::string_view reason) {
-  ++count_;
-  line_error(file, line, reason);
-  return strict_;
-}
-
-bool BadLines::report(std::string_view file, uint64_t line, std::string_view reason,
-                      std::string_view raw) {
-  note(file, line, reason);
-  if (!rejects_path_.empty()) {
-    std::string buf;
-    buf.reserve(raw.size() + 1);
-    buf.append(raw).push_back('\n');
-    append_rejects(buf);
-  }
-  return strict_;
-}
-
-void BadLines::quarantine_part(std::string_view part, bool last) {
-  append_rejects(part);
-  if (last) append_rejects("\n");
-}
-
 RecordReader::RecordReader(const InputOptions& opts, Output& out, bool validate)
     : opts_(opts), out_(out), validate_(validate), bad_(opts) {}
 

@@ -1,0 +1,22 @@
+// Strict JSON validation (RFC 8259 plus the limits of simdjson, so that
+// what passes here passes every ndj tool) without simdjson: ndj-emit links
+// only this to keep its start-up under a millisecond.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace ndj {
+
+// nullptr if `text` is exactly one valid JSON value (surrounding whitespace
+// allowed), else a short reason. Rejects invalid UTF-8, lone surrogate
+// escapes, numbers outside double range or integers beyond 64 bits, and
+// nesting deeper than 1024.
+const char* json_check(std::string_view text);
+
+// `text` (valid JSON) without whitespace outside strings; numbers and
+// escapes are kept as written.
+std::string json_compact(std::string_view text);
+
+bool is_valid_utf8(std::string_view s);
+
+}  // namespace ndj

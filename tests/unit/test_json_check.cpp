@@ -1,0 +1,77 @@
+// The simdjson-free checker must accept exactly what the tools' DOM parser
+// accepts: a line ndj-emit writes is a line every other tool reads.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "json.hpp"
+#include "json_check.hpp"
+#include "line_reader.hpp"
+
+using namespace ndj;
+
+namespace {
+bool simdjson_accepts(JsonParser& p, const std::string& s) {
+  std::string padded = s + std::string(kLinePadding, ' ');
+  return p.parse(std::string_view(padded.data(), s.size())) == nullptr;
+}
+}  // namespace
+
+TEST_CASE("json_check agrees with simdjson on tricky documents") {
+  JsonParser p;
+  const std::vector<std::string> docs = {
+      "{}", "[]", "0", "-0", "1.5e3", "1E+2", "-1.0e-2", "01", "1.", ".5", "-", "+1", "1e",
+      "18446744073709551615", "18446744073709551616", "-9223372036854775808", "-9223372036854775809",
+      "1e308", "1e400", "1e-400", "true", "tru", "nul", "falsey", "\"\"", "\"\\u00e9\"", "\"\\ud83d\\ude00\"",
+      "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"\\x\"", "\"a\tb\"", "\"\xc3\xa9\"", "\"\xc3\"",
+      "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xc0\xaf\"", "{\"a\":1,}", "[1,]", "[,1]", "{\"a\" 1}",
+      "{1:2}", "{\"a\":1}}", "[1] [2]", " {\"a\" : [ 1 , 2 ] } ", "[[[[]]]]", "\"unterminated", "{\"a\":",
+      std::string(1024, '[') + std::string(1024, ']'), std::string(1025, '[') + std::string(1025, ']'),
+      "\xef\xbb\xbf{}", "{\"a\":\"\\/\"}", "nan", "[1e5,-0.0,0e0]"};
+  for (const std::string& d : docs) {
+    INFO(d);
+    CHECK((json_check(d) == nullptr) == simdjson_accepts(p, d));
+  }
+}
+
+TEST_CASE("json_check agrees with simdjson on mutated records") {
+  JsonParser p;
+  const std::string seed_doc =
+      R"({"ts":"2026-01-01T00:00:00.123Z","tool":"Bash","ok":true,"n":[1,-2.5e3,null],"m":{"k":"\u00e9\n"},"s":"日本"})";
+  std::mt19937 rng(42);
+  const char alphabet[] = "{}[]\",:.-+eE0123456789 \\unltrfa\xc3\xa9\xff";
+  int disagreements = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string d = seed_doc;
+    int edits = 1 + static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits; ++e) {
+      size_t pos = rng() % d.size();
+      char c = alphabet[rng() % (sizeof alphabet - 1)];
+      switch (rng() % 3) {
+        case 0: d[pos] = c; break;
+        case 1: d.insert(d.begin() + static_cast<ptrdiff_t>(pos), c); break;
+        default: d.erase(pos, 1);
+      }
+    }
+    if ((json_check(d) == nullptr) != simdjson_accepts(p, d)) {
+      ++disagreements;
+      UNSCOPED_INFO(d);
+    }
+  }
+  CHECK(disagreements == 0);
+}
+
+TEST_CASE("json_compact removes whitespace outside strings only") {
+  CHECK(json_compact(" { \"a b\" : [ 1 ,\n 2.50 ] , \"c\\\" d\" : \" x \" } ") ==
+        "{\"a b\":[1,2.50],\"c\\\" d\":\" x \"}");
+}
+
+TEST_CASE("UTF-8 validation") {
+  CHECK(is_valid_utf8("plain"));
+  CHECK(is_valid_utf8("\xe6\x97\xa5\xe6\x9c\xac"));
+  CHECK_FALSE(is_valid_utf8("\xff"));
+  CHECK_FALSE(is_valid_utf8("\xe6\x97"));
+  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));  // a surrogate
+}

@@ -1,0 +1,142 @@
+// ndj-stats: one-pass grouped statistics over NDJSON records (counts, sums,
+// means, exact percentiles, success rates), optionally per day/week/month.
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "diag.hpp"
+#include "group_stats.hpp"
+#include "output.hpp"
+#include "records.hpp"
+#include "signals.hpp"
+#include "stats_output.hpp"
+
+namespace ndj {
+namespace {
+
+struct Options {
+  InputOptions input;
+  std::vector<FieldPath> group_by;
+  std::vector<AggSpec> aggs;
+  StatsFormat format = StatsFormat::kNdjson;
+  TimeBucket bucket = TimeBucket::kNone;
+  FieldPath time_field = *FieldPath::parse("ts");
+  std::optional<EpochUnit> epoch;
+  size_t top = 0;
+  std::optional<size_t> sort;  // index into aggs
+  bool approx = false;
+};
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> items;
+  if (s.empty()) return items;
+  size_t start = 0;
+  for (size_t comma; (comma = s.find(',', start)) != std::string::npos; start = comma + 1)
+    items.push_back(s.substr(start, comma - start));
+  items.push_back(s.substr(start));
+  return items;
+}
+
+int parse_args(int argc, char** argv, Options& o) {
+  CLI::App app{"Grouped statistics over NDJSON records, in one pass."};
+  setup_app(app, "ndj-stats");
+  add_input_options(app, o.input);
+  std::string group, aggs = "count", format = "ndjson", bucket, time_field = "ts", epoch, sort;
+  app.add_option("-g,--group-by", group, "Group by these fields (a.b: nested)")
+      ->type_name("FIELD,...");
+  app.add_option("-a,--agg", aggs, "count, sum:F, mean:F, p90:F, rate:F... (man page)")
+      ->type_name("AGG,...");
+  app.add_option("-f,--format", format, "ndjson (default), csv or table")->type_name("FMT");
+  app.add_option("--bucket", bucket, "Also group by day, week or month")->type_name("UNIT");
+  app.add_option("--time-field", time_field, "Time of a record for --bucket (ts)")->type_name("FIELD");
+  app.add_option("--epoch", epoch, "Numeric times are in s, ms, us or ns")->type_name("UNIT");
+  add_count_option(app, "--top", o.top, "Keep the N largest groups (per bucket)");
+  app.add_flag("--approx", o.approx, "Percentiles within 1%, in bounded memory");
+  app.add_option("--sort", sort, "Largest first by this AGG (default count)")->type_name("AGG");
+  if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
+
+  for (const std::string& g : split_list(group)) {
+    auto p = FieldPath::parse(g);
+    if (!p) return usage_error("--group-by: bad field path '" + g + "'");
+    o.group_by.push_back(std::move(*p));
+  }
+  std::string why;
+  for (const std::string& a : split_list(aggs)) {
+    auto spec = AggSpec::parse(a, why);
+    if (!spec) return usage_error("--agg: " + why);
+    for (const AggSpec& seen : o.aggs)
+      if (seen.column == spec->column)
+        return usage_error("--agg: '" + a + "' repeats the column " + seen.column);
+    o.aggs.push_back(std::move(*spec));
+  }
+  auto f = parse_stats_format(format);
+  if (!f) return usage_error("--format: expected ndjson, csv or table, got '" + format + "'");
+  o.format = *f;
+  if (!bucket.empty()) {
+    auto b = parse_time_bucket(bucket);
+    if (!b) return usage_error("--bucket: expected day, week or month, got '" + bucket + "'");
+    o.bucket = *b;
+  }
+  auto tf = FieldPath::parse(time_field);
+  if (!tf) return usage_error("--time-field: bad field path '" + time_field + "'");
+  o.time_field = std::move(*tf);
+  if (!epoch.empty()) {
+    o.epoch = parse_epoch_unit(epoch);
+    if (!o.epoch) return usage_error("--epoch: expected s, ms, us or ns, got '" + epoch + "'");
+  }
+  if (!sort.empty() || o.top) {
+    if (sort.empty()) sort = "count";
+    for (size_t i = 0; i < o.aggs.size(); ++i)
+      if (o.aggs[i].spec == sort || o.aggs[i].column == sort) o.sort = i;
+    if (!o.sort) return usage_error("--sort: '" + sort + "' is not one of the --agg aggregates");
+  }
+  return -1;
+}
+
+int run(const Options& o) {
+  Output out;
+  RecordReader reader(o.input, out, true);
+  GroupStats stats(o.group_by, o.aggs, o.approx);
+  std::string why;
+  Record rec;
+  RecordReader::Status st;
+  while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
+    if (rec.is_mark) continue;
+    TimeNs bucket = 0;
+    if (o.bucket != TimeBucket::kNone) {
+      auto t = read_time_field(reader.root(), o.time_field, o.epoch, why);
+      if (!t) {
+        if (reader.bad_lines().report(*rec.file, rec.line, why, rec.text)) {
+          st = RecordReader::Status::kStrictStop;
+          break;
+        }
+        continue;
+      }
+      bucket = bucket_start(*t, o.bucket);
+    }
+    stats.add(reader.root(), bucket);
+  }
+  if (st == RecordReader::Status::kStrictStop) return kExitDataError;
+  if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
+
+  std::vector<GroupRow> rows = stats.rows();
+  if (o.sort) rank_rows(rows, *o.sort, o.top);
+  StatsLayout layout;
+  for (const FieldPath& g : o.group_by) layout.key_names.push_back(g.text());
+  for (const AggSpec& a : o.aggs) layout.agg_names.push_back(a.column);
+  layout.bucket = o.bucket;
+  write_stats(out, o.format, layout, rows);
+  out.flush();
+  return reader.exit_code();
+}
+
+}  // namespace
+}  // namespace ndj
+
+int main(int argc, char** argv) {
+  return ndj::tool_main("ndj-stats", [&] {
+    ndj::Options o;
+    if (int rc = ndj::parse_args(argc, argv, o); rc >= 0) return rc;
+    return ndj::run(o);
+  });
+}
