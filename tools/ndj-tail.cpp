@@ -25,8 +25,9 @@ namespace ndj {
 namespace {
 
 // One chunk per file per round: large enough for full throughput on a
-// catch-up, small enough that a busy file cannot starve the others.
-constexpr size_t kChunk = size_t{1} << 20;
+// catch-up (and above Output's buffer, so runs of lines are written
+// straight from it), small enough that a busy file cannot starve the others.
+constexpr size_t kChunk = size_t{4} << 20;
 // How often the patterns are expanded again when no event says so.
 constexpr TimeNs kRescanEvery = kNsPerSec;
 // A file renamed away or deleted is still read this long after its last
@@ -167,7 +168,20 @@ class Tailer : public LogLineSink {
     if (o_.validate && !is_blank(l.text)) {
       if (const char* why = parser_.parse(l.text)) return reject(l, std::string("invalid JSON: ") + why);
     }
-    out_.write(l.raw);
+    // Lines that follow each other in the chunk are written as one run,
+    // without a copy.
+    const char* chunk = buf_.data();
+    if (l.raw.data() >= chunk && l.raw.data() < chunk + buf_.size()) {
+      if (l.raw.data() != run_.data() + run_.size()) {
+        flush_run();
+        run_ = l.raw;
+      } else {
+        run_ = {run_.data(), run_.size() + l.raw.size()};
+      }
+    } else {
+      flush_run();
+      out_.write(l.raw);
+    }
     return true;
   }
   void overlong_part(std::string_view part, bool last) override { bad_.quarantine_part(part, last); }
@@ -182,6 +196,11 @@ class Tailer : public LogLineSink {
   static bool is_dir(const std::string& path) {
     struct stat st;
     return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  }
+
+  void flush_run() {
+    if (!run_.empty()) out_.write(run_);
+    run_ = {};
   }
 
   bool reject(const LogLine& l, const std::string& why) {
@@ -284,6 +303,7 @@ class Tailer : public LogLineSink {
       s.done = true;
       return 0;
     }
+    flush_run();
     mark(s);
     if (n) {
       s.last_data = now_ns();
@@ -326,6 +346,7 @@ class Tailer : public LogLineSink {
   TimeNs last_commit_ = 0;
   std::map<std::string, Source> sources_;
   std::set<std::string> seen_;
+  std::string_view run_;  // lines of the chunk not yet written
   const std::string* reading_ = nullptr;
   LogFile* current_ = nullptr;
   bool failed_ = false;
