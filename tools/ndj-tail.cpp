@@ -70,7 +70,7 @@ int parse_args(int argc, char** argv, Options& o) {
   if (o.autocommit && o.cursor.empty()) return usage_error("--autocommit needs --cursor");
   if (!o.follow && (o.poll || o.exit_idle)) return usage_error("--poll and --exit-idle need --follow");
   for (const auto& p : o.paths)
-    if (p == "-") return usage_error("ndj-tail reads files, not standard input");
+    if (p == "-") return usage_error("'-': ndj-tail reads files, not standard input");
   return -1;
 }
 
