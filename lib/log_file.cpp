@@ -281,14 +281,15 @@ ResumePoint find_resume_point(const std::vector<CursorEntry>& entries, LogFile& 
     if (e.pos.dev == file.dev() && e.pos.ino == file.ino() && !fp.empty() && e.pos.fp == fp)
       return resume(e.pos.offset);
   }
-  if (it == entries.end()) return r;
   // Another file now has this name: it is new, read from 0.
-  r.offset = 0;
-  if (!elsewhere.empty()) {
-    r.remnant = it->pos;
-    r.remnant_path = elsewhere;
-  }
+  if (it != entries.end()) r.offset = 0;
   return r;
+}
+
+std::string locate_entry(const FilePosition& pos) {
+  struct stat st;
+  if (::stat(pos.path.c_str(), &st) == 0 && st.st_dev == pos.dev && st.st_ino == pos.ino) return pos.path;
+  return find_inode(parent_dir(pos.path), pos.dev, pos.ino);
 }
 
 bool is_glob(const std::string& pattern) { return pattern.find_first_of("*?[") != std::string::npos; }

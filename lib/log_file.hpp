@@ -122,17 +122,19 @@ class LogFile {
   std::optional<uint64_t> base_lines_ = 0;  // lines before base_offset_, if known
 };
 
-// Where to start reading `file` given the cursor entries (DESIGN.md §3).
+// Where to start reading `file` given the cursor entries (DESIGN.md §3):
+// nullopt when the cursor does not know it. `truncated` is set when the
+// entry matched but its offset lies beyond the end (start at 0 and warn).
 struct ResumePoint {
-  std::optional<uint64_t> offset;  // nullopt: the cursor does not know this file
-  bool truncated = false;          // known, but the offset lies beyond its end
-  // The entry's inode now lives under another name in the same directory
-  // (rotated while no one was reading): read it from `remnant.offset` to
-  // its end before this file.
-  std::optional<FilePosition> remnant;
-  std::string remnant_path;
+  std::optional<uint64_t> offset;
+  bool truncated = false;
 };
 ResumePoint find_resume_point(const std::vector<CursorEntry>& entries, LogFile& file);
+
+// Where the file of a cursor entry lives now: its own path if the inode is
+// still there, else the name of that inode in the same directory (it was
+// rotated), else "" (gone).
+std::string locate_entry(const FilePosition& pos);
 
 // The files a PATH argument names now: a regular file, the *.ndjson and
 // *.jsonl files of a directory, or the matches of a glob pattern. Sorted.

@@ -78,13 +78,12 @@ bool same_position(const FilePosition& a, const FilePosition& b) {
   return a.offset == b.offset && a.ino == b.ino && a.dev == b.dev && a.fp == b.fp && a.path == b.path;
 }
 
-// One path being read. `file` may be a rotated-away inode that is finished
-// before the file now at the path is opened.
+// One file being read: the file at a matched path, or a retired one
+// (renamed away or deleted) read to its end before it is closed.
 struct Source {
   std::unique_ptr<LogFile> file;
-  std::string mark_path;  // absolute: the key of its cursor entry
-  FilePosition marked;    // the position last marked or found in the cursor
-  bool retired = false;   // renamed away or deleted: finish, then close
+  std::string mark_path;  // absolute: the key of its cursor entry ("" for none)
+  FilePosition marked;    // the position last marked, or found in the cursor
   TimeNs last_data = 0;
   bool done = false;      // without --follow: read to its end once
 };
@@ -96,44 +95,52 @@ class Tailer : public LogLineSink {
       cursor_ = std::make_unique<CursorFile>(o.cursor);
       entries_ = cursor_->load();  // a corrupt or future cursor ends the run here, untouched
     }
+    for (const auto& p : o.paths) dirs_.insert(is_dir(p) ? absolute_path(p) : parent_dir(absolute_path(p)));
   }
 
-  // Expands the PATH arguments and opens what is new; notices files
-  // renamed away or deleted.
+  // Expands the PATH arguments, retires the files renamed away or deleted
+  // and opens the new ones.
   void scan(bool at_start) {
-    std::vector<std::string> matched;
+    std::set<std::string> live;
     for (const auto& pattern : o_.paths) {
       auto found = expand_log_path(pattern);
       if (o_.follow) watch_.watch(is_dir(pattern) ? pattern : parent_dir(pattern));
-      if (at_start && found.size() == 1 && found[0] == pattern && !is_glob(pattern) && !exists(pattern)) {
+      if (at_start && !is_glob(pattern) && !exists(pattern)) {
         if (o_.follow) warn(pattern + ": " + errno_text(ENOENT) + " (waiting for it)");
         else failed_ = true, error(pattern + ": " + errno_text(ENOENT));
         continue;
       }
-      matched.insert(matched.end(), found.begin(), found.end());
+      live.insert(found.begin(), found.end());
     }
-    std::set<std::string> live(matched.begin(), matched.end());
     for (auto& [path, s] : sources_) {
-      if (s.file && !s.retired && (s.file->path_moved() || !live.count(path))) retire(s);
+      if (s.file && (s.file->path_moved() || !live.count(path))) retire(s);
     }
     for (const auto& path : live) {
       Source& s = sources_[path];
       if (!s.file && !s.done && exists(path)) open(path, s, at_start);
     }
     std::erase_if(sources_, [&](const auto& kv) { return !kv.second.file && !live.count(kv.first); });
+    if (at_start) resume_rotated();
   }
 
   // Reads one chunk from every open file; returns the bytes read.
   size_t round() {
     size_t total = 0;
     for (auto& [path, s] : sources_) {
-      if (s.file) total += step(path, s);
-      if (stop_requested() || strict_stop_) break;
+      if (s.file) total += step(s);
+      if (stop_requested() || strict_stop_) return total;
     }
+    for (auto& s : retired_) {
+      if (s.file) total += step(s);
+      if (stop_requested() || strict_stop_) return total;
+    }
+    std::erase_if(retired_, [](const Source& s) { return !s.file; });
     return total;
   }
 
   bool any_open() const {
+    for (const auto& s : retired_)
+      if (s.file) return true;
     for (const auto& [path, s] : sources_)
       if (s.file) return true;
     return false;
@@ -150,8 +157,7 @@ class Tailer : public LogLineSink {
   // Milliseconds until a retired file may be closed (-1: none waiting).
   int retire_due_ms() const {
     TimeNs due = INT64_MAX;
-    for (const auto& [path, s] : sources_)
-      if (s.file && s.retired) due = std::min(due, s.last_data + kRetireGrace);
+    for (const auto& s : retired_) due = std::min(due, s.last_data + kRetireGrace);
     if (due == INT64_MAX) return -1;
     return static_cast<int>(std::max<TimeNs>(0, due - now_ns()) / 1'000'000 + 1);
   }
@@ -188,7 +194,7 @@ class Tailer : public LogLineSink {
   void overlong(uint64_t raw_size) override {
     std::string why = "line too long (" + std::to_string(raw_size) + " bytes, --max-line is " +
                       std::to_string(o_.input.max_line) + ")";
-    if (bad_.note(*reading_, current_->line_number(), why)) strict_stop_ = true;
+    if (bad_.note(current_->path(), current_->line_number(), why)) strict_stop_ = true;
   }
 
  private:
@@ -204,7 +210,7 @@ class Tailer : public LogLineSink {
   }
 
   bool reject(const LogLine& l, const std::string& why) {
-    if (!bad_.report(*reading_, current_->line_number(), why, l.text)) return true;
+    if (!bad_.report(current_->path(), current_->line_number(), why, l.text)) return true;
     strict_stop_ = true;
     return false;  // left unread: the next run stops at it again
   }
@@ -219,67 +225,85 @@ class Tailer : public LogLineSink {
       s.done = true;  // not retried every scan
       return;
     }
-    // The same inode under a new matching name: it was rotated, carry on.
-    for (auto& [other, t] : sources_) {
-      if (t.file && other != path && t.file->dev() == f->dev() && t.file->ino() == f->ino() &&
-          t.file->path_moved()) {
-        t.file->set_path(path);
-        adopt(s, path, std::move(t.file));
-        t.retired = false;
-        return;
-      }
-    }
+    s.mark_path = absolute_path(path);
     s.marked = {};
+    s.last_data = now_ns();
+    // A file being read, renamed to another matching name: carry on.
+    if (Source* from = find_open(f->dev(), f->ino(), &s)) {
+      s.file = std::move(from->file);
+      s.file->set_path(path);
+      return;
+    }
     // Only the first file seen at a path may resume from the cursor: a later
     // one replaced it during this run.
-    bool first = seen_.insert(path).second;
     ResumePoint rp;
-    if (first) rp = find_resume_point(entries_, *f);
+    if (seen_.insert(path).second) rp = find_resume_point(entries_, *f);
     if (rp.truncated) warn(path + ": shorter than the cursor offset (truncated?): reading from the start");
     if (rp.offset) {
       f->start_at(*rp.offset);
-      s.marked = {absolute_path(path), f->dev(), f->ino(), f->fingerprint(), *rp.offset};
+      s.marked = {s.mark_path, f->dev(), f->ino(), f->fingerprint(), *rp.offset};
     } else if (at_start && o_.from_end) {
       f->start_at_end();
     }
-    if (rp.remnant && !matched_inode(rp.remnant->dev, rp.remnant->ino)) {
-      try {  // finish the rotated-away inode first; this file waits for it
-        auto old = std::make_unique<LogFile>(rp.remnant_path, o_.input.max_line);
-        if (old->fingerprint() == rp.remnant->fp && old->size() >= static_cast<off_t>(rp.remnant->offset)) {
-          old->start_at(rp.remnant->offset);
-          adopt(s, path, std::move(old));
-          s.marked = *rp.remnant;
-          s.retired = true;
-          return;
-        }
+    s.file = std::move(f);
+  }
+
+  Source* find_open(uint64_t dev, uint64_t ino, const Source* except) {
+    for (auto& [path, t] : sources_)
+      if (&t != except && t.file && t.file->dev() == dev && t.file->ino() == ino && t.file->path_moved()) return &t;
+    for (auto& t : retired_)
+      if (t.file && t.file->dev() == dev && t.file->ino() == ino) return &t;
+    return nullptr;
+  }
+
+  // A file renamed away or deleted is read to its end (and a little
+  // longer, for late writers) while the new file at its path is read from 0.
+  // Its marks name it where it lives now, so they never overwrite the entry
+  // of the new file; a deleted one gets none.
+  void retire(Source& s) {
+    Source r;
+    r.file = std::move(s.file);
+    r.last_data = now_ns();
+    if (!s.mark_path.empty()) {
+      FilePosition where{s.mark_path, r.file->dev(), r.file->ino(), "", 0};
+      std::string now_at = locate_entry(where);
+      if (!now_at.empty()) r.file->set_path(now_at);
+      r.mark_path = now_at.empty() ? "" : absolute_path(now_at);
+    }
+    retired_.push_back(std::move(r));
+  }
+
+  // Files that were rotated while no one was reading: a cursor entry for
+  // a file in one of our directories whose inode is still there (under any
+  // name no PATH matches) with unread data is finished first.
+  void resume_rotated() {
+    for (const auto& e : entries_) {
+      if (!dirs_.count(parent_dir(e.pos.path))) continue;
+      std::string at = locate_entry(e.pos);
+      if (at.empty() || find_open(e.pos.dev, e.pos.ino, nullptr) || matched(e.pos.dev, e.pos.ino)) continue;
+      try {
+        auto f = std::make_unique<LogFile>(at, o_.input.max_line);
+        if (f->fingerprint() != e.pos.fp || f->size() <= static_cast<off_t>(e.pos.offset)) continue;
+        f->start_at(e.pos.offset);
+        Source r;
+        r.file = std::move(f);
+        r.mark_path = at;
+        r.marked = {at, r.file->dev(), r.file->ino(), r.file->fingerprint(), e.pos.offset};
+        r.last_data = now_ns();
+        retired_.push_back(std::move(r));
       } catch (const Error&) {
+        // gone since: nothing left to finish
       }
     }
-    adopt(s, path, std::move(f));
   }
 
-  void adopt(Source& s, const std::string& path, std::unique_ptr<LogFile> f) {
-    s.file = std::move(f);
-    s.mark_path = absolute_path(path);
-    s.retired = false;
-    s.last_data = now_ns();
-  }
-
-  bool matched_inode(uint64_t dev, uint64_t ino) const {
-    for (const auto& pattern : o_.paths)
-      for (const auto& p : expand_log_path(pattern)) {
-        struct stat st;
-        if (::stat(p.c_str(), &st) == 0 && st.st_dev == dev && st.st_ino == ino) return true;
-      }
+  bool matched(uint64_t dev, uint64_t ino) const {
+    for (const auto& [path, s] : sources_)
+      if (s.file && s.file->dev() == dev && s.file->ino() == ino) return true;
     return false;
   }
 
-  void retire(Source& s) {
-    s.retired = true;
-    s.last_data = now_ns();
-  }
-
-  size_t step(const std::string& path, Source& s) {
+  size_t step(Source& s) {
     LogFile& f = *s.file;
     switch (f.check_rewritten()) {
       case LogFile::Change::kTruncated:
@@ -291,7 +315,6 @@ class Tailer : public LogLineSink {
       case LogFile::Change::kNone:
         break;
     }
-    reading_ = &f.path();
     current_ = &f;
     size_t n = 0;
     try {
@@ -309,20 +332,19 @@ class Tailer : public LogLineSink {
       s.last_data = now_ns();
       return n;
     }
+    bool retired = &s >= retired_.data() && &s < retired_.data() + retired_.size();
     if (!o_.follow) {
       s.file.reset();
-      s.done = !s.retired;
-      if (s.retired) open(path, s, false);  // the remnant is finished: now the file itself
-    } else if (s.retired && now_ns() - s.last_data >= kRetireGrace) {
+      s.done = true;
+    } else if (retired && now_ns() - s.last_data >= kRetireGrace) {
       s.file.reset();
-      if (exists(path)) open(path, s, false);
     }
     return 0;
   }
 
   // A mark when the file's position moved since the last one.
   void mark(Source& s) {
-    if (!cursor_) return;
+    if (!cursor_ || s.mark_path.empty()) return;
     LogFile& f = *s.file;
     FilePosition pos{s.mark_path, f.dev(), f.ino(), f.fingerprint(), f.offset()};
     if (pos.fp.empty() || same_position(pos, s.marked)) return;
@@ -344,10 +366,11 @@ class Tailer : public LogLineSink {
   std::vector<CursorEntry> entries_;
   std::vector<CursorEntry> pending_;  // --autocommit: marks not yet committed
   TimeNs last_commit_ = 0;
+  std::set<std::string> dirs_;        // absolute directories of the PATHs
   std::map<std::string, Source> sources_;
+  std::vector<Source> retired_;
   std::set<std::string> seen_;
   std::string_view run_;  // lines of the chunk not yet written
-  const std::string* reading_ = nullptr;
   LogFile* current_ = nullptr;
   bool failed_ = false;
   bool strict_stop_ = false;
