@@ -386,11 +386,11 @@ int run(const Options& o) {
     TimeNs now = now_ns();
     if (n) last_data = now;
     if (stop_requested() || t.strict_stopped()) break;
+    t.commit(false);
     if (!o.follow) {
       if (!t.any_open()) break;
       continue;
     }
-    t.commit(false);
     if (n == 0) {
       t.commit(true);
       out.flush();

@@ -82,3 +82,16 @@ printf '2}\n' >> part.ndjson
 ndj-tail --cursor part.json --autocommit part.ndjson >out.k2
 [ "$(grep -v ndj_mark out.k2)" = '{"k":2}' ] || fail "partial line: second run emitted $(cat out.k2)"
 echo "partial line across SIGKILL: emitted whole, once"
+
+# Fairness: a big file is read a chunk at a time, in turn with the others,
+# so the line of a small file comes out long before the big one is done.
+python3 -c '
+with open("busy.ndjson", "w") as f:
+    for i in range(400000):
+        f.write("{\"busy\":%d,\"pad\":\"%s\"}\n" % (i, "x" * 40))'
+echo '{"quiet":1}' > quiet.ndjson
+ndj-tail busy.ndjson quiet.ndjson >out.fair
+at=$(grep -n quiet out.fair | cut -d: -f1)
+total=$(wc -l <out.fair)
+[ -n "$at" ] && [ "$at" -lt $((total / 2)) ] || fail "fairness: quiet line at $at of $total"
+echo "fairness: the quiet file's line came out at line $at of $total"
