@@ -82,10 +82,7 @@ void LogFile::restart_at(uint64_t offset) {
   pending_.shrink_to_fit();
   skipping_ = false;
   skipped_ = 0;
-  lines_ = 0;
-  base_offset_ = offset;
-  if (offset == 0) base_lines_ = 0;
-  else base_lines_.reset();
+  counted_to_ = counted_lines_ = 0;
 }
 
 void LogFile::start_at(uint64_t offset) { restart_at(offset); }
@@ -144,21 +141,18 @@ LogFile::Change LogFile::check_rewritten() {
   return Change::kNone;
 }
 
-uint64_t LogFile::line_number() {
-  if (!base_lines_) {
-    // Resumed mid-file: count the newlines before where reading began.
-    uint64_t count = 0;
-    std::unique_ptr<char[]> buf(new char[1 << 20]);
-    for (uint64_t pos = 0; pos < base_offset_;) {
-      size_t n = static_cast<size_t>(std::min<uint64_t>(base_offset_ - pos, 1 << 20));
-      ssize_t r = pread_full(fd_, buf.get(), n, pos);
-      if (r <= 0) break;
-      count += static_cast<uint64_t>(std::count(buf.get(), buf.get() + r, '\n'));
-      pos += static_cast<uint64_t>(r);
-    }
-    base_lines_ = count;
+uint64_t LogFile::line_number_at(uint64_t offset) {
+  if (offset < counted_to_) counted_to_ = counted_lines_ = 0;
+  if (counted_to_ == offset) return counted_lines_ + 1;
+  std::unique_ptr<char[]> buf(new char[1 << 20]);
+  while (counted_to_ < offset) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(offset - counted_to_, 1 << 20));
+    ssize_t r = pread_full(fd_, buf.get(), n, counted_to_);
+    if (r <= 0) break;
+    counted_lines_ += static_cast<uint64_t>(std::count(buf.get(), buf.get() + r, '\n'));
+    counted_to_ += static_cast<uint64_t>(r);
   }
-  return *base_lines_ + lines_;
+  return counted_lines_ + 1;
 }
 
 size_t LogFile::read(ChunkBuffer& buf, LogLineSink& sink) {
@@ -178,9 +172,9 @@ size_t LogFile::read(ChunkBuffer& buf, LogLineSink& sink) {
     p = stop;
     if (!nl) return static_cast<size_t>(n);
     skipping_ = false;
-    ++lines_;
+    uint64_t start = offset_;
     offset_ += skipped_;
-    sink.overlong(skipped_);
+    sink.overlong(skipped_, start);
     skipped_ = 0;
   }
 
@@ -200,6 +194,21 @@ size_t LogFile::read(ChunkBuffer& buf, LogLineSink& sink) {
       return static_cast<size_t>(n);
     }
     p = nl + 1;
+  }
+
+  if (sink.takes_runs() && max_line_ >= buf.size() && p < end &&
+      !(offset_ == 0 && end - p >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0)) {
+    // Every complete line here is shorter than the chunk, so than max_line.
+    if (const char* last = static_cast<const char*>(memrchr(p, '\n', static_cast<size_t>(end - p)))) {
+      size_t size = static_cast<size_t>(last + 1 - p);
+      size_t consumed = sink.lines({p, size}, offset_);
+      offset_ += consumed;
+      if (consumed < size) {
+        read_pos_ = offset_;
+        return static_cast<size_t>(n);
+      }
+      p = last + 1;
+    }
   }
 
   while (p < end) {
@@ -239,17 +248,13 @@ bool LogFile::emit(const char* b, const char* e, LogLineSink& sink) {
   if (stop > start && stop[-1] == '\r') --stop;
   if (offset_ == 0 && stop - start >= 3 && std::memcmp(start, "\xEF\xBB\xBF", 3) == 0) start += 3;
   std::string_view text{start, static_cast<size_t>(stop - start)};
-  ++lines_;
   if (text.size() > max_line_) {
     offset_ += raw_size;
     sink.overlong_part(text, true);
-    sink.overlong(raw_size);
+    sink.overlong(raw_size, offset_ - raw_size);
     return true;
   }
-  if (!sink.line({{b, static_cast<size_t>(raw_size)}, text})) {
-    --lines_;
-    return false;
-  }
+  if (!sink.line({offset_, {b, static_cast<size_t>(raw_size)}, text})) return false;
   offset_ += raw_size;
   return true;
 }
@@ -290,6 +295,12 @@ std::string locate_entry(const FilePosition& pos) {
   struct stat st;
   if (::stat(pos.path.c_str(), &st) == 0 && st.st_dev == pos.dev && st.st_ino == pos.ino) return pos.path;
   return find_inode(parent_dir(pos.path), pos.dev, pos.ino);
+}
+
+std::string log_path_dir(const std::string& pattern) {
+  struct stat st;
+  bool dir = !is_glob(pattern) && ::stat(pattern.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  return dir ? absolute_path(pattern) : parent_dir(absolute_path(pattern));
 }
 
 bool is_glob(const std::string& pattern) { return pattern.find_first_of("*?[") != std::string::npos; }

@@ -21,6 +21,7 @@ namespace ndj {
 
 // One complete line handed out by LogFile::read.
 struct LogLine {
+  uint64_t offset = 0;    // where it starts in the file
   std::string_view raw;   // the bytes as in the file, newline included
   std::string_view text;  // without "\n" or "\r\n" (and a BOM at offset 0);
                           // kLinePadding readable bytes follow it
@@ -33,11 +34,22 @@ class LogLineSink {
   // Returns false to stop before this line: it is not consumed and the
   // next read starts with it again.
   virtual bool line(const LogLine& line) = 0;
+  // A sink that returns true here is handed whole runs of complete lines,
+  // each shorter than max_line, through lines() instead (none of them
+  // starts with a BOM): the fast path when lines need no parsing.
+  virtual bool takes_runs() const { return false; }
+  // `raw` starts at file offset `offset`. Returns how many of its bytes
+  // were consumed (fewer stops before a line, as line() returning false).
+  virtual size_t lines(std::string_view raw, uint64_t offset) {
+    (void)raw;
+    (void)offset;
+    return 0;
+  }
   // A line longer than max_line, streamed as it is skipped (never held in
-  // memory); `last` ends it. Its raw size comes with overlong() once its
-  // newline has been read.
+  // memory); `last` ends it. Its raw size and start offset come with
+  // overlong() once its newline has been read.
   virtual void overlong_part(std::string_view part, bool last) = 0;
-  virtual void overlong(uint64_t raw_size) = 0;
+  virtual void overlong(uint64_t raw_size, uint64_t offset) = 0;
 };
 
 // The read buffer shared by the LogFiles read in turn.
@@ -90,10 +102,10 @@ class LogFile {
   // error.
   size_t read(ChunkBuffer& buf, LogLineSink& sink);
 
-  // The number of the line last handed out (1-based). Counted lazily from
-  // the start of the file when reading began mid-file: only diagnostics
-  // need it.
-  uint64_t line_number();
+  // The number (1-based) of the line starting at `offset`. Lines are not
+  // counted while reading, only when a diagnostic asks (incrementally, so
+  // many diagnostics cost one pass over the file).
+  uint64_t line_number_at(uint64_t offset);
 
   // The file has been unlinked (its last name removed).
   bool unlinked() const;
@@ -117,9 +129,8 @@ class LogFile {
   std::string pending_;    // bytes of a partial line past offset_
   bool skipping_ = false;  // inside an over-long line
   uint64_t skipped_ = 0;
-  uint64_t lines_ = 0;              // lines handed out since base_offset_
-  uint64_t base_offset_ = 0;        // where counting started
-  std::optional<uint64_t> base_lines_ = 0;  // lines before base_offset_, if known
+  uint64_t counted_to_ = 0;     // newlines before this offset...
+  uint64_t counted_lines_ = 0;  // ...number this many
 };
 
 // Where to start reading `file` given the cursor entries (DESIGN.md §3):
@@ -140,5 +151,8 @@ std::string locate_entry(const FilePosition& pos);
 // *.jsonl files of a directory, or the matches of a glob pattern. Sorted.
 std::vector<std::string> expand_log_path(const std::string& pattern);
 bool is_glob(const std::string& pattern);
+// The directory whose changes matter for a PATH argument: the directory
+// itself, or the one holding the file or the matches (absolute).
+std::string log_path_dir(const std::string& pattern);
 
 }  // namespace ndj

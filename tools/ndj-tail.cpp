@@ -1,7 +1,6 @@
 // ndj-tail: read NDJSON log files from a persisted cursor, emit complete
 // lines only, interleave checkpoint marks (DESIGN.md §2), and follow the
 // files through appends, rotation, truncation and deletion.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <map>
@@ -27,7 +26,7 @@ namespace {
 // One chunk per file per round: large enough for full throughput on a
 // catch-up (and above Output's buffer, so runs of lines are written
 // straight from it), small enough that a busy file cannot starve the others.
-constexpr size_t kChunk = size_t{4} << 20;
+constexpr size_t kChunk = size_t{1} << 20;
 // How often the patterns are expanded again when no event says so.
 constexpr TimeNs kRescanEvery = kNsPerSec;
 // A file renamed away or deleted is still read this long after its last
@@ -74,10 +73,6 @@ int parse_args(int argc, char** argv, Options& o) {
   return -1;
 }
 
-bool same_position(const FilePosition& a, const FilePosition& b) {
-  return a.offset == b.offset && a.ino == b.ino && a.dev == b.dev && a.fp == b.fp && a.path == b.path;
-}
-
 // One file being read: the file at a matched path, or a retired one
 // (renamed away or deleted) read to its end before it is closed.
 struct Source {
@@ -95,7 +90,7 @@ class Tailer : public LogLineSink {
       cursor_ = std::make_unique<CursorFile>(o.cursor);
       entries_ = cursor_->load();  // a corrupt or future cursor ends the run here, untouched
     }
-    for (const auto& p : o.paths) dirs_.insert(is_dir(p) ? absolute_path(p) : parent_dir(absolute_path(p)));
+    for (const auto& p : o.paths) dirs_.insert(log_path_dir(p));
   }
 
   // Expands the PATH arguments, retires the files renamed away or deleted
@@ -104,7 +99,7 @@ class Tailer : public LogLineSink {
     std::set<std::string> live;
     for (const auto& pattern : o_.paths) {
       auto found = expand_log_path(pattern);
-      if (o_.follow) watch_.watch(is_dir(pattern) ? pattern : parent_dir(pattern));
+      if (o_.follow) watch_.watch(log_path_dir(pattern));
       if (at_start && !is_glob(pattern) && !exists(pattern)) {
         if (o_.follow) warn(pattern + ": " + errno_text(ENOENT) + " (waiting for it)");
         else failed_ = true, error(pattern + ": " + errno_text(ENOENT));
@@ -190,19 +185,35 @@ class Tailer : public LogLineSink {
     }
     return true;
   }
+
+  // Without --validate, only lines that look like marks need a look: found
+  // by a scan of the run rather than a visit to every line.
+  bool takes_runs() const override { return !o_.validate; }
+  size_t lines(std::string_view raw, uint64_t offset) override {
+    flush_run();
+    size_t written = 0;
+    for (size_t at; (at = find_mark_line(raw, written)) != std::string_view::npos;) {
+      size_t end = raw.find('\n', at) + 1;
+      std::string_view text = raw.substr(at, end - at - 1);
+      if (text.back() == '\r') text.remove_suffix(1);
+      if (at > written) out_.write(raw.substr(written, at - written));
+      if (!reject({offset + at, raw.substr(at, end - at), text}, "line looks like a checkpoint mark; not passed on"))
+        return at;
+      written = end;
+    }
+    if (raw.size() > written) out_.write(raw.substr(written));
+    return raw.size();
+  }
+
   void overlong_part(std::string_view part, bool last) override { bad_.quarantine_part(part, last); }
-  void overlong(uint64_t raw_size) override {
+  void overlong(uint64_t raw_size, uint64_t offset) override {
     std::string why = "line too long (" + std::to_string(raw_size) + " bytes, --max-line is " +
                       std::to_string(o_.input.max_line) + ")";
-    if (bad_.note(current_->path(), current_->line_number(), why)) strict_stop_ = true;
+    if (bad_.note(current_->path(), current_->line_number_at(offset), why)) strict_stop_ = true;
   }
 
  private:
   static bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
-  static bool is_dir(const std::string& path) {
-    struct stat st;
-    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-  }
 
   void flush_run() {
     if (!run_.empty()) out_.write(run_);
@@ -210,7 +221,7 @@ class Tailer : public LogLineSink {
   }
 
   bool reject(const LogLine& l, const std::string& why) {
-    if (!bad_.report(current_->path(), current_->line_number(), why, l.text)) return true;
+    if (!bad_.report(current_->path(), current_->line_number_at(l.offset), why, l.text)) return true;
     strict_stop_ = true;
     return false;  // left unread: the next run stops at it again
   }
@@ -347,7 +358,7 @@ class Tailer : public LogLineSink {
     if (!cursor_ || s.mark_path.empty()) return;
     LogFile& f = *s.file;
     FilePosition pos{s.mark_path, f.dev(), f.ino(), f.fingerprint(), f.offset()};
-    if (pos.fp.empty() || same_position(pos, s.marked)) return;
+    if (pos.fp.empty() || pos == s.marked) return;
     out_.write(format_mark(pos));
     out_.put('\n');
     s.marked = pos;

@@ -52,7 +52,7 @@ struct Collect : LogLineSink {
     overlong_bytes.append(part);
     if (last) overlong_bytes.push_back('\n');
   }
-  void overlong(uint64_t size) override { overlong_sizes.push_back(size); }
+  void overlong(uint64_t size, uint64_t) override { overlong_sizes.push_back(size); }
 };
 
 void drain(LogFile& f, ChunkBuffer& buf, Collect& c) {
@@ -82,7 +82,8 @@ TEST_CASE("complete lines only; a partial last line waits for its newline") {
   CHECK(c.lines[2] == "{\"a\":3}\n");
   CHECK(f.offset() == 28);
   CHECK_FALSE(f.holding());
-  CHECK(f.line_number() == 3);
+  CHECK(f.line_number_at(20) == 3);
+  CHECK(f.line_number_at(0) == 1);
 }
 
 TEST_CASE("a file without a complete first line has no fingerprint and is not read") {
@@ -116,7 +117,7 @@ TEST_CASE("over-long lines are streamed to the sink, counted, and skipped") {
   CHECK(c.overlong_sizes == std::vector<uint64_t>{101, 101});
   CHECK(c.overlong_bytes == big + "\n" + big + "\n");
   CHECK(f.offset() == 3 + 101 + 3 + 101);
-  CHECK(f.line_number() == 4);
+  CHECK(f.line_number_at(3 + 101 + 3) == 4);
 }
 
 TEST_CASE("a sink that refuses a line leaves it for the next read") {
@@ -145,7 +146,7 @@ TEST_CASE("truncation and rewriting restart at 0; resuming counts line numbers l
   Collect c;
   drain(f, buf, c);
   CHECK(c.lines == std::vector<std::string>{"{\"a\":2}\n"});
-  CHECK(f.line_number() == 2);
+  CHECK(f.line_number_at(8) == 2);
   CHECK(f.check_rewritten() == LogFile::Change::kNone);
   REQUIRE(truncate(path.c_str(), 0) == 0);
   CHECK(f.check_rewritten() == LogFile::Change::kTruncated);
@@ -233,4 +234,23 @@ TEST_CASE("PATH arguments: files, directories, globs") {
   CHECK(expand_log_path(dir + "/*.txt") == std::vector<std::string>{dir + "/c.txt"});
   CHECK(expand_log_path(dir + "/none*").empty());
   CHECK(expand_log_path(dir + "/missing") == std::vector<std::string>{dir + "/missing"});
+}
+
+TEST_CASE("find_mark_line finds mark-like lines at line starts only") {
+  const std::string mark = "{\"ndj_mark\":{}}";
+  std::string filler;
+  for (int i = 0; i < 10; ++i) filler += "{\"x\":{\"ndj_mark\":1},\"n\":" + std::to_string(i) + "}\n";
+  CHECK(find_mark_line(filler) == std::string_view::npos);
+  CHECK(find_mark_line(mark + "\n" + filler) == 0);
+  // Every position, so the 16-byte steps and the scalar tail both see one.
+  for (size_t cut = 0; cut <= filler.size(); ++cut) {
+    if (cut && filler[cut - 1] != '\n') continue;
+    std::string s = filler.substr(0, cut) + mark + "\n" + filler.substr(cut);
+    CHECK(find_mark_line(s) == cut);
+    CHECK(find_mark_line(s, cut) == cut);
+    size_t next = cut + mark.size() + 1;
+    CHECK(find_mark_line(s, next) == std::string_view::npos);
+  }
+  CHECK(find_mark_line("{\"ndj_mar\n{\"ndj_mark\"") == std::string_view::npos);
+  CHECK(find_mark_line("a\n{\"ndj_mark\":\n") == 2);
 }
