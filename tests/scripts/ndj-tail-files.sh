@@ -7,6 +7,16 @@ dir=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$dir"' EXIT
 cd "$dir"
 fail() { echo "FAIL: $*"; exit 1; }
+# Waits (at most 20 s: the machine may be loaded) until FILE has N lines
+# matching PATTERN.
+wait_lines() {
+  local n=$1 file=$2 pattern=${3:-.} i
+  for ((i = 0; i < 200; i++)); do
+    [ "$(grep -c -- "$pattern" "$file" 2>/dev/null)" -ge "$n" ] && return 0
+    sleep 0.1
+  done
+  fail "timed out waiting for $n lines matching '$pattern' in $file"
+}
 
 # Follow: an empty file that gets data, a file deleted while its writer still
 # writes, a new file matching the glob. SIGTERM ends it with status 0.
@@ -16,15 +26,15 @@ echo '{"d":1}' > f/doomed.ndjson
 ndj-tail -f 'f/*.ndjson' >out.f 2>err.f &
 pid=$!
 exec 3>>f/doomed.ndjson
-sleep 0.3
+wait_lines 1 out.f
 echo '{"e":1}' >> f/empty.ndjson
 rm f/doomed.ndjson
 echo '{"d":2}' >&3            # still open: written after the unlink
-sleep 0.2
+wait_lines 3 out.f
 echo '{"d":3}' >&3
 exec 3>&-
 echo '{"n":1}' > f/new.ndjson
-sleep 0.5
+wait_lines 5 out.f
 kill -TERM $pid
 wait $pid || fail "SIGTERM in follow mode: exit $?"
 [ "$(sort out.f | tr '\n' ' ')" = '{"d":1} {"d":2} {"d":3} {"e":1} {"n":1} ' ] ||
@@ -35,8 +45,12 @@ echo "follow: empty file, deleted file, new file, SIGTERM exit 0"
 # The same with --poll instead of inotify, ending by --exit-idle.
 mkdir p
 echo '{"p":1}' > p/a.ndjson
-( sleep 0.3; echo '{"p":2}' >> p/a.ndjson; echo '{"p":3}' > p/b.ndjson ) &
-ndj-tail -f --poll 100ms --exit-idle 1s p >out.p
+ndj-tail -f --poll 100ms --exit-idle 2s p >out.p &
+pid=$!
+wait_lines 1 out.p
+echo '{"p":2}' >> p/a.ndjson
+echo '{"p":3}' > p/b.ndjson
+wait $pid || fail "--exit-idle: exit $?"
 [ "$(tr '\n' ' ' <out.p)" = '{"p":1} {"p":2} {"p":3} ' ] || fail "poll: got $(tr '\n' ' ' <out.p)"
 echo "poll: appended data and a new file seen; --exit-idle ended it"
 
@@ -73,7 +87,7 @@ echo "20 MiB line: reported and quarantined by default, passed whole with --max-
 printf '{"k":1}\n{"k":' > part.ndjson
 ndj-tail -f --cursor part.json --autocommit part.ndjson >out.k1 &
 pid=$!
-sleep 0.4
+wait_lines 1 part.json '"offset":8,'
 kill -KILL $pid
 wait $pid 2>/dev/null || true
 [ "$(grep -v ndj_mark out.k1)" = '{"k":1}' ] || fail "partial line: first run emitted $(cat out.k1)"

@@ -5,13 +5,23 @@
 # a writer still holding the old file; rotation while ndj-tail was down; and
 # copytruncate (a warning, then the file again from 0).
 set -eu
+# Waits (at most 20 s: the machine may be loaded) until FILE has N lines.
+wait_lines() {
+  local i
+  for ((i = 0; i < 200; i++)); do
+    [ "$(grep -c . "$2" 2>/dev/null)" -ge "$1" ] && return 0
+    sleep 0.1
+  done
+  echo "timed out waiting for $1 lines in $2"
+  exit 1
+}
 dir=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$dir"' EXIT
 cd "$dir"
 mkdir logs
 export n=6000
 
-ndj-tail -f --exit-idle 1500ms --cursor c.json --autocommit 'logs/*.ndjson' >out.follow 2>err.follow &
+ndj-tail -f --cursor c.json --autocommit 'logs/*.ndjson' >out.follow 2>err.follow &
 tail_pid=$!
 python3 - <<'PY'
 import os, time
@@ -33,6 +43,14 @@ for s in range(n):
         f.close()
         f = open(path, "ab", buffering=0)
 PY
+# Wait for every line (a loss shows below), and for the rotated-away files'
+# grace to end, so that a line read twice would show too.
+for ((i = 0; i < 200; i++)); do
+  [ "$(grep -vc ndj_mark out.follow)" -ge $((n + 6)) ] && break
+  sleep 0.1
+done
+sleep 1.2
+kill -TERM $tail_pid
 wait $tail_pid || { echo "ndj-tail -f exit $?"; cat err.follow; exit 1; }
 
 python3 - out.follow <<'PY'
@@ -67,12 +85,14 @@ echo "rotation while down: old inode finished, new file from 0"
 # reading starts again at 0, with a warning.
 mkdir ct
 seq 1 100 | sed 's/.*/{"ct":&}/' > ct/app.ndjson
-ndj-tail -f --poll 50ms --exit-idle 1s ct/app.ndjson >out.ct 2>err.ct &
+ndj-tail -f --poll 50ms ct/app.ndjson >out.ct 2>err.ct &
 tail_pid=$!
-sleep 0.4
+wait_lines 100 out.ct
 cp ct/app.ndjson ct/app.ndjson.1 && : > ct/app.ndjson
-sleep 0.4
+wait_lines 1 err.ct
 seq 101 150 | sed 's/.*/{"ct":&}/' >> ct/app.ndjson
+wait_lines 150 out.ct
+kill -TERM $tail_pid
 wait $tail_pid
 [ "$(grep -c . out.ct)" = 150 ] || { echo "copytruncate: $(grep -c . out.ct) lines, expected 150"; exit 1; }
 seq 1 150 | sed 's/.*/{"ct":&}/' | cmp - out.ct
