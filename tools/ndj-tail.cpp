@@ -402,6 +402,7 @@ int run(const Options& o) {
       if (!t.any_open()) break;
       continue;
     }
+    DirWatch::Events ev;
     if (n == 0) {
       t.commit(true);
       out.flush();
@@ -409,11 +410,12 @@ int run(const Options& o) {
       int timeout = static_cast<int>((o.poll ? o.poll : kRescanEvery) / 1'000'000);
       if (o.exit_idle) timeout = std::min<int64_t>(timeout, (last_data + o.exit_idle - now) / 1'000'000 + 1);
       if (int due = t.retire_due_ms(); due >= 0) timeout = std::min(timeout, due);
-      auto ev = t.watch().wait(timeout);
-      if (!ev.names && !t.watch().polling() && now_ns() - last_scan < kRescanEvery) continue;
-    } else if (now - last_scan < kRescanEvery) {
-      continue;
+      ev = t.watch().wait(timeout);
+    } else {
+      ev = t.watch().wait(0);  // while busy too: a new file may be rotated away soon
     }
+    bool polled = n == 0 && t.watch().polling();
+    if (!ev.names && !polled && now_ns() - last_scan < kRescanEvery) continue;
     t.scan(false);
     last_scan = now_ns();
   }

@@ -34,9 +34,18 @@ for s in range(n):
         time.sleep(0.005)
     if s % 1000 == 999:
         k = s // 1000
-        # Odd rotations leave the glob; even ones keep matching it.
+        # Odd rotations leave the glob; even ones keep matching it. A file
+        # renamed out of the glob before ndj-tail ever saw it is not read
+        # (documented): wait until it has read this file's first line.
+        if k % 2:
+            first = b'{"seq":%d}\n' % (k * 1000)
+            for _ in range(400):
+                if first in open("out.follow", "rb").read():
+                    break
+                time.sleep(0.05)
         os.rename(path, f"logs/app.ndjson.{k}" if k % 2 else f"logs/app-{k}.ndjson")
         if k % 3 == 0:  # a writer that notices the rotation late
+            time.sleep(0.3)
             for t in range(3):
                 s_late = n + k * 10 + t
                 f.write(b'{"seq":%d}\n' % s_late)
