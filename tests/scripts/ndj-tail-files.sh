@@ -109,3 +109,20 @@ at=$(grep -n quiet out.fair | cut -d: -f1)
 total=$(wc -l <out.fair)
 [ -n "$at" ] && [ "$at" -lt $((total / 2)) ] || fail "fairness: quiet line at $at of $total"
 echo "fairness: the quiet file's line came out at line $at of $total"
+
+# SIGTERM without --follow: the chunk in hand is finished and written whole,
+# then exit 143 (a stopped catch-up is not a success).
+mkfifo pipe
+{ exec 3<pipe; sleep 1; cat <&3 >out.term; } &
+reader=$!
+status=0
+ndj-tail busy.ndjson >pipe &
+pid=$!
+sleep 0.3
+kill -TERM $pid
+wait $pid || status=$?
+wait $reader
+[ $status = 143 ] || fail "SIGTERM while catching up: exit $status, expected 143"
+[ -z "$(tail -c 1 out.term | tr -d '\n')" ] || fail "SIGTERM while catching up: output ends mid-line"
+head -n "$(wc -l <out.term)" busy.ndjson | cmp - out.term || fail "SIGTERM while catching up: output differs"
+echo "SIGTERM while catching up: exit 143, $(wc -l <out.term) whole lines"
