@@ -26,7 +26,7 @@ namespace {
 // One chunk per file per round: large enough for full throughput on a
 // catch-up (and above Output's buffer, so runs of lines are written
 // straight from it), small enough that a busy file cannot starve the others.
-constexpr size_t kChunk = size_t{1} << 20;
+constexpr size_t kChunk = size_t{4} << 20;
 // How often the patterns are expanded again when no event says so.
 constexpr TimeNs kRescanEvery = kNsPerSec;
 // A file renamed away or deleted is still read this long after its last
