@@ -7,6 +7,10 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <cstdio>
 
 #include "atomic_file.hpp"
@@ -43,6 +47,34 @@ std::optional<FilePosition> read_position(simdjson::dom::object o, std::string& 
 }
 
 }  // namespace
+
+size_t find_mark_line(std::string_view lines, size_t from) {
+  auto is_mark_at = [&](size_t i) { return is_mark(lines.substr(i)); };
+  if (from == 0 && is_mark_at(0)) return 0;
+  if (from == 0) from = 1;
+  // Look for "\n{\"n" and check the rest of the prefix at each hit.
+  size_t i = from - 1;
+#ifdef __SSE2__
+  const __m128i nl = _mm_set1_epi8('\n'), brace = _mm_set1_epi8('{'), quote = _mm_set1_epi8('"'),
+                n = _mm_set1_epi8('n');
+  for (; i + 19 <= lines.size(); i += 16) {
+    const char* p = lines.data() + i;
+    __m128i m = _mm_and_si128(
+        _mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), nl),
+                      _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1)), brace)),
+        _mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 2)), quote),
+                      _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 3)), n)));
+    for (unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(m)); bits; bits &= bits - 1) {
+      size_t at = i + static_cast<size_t>(__builtin_ctz(bits)) + 1;
+      if (is_mark_at(at)) return at;
+    }
+  }
+#endif
+  for (; i + 1 < lines.size(); ++i) {
+    if (lines[i] == '\n' && is_mark_at(i + 1)) return i + 1;
+  }
+  return std::string_view::npos;
+}
 
 std::string format_mark(const FilePosition& pos) {
   std::string out(kMarkPrefix);

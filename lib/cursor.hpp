@@ -14,6 +14,11 @@ inline bool is_mark(std::string_view line) {
   return line.size() >= kMarkPrefix.size() && line.compare(0, kMarkPrefix.size(), kMarkPrefix) == 0;
 }
 
+// The offset of the first line at or after `from` in `lines` (complete
+// lines, newline-terminated) that starts with kMarkPrefix; npos if none.
+// Scans 16 bytes a step: lines that look like marks are rare, lines many.
+size_t find_mark_line(std::string_view lines, size_t from = 0);
+
 // One file's position: a mark's payload and a cursor entry share it.
 struct FilePosition {
   std::string path;  // absolute
@@ -21,6 +26,7 @@ struct FilePosition {
   uint64_t ino = 0;
   std::string fp;  // hex XXH3-64 of the first line
   uint64_t offset = 0;
+  bool operator==(const FilePosition&) const = default;
 };
 
 // The mark line for a position (no newline).
