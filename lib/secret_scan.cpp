@@ -247,8 +247,12 @@ const std::vector<std::string>& builtin_secret_kinds() {
 }
 
 struct SecretScanner::Database {
-  hs_database_t* db = nullptr;
-  hs_scratch_t* scratch = nullptr;
+  hs_database_t* db = nullptr;         // with match starts, for scan()
+  hs_database_t* prefilter = nullptr;  // ends only, for prefilter()
+  hs_scratch_t* scratch = nullptr;     // serves both
+  // prefilter(): runs of match end offsets, and the may_match() cursor.
+  std::vector<std::pair<size_t, size_t>> ends;
+  size_t next_end = 0;
   std::vector<unsigned> kind_of;        // pattern id -> kind index
   std::vector<Validator> validator_of;  // pattern id -> validator (may be null)
   std::string_view text;                // being scanned
@@ -256,6 +260,7 @@ struct SecretScanner::Database {
   ~Database() {
     hs_free_scratch(scratch);
     hs_free_database(db);
+    hs_free_database(prefilter);
   }
 };
 
@@ -287,6 +292,46 @@ int on_match(unsigned id, unsigned long long from, unsigned long long to, unsign
   if (Validator v = d->validator_of[id]; v && !v(d->text, b, e)) return 0;
   if (e > b) add_span(*d->spans, {b, e, d->kind_of[id]});
   return 0;
+}
+
+int on_prefilter_match(unsigned, unsigned long long, unsigned long long to, unsigned, void* ctx) {
+  auto& ends = static_cast<SecretScanner::Database*>(ctx)->ends;
+  size_t e = to;
+  if (!ends.empty() && e >= ends.back().first && e <= ends.back().second + 1)
+    ends.back().second = std::max(ends.back().second, e);
+  else
+    ends.emplace_back(e, e);
+  return 0;
+}
+
+hs_database_t* compile_patterns(const std::vector<std::string>& regexes,
+                                const std::vector<unsigned>& flags, size_t n_builtin,
+                                const std::vector<UserPattern>& user) {
+  std::vector<const char*> exprs;
+  std::vector<unsigned> ids;
+  for (size_t i = 0; i < regexes.size(); ++i) {
+    exprs.push_back(regexes[i].c_str());
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
+                       HS_MODE_BLOCK, nullptr, &db, &err) != HS_SUCCESS) {
+    std::string why = err && err->message ? err->message : "compile failed";
+    int bad = err ? err->expression : -1;
+    hs_free_compile_error(err);
+    if (bad >= 0 && static_cast<size_t>(bad) >= n_builtin)
+      throw Error(kExitUsage, "--mask-regex " + user[bad - n_builtin].name + ": " + why);
+    throw Error(kExitFailure, "mask patterns: " + why);
+  }
+  return db;
+}
+
+// An anchor means "start/end of the string"; inside a whole record it would
+// mean something else. Conservative: any '^' or '$' (even "[^a]") counts.
+bool has_anchor(const std::string& regex) {
+  return regex.find_first_of("^$") != std::string::npos || regex.find("\\A") != std::string::npos ||
+         regex.find("\\z") != std::string::npos || regex.find("\\Z") != std::string::npos;
 }
 
 }  // namespace
@@ -327,30 +372,42 @@ SecretScanner::SecretScanner(const std::vector<std::string>& kinds, const std::v
     db_->validator_of.push_back(nullptr);
   }
   if (regexes.empty()) throw Error(kExitUsage, "no mask patterns");
-  std::vector<const char*> exprs;
-  std::vector<unsigned> ids;
-  for (size_t i = 0; i < regexes.size(); ++i) {
-    exprs.push_back(regexes[i].c_str());
-    ids.push_back(static_cast<unsigned>(i));
-  }
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
-                       HS_MODE_BLOCK, nullptr, &db_->db,
-                       &err) != HS_SUCCESS) {
-    std::string why = err && err->message ? err->message : "compile failed";
-    int bad = err ? err->expression : -1;
-    hs_free_compile_error(err);
-    size_t n_builtin = regexes.size() - user.size();
-    if (bad >= 0 && static_cast<size_t>(bad) >= n_builtin)
-      throw Error(kExitUsage, "--mask-regex " + user[bad - n_builtin].name + ": " + why);
-    throw Error(kExitFailure, "mask patterns: " + why);
-  }
-  if (hs_alloc_scratch(db_->db, &db_->scratch) != HS_SUCCESS)
+  size_t n_builtin = regexes.size() - user.size();
+  db_->db = compile_patterns(regexes, flags, n_builtin, user);
+  for (auto& f : flags) f &= ~HS_FLAG_SOM_LEFTMOST;
+  db_->prefilter = compile_patterns(regexes, flags, n_builtin, user);
+  for (const auto& u : user)
+    if (has_anchor(u.regex)) line_prefilter_ok_ = false;
+  if (hs_alloc_scratch(db_->db, &db_->scratch) != HS_SUCCESS ||
+      hs_alloc_scratch(db_->prefilter, &db_->scratch) != HS_SUCCESS)
     throw Error(kExitFailure, "mask patterns: cannot allocate scratch space");
   db_->spans = &spans_;
 }
 
 SecretScanner::~SecretScanner() = default;
+
+bool SecretScanner::prefilter(std::string_view record) {
+  db_->ends.clear();
+  db_->next_end = 0;
+  if (!line_prefilter_ok_) return false;
+  if (hs_scan(db_->prefilter, record.data(), static_cast<unsigned>(record.size()), 0, db_->scratch,
+              on_prefilter_match, db_.get()) != HS_SUCCESS)
+    throw Error(kExitFailure, "mask scan failed");
+  // Ends arrive in order for most patterns; sorting covers the others.
+  if (!std::is_sorted(db_->ends.begin(), db_->ends.end()))
+    std::sort(db_->ends.begin(), db_->ends.end());
+  return true;
+}
+
+bool SecretScanner::may_match(size_t begin, size_t end) {
+  auto& ends = db_->ends;
+  size_t& k = db_->next_end;
+  while (k < ends.size() && ends[k].second <= begin) ++k;
+  // A match inside [begin, end) ends in (begin, end].
+  for (size_t j = k; j < ends.size() && ends[j].first <= end; ++j)
+    if (ends[j].second > begin) return true;
+  return false;
+}
 
 size_t SecretScanner::scan(std::string_view text) {
   spans_.clear();

@@ -31,6 +31,15 @@ class SecretScanner {
   SecretScanner(const SecretScanner&) = delete;
   SecretScanner& operator=(const SecretScanner&) = delete;
 
+  // Scans a whole record once, without match starts (much cheaper than a
+  // scan() per string), to learn where matches end. Returns false when the
+  // patterns forbid it (a user pattern with an anchor could match a string
+  // alone but not inside the record); then every string needs a scan().
+  bool prefilter(std::string_view record);
+  // After prefilter(): whether a match may lie inside record bytes
+  // [begin, end). Calls must come in increasing order of begin.
+  bool may_match(size_t begin, size_t end);
+
   // Finds the matches in `text`; returns how many replacements apply
   // (overlapping matches are merged into one).
   size_t scan(std::string_view text);
@@ -48,6 +57,7 @@ class SecretScanner {
   std::unique_ptr<Database> db_;
   std::vector<std::string> names_;  // "[REDACTED:KIND]" per kind
   std::vector<Span> spans_;         // sorted, disjoint
+  bool line_prefilter_ok_ = true;
 };
 
 }  // namespace ndj
