@@ -145,7 +145,6 @@ struct RecordRedactor::Impl {
   size_t copied = 0;  // text[0, copied) has been dealt with
   const Compiled* rules = nullptr;
   RedactCounts counts;
-  bool prefiltered = false;  // the scanner's prefilter ran over the record
   std::string scratch;  // decoded strings
   std::string masked;
 
@@ -219,10 +218,6 @@ struct RecordRedactor::Impl {
   }
 
   void mask_string(uint32_t i) {
-    if (prefiltered) {
-      size_t b = idx[i] + 1, e = scalar_end(i) - 1;
-      if (!std::memchr(text.data() + b, '\\', e - b) && !rules->scanner->may_match(b, e)) return;
-    }
     std::string_view raw_inner;
     std::string_view s = string_text(i, raw_inner);
     size_t found = rules->scanner->scan(s);
@@ -391,7 +386,8 @@ std::unique_ptr<RecordRedactor::Compiled> compile(const RedactRules& r, std::str
   if (r.algo == DigestAlgo::kHmacSha256 && key.empty())
     throw Error(kExitUsage, "--algo hmac-sha256 needs --key-file");
   c->digester = std::make_unique<Digester>(r.algo, key);
-  c->suffix = "_" + std::string(digest_field_suffix(r.algo));
+  c->suffix = "_";
+  c->suffix += digest_field_suffix(r.algo);
   return c;
 }
 
@@ -434,9 +430,6 @@ const char* RecordRedactor::redact(std::string_view line, std::string& out) {
   m.counts = {};
   out.clear();
   bool masking = c.scanner && c.mask_everywhere;
-  // Strings with escapes are always scanned decoded; the others only where
-  // the whole-record prefilter saw a match end.
-  m.prefiltered = c.scanner && c.scanner->prefilter(line);
   if (!c.root.active && !masking) {
     // Nothing can change (a "full" stream): the walk would only copy.
   } else if (m.at(0) == '{') {

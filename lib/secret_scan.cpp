@@ -1,16 +1,17 @@
 // Secret detection: the pattern table, the validators that turn regex
-// candidates into confident matches, and the merge of overlapping matches.
+// candidates into confident matches, and the scan loop.
 //
-// Vectorscan reports every end offset at which a pattern matches, each with
-// the leftmost start (HS_FLAG_SOM_LEFTMOST). A validator may reject a
-// candidate (Luhn, address syntax, context that says "version number") or
-// narrow it to the secret itself (the token after "Bearer ", the user:pass
-// of a URL). Accepted spans are merged as they arrive, so memory is bounded
-// by the number of disjoint matches, not by the number of callbacks.
+// All patterns are joined into one RE2 alternation and a string is searched
+// once, left to right (RE2 runs automata: time linear in the text, whatever
+// the pattern). Only at a match are the single patterns tried on the
+// matched span to learn its kind. A validator may reject a match (Luhn,
+// address syntax, context that says "version number"): the search resumes
+// one byte after its start. It may also narrow it to the secret itself (the
+// token after "Bearer ", the user:pass of a URL).
 #include "secret_scan.hpp"
 
 #include <arpa/inet.h>
-#include <hs/hs.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cstring>
@@ -123,7 +124,9 @@ bool card_prefix_and_length_ok(std::string_view d) {
   auto prefix = [&](size_t n) { return std::stoi(std::string(d.substr(0, n))); };
   size_t len = d.size();
   int p2 = prefix(2), p3 = prefix(3), p4 = prefix(4), p6 = prefix(6);
-  if (d[0] == '4') return len == 13 || len == 16 || len == 19;                  // Visa
+  // 13-digit Visa numbers are no longer issued, and 13 digits is the length
+  // of every epoch-milliseconds timestamp.
+  if (d[0] == '4') return len == 16 || len == 19;                                // Visa
   if ((p2 >= 51 && p2 <= 55) || (p6 >= 222100 && p6 <= 272099)) return len == 16;  // Mastercard
   if (p2 == 34 || p2 == 37) return len == 15;                                    // Amex
   if (p4 == 6011 || (p3 >= 644 && p3 <= 649) || p2 == 65) return len >= 16;      // Discover
@@ -131,7 +134,7 @@ bool card_prefix_and_length_ok(std::string_view d) {
   if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39)
     return len >= 14 && len <= 16;                                               // Diners
   if (p2 == 62) return len >= 16;                                                // UnionPay
-  if (p2 == 50 || (p2 >= 56 && p2 <= 58) || p2 == 63 || p2 == 67) return true;  // Maestro
+  if (p2 == 50 || (p2 >= 56 && p2 <= 58) || p2 == 63 || p2 == 67) return len >= 16;  // Maestro
   return false;
 }
 
@@ -247,91 +250,19 @@ const std::vector<std::string>& builtin_secret_kinds() {
 }
 
 struct SecretScanner::Database {
-  hs_database_t* db = nullptr;         // with match starts, for scan()
-  hs_database_t* prefilter = nullptr;  // ends only, for prefilter()
-  hs_scratch_t* scratch = nullptr;     // serves both
-  // prefilter(): runs of match end offsets, and the may_match() cursor.
-  std::vector<std::pair<size_t, size_t>> ends;
-  size_t next_end = 0;
-  std::vector<unsigned> kind_of;        // pattern id -> kind index
-  std::vector<Validator> validator_of;  // pattern id -> validator (may be null)
-  std::string_view text;                // being scanned
-  std::vector<Span>* spans = nullptr;
-  ~Database() {
-    hs_free_scratch(scratch);
-    hs_free_database(db);
-    hs_free_database(prefilter);
-  }
+  std::unique_ptr<re2::RE2> any;                // every pattern, one alternation
+  std::vector<std::unique_ptr<re2::RE2>> each;  // pattern id -> its own regex
+  std::vector<unsigned> kind_of;                // pattern id -> kind index
+  std::vector<Validator> validator_of;          // pattern id -> validator (may be null)
 };
 
 namespace {
 
-// Adds [b,e) to the sorted, disjoint spans, merging what it overlaps; the
-// merged span keeps the kind of its leftmost part.
-void add_span(std::vector<SecretScanner::Span>& spans, SecretScanner::Span s) {
-  auto first = std::lower_bound(spans.begin(), spans.end(), s.begin,
-                                [](const SecretScanner::Span& x, size_t b) { return x.end <= b; });
-  auto last = first;
-  while (last != spans.end() && last->begin < s.end) {
-    if (last->begin < s.begin) s.kind = last->kind;
-    s.begin = std::min(s.begin, last->begin);
-    s.end = std::max(s.end, last->end);
-    ++last;
-  }
-  if (first == last) {
-    spans.insert(first, s);
-  } else {
-    *first = s;
-    spans.erase(first + 1, last);
-  }
-}
-
-int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
-  auto* d = static_cast<SecretScanner::Database*>(ctx);
-  size_t b = from, e = to;
-  if (Validator v = d->validator_of[id]; v && !v(d->text, b, e)) return 0;
-  if (e > b) add_span(*d->spans, {b, e, d->kind_of[id]});
-  return 0;
-}
-
-int on_prefilter_match(unsigned, unsigned long long, unsigned long long to, unsigned, void* ctx) {
-  auto& ends = static_cast<SecretScanner::Database*>(ctx)->ends;
-  size_t e = to;
-  if (!ends.empty() && e >= ends.back().first && e <= ends.back().second + 1)
-    ends.back().second = std::max(ends.back().second, e);
-  else
-    ends.emplace_back(e, e);
-  return 0;
-}
-
-hs_database_t* compile_patterns(const std::vector<std::string>& regexes,
-                                const std::vector<unsigned>& flags, size_t n_builtin,
-                                const std::vector<UserPattern>& user) {
-  std::vector<const char*> exprs;
-  std::vector<unsigned> ids;
-  for (size_t i = 0; i < regexes.size(); ++i) {
-    exprs.push_back(regexes[i].c_str());
-    ids.push_back(static_cast<unsigned>(i));
-  }
-  hs_database_t* db = nullptr;
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
-                       HS_MODE_BLOCK, nullptr, &db, &err) != HS_SUCCESS) {
-    std::string why = err && err->message ? err->message : "compile failed";
-    int bad = err ? err->expression : -1;
-    hs_free_compile_error(err);
-    if (bad >= 0 && static_cast<size_t>(bad) >= n_builtin)
-      throw Error(kExitUsage, "--mask-regex " + user[bad - n_builtin].name + ": " + why);
-    throw Error(kExitFailure, "mask patterns: " + why);
-  }
-  return db;
-}
-
-// An anchor means "start/end of the string"; inside a whole record it would
-// mean something else. Conservative: any '^' or '$' (even "[^a]") counts.
-bool has_anchor(const std::string& regex) {
-  return regex.find_first_of("^$") != std::string::npos || regex.find("\\A") != std::string::npos ||
-         regex.find("\\z") != std::string::npos || regex.find("\\Z") != std::string::npos;
+re2::RE2::Options regex_options() {
+  re2::RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(int64_t{16} << 20);  // DFA cache: bounds memory, never correctness
+  return o;
 }
 
 }  // namespace
@@ -349,8 +280,6 @@ SecretScanner::SecretScanner(const std::vector<std::string>& kinds, const std::v
       throw Error(kExitUsage, "unknown mask kind '" + k + "'");
     if (std::find(wanted.begin(), wanted.end(), k) == wanted.end()) wanted.push_back(k);
   }
-  std::vector<std::string> regexes;
-  std::vector<unsigned> flags;
   auto kind_index = [&](const std::string& name) {
     std::string label = "[REDACTED:" + name + "]";
     auto it = std::find(names_.begin(), names_.end(), label);
@@ -358,64 +287,63 @@ SecretScanner::SecretScanner(const std::vector<std::string>& kinds, const std::v
     names_.push_back(label);
     return static_cast<unsigned>(names_.size() - 1);
   };
-  for (const auto& p : kBuiltins) {
-    if (std::find(wanted.begin(), wanted.end(), p.kind) == wanted.end()) continue;
-    regexes.emplace_back(p.regex);
-    flags.push_back(HS_FLAG_SOM_LEFTMOST);
-    db_->kind_of.push_back(kind_index(p.kind));
-    db_->validator_of.push_back(p.validate);
-  }
+  std::string joined;
+  auto add = [&](const std::string& regex, unsigned kind, Validator v) {
+    db_->each.push_back(std::make_unique<re2::RE2>(regex, regex_options()));
+    db_->kind_of.push_back(kind);
+    db_->validator_of.push_back(v);
+    if (!joined.empty()) joined += '|';
+    joined += "(?:" + regex + ")";
+  };
+  for (const auto& p : kBuiltins)
+    if (std::find(wanted.begin(), wanted.end(), p.kind) != wanted.end())
+      add(p.regex, kind_index(p.kind), p.validate);
   for (const auto& u : user) {
-    regexes.push_back(u.regex);
-    flags.push_back(HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8 | HS_FLAG_UCP);
-    db_->kind_of.push_back(kind_index(u.name));
-    db_->validator_of.push_back(nullptr);
+    add(u.regex, kind_index(u.name), nullptr);
+    const re2::RE2& re = *db_->each.back();
+    if (!re.ok()) throw Error(kExitUsage, "--mask-regex " + u.name + ": " + re.error());
+    if (re2::RE2::FullMatch("", re))
+      throw Error(kExitUsage, "--mask-regex " + u.name + ": matches the empty string");
   }
-  if (regexes.empty()) throw Error(kExitUsage, "no mask patterns");
-  size_t n_builtin = regexes.size() - user.size();
-  db_->db = compile_patterns(regexes, flags, n_builtin, user);
-  for (auto& f : flags) f &= ~HS_FLAG_SOM_LEFTMOST;
-  db_->prefilter = compile_patterns(regexes, flags, n_builtin, user);
-  for (const auto& u : user)
-    if (has_anchor(u.regex)) line_prefilter_ok_ = false;
-  if (hs_alloc_scratch(db_->db, &db_->scratch) != HS_SUCCESS ||
-      hs_alloc_scratch(db_->prefilter, &db_->scratch) != HS_SUCCESS)
-    throw Error(kExitFailure, "mask patterns: cannot allocate scratch space");
-  db_->spans = &spans_;
+  if (db_->each.empty()) throw Error(kExitUsage, "no mask patterns");
+  for (const auto& re : db_->each)
+    if (!re->ok()) throw Error(kExitFailure, "mask pattern: " + re->error());
+  db_->any = std::make_unique<re2::RE2>(joined, regex_options());
+  if (!db_->any->ok()) throw Error(kExitUsage, "mask patterns: " + db_->any->error());
 }
 
 SecretScanner::~SecretScanner() = default;
 
-bool SecretScanner::prefilter(std::string_view record) {
-  db_->ends.clear();
-  db_->next_end = 0;
-  if (!line_prefilter_ok_) return false;
-  if (hs_scan(db_->prefilter, record.data(), static_cast<unsigned>(record.size()), 0, db_->scratch,
-              on_prefilter_match, db_.get()) != HS_SUCCESS)
-    throw Error(kExitFailure, "mask scan failed");
-  // Ends arrive in order for most patterns; sorting covers the others.
-  if (!std::is_sorted(db_->ends.begin(), db_->ends.end()))
-    std::sort(db_->ends.begin(), db_->ends.end());
-  return true;
-}
-
-bool SecretScanner::may_match(size_t begin, size_t end) {
-  auto& ends = db_->ends;
-  size_t& k = db_->next_end;
-  while (k < ends.size() && ends[k].second <= begin) ++k;
-  // A match inside [begin, end) ends in (begin, end].
-  for (size_t j = k; j < ends.size() && ends[j].first <= end; ++j)
-    if (ends[j].second > begin) return true;
-  return false;
-}
-
 size_t SecretScanner::scan(std::string_view text) {
   spans_.clear();
-  if (text.empty()) return 0;
-  db_->text = text;
-  if (hs_scan(db_->db, text.data(), static_cast<unsigned>(text.size()), 0, db_->scratch, on_match,
-              db_.get()) != HS_SUCCESS)
-    throw Error(kExitFailure, "mask scan failed");
+  const re2::RE2& any = *db_->any;
+  re2::StringPiece input(text.data(), text.size());
+  re2::StringPiece m;
+  size_t at = 0;
+  while (at < text.size() && any.Match(input, at, text.size(), re2::RE2::UNANCHORED, &m, 1)) {
+    size_t b = static_cast<size_t>(m.data() - text.data());
+    size_t e = b + m.size();
+    if (e == b) {  // an empty match (a user pattern such as \b) masks nothing
+      at = b + 1;
+      continue;
+    }
+    size_t id = 0;
+    while (id < db_->each.size() &&
+           !db_->each[id]->Match(input, b, e, re2::RE2::ANCHOR_BOTH, nullptr, 0))
+      ++id;
+    size_t vb = b, ve = e;
+    Validator v = id < db_->each.size() ? db_->validator_of[id] : nullptr;
+    if (id == db_->each.size() || (v && !v(text, vb, ve)) || ve <= vb) {
+      at = b + 1;
+      continue;
+    }
+    if (!spans_.empty() && spans_.back().end > vb) {
+      spans_.back().end = std::max(spans_.back().end, ve);
+    } else {
+      spans_.push_back({vb, ve, db_->kind_of[id]});
+    }
+    at = e;
+  }
   return spans_.size();
 }
 

@@ -1,9 +1,9 @@
 // Secret and PII detection in text: e-mail addresses, IP addresses, JWTs,
 // Authorization tokens, cloud and chat tokens, PEM private keys, URL
 // credentials, card numbers (Luhn-checked), plus user patterns. Every
-// pattern is compiled once into one Vectorscan database and a string is
-// scanned in a single pass; scan time is linear in the text whatever the
-// patterns (automata, no backtracking).
+// pattern is compiled once into one RE2 program and a string is scanned in
+// a single pass; scan time is linear in the text whatever the patterns
+// (automata, no backtracking).
 #pragma once
 #include <cstddef>
 #include <memory>
@@ -18,7 +18,7 @@ const std::vector<std::string>& builtin_secret_kinds();
 
 struct UserPattern {
   std::string name;   // shown as [REDACTED:name]
-  std::string regex;  // Vectorscan (PCRE subset) syntax
+  std::string regex;  // RE2 syntax
 };
 
 class SecretScanner {
@@ -30,15 +30,6 @@ class SecretScanner {
   ~SecretScanner();
   SecretScanner(const SecretScanner&) = delete;
   SecretScanner& operator=(const SecretScanner&) = delete;
-
-  // Scans a whole record once, without match starts (much cheaper than a
-  // scan() per string), to learn where matches end. Returns false when the
-  // patterns forbid it (a user pattern with an anchor could match a string
-  // alone but not inside the record); then every string needs a scan().
-  bool prefilter(std::string_view record);
-  // After prefilter(): whether a match may lie inside record bytes
-  // [begin, end). Calls must come in increasing order of begin.
-  bool may_match(size_t begin, size_t end);
 
   // Finds the matches in `text`; returns how many replacements apply
   // (overlapping matches are merged into one).
@@ -57,7 +48,6 @@ class SecretScanner {
   std::unique_ptr<Database> db_;
   std::vector<std::string> names_;  // "[REDACTED:KIND]" per kind
   std::vector<Span> spans_;         // sorted, disjoint
-  bool line_prefilter_ok_ = true;
 };
 
 }  // namespace ndj

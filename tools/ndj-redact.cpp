@@ -36,7 +36,6 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--drop", o.drop, "Remove the member at PATH")->type_name("PATH");
   app.add_option("--keep", o.keep, "Allowlist: keep PATH, drop the others")->type_name("PATH");
   app.add_option("--others", o.others, "With --keep: drop (default) or hash the others")
-      ->check(CLI::IsMember({"drop", "hash"}))
       ->type_name("drop|hash");
   app.add_option("--mask", o.mask, "Mask secrets of these kinds (see the man page)")
       ->delimiter(',')
@@ -76,6 +75,7 @@ int rules_from_options(const Options& o, RedactRules& r) {
   if (int rc = paths(o.drop, "--drop", true, r.drop); rc >= 0) return rc;
   if (int rc = paths(o.keep, "--keep", true, r.keep); rc >= 0) return rc;
   if (int rc = paths(o.mask_in, "--mask-in", false, r.mask_in); rc >= 0) return rc;
+  if (o.others != "drop" && o.others != "hash") return usage_error("--others: expected drop or hash");
   r.others_hash = o.others == "hash";
   if (r.others_hash && r.keep.empty()) return usage_error("--others needs --keep");
   r.mask = o.mask;
