@@ -386,8 +386,10 @@ std::unique_ptr<RecordRedactor::Compiled> compile(const RedactRules& r, std::str
   if (r.algo == DigestAlgo::kHmacSha256 && key.empty())
     throw Error(kExitUsage, "--algo hmac-sha256 needs --key-file");
   c->digester = std::make_unique<Digester>(r.algo, key);
-  c->suffix = "_";
-  c->suffix += digest_field_suffix(r.algo);
+  std::string_view alg = digest_field_suffix(r.algo);
+  c->suffix.reserve(alg.size() + 1);
+  c->suffix.push_back('_');
+  c->suffix.append(alg.data(), alg.size());
   return c;
 }
 

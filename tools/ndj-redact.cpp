@@ -50,6 +50,9 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--stream-field", o.stream_field, "With --config: field naming the stream")
       ->type_name("FIELD");
   app.add_flag("--summary", o.summary, "Add \"redaction\":{hashed,dropped,masked}");
+  // One value per occurrence, so that `--hash m FILE` reads FILE.
+  for (const char* name : {"--hash", "--drop", "--keep", "--mask", "--mask-regex", "--mask-in"})
+    app.get_option(name)->allow_extra_args(false);
   return parse_command_line(app, argc, argv);
 }
 
