@@ -147,6 +147,11 @@ struct RecordRedactor::Impl {
   RedactCounts counts;
   std::string scratch;  // decoded strings
   std::string masked;
+  bool collecting = false;
+  std::string joined;             // strings to scan, one per line
+  std::vector<size_t> seg_ends;   // offset of the '\n' after each
+  size_t seg_next = 0, span_next = 0;
+  std::string discard;            // output of the collecting walk
 
   char at(uint32_t i) const { return text[idx[i]]; }
 
@@ -201,6 +206,10 @@ struct RecordRedactor::Impl {
 
   // Replaces [key_b, value_e) by NAME_ALG and NAME_bytes.
   void hash_member(size_t key_b, std::string_view raw_key, uint32_t vi, size_t value_e) {
+    if (collecting) {
+      skip(key_b, value_e);
+      return;
+    }
     std::string_view data, raw_inner;
     if (at(vi) == '"') data = string_text(vi, raw_inner);
     else data = text.substr(idx[vi], value_e - idx[vi]);
@@ -217,22 +226,41 @@ struct RecordRedactor::Impl {
     ++counts.hashed;
   }
 
+  // Masking takes two walks: the first (`collecting`) gathers the strings
+  // to scan, decoded, into `joined` for one scan; the second replaces the
+  // matches as it copies the record.
   void mask_string(uint32_t i) {
     std::string_view raw_inner;
     std::string_view s = string_text(i, raw_inner);
-    size_t found = rules->scanner->scan(s);
-    if (!found) return;
-    counts.masked += found;
+    if (collecting) {
+      joined.append(s);
+      seg_ends.push_back(joined.size());
+      joined.push_back('\n');
+      return;
+    }
+    size_t seg_begin = seg_next == 0 ? 0 : seg_ends[seg_next - 1] + 1;
+    size_t seg_end = seg_ends[seg_next++];
+    const auto& spans = rules->scanner->spans();
+    size_t first = span_next;
+    while (span_next < spans.size() && spans[span_next].begin < seg_end) ++span_next;
+    if (first == span_next) return;
+    counts.masked += span_next - first;
     size_t b = idx[i], e = scalar_end(i);
     skip(b, e);
+    masked.clear();
+    size_t at = seg_begin;
+    for (size_t k = first; k < span_next; ++k) {
+      masked.append(joined, at, spans[k].begin - at);
+      masked.append(rules->scanner->label(spans[k].kind));
+      at = spans[k].end;
+    }
+    masked.append(joined, at, seg_end - at);
     if (s.data() == raw_inner.data()) {
       // No escapes, so no byte needs one; the labels need none either.
       out->push_back('"');
-      rules->scanner->apply(s, *out);
+      out->append(masked);
       out->push_back('"');
     } else {
-      masked.clear();
-      rules->scanner->apply(s, masked);
       append_json_string(*out, masked);
     }
   }
@@ -251,6 +279,19 @@ struct RecordRedactor::Impl {
     if (c == '[') return walk_array(i, node, masking, filtering);
     if (c == '"' && masking) mask_string(i);
     return i + 1;
+  }
+
+  // Writes the record with the rules applied to `dest`.
+  const char* walk_record(const Compiled& c, bool masking, std::string& dest) {
+    out = &dest;
+    dest.clear();
+    copied = 0;
+    counts = {};
+    if (at(0) == '{') walk_object(0, &c.root, masking, c.keep_mode, true);
+    else if (c.keep_mode) return "not an object (--keep needs one)";
+    else walk_value(0, &c.root, masking, false);
+    flush_to(text.size());
+    return nullptr;
   }
 
   // `filtering`: allowlist in force here (node->keep_inside).
@@ -427,21 +468,24 @@ const char* RecordRedactor::redact(std::string_view line, std::string& out) {
   m.text = line;
   m.idx = m.parser.implementation->structural_indexes.get();
   m.n = m.parser.implementation->n_structural_indexes;
-  m.out = &out;
-  m.copied = 0;
-  m.counts = {};
-  out.clear();
   bool masking = c.scanner && c.mask_everywhere;
   if (!c.root.active && !masking) {
     // Nothing can change (a "full" stream): the walk would only copy.
-  } else if (m.at(0) == '{') {
-    m.walk_object(0, &c.root, masking, c.keep_mode, true);
-  } else if (c.keep_mode) {
-    return "not an object (--keep needs one)";
-  } else if (c.root.active || masking) {
-    m.walk_value(0, &c.root, masking, false);
+    out.assign(line);
+    m.counts = {};
+  } else {
+    if (c.scanner) {
+      m.collecting = true;
+      m.joined.clear();
+      m.seg_ends.clear();
+      m.discard.clear();
+      if (const char* why = m.walk_record(c, masking, m.discard)) return why;
+      m.collecting = false;
+      m.rules->scanner->scan_joined(m.joined, m.seg_ends);
+      m.seg_next = m.span_next = 0;
+    }
+    if (const char* why = m.walk_record(c, masking, out)) return why;
   }
-  m.flush_to(line.size());
   totals_.hashed += m.counts.hashed;
   totals_.dropped += m.counts.dropped;
   totals_.masked += m.counts.masked;

@@ -299,9 +299,13 @@ SecretScanner::SecretScanner(const std::vector<std::string>& kinds, const std::v
     if (std::find(wanted.begin(), wanted.end(), p.kind) != wanted.end())
       add(p.regex, kind_index(p.kind), p.validate);
   for (const auto& u : user) {
-    add(u.regex, kind_index(u.name), nullptr);
+    re2::RE2 alone(u.regex, regex_options());
+    if (!alone.ok()) throw Error(kExitUsage, "--mask-regex " + u.name + ": " + alone.error());
+    if (u.regex.find("\\A") != std::string::npos || u.regex.find("\\z") != std::string::npos)
+      throw Error(kExitUsage, "--mask-regex " + u.name + ": \\A and \\z are not supported (use ^ and $)");
+    // Strings are scanned together, one per line: ^ and $ are line anchors.
+    add("(?m:" + u.regex + ")", kind_index(u.name), nullptr);
     const re2::RE2& re = *db_->each.back();
-    if (!re.ok()) throw Error(kExitUsage, "--mask-regex " + u.name + ": " + re.error());
     if (re2::RE2::FullMatch("", re))
       throw Error(kExitUsage, "--mask-regex " + u.name + ": matches the empty string");
   }
@@ -315,14 +319,29 @@ SecretScanner::SecretScanner(const std::vector<std::string>& kinds, const std::v
 SecretScanner::~SecretScanner() = default;
 
 size_t SecretScanner::scan(std::string_view text) {
+  return scan_joined(text, {text.size()});
+}
+
+size_t SecretScanner::scan_joined(std::string_view text, const std::vector<size_t>& ends) {
   spans_.clear();
   const re2::RE2& any = *db_->any;
   re2::StringPiece input(text.data(), text.size());
   re2::StringPiece m;
-  size_t at = 0;
+  size_t at = 0, seg = 0, seg_begin = 0;
   while (at < text.size() && any.Match(input, at, text.size(), re2::RE2::UNANCHORED, &m, 1)) {
     size_t b = static_cast<size_t>(m.data() - text.data());
     size_t e = b + m.size();
+    while (seg < ends.size() && ends[seg] <= b) seg_begin = ends[seg++] + 1;
+    if (seg == ends.size()) break;
+    size_t seg_end = ends[seg];
+    if (e > seg_end) {
+      // Across a text's end: what the text alone holds at b, if anything.
+      if (!any.Match(input, b, seg_end, re2::RE2::ANCHOR_START, &m, 1)) {
+        at = b + 1;
+        continue;
+      }
+      e = b + m.size();
+    }
     if (e == b) {  // an empty match (a user pattern such as \b) masks nothing
       at = b + 1;
       continue;
@@ -331,12 +350,16 @@ size_t SecretScanner::scan(std::string_view text) {
     while (id < db_->each.size() &&
            !db_->each[id]->Match(input, b, e, re2::RE2::ANCHOR_BOTH, nullptr, 0))
       ++id;
-    size_t vb = b, ve = e;
+    // Validators see the one text, as if it had been scanned alone.
+    std::string_view one = text.substr(seg_begin, seg_end - seg_begin);
+    size_t vb = b - seg_begin, ve = e - seg_begin;
     Validator v = id < db_->each.size() ? db_->validator_of[id] : nullptr;
-    if (id == db_->each.size() || (v && !v(text, vb, ve)) || ve <= vb) {
+    if (id == db_->each.size() || (v && !v(one, vb, ve)) || ve <= vb) {
       at = b + 1;
       continue;
     }
+    vb += seg_begin;
+    ve += seg_begin;
     if (!spans_.empty() && spans_.back().end > vb) {
       spans_.back().end = std::max(spans_.back().end, ve);
     } else {

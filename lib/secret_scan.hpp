@@ -23,6 +23,11 @@ struct UserPattern {
 
 class SecretScanner {
  public:
+  struct Span {
+    size_t begin, end;
+    unsigned kind;  // see label()
+  };
+
   // `kinds`: built-in kind names ("all" expands to every one). Throws
   // Error(kExitUsage) naming the kind or pattern that is unknown or does
   // not compile.
@@ -34,14 +39,18 @@ class SecretScanner {
   // Finds the matches in `text`; returns how many replacements apply
   // (overlapping matches are merged into one).
   size_t scan(std::string_view text);
+  // The same for several strings at once, which is much cheaper than a
+  // scan() each: `joined` holds them one after another, each followed by a
+  // '\n' at offset ends[k]. Matches are found as if each string had been
+  // scanned alone (none crosses an end); spans() are offsets in `joined`.
+  size_t scan_joined(std::string_view joined, const std::vector<size_t>& ends);
+  const std::vector<Span>& spans() const { return spans_; }
+  const std::string& label(unsigned kind) const { return names_[kind]; }
+
   // Appends `text` with the matches of the last scan() of the same text
   // replaced by "[REDACTED:KIND]".
   void apply(std::string_view text, std::string& out) const;
 
-  struct Span {
-    size_t begin, end;
-    unsigned kind;  // index into names_
-  };
   struct Database;  // the compiled patterns and the scan in progress
 
  private:

@@ -272,3 +272,28 @@ TEST_CASE("user patterns") {
   CHECK_THROWS_AS(SecretScanner({}, {{"backref", "(a)\\1"}}), Error);
   CHECK_THROWS_AS(SecretScanner({"nope"}, {}), Error);
 }
+
+TEST_CASE("several strings scanned at once match as if scanned alone") {
+  SecretScanner s({"all"}, {{"word", "^secret$"}});
+  // "a@b" ends one string and "example.com" starts the next: no e-mail.
+  std::string joined = "to a@b\nexample.com x\nsecret\n10.0.0.1\n";
+  std::vector<size_t> ends{6, 20, 27, 36};
+  REQUIRE(s.scan_joined(joined, ends) == 2);
+  CHECK(joined.substr(s.spans()[0].begin, s.spans()[0].end - s.spans()[0].begin) == "secret");
+  CHECK(s.label(s.spans()[0].kind) == "[REDACTED:word]");
+  CHECK(joined.substr(s.spans()[1].begin, s.spans()[1].end - s.spans()[1].begin) == "10.0.0.1");
+  // A PEM body stops at the end of its string.
+  SecretScanner pem({"private-key"}, {});
+  std::string two = "-----BEGIN PRIVATE KEY-----\nMIIB\nAAAA\n";
+  REQUIRE(pem.scan_joined(two, {32, 37}) == 1);
+  CHECK(pem.spans()[0].end == 32);
+  CHECK_THROWS_AS(SecretScanner({}, {{"a", "\\Afoo"}}), Error);
+}
+
+TEST_CASE("masking and hashing in one record, every string scanned once") {
+  RedactRules r;
+  r.mask = {"all"};
+  r.hash.push_back(path("h"));
+  CHECK(redact(r, R"({"a":"x 10.0.0.1","h":"a@example.com","b":["ok","c@example.com\u0021"],"c":{"d":"AKIAIOSFODNN7EXAMPLE"}})", true) ==
+        R"({"a":"x [REDACTED:ipv4]","h_sha256":"08168cd80dfd534ab0f10af10f1303fe00af2d43ab5c1432360d137f8197e17a","h_bytes":13,"b":["ok","[REDACTED:email]!"],"c":{"d":"[REDACTED:aws-key]"},"redaction":{"hashed":1,"dropped":0,"masked":3}})");
+}
