@@ -151,7 +151,7 @@ struct RecordRedactor::Impl {
   std::string joined;             // strings to scan, one per line
   std::vector<size_t> seg_ends;   // offset of the '\n' after each
   size_t seg_next = 0, span_next = 0;
-  std::string discard;            // output of the collecting walk
+  std::string discard;            // the collecting walk writes nothing
 
   char at(uint32_t i) const { return text[idx[i]]; }
 
@@ -185,7 +185,7 @@ struct RecordRedactor::Impl {
   }
 
   void flush_to(size_t pos) {
-    out->append(text.data() + copied, pos - copied);
+    if (!collecting) out->append(text.data() + copied, pos - copied);
     copied = pos;
   }
   void skip(size_t b, size_t e) {
@@ -354,7 +354,7 @@ struct RecordRedactor::Impl {
         j = next + 1;
       }
     }
-    if (root && summary) {
+    if (root && summary && !collecting) {
       flush_to(idx[j]);
       out->append(emitted ? ",\"redaction\":{\"hashed\":" : "\"redaction\":{\"hashed\":");
       out->append(std::to_string(counts.hashed));
