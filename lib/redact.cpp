@@ -118,6 +118,13 @@ RuleNode* add_path(RuleNode& root, const JsonPath& path, bool RuleNode::*flag) {
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// What was done to one record, for --summary.
+struct RedactCounts {
+  uint64_t hashed = 0;
+  uint64_t dropped = 0;
+  uint64_t masked = 0;
+};
+
 }  // namespace
 
 struct RecordRedactor::Compiled {
@@ -486,9 +493,6 @@ const char* RecordRedactor::redact(std::string_view line, std::string& out) {
     }
     if (const char* why = m.walk_record(c, masking, out)) return why;
   }
-  totals_.hashed += m.counts.hashed;
-  totals_.dropped += m.counts.dropped;
-  totals_.masked += m.counts.masked;
   return nullptr;
 }
 

@@ -48,12 +48,6 @@ bool parse_rule_path(std::string_view text, bool must_end_with_key, JsonPath& pa
 // "[REDACTED:NAME]").
 bool valid_pattern_name(std::string_view name);
 
-struct RedactCounts {
-  uint64_t hashed = 0;
-  uint64_t dropped = 0;
-  uint64_t masked = 0;
-};
-
 class RecordRedactor {
  public:
   // Compiles every rule set (patterns, digests). `hmac_key` is needed when
@@ -69,15 +63,11 @@ class RecordRedactor {
   // is invalid (out is then unspecified and must not be written).
   const char* redact(std::string_view line, std::string& out);
 
-  // Totals over every record so far.
-  const RedactCounts& totals() const { return totals_; }
-
   struct Compiled;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  RedactCounts totals_;
 };
 
 // Appends the text of a JSON string literal's content (between the quotes,
