@@ -1,0 +1,176 @@
+// ndj-redact: hash, drop or allowlist fields and mask secrets in NDJSON
+// records before they leave the machine; untouched bytes are copied as
+// they were.
+#include <sys/stat.h>
+
+#include <string>
+#include <vector>
+
+#include "atomic_file.hpp"
+#include "cli.hpp"
+#include "diag.hpp"
+#include "output.hpp"
+#include "records.hpp"
+#include "redact.hpp"
+#include "signals.hpp"
+
+namespace ndj {
+namespace {
+
+struct Options {
+  InputOptions input;
+  std::vector<std::string> hash, drop, keep, mask, mask_regex, mask_in;
+  std::string others = "drop";
+  std::string algo = "sha256";
+  std::string key_file;
+  std::string config;
+  std::string stream_field;
+  bool summary = false;
+};
+
+int parse_args(int argc, char** argv, Options& o) {
+  CLI::App app{"Redact NDJSON records: hash, drop or allowlist fields, mask secrets."};
+  setup_app(app, "ndj-redact");
+  add_input_options(app, o.input);
+  app.add_option("--hash", o.hash, "Replace PATH by PATH_ALG and PATH_bytes")->type_name("PATH");
+  app.add_option("--drop", o.drop, "Remove the member at PATH")->type_name("PATH");
+  app.add_option("--keep", o.keep, "Allowlist: keep PATH, drop the others")->type_name("PATH");
+  app.add_option("--others", o.others, "With --keep: drop (default) or hash the others")
+      ->type_name("drop|hash");
+  app.add_option("--mask", o.mask, "Mask secrets of these kinds (see the man page)")
+      ->delimiter(',')
+      ->type_name("KIND,...");
+  app.add_option("--mask-regex", o.mask_regex, "Mask matches of REGEX as [REDACTED:NAME]")
+      ->type_name("NAME=REGEX");
+  app.add_option("--mask-in", o.mask_in, "Mask only strings under PATH")->type_name("PATH");
+  app.add_option("--algo", o.algo, "sha256 (default), hmac-sha256, xxh3, xxh128")
+      ->type_name("ALGO");
+  app.add_option("--key-file", o.key_file, "HMAC key file (for hmac-sha256)")->type_name("FILE");
+  app.add_option("--config", o.config, "Per-stream rules in a JSON file")->type_name("FILE");
+  app.add_option("--stream-field", o.stream_field, "With --config: field naming the stream")
+      ->type_name("FIELD");
+  app.add_flag("--summary", o.summary, "Add \"redaction\":{hashed,dropped,masked}");
+  // One value per occurrence, so that `--hash m FILE` reads FILE.
+  for (const char* name : {"--hash", "--drop", "--keep", "--mask", "--mask-regex", "--mask-in"})
+    app.get_option(name)->allow_extra_args(false);
+  return parse_command_line(app, argc, argv);
+}
+
+bool any_rule(const Options& o) {
+  return !o.hash.empty() || !o.drop.empty() || !o.keep.empty() || !o.mask.empty() ||
+         !o.mask_regex.empty() || !o.mask_in.empty();
+}
+
+// The rules of the command line; returns an exit status on a usage error.
+int rules_from_options(const Options& o, RedactRules& r) {
+  auto paths = [](const std::vector<std::string>& in, const char* opt, bool must_end_with_key,
+                  std::vector<JsonPath>& out) {
+    for (const auto& text : in) {
+      JsonPath p;
+      std::string why;
+      if (!parse_rule_path(text, must_end_with_key, p, why))
+        return usage_error(std::string(opt) + " '" + text + "': " + why);
+      out.push_back(std::move(p));
+    }
+    return -1;
+  };
+  if (int rc = paths(o.hash, "--hash", true, r.hash); rc >= 0) return rc;
+  if (int rc = paths(o.drop, "--drop", true, r.drop); rc >= 0) return rc;
+  if (int rc = paths(o.keep, "--keep", true, r.keep); rc >= 0) return rc;
+  if (int rc = paths(o.mask_in, "--mask-in", false, r.mask_in); rc >= 0) return rc;
+  if (o.others != "drop" && o.others != "hash") return usage_error("--others: expected drop or hash");
+  r.others_hash = o.others == "hash";
+  if (r.others_hash && r.keep.empty()) return usage_error("--others needs --keep");
+  r.mask = o.mask;
+  for (const auto& spec : o.mask_regex) {
+    size_t eq = spec.find('=');
+    if (eq == std::string::npos || !valid_pattern_name(spec.substr(0, eq)) || eq + 1 == spec.size())
+      return usage_error("--mask-regex expects NAME=REGEX (NAME: letters, digits, '-', '_')");
+    r.mask_regex.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
+  }
+  if (!r.mask_in.empty() && r.mask.empty() && r.mask_regex.empty())
+    return usage_error("--mask-in needs --mask or --mask-regex");
+  auto algo = parse_digest_algo(o.algo);
+  if (!algo) return usage_error("--algo: expected sha256, hmac-sha256, xxh3 or xxh128");
+  r.algo = *algo;
+  return -1;
+}
+
+// The HMAC key: the file's bytes without one trailing newline, so that
+// `echo secret > key` means the key "secret".
+std::string read_key(const std::string& path) {
+  auto key = read_file(path);
+  if (!key) throw Error(kExitFailure, path + ": " + errno_text(ENOENT));
+  if (!key->empty() && key->back() == '\n') key->pop_back();
+  if (!key->empty() && key->back() == '\r') key->pop_back();
+  if (key->empty()) throw Error(kExitUsage, path + ": empty key");
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && (st.st_mode & 077))
+    warn(path + ": key file is readable by other users (chmod 600)");
+  return *key;
+}
+
+int run(const Options& o, const RedactConfig& config) {
+  std::string key = o.key_file.empty() ? std::string() : read_key(o.key_file);
+  RecordRedactor redactor(config, key);
+  Output out;
+  RecordReader reader(o.input, out, /*validate=*/false);
+  std::string buf;
+  Record rec;
+  RecordReader::Status st;
+  while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
+    if (rec.is_mark) {
+      out.write(rec.text);
+      out.put('\n');
+      continue;
+    }
+    if (const char* why = redactor.redact(rec.text, buf)) {
+      std::string reason = "invalid JSON: ";
+      if (std::string_view(why).starts_with("not an object")) reason = "record ";
+      reason += why;
+      if (!rec.complete) reason += " (last line has no newline: truncated?)";
+      if (reader.bad_lines().report(*rec.file, rec.line, reason, rec.text)) {
+        st = RecordReader::Status::kStrictStop;
+        break;
+      }
+      continue;
+    }
+    out.write(buf);
+    out.put('\n');
+  }
+  out.flush();
+  if (st == RecordReader::Status::kStrictStop) return kExitDataError;
+  if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
+  return reader.exit_code();
+}
+
+int configure_and_run(const Options& o) {
+  RedactConfig config;
+  if (!o.config.empty()) {
+    if (any_rule(o) || o.algo != "sha256" || o.others != "drop")
+      return usage_error("--config holds the rules: no --hash, --drop, --keep, --others, --mask*, --algo");
+    auto text = read_file(o.config);
+    if (!text) throw Error(kExitFailure, o.config + ": " + errno_text(ENOENT));
+    config = parse_redact_config(*text, o.config);
+    if (!o.stream_field.empty()) config.stream_field = o.stream_field;
+    if (!config.streams.empty() && config.stream_field.empty())
+      return usage_error(o.config + ": streams need --stream-field or \"stream_field\"");
+  } else {
+    if (!o.stream_field.empty()) return usage_error("--stream-field needs --config");
+    if (!any_rule(o)) return usage_error("nothing to do: give --hash, --drop, --keep, --mask or --config");
+    if (int rc = rules_from_options(o, config.default_rules); rc >= 0) return rc;
+  }
+  config.summary = o.summary;
+  return run(o, config);
+}
+
+}  // namespace
+}  // namespace ndj
+
+int main(int argc, char** argv) {
+  return ndj::tool_main("ndj-redact", [&] {
+    ndj::Options o;
+    if (int rc = ndj::parse_args(argc, argv, o); rc >= 0) return rc;
+    return ndj::configure_and_run(o);
+  });
+}
