@@ -19,7 +19,8 @@ class JsonParser {
   // The document of the last successful parse. Absent (has_root() false)
   // for the rare valid line simdjson cannot represent: a number beyond the
   // range of a 64-bit integer or a double (123456789012345678901234567890,
-  // 1e400). Such lines are valid JSON and pass through untouched.
+  // 1e400): json_check() vouches for such lines, which pass through
+  // untouched.
   bool has_root() const { return has_root_; }
   simdjson::dom::element root() const { return root_; }
 
@@ -29,10 +30,6 @@ class JsonParser {
   bool has_root_ = false;
 };
 
-// RFC 8259 grammar check (UTF-8, escapes, numbers of any size, depth at
-// most 1024) without building anything; the fallback for lines simdjson
-// rejects only for a number's range.
-bool is_valid_json_text(std::string_view text);
 
 // A short, user-facing reason for a simdjson error code.
 const char* json_error_reason(simdjson::error_code code);

@@ -9,8 +9,8 @@ namespace ndj {
 
 // nullptr if `text` is exactly one valid JSON value (surrounding whitespace
 // allowed), else a short reason. Rejects invalid UTF-8, lone surrogate
-// escapes, numbers outside double range or integers beyond 64 bits, and
-// nesting deeper than 1024.
+// escapes and nesting deeper than 1024, as simdjson does; accepts numbers
+// of any size, as JsonParser does.
 const char* json_check(std::string_view text);
 
 // `text` (valid JSON) without whitespace outside strings; numbers and

@@ -27,6 +27,10 @@ namespace {
 // catch-up (and above Output's buffer, so runs of lines are written
 // straight from it), small enough that a busy file cannot starve the others.
 constexpr size_t kChunk = size_t{4} << 20;
+// With --cursor a mark follows every chunk, and what a killed ndj-tail wrote
+// after its last mark is sent again: smaller chunks bound those duplicates
+// (a 64 KiB read costs a syscall per few hundred records, nothing).
+constexpr size_t kMarkedChunk = size_t{64} << 10;
 // How often the patterns are expanded again when no event says so.
 constexpr TimeNs kRescanEvery = kNsPerSec;
 // A file renamed away or deleted is still read this long after its last
@@ -85,7 +89,7 @@ struct Source {
 
 class Tailer : public LogLineSink {
  public:
-  Tailer(const Options& o, Output& out) : o_(o), out_(out), bad_(o.input), buf_(kChunk), watch_(!o.poll) {
+  Tailer(const Options& o, Output& out) : o_(o), out_(out), bad_(o.input), buf_(o.cursor.empty() ? kChunk : kMarkedChunk), watch_(!o.poll) {
     if (!o.cursor.empty()) {
       cursor_ = std::make_unique<CursorFile>(o.cursor);
       entries_ = cursor_->load();  // a corrupt or future cursor ends the run here, untouched
