@@ -38,6 +38,7 @@ enum Field : uint32_t {
 
 constexpr uint32_t kNoService = UINT32_MAX;
 constexpr uint32_t kNoDeployment = UINT32_MAX;
+constexpr const char* kTimeHint = " (RFC 3339, or a number with --epoch)";
 
 uint64_t hash_id(std::string_view s) {
   uint64_t h = XXH3_64bits(s.data(), s.size());
@@ -184,10 +185,9 @@ std::optional<std::string> EventStore::add(simdjson::dom::element record) {
   for (auto& s : slots_) s.present = false;
   for (auto field : obj) {
     for (auto& s : slots_) {
-      if (s.name == field.key) {
+      if (s.name == field.key) {  // no break: two names may be mapped to one field
         s.value = field.value;
         s.present = true;
-        break;
       }
     }
   }
@@ -201,7 +201,7 @@ std::optional<std::string> EventStore::add(simdjson::dom::element record) {
   TimeNs time = 0;
   switch (read_time(slots_[kTime].value, slots_[kTime].present, schema_.epoch, time)) {
     case Got::kAbsent: return std::string(type_name(t)) + ": missing \"" + slots_[kTime].name + "\"";
-    case Got::kBad: return std::string(type_name(t)) + ": bad timestamp in \"" + slots_[kTime].name + "\"";
+    case Got::kBad: return std::string(type_name(t)) + ": bad timestamp in \"" + slots_[kTime].name + "\"" + kTimeHint;
     case Got::kOk: break;
   }
   if (t == EventType::kDeployment) return add_deployment(time);
@@ -316,7 +316,7 @@ std::optional<std::string> EventStore::add_change(TimeNs time) {
     at_field = kCompletedAt;
     got = read_time(slots_[kCompletedAt].value, slots_[kCompletedAt].present, schema_.epoch, deployed_at);
   }
-  if (got == Got::kBad) return "change: bad timestamp in \"" + slots_[at_field].name + "\"";
+  if (got == Got::kBad) return "change: bad timestamp in \"" + slots_[at_field].name + "\"" + kTimeHint;
   if (got == Got::kOk) {
     if (deployed_at >= keep_from_ && deployed_at < as_of_)
       self_deployed_.push_back({time, deployed_at, intern_group()});
@@ -343,7 +343,7 @@ std::optional<std::string> EventStore::add_incident(TimeNs time) {
   inc.opened = time;
   inc.resolved = kNever;
   switch (read_time(slots_[kResolvedAt].value, slots_[kResolvedAt].present, schema_.epoch, inc.resolved)) {
-    case Got::kBad: return "incident: bad timestamp in \"" + slots_[kResolvedAt].name + "\"";
+    case Got::kBad: return "incident: bad timestamp in \"" + slots_[kResolvedAt].name + "\"" + kTimeHint;
     case Got::kOk:
       if (inc.resolved < time)
         return "incident: \"" + slots_[kResolvedAt].name + "\" is before \"" + slots_[kTime].name + "\"";

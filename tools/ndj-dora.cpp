@@ -130,7 +130,7 @@ int run(const Options& o) {
   const auto& all = rows.front();
   if (all.negative_lead_times)
     warn(std::to_string(all.negative_lead_times) +
-         " change(s) deployed before their own time (negative lead time) left out");
+         " change(s) with a deployment time before their own time (negative lead time) left out");
   if (all.negative_recoveries)
     warn(std::to_string(all.negative_recoveries) +
          " failed deployment(s) whose incidents were resolved before it (negative recovery time) left out");
