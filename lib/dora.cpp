@@ -361,7 +361,8 @@ std::optional<std::string> EventStore::add_incident(TimeNs time) {
   }
   if (time >= as_of_) return std::nullopt;
   if (inc.resolved >= as_of_) inc.resolved = kNever;  // not resolved yet as of --until
-  if (inc.resolved < keep_from_) return std::nullopt;
+  // Resolved before the window, it matters only through the deployment it names.
+  if (inc.resolved < keep_from_ && inc.deployment == 0) return std::nullopt;
   inc.group = intern_group();
   incidents_.push_back(inc);
   return std::nullopt;
