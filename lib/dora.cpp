@@ -40,6 +40,20 @@ constexpr uint32_t kNoService = UINT32_MAX;
 constexpr uint32_t kNoDeployment = UINT32_MAX;
 constexpr const char* kTimeHint = " (RFC 3339, or a number with --epoch)";
 
+// Spreads the field names a record is searched for over 256 buckets.
+size_t bucket_of(std::string_view key) {
+  return (key.size() * 131 + static_cast<unsigned char>(key[0]) * 31 +
+          static_cast<unsigned char>(key.back())) & 255;
+}
+
+// Field names are short: a byte loop beats a call to memcmp.
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 uint64_t hash_id(std::string_view s) {
   uint64_t h = XXH3_64bits(s.data(), s.size());
   return h ? h : 1;  // 0 means "no id"
@@ -125,10 +139,12 @@ EventStore::EventStore(Schema schema, TimeNs keep_from, TimeNs as_of)
     if (i == slots_.size()) slots_.push_back({input, {}, false});
     group_slots_.push_back(i);
   }
+  for (uint32_t i = 0; i < slots_.size(); ++i)
+    if (!slots_[i].name.empty()) slot_buckets_[bucket_of(slots_[i].name)].push_back(i);
   type_values_ = {{"deployment", EventType::kDeployment},
                   {"change", EventType::kChange},
                   {"incident", EventType::kIncident}};
-  for (const auto& [value, type] : schema_.type_values) type_values_[value] = type;
+  type_values_.insert(type_values_.end(), schema_.type_values.begin(), schema_.type_values.end());
   if (group_slots_.empty()) groups_.emplace_back();  // the one group of everything
 }
 
@@ -184,8 +200,12 @@ std::optional<std::string> EventStore::add(simdjson::dom::element record) {
   if (record.get_object().get(obj)) return std::nullopt;
   for (auto& s : slots_) s.present = false;
   for (auto field : obj) {
-    for (auto& s : slots_) {
-      if (s.name == field.key) {  // no break: two names may be mapped to one field
+    const std::string_view key = field.key;
+    if (key.empty()) continue;
+    for (uint32_t i : slot_buckets_[bucket_of(key)]) {
+      Slot& s = slots_[i];
+      // No break: two names may be mapped to one field.
+      if (same_name(s.name, key)) {
         s.value = field.value;
         s.present = true;
       }
@@ -194,9 +214,10 @@ std::optional<std::string> EventStore::add(simdjson::dom::element record) {
   const Slot& type = slots_[kType];
   std::string_view type_value;
   if (!type.present || type.value.get_string().get(type_value)) return std::nullopt;
-  auto it = type_values_.find(std::string(type_value));
-  if (it == type_values_.end()) return std::nullopt;
-  const EventType t = it->second;
+  EventType t = EventType::kOther;
+  for (const auto& [value, type_of] : type_values_)
+    if (value == type_value) t = type_of;
+  if (t == EventType::kOther) return std::nullopt;
 
   TimeNs time = 0;
   switch (read_time(slots_[kTime].value, slots_[kTime].present, schema_.epoch, time)) {
@@ -221,8 +242,16 @@ uint32_t EventStore::intern_group() {
   key_.clear();
   for (uint32_t i : group_slots_) {
     const Slot& s = slots_[i];
-    key_.push_back(s.present ? '\1' : '\0');
-    if (s.present) key_.append(simdjson::minify(s.value));
+    std::string_view str;
+    if (!s.present) {
+      key_.push_back('\0');
+    } else if (!s.value.get_string().get(str)) {
+      key_.push_back('\1');
+      key_.append(str).push_back('\0');
+    } else {
+      key_.push_back('\2');
+      key_.append(simdjson::minify(s.value)).push_back('\0');
+    }
   }
   auto it = group_ids_.find(key_);
   if (it != group_ids_.end()) return it->second;
@@ -390,8 +419,13 @@ void EventStore::resolve() {
   resolved_ = true;
   // Deployments in (service, time) order: a service's timeline is one run.
   std::sort(deployments_.begin(), deployments_.end(), [](const Deployment& a, const Deployment& b) {
-    return std::tuple(a.service, a.time, a.id, a.group, a.succeeded, a.failed, a.unplanned) <
-           std::tuple(b.service, b.time, b.id, b.group, b.succeeded, b.failed, b.unplanned);
+    if (a.service != b.service) return a.service < b.service;
+    if (a.time != b.time) return a.time < b.time;
+    if (a.id != b.id) return a.id < b.id;
+    // Equal ids only for deployments without one: order them fully anyway,
+    // so the result does not depend on the input order.
+    return std::tuple(a.group, a.succeeded, a.failed, a.unplanned) <
+           std::tuple(b.group, b.succeeded, b.failed, b.unplanned);
   });
   const uint32_t nservices = static_cast<uint32_t>(services_.size());
   service_begin_.assign(nservices + 2, 0);

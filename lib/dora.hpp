@@ -6,6 +6,7 @@
 #pragma once
 #include <simdjson.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -177,8 +178,9 @@ class EventStore {
     bool present = false;
   };
   std::vector<Slot> slots_;
+  std::array<std::vector<uint32_t>, 256> slot_buckets_;  // by bucket_of(name)
   std::vector<uint32_t> group_slots_;
-  std::unordered_map<std::string, EventType> type_values_;
+  std::vector<std::pair<std::string, EventType>> type_values_;  // later entries win
 
   std::unordered_map<std::string, uint32_t> services_;
   std::unordered_map<std::string, uint32_t> group_ids_;
