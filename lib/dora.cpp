@@ -432,6 +432,10 @@ void EventStore::resolve() {
   for (const auto& d : deployments_) ++service_begin_[(d.service == kNoService ? nservices : d.service) + 1];
   for (size_t s = 1; s < service_begin_.size(); ++s) service_begin_[s] += service_begin_[s - 1];
 
+  // Lists matter only for changes without a deployment_id: without such
+  // changes, free them before the id table is built (the peak of the run).
+  if (changes_by_id_.empty()) links_.release();
+
   size_t cap = 16;
   while (cap < deployments_.size() + deployments_.size() / 3 + 1) cap *= 2;
   by_id_.assign(cap, kNoDeployment);

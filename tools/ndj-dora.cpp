@@ -57,6 +57,7 @@ int parse_args(int argc, char** argv, Options& o) {
 
   o.has_since = since->count() > 0;
   o.has_until = app.get_option("--until")->count() > 0;
+  if (o.days > 1'000'000) return usage_error("--days: at most 1000000");
   if (o.has_since && days->count() > 0) return usage_error("--days and --since cannot be used together");
   if (auto f = dora::parse_format(format)) o.format = *f;
   else return usage_error("--format: expected ndjson, json, csv or table, got '" + format + "'");
