@@ -48,7 +48,7 @@ end {
 MLR
 
 # The three agree before anything is timed.
-ndj-dora $window --group-by team --format csv "$small" | awk -F, '$3 == "lead_time" && $1 == "group" { print $2 "," $7 "," $4 }' >"$tmp/ndj"
+ndj-dora $window --group-by team --format csv "$small" | awk -F, '$3 == "lead_time" && $1 == "group" && $7 > 0 { print $2 "," $7 "," $4 }' >"$tmp/ndj"
 jq -n -r -f "$tmp/lead.jq" "$small" >"$tmp/jq"
 mlr --ijsonl --ocsv --headerless-csv-output put -q -f "$tmp/lead.mlr" then stats1 -i -a count,p50 -f h -g team then sort -f team "$small" >"$tmp/mlr"
 norm() { awk -F, '{ printf "%s,%s,%.6f\n", $1, $2, $3 }' "$1"; }

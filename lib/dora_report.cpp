@@ -68,6 +68,18 @@ std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, boo
   return out;
 }
 
+void compare_records(std::vector<MetricRecord>& current, const std::vector<MetricRecord>& previous) {
+  for (size_t i = 0; i < current.size() && i < previous.size(); ++i) {
+    Comparison c;
+    c.previous = previous[i].value;
+    if (current[i].value && c.previous) {
+      c.change = *current[i].value - *c.previous;
+      if (*c.previous != 0) c.change_pct = *c.change / *c.previous * 100;
+    }
+    current[i].compared = c;
+  }
+}
+
 std::optional<Format> parse_format(std::string_view s) {
   if (s == "ndjson") return Format::kNdjson;
   if (s == "json") return Format::kJson;
@@ -93,6 +105,19 @@ std::string window_label(const Window& w) {
 namespace {
 
 std::string time_text(TimeNs t) { return format_rfc3339(t, t % kNsPerSec ? 9 : 0); }
+
+// A row's records, compared with the previous window's row of the same
+// group (a group absent there had no data: frequency 0, the rest null).
+std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSettings& s) {
+  auto records = metric_records(row, s.window.days(), s.tiers);
+  if (s.previous) {
+    GroupMetrics before;
+    for (const auto& p : *s.previous)
+      if (p.group == row.group) before = p;
+    compare_records(records, metric_records(before, s.previous_window.days(), false));
+  }
+  return records;
+}
 
 void append_optional(std::string& out, const std::optional<double>& v) {
   if (v) append_number(out, *v);
@@ -128,6 +153,14 @@ void append_metric_body(std::string& out, const MetricRecord& r) {
     else append_optional(out, f.number);
   }
   if (r.tier) out.append(",\"tier\":\"").append(r.tier).append("\"");
+  if (r.compared) {
+    out.append(",\"previous\":");
+    append_optional(out, r.compared->previous);
+    out.append(",\"change\":");
+    append_optional(out, r.compared->change);
+    out.append(",\"change_pct\":");
+    append_optional(out, r.compared->change_pct);
+  }
 }
 
 void append_tags(std::string& out, const ReportSettings& s, const char* tier) {
@@ -153,10 +186,11 @@ std::string ndjson(const EventStore& store, const std::vector<GroupMetrics>& row
   std::string out;
   const std::string since = time_text(s.window.since), until = time_text(s.window.until);
   for (const auto& row : rows) {
-    for (const auto& r : metric_records(row, s.window.days(), s.tiers)) {
+    for (const auto& r : row_records(row, s)) {
       out.append("{\"metric\":\"").append(r.metric).append("\",");
       append_metric_body(out, r);
       out.append(",\"since\":\"").append(since).append("\",\"until\":\"").append(until);
+      if (s.previous) out.append("\",\"previous_since\":\"").append(time_text(s.previous_window.since));
       out.append("\",\"group\":");
       append_group_object(out, store, row.group);
       out.append(",\"tags\":");
@@ -171,6 +205,7 @@ std::string json(const EventStore& store, const std::vector<GroupMetrics>& rows,
   std::string out = "{\"since\":\"" + time_text(s.window.since) + "\",\"until\":\"" +
                     time_text(s.window.until) + "\",\"days\":";
   append_number(out, s.window.days());
+  if (s.previous) out.append(",\"previous_since\":\"").append(time_text(s.previous_window.since)).append("\"");
   out.append(",\"group_by\":[");
   for (size_t i = 0; i < store.group_fields().size(); ++i) {
     if (i) out.push_back(',');
@@ -184,7 +219,7 @@ std::string json(const EventStore& store, const std::vector<GroupMetrics>& rows,
     out.append("{\"group\":");
     append_group_object(out, store, rows[i].group);
     out.append(",\"metrics\":{");
-    auto records = metric_records(rows[i], s.window.days(), s.tiers);
+    auto records = row_records(rows[i], s);
     for (size_t j = 0; j < records.size(); ++j) {
       if (j) out.push_back(',');
       out.append("\"").append(records[j].metric).append("\":{");
@@ -220,10 +255,11 @@ std::string csv(const EventStore& store, const std::vector<GroupMetrics>& rows, 
   }
   out.append(",metric,value,unit,status,n,tier");
   for (const char* e : kExtra) out.append(",").append(e);
+  if (s.previous) out.append(",previous,change,change_pct");
   out.append(",since,until\n");
   const std::string since = time_text(s.window.since), until = time_text(s.window.until);
   for (const auto& row : rows) {
-    for (const auto& r : metric_records(row, s.window.days(), s.tiers)) {
+    for (const auto& r : row_records(row, s)) {
       out.append(row.group == kOverall ? "overall" : "group");
       for (size_t i = 0; i < store.group_fields().size(); ++i) {
         out.push_back(',');
@@ -240,6 +276,12 @@ std::string csv(const EventStore& store, const std::vector<GroupMetrics>& rows, 
           if (std::string_view(f.name) != e) continue;
           if (f.is_count) out.append(std::to_string(f.count));
           else if (f.number) append_number(out, *f.number);
+        }
+      }
+      if (r.compared) {
+        for (const auto* v : {&r.compared->previous, &r.compared->change, &r.compared->change_pct}) {
+          out.push_back(',');
+          if (*v) append_number(out, **v);
         }
       }
       out.append(",").append(since).append(",").append(until).append("\n");
@@ -277,7 +319,9 @@ std::optional<double> field_number(const MetricRecord& r, std::string_view name)
 
 std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
   std::string out = "DORA metrics, " + time_text(s.window.since) + " to " + time_text(s.window.until) + " (" +
-                    window_label(s.window) + ")\n";
+                    window_label(s.window) + ")";
+  if (s.previous) out += ", compared with the " + window_label(s.previous_window) + " before";
+  out += "\n";
   for (const auto& row : rows) {
     out.append("\n");
     if (row.group == kOverall) {
@@ -293,7 +337,7 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
     }
     out.append("  ").append(pad("metric", 24, false)).append(pad("value", 12, true)).append(pad("n", 8, true));
     out.append("  tier    detail\n");
-    for (const auto& r : metric_records(row, s.window.days(), s.tiers)) {
+    for (const auto& r : row_records(row, s)) {
       std::string value = "-", detail;
       std::string_view m = r.metric;
       if (r.value) {
@@ -318,6 +362,12 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
         note(std::to_string(counted("rework_deployments")) + " of " + std::to_string(r.n) + " unplanned");
       if (m == "failed_deployment_recovery_time") note(std::to_string(counted("unrecovered")) + " unrecovered");
       if (m == "time_to_restore") note(std::to_string(counted("open")) + " open");
+      if (r.compared) {
+        if (!r.compared->previous) note("previous: no data");
+        else if (!r.compared->change_pct) note("previous " + fixed(*r.compared->previous, 2));
+        else note("previous " + fixed(*r.compared->previous, 2) + " (" + (*r.compared->change_pct >= 0 ? "+" : "") +
+                  fixed(*r.compared->change_pct, 1) + "%)");
+      }
       if (auto neg = field_number(r, "negative"); neg && *neg > 0)
         note(std::to_string(static_cast<uint64_t>(*neg)) + " negative left out");
       out.append("  ").append(pad(label(r.metric), 24, false)).append(pad(value, 12, true));

@@ -20,6 +20,13 @@ struct MetricField {
   std::optional<double> number;
 };
 
+// The same metric over an earlier window (--compare previous).
+struct Comparison {
+  std::optional<double> previous;
+  std::optional<double> change;      // current - previous
+  std::optional<double> change_pct;  // change / previous * 100; null when previous is 0
+};
+
 struct MetricRecord {
   const char* metric;  // "lead_time", ...
   const char* unit;    // "per_day", "hours", "percent"
@@ -28,10 +35,13 @@ struct MetricRecord {
   const char* aggregation;  // "median" for distributions, else nullptr
   std::vector<MetricField> fields;
   const char* tier;  // nullptr: none (no tier for the metric, --tiers none, or no value)
+  std::optional<Comparison> compared = std::nullopt;
 };
 
 // The six metric records of one row, in a fixed order.
 std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, bool tiers);
+// Sets `compared` of each record from the same metric in `previous`.
+void compare_records(std::vector<MetricRecord>& current, const std::vector<MetricRecord>& previous);
 
 enum class Format { kNdjson, kJson, kCsv, kTable };
 std::optional<Format> parse_format(std::string_view s);
@@ -40,6 +50,9 @@ struct ReportSettings {
   Window window;
   std::vector<std::pair<std::string, std::string>> tags;  // --tag, after the fixed ones
   bool tiers = true;
+  // --compare previous: the rows of the window before, matched by group.
+  const std::vector<GroupMetrics>* previous = nullptr;
+  Window previous_window;
 };
 
 // The whole report for rows from EventStore::compute (overall row first).

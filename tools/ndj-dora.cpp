@@ -25,6 +25,7 @@ struct Options {
   dora::Format format = dora::Format::kNdjson;
   std::vector<std::pair<std::string, std::string>> tags;
   bool tiers = true;
+  bool compare_previous = false;
 };
 
 // "NAME=VALUE" with both parts non-empty.
@@ -42,12 +43,13 @@ int parse_args(int argc, char** argv, Options& o) {
   auto* days = add_count_option(app, "--days", o.days, "Window length in days, ending at --until (30)");
   auto* since = add_time_option(app, "--since", o.since, "Window start (instead of --days)");
   add_time_option(app, "--until", o.until, "Window end, exclusive (default: now)");
-  std::string group_by, format = "ndjson", tiers = "dora", epoch;
+  std::string group_by, format = "ndjson", tiers = "dora", epoch, compare;
   std::vector<std::string> tags, maps, type_values;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
   app.add_option("--format", format, "ndjson (default), json, csv or table")->type_name("FORMAT");
   app.add_option("--tag", tags, "Add K=V to every record's tags")->type_name("K=V");
   app.add_option("--tiers", tiers, "dora (default) or none")->type_name("WHICH");
+  app.add_option("--compare", compare, "Also the window before: previous")->type_name("WHICH");
   add_duration_option(app, "--failure-window", o.schema.failure_window,
                       "Incident-to-deployment link window (24h)");
   app.add_option("--map", maps, "Read field NAME from input field FIELD")->type_name("NAME=FIELD");
@@ -63,6 +65,8 @@ int parse_args(int argc, char** argv, Options& o) {
   else return usage_error("--format: expected ndjson, json, csv or table, got '" + format + "'");
   if (tiers == "none") o.tiers = false;
   else if (tiers != "dora") return usage_error("--tiers: expected dora or none, got '" + tiers + "'");
+  if (compare == "previous") o.compare_previous = true;
+  else if (!compare.empty()) return usage_error("--compare: expected previous, got '" + compare + "'");
   if (!epoch.empty()) {
     o.schema.epoch = parse_epoch_unit(epoch);
     if (!o.schema.epoch) return usage_error("--epoch: expected s, ms, us or ns, got '" + epoch + "'");
@@ -109,9 +113,12 @@ int run(const Options& o) {
   w.since = o.has_since ? o.since : w.until - static_cast<TimeNs>(o.days) * dora::kNsPerDay;
   if (w.since >= w.until) return usage_error("the window is empty: --since must be before --until");
 
+  // The window before, as long as this one, for --compare previous.
+  const dora::Window before{w.since - (w.until - w.since), w.since};
+
   Output out;
   RecordReader reader(o.input, out, true);
-  dora::EventStore store(o.schema, w.since, w.until);
+  dora::EventStore store(o.schema, o.compare_previous ? before.since : w.since, w.until);
   Record rec;
   RecordReader::Status st;
   while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
@@ -135,7 +142,13 @@ int run(const Options& o) {
   if (all.negative_recoveries)
     warn(std::to_string(all.negative_recoveries) +
          " failed deployment(s) whose incidents were resolved before it (negative recovery time) left out");
-  out.write(dora::format_report(o.format, store, rows, {w, o.tags, o.tiers}));
+  dora::ReportSettings settings{w, o.tags, o.tiers, nullptr, before};
+  std::vector<dora::GroupMetrics> previous_rows;
+  if (o.compare_previous) {
+    previous_rows = store.compute(before);
+    settings.previous = &previous_rows;
+  }
+  out.write(dora::format_report(o.format, store, rows, settings));
   out.flush();
   return reader.exit_code();
 }
