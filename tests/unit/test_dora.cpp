@@ -189,3 +189,25 @@ TEST_CASE("MappedArray grows without copying and converts in place") {
   CHECK(other[1].x == 2);
   CHECK(other[n / 2 - 1].y == n - 2);
 }
+
+TEST_CASE("compare_records: change and change_pct, null where undefined") {
+  GroupMetrics now, before;
+  now.successful_deployments = 6;
+  now.total_deployments = 6;
+  now.rework_deployments = 3;
+  before.successful_deployments = 3;
+  before.total_deployments = 3;
+  auto current = metric_records(now, 3, true);
+  compare_records(current, metric_records(before, 3, true));
+  REQUIRE(current[0].compared);
+  CHECK(*current[0].compared->previous == 1);
+  CHECK(*current[0].compared->change == 1);
+  CHECK(*current[0].compared->change_pct == 100);
+  // Lead time: no value on either side.
+  CHECK_FALSE(current[1].compared->previous);
+  CHECK_FALSE(current[1].compared->change);
+  // Rework 0% -> 50%: a change, but no relative change from 0.
+  CHECK(*current[4].compared->previous == 0);
+  CHECK(*current[4].compared->change == 50);
+  CHECK_FALSE(current[4].compared->change_pct);
+}
