@@ -128,7 +128,6 @@ class EventStore {
     uint32_t succeeded : 1;
     uint32_t failed : 1;
     uint32_t unplanned : 1;
-    uint32_t reserved : 2;
   };
   struct Change {  // joined by key: the deployment id, or the change's own id
     TimeNs time;
@@ -155,6 +154,9 @@ class EventStore {
     uint32_t deployment;  // index into deployments_ (sorted)
   };
   static_assert(sizeof(LeadSample) == sizeof(Change) && sizeof(LeadSample) == sizeof(ChangeLink));
+  // The memory promise of the man page.
+  static_assert(sizeof(Deployment) == 24 && sizeof(Change) == 16 && sizeof(ChangeLink) == 16 &&
+                sizeof(SelfDeployedChange) == 24 && sizeof(Incident) == 32);
   struct Recovery {
     uint32_t deployment;
     TimeNs at;  // kNever: unrecovered
