@@ -238,20 +238,20 @@ uint32_t EventStore::intern_service(std::string_view s) {
 
 uint32_t EventStore::intern_group() {
   if (group_slots_.empty()) return 0;
-  // Key: each value's JSON text (or nothing when absent) after a marker byte.
+  // Key: per field a marker (absent, string, other JSON), the length and the
+  // bytes (a string's content, or the JSON text), so no two keys collide.
   key_.clear();
+  auto append_value = [this](char marker, std::string_view bytes) {
+    const auto n = static_cast<uint32_t>(bytes.size());
+    key_.push_back(marker);
+    key_.append(reinterpret_cast<const char*>(&n), sizeof n).append(bytes);
+  };
   for (uint32_t i : group_slots_) {
     const Slot& s = slots_[i];
     std::string_view str;
-    if (!s.present) {
-      key_.push_back('\0');
-    } else if (!s.value.get_string().get(str)) {
-      key_.push_back('\1');
-      key_.append(str).push_back('\0');
-    } else {
-      key_.push_back('\2');
-      key_.append(simdjson::minify(s.value)).push_back('\0');
-    }
+    if (!s.present) append_value('\0', {});
+    else if (!s.value.get_string().get(str)) append_value('\1', str);
+    else append_value('\2', simdjson::minify(s.value));
   }
   auto it = group_ids_.find(key_);
   if (it != group_ids_.end()) return it->second;
