@@ -469,7 +469,16 @@ void EventStore::resolve() {
   changes_by_id_.release();
 
   out = 0;
-  for (size_t i = 0; i < changes_by_deployment_.size(); ++i) {
+  // Each lookup is two cache misses (table slot, deployment): start both
+  // early, the slot 16 changes ahead and the deployment 8 ahead.
+  const size_t nchanges = changes_by_deployment_.size();
+  const size_t mask = by_id_.size() - 1;
+  for (size_t i = 0; i < nchanges; ++i) {
+    if (i + 16 < nchanges) __builtin_prefetch(&by_id_[changes_by_deployment_[i + 16].key & mask]);
+    if (i + 8 < nchanges) {
+      uint32_t ahead = by_id_[changes_by_deployment_[i + 8].key & mask];
+      if (ahead != kNoDeployment) __builtin_prefetch(&deployments_[ahead]);
+    }
     const Change c = changes_by_deployment_[i];
     uint32_t d = find_deployment(c.key);
     if (d == kNoDeployment) continue;
