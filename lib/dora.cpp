@@ -1,0 +1,657 @@
+// DORA metrics: intake, resolution and per-window computation.
+//
+// Memory: every retained event is a small fixed-size struct in a
+// MappedArray (deployment 24 bytes, change 16, incident 32, plus 16 per
+// entry of a deployment's "changes" list). Strings that repeat (services,
+// group values) are interned; ids are only joined on, so they are kept as
+// XXH3-64 hashes: with n distinct ids, the chance that two of them collide
+// is about n^2 / 2^65 (3e-6 for ten million ids), and a collision can at
+// worst attach one change or incident to the wrong deployment.
+#include "dora.hpp"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <tuple>
+
+namespace ndj::dora {
+
+namespace {
+
+enum Field : uint32_t {
+  kType,
+  kId,
+  kTime,
+  kService,
+  kStatus,
+  kChanges,
+  kChangeType,
+  kUnplanned,
+  kDeploymentId,
+  kDeployedAt,
+  kCompletedAt,
+  kResolvedAt,
+  kFieldCount
+};
+
+constexpr uint32_t kNoService = UINT32_MAX;
+constexpr uint32_t kNoDeployment = UINT32_MAX;
+constexpr const char* kTimeHint = " (RFC 3339, or a number with --epoch)";
+
+// Spreads the field names a record is searched for over 256 buckets.
+size_t bucket_of(std::string_view key) {
+  return (key.size() * 131 + static_cast<unsigned char>(key[0]) * 31 +
+          static_cast<unsigned char>(key.back())) & 255;
+}
+
+// Field names are short: a byte loop beats a call to memcmp.
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+uint64_t hash_id(std::string_view s) {
+  uint64_t h = XXH3_64bits(s.data(), s.size());
+  return h ? h : 1;  // 0 means "no id"
+}
+
+const char* type_name(EventType t) {
+  switch (t) {
+    case EventType::kDeployment: return "deployment";
+    case EventType::kChange: return "change";
+    case EventType::kIncident: return "incident";
+    default: return "record";
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& canonical_fields() {
+  static const std::vector<std::string> names = {
+      "type",       "id",          "time",          "service",     "status",      "changes",
+      "change_type", "unplanned", "deployment_id", "deployed_at", "completed_at", "resolved_at"};
+  return names;
+}
+
+std::optional<EventType> parse_event_type(std::string_view name) {
+  if (name == "deployment") return EventType::kDeployment;
+  if (name == "change") return EventType::kChange;
+  if (name == "incident") return EventType::kIncident;
+  return std::nullopt;
+}
+
+const std::string& Schema::input_name(const std::string& name) const {
+  auto it = renames.find(name);
+  return it == renames.end() ? name : it->second;
+}
+
+double percentile_cont(std::span<int64_t> v, int percent) {
+  // Integer rank arithmetic: p*(n-1) in floating point can land a hair
+  // below a whole rank and interpolate where it must not.
+  const uint64_t scaled = static_cast<uint64_t>(percent) * (v.size() - 1);
+  const size_t lo = scaled / 100;
+  const double frac = static_cast<double>(scaled % 100) / 100.0;
+  std::nth_element(v.begin(), v.begin() + lo, v.end());
+  const double x = static_cast<double>(v[lo]);
+  if (frac == 0) return x;
+  const double y = static_cast<double>(*std::min_element(v.begin() + lo + 1, v.end()));
+  return x + frac * (y - x);
+}
+
+Distribution summarize_hours(std::span<int64_t> ns) {
+  Distribution d;
+  d.n = ns.size();
+  if (ns.empty()) return d;
+  __int128 sum = 0;
+  for (int64_t x : ns) sum += x;
+  const double hour = static_cast<double>(kNsPerHour);
+  d.mean = static_cast<double>(static_cast<long double>(sum) / ns.size()) / hour;
+  d.median = percentile_cont(ns, 50) / hour;
+  d.p90 = percentile_cont(ns, 90) / hour;
+  return d;
+}
+
+const char* tier(Tiered metric, double v) {
+  switch (metric) {
+    case Tiered::kDeploymentFrequency:
+      return v >= 1.0 ? "elite" : v >= 1.0 / 7 ? "high" : v >= 1.0 / 30 ? "medium" : "low";
+    case Tiered::kLeadTime:
+      return v < 24 ? "elite" : v < 24 * 7 ? "high" : v < 24 * 30 ? "medium" : "low";
+    case Tiered::kRecovery:
+      return v < 1 ? "elite" : v < 24 ? "high" : v < 24 * 7 ? "medium" : "low";
+    case Tiered::kChangeFailureRate:
+      return v <= 5 ? "elite" : v <= 10 ? "high" : v <= 15 ? "medium" : "low";
+  }
+  return "low";
+}
+
+EventStore::EventStore(Schema schema, TimeNs keep_from, TimeNs as_of)
+    : schema_(std::move(schema)), keep_from_(keep_from), as_of_(as_of) {
+  for (const auto& name : canonical_fields()) slots_.push_back({schema_.input_name(name), {}, false});
+  for (const auto& name : schema_.group_by) {
+    const std::string& input = schema_.input_name(name);
+    uint32_t i = 0;
+    while (i < slots_.size() && slots_[i].name != input) ++i;
+    if (i == slots_.size()) slots_.push_back({input, {}, false});
+    group_slots_.push_back(i);
+  }
+  for (uint32_t i = 0; i < slots_.size(); ++i)
+    if (!slots_[i].name.empty()) slot_buckets_[bucket_of(slots_[i].name)].push_back(i);
+  type_values_ = {{"deployment", EventType::kDeployment},
+                  {"change", EventType::kChange},
+                  {"incident", EventType::kIncident}};
+  type_values_.insert(type_values_.end(), schema_.type_values.begin(), schema_.type_values.end());
+  if (group_slots_.empty()) groups_.emplace_back();  // the one group of everything
+}
+
+namespace {
+
+enum class Got { kAbsent, kOk, kBad };
+
+// A timestamp field: RFC 3339 text, or a number in the --epoch unit.
+Got read_time(simdjson::dom::element v, bool present, const std::optional<EpochUnit>& epoch,
+              TimeNs& out) {
+  if (!present || v.is_null()) return Got::kAbsent;
+  std::string_view s;
+  if (!v.get_string().get(s)) {
+    auto t = parse_rfc3339(s);
+    if (!t) return Got::kBad;
+    out = *t;
+    return Got::kOk;
+  }
+  if (!epoch) return Got::kBad;
+  std::optional<TimeNs> t;
+  int64_t i;
+  double d;
+  if (!v.get_int64().get(i)) t = epoch_to_ns(i, *epoch);
+  else if (!v.get_double().get(d)) t = epoch_to_ns(d, *epoch);
+  if (!t) return Got::kBad;
+  out = *t;
+  return Got::kOk;
+}
+
+// An id: a string, or an integer read as its decimal text.
+Got read_id(simdjson::dom::element v, bool present, uint64_t& out) {
+  if (!present || v.is_null()) return Got::kAbsent;
+  std::string_view s;
+  if (!v.get_string().get(s)) {
+    out = hash_id(s);
+    return Got::kOk;
+  }
+  int64_t i;
+  uint64_t u;
+  char buf[24];
+  char* end;
+  if (!v.get_int64().get(i)) end = std::to_chars(buf, buf + sizeof buf, i).ptr;
+  else if (!v.get_uint64().get(u)) end = std::to_chars(buf, buf + sizeof buf, u).ptr;
+  else return Got::kBad;
+  out = hash_id(std::string_view(buf, static_cast<size_t>(end - buf)));
+  return Got::kOk;
+}
+
+}  // namespace
+
+std::optional<std::string> EventStore::add(simdjson::dom::element record) {
+  simdjson::dom::object obj;
+  if (record.get_object().get(obj)) return std::nullopt;
+  for (auto& s : slots_) s.present = false;
+  for (auto field : obj) {
+    const std::string_view key = field.key;
+    if (key.empty()) continue;
+    for (uint32_t i : slot_buckets_[bucket_of(key)]) {
+      Slot& s = slots_[i];
+      // No break: two names may be mapped to one field.
+      if (same_name(s.name, key)) {
+        s.value = field.value;
+        s.present = true;
+      }
+    }
+  }
+  const Slot& type = slots_[kType];
+  std::string_view type_value;
+  if (!type.present || type.value.get_string().get(type_value)) return std::nullopt;
+  EventType t = EventType::kOther;
+  for (const auto& [value, type_of] : type_values_)
+    if (value == type_value) t = type_of;
+  if (t == EventType::kOther) return std::nullopt;
+
+  TimeNs time = 0;
+  switch (read_time(slots_[kTime].value, slots_[kTime].present, schema_.epoch, time)) {
+    case Got::kAbsent: return std::string(type_name(t)) + ": missing \"" + slots_[kTime].name + "\"";
+    case Got::kBad: return std::string(type_name(t)) + ": bad timestamp in \"" + slots_[kTime].name + "\"" + kTimeHint;
+    case Got::kOk: break;
+  }
+  if (t == EventType::kDeployment) return add_deployment(time);
+  if (t == EventType::kChange) return add_change(time);
+  return add_incident(time);
+}
+
+uint32_t EventStore::intern_service(std::string_view s) {
+  key_.assign(s);
+  auto [it, inserted] = services_.try_emplace(key_, static_cast<uint32_t>(services_.size()));
+  return it->second;
+}
+
+uint32_t EventStore::intern_group() {
+  if (group_slots_.empty()) return 0;
+  // Key: per field a marker (absent, string, other JSON), the length and the
+  // bytes (a string's content, or the JSON text), so no two keys collide.
+  key_.clear();
+  auto append_value = [this](char marker, std::string_view bytes) {
+    const auto n = static_cast<uint32_t>(bytes.size());
+    key_.push_back(marker);
+    key_.append(reinterpret_cast<const char*>(&n), sizeof n).append(bytes);
+  };
+  for (uint32_t i : group_slots_) {
+    const Slot& s = slots_[i];
+    std::string_view str;
+    if (!s.present) append_value('\0', {});
+    else if (!s.value.get_string().get(str)) append_value('\1', str);
+    else append_value('\2', simdjson::minify(s.value));
+  }
+  auto it = group_ids_.find(key_);
+  if (it != group_ids_.end()) return it->second;
+  const auto g = static_cast<uint32_t>(groups_.size());
+  if (g >= (1u << 27)) throw std::length_error("too many groups (more than 2^27)");
+  std::vector<GroupValue> values;
+  for (uint32_t i : group_slots_) {
+    const Slot& s = slots_[i];
+    GroupValue v;
+    v.present = s.present;
+    if (s.present) {
+      v.json = simdjson::minify(s.value);
+      std::string_view str;
+      v.text = s.value.get_string().get(str) ? v.json : std::string(str);
+    }
+    values.push_back(std::move(v));
+  }
+  groups_.push_back(std::move(values));
+  group_ids_.emplace(key_, g);
+  return g;
+}
+
+std::optional<std::string> EventStore::add_deployment(TimeNs time) {
+  auto bad = [&](Field f, const char* what) {
+    return "deployment: " + std::string(what) + " \"" + slots_[f].name + "\"";
+  };
+  Deployment d{};
+  d.time = time;
+  uint64_t id = 0;
+  if (read_id(slots_[kId].value, slots_[kId].present, id) == Got::kBad) return bad(kId, "bad id in");
+  d.id = id;
+  d.succeeded = 1;
+  if (slots_[kStatus].present && !slots_[kStatus].value.is_null()) {
+    std::string_view st;
+    if (slots_[kStatus].value.get_string().get(st))
+      return bad(kStatus, "status must be success, failure or rolled_back in");
+    if (st == "failure" || st == "rolled_back") {
+      d.succeeded = 0;
+      d.failed = 1;
+    } else if (st != "success") {
+      return bad(kStatus, "status must be success, failure or rolled_back in");
+    }
+  }
+  if (slots_[kUnplanned].present && !slots_[kUnplanned].value.is_null()) {
+    bool b;
+    if (slots_[kUnplanned].value.get_bool().get(b)) return bad(kUnplanned, "expected true or false in");
+    d.unplanned = b;
+  }
+  if (slots_[kChangeType].present && !slots_[kChangeType].value.is_null()) {
+    std::string_view ct;
+    if (slots_[kChangeType].value.get_string().get(ct)) return bad(kChangeType, "expected a string in");
+    if (ct == "emergency") d.unplanned = 1;
+  }
+  d.service = kNoService;
+  if (slots_[kService].present && !slots_[kService].value.is_null()) {
+    std::string_view s;
+    if (slots_[kService].value.get_string().get(s)) return bad(kService, "expected a string in");
+    d.service = intern_service(s);
+  }
+  simdjson::dom::array changes;
+  bool has_changes = slots_[kChanges].present && !slots_[kChanges].value.is_null();
+  if (has_changes) {
+    if (slots_[kChanges].value.get_array().get(changes)) return bad(kChanges, "expected an array of ids in");
+    for (auto c : changes) {
+      uint64_t h;
+      if (read_id(c, true, h) != Got::kOk) return bad(kChanges, "expected an array of ids in");
+    }
+  }
+  if (time < keep_from_ || time >= as_of_) return std::nullopt;
+  if (d.id == 0 && has_changes) {
+    // Only its own list names its changes: any unique key will do.
+    d.id = hash_id("\x1f" "deployment#" + std::to_string(deployments_.size()));
+  }
+  if (has_changes) {
+    for (auto c : changes) {
+      uint64_t h = 0;
+      read_id(c, true, h);
+      links_.push_back({h, d.id});
+    }
+  }
+  d.group = intern_group();
+  deployments_.push_back(d);
+  return std::nullopt;
+}
+
+std::optional<std::string> EventStore::add_change(TimeNs time) {
+  TimeNs deployed_at = 0;
+  Field at_field = kDeployedAt;
+  Got got = read_time(slots_[kDeployedAt].value, slots_[kDeployedAt].present, schema_.epoch, deployed_at);
+  if (got == Got::kAbsent) {
+    at_field = kCompletedAt;
+    got = read_time(slots_[kCompletedAt].value, slots_[kCompletedAt].present, schema_.epoch, deployed_at);
+  }
+  if (got == Got::kBad) return "change: bad timestamp in \"" + slots_[at_field].name + "\"" + kTimeHint;
+  if (got == Got::kOk) {
+    if (deployed_at >= keep_from_ && deployed_at < as_of_)
+      self_deployed_.push_back({time, deployed_at, intern_group()});
+    return std::nullopt;
+  }
+  uint64_t key = 0;
+  Got dep = read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, key);
+  if (dep == Got::kBad) return "change: bad id in \"" + slots_[kDeploymentId].name + "\"";
+  if (dep == Got::kOk) {
+    changes_by_deployment_.push_back({time, key});
+    return std::nullopt;
+  }
+  Got own = read_id(slots_[kId].value, slots_[kId].present, key);
+  if (own == Got::kBad) return "change: bad id in \"" + slots_[kId].name + "\"";
+  if (own == Got::kAbsent)
+    return "change: missing \"" + slots_[kDeploymentId].name + "\", \"" + slots_[kId].name +
+           "\" and \"" + slots_[kDeployedAt].name + "\"";
+  changes_by_id_.push_back({time, key});
+  return std::nullopt;
+}
+
+std::optional<std::string> EventStore::add_incident(TimeNs time) {
+  Incident inc{};
+  inc.opened = time;
+  inc.resolved = kNever;
+  switch (read_time(slots_[kResolvedAt].value, slots_[kResolvedAt].present, schema_.epoch, inc.resolved)) {
+    case Got::kBad: return "incident: bad timestamp in \"" + slots_[kResolvedAt].name + "\"" + kTimeHint;
+    case Got::kOk:
+      if (inc.resolved < time)
+        return "incident: \"" + slots_[kResolvedAt].name + "\" is before \"" + slots_[kTime].name + "\"";
+      break;
+    case Got::kAbsent: break;
+  }
+  if (read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, inc.deployment) == Got::kBad)
+    return "incident: bad id in \"" + slots_[kDeploymentId].name + "\"";
+  inc.service = kNoService;
+  if (slots_[kService].present && !slots_[kService].value.is_null()) {
+    std::string_view s;
+    if (slots_[kService].value.get_string().get(s))
+      return "incident: expected a string in \"" + slots_[kService].name + "\"";
+    inc.service = intern_service(s);
+  }
+  if (time >= as_of_) return std::nullopt;
+  if (inc.resolved >= as_of_) inc.resolved = kNever;  // not resolved yet as of --until
+  // Resolved before the window, it matters only through the deployment it names.
+  if (inc.resolved < keep_from_ && inc.deployment == 0) return std::nullopt;
+  inc.group = intern_group();
+  incidents_.push_back(inc);
+  return std::nullopt;
+}
+
+uint32_t EventStore::find_deployment(uint64_t id) const {
+  if (by_id_.empty()) return kNoDeployment;
+  const size_t mask = by_id_.size() - 1;
+  for (size_t i = id & mask;; i = (i + 1) & mask) {
+    uint32_t d = by_id_[i];
+    if (d == kNoDeployment || deployments_[d].id == id) return d;
+  }
+}
+
+uint32_t EventStore::latest_deployment_before(uint32_t service, TimeNs t) const {
+  const Deployment* first = deployments_.begin() + service_begin_[service];
+  const Deployment* last = deployments_.begin() + service_begin_[service + 1];
+  auto it = std::upper_bound(first, last, t, [](TimeNs x, const Deployment& d) { return x < d.time; });
+  if (it == first) return kNoDeployment;
+  return static_cast<uint32_t>(it - 1 - deployments_.begin());
+}
+
+void EventStore::resolve() {
+  if (resolved_) return;
+  resolved_ = true;
+  // Deployments in (service, time) order: a service's timeline is one run.
+  std::sort(deployments_.begin(), deployments_.end(), [](const Deployment& a, const Deployment& b) {
+    if (a.service != b.service) return a.service < b.service;
+    if (a.time != b.time) return a.time < b.time;
+    if (a.id != b.id) return a.id < b.id;
+    // Equal ids only for deployments without one: order them fully anyway,
+    // so the result does not depend on the input order.
+    return std::tuple(a.group, a.succeeded, a.failed, a.unplanned) <
+           std::tuple(b.group, b.succeeded, b.failed, b.unplanned);
+  });
+  const uint32_t nservices = static_cast<uint32_t>(services_.size());
+  service_begin_.assign(nservices + 2, 0);
+  for (const auto& d : deployments_) ++service_begin_[(d.service == kNoService ? nservices : d.service) + 1];
+  for (size_t s = 1; s < service_begin_.size(); ++s) service_begin_[s] += service_begin_[s - 1];
+
+  // Lists matter only for changes without a deployment_id: without such
+  // changes, free them before the id table is built (the peak of the run).
+  if (changes_by_id_.empty()) links_.release();
+
+  size_t cap = 16;
+  while (cap < deployments_.size() + deployments_.size() / 3 + 1) cap *= 2;
+  by_id_.assign(cap, kNoDeployment);
+  for (uint32_t i = 0; i < deployments_.size(); ++i) {
+    uint64_t id = deployments_[i].id;
+    if (id == 0) continue;
+    size_t slot = id & (cap - 1);
+    while (by_id_[slot] != kNoDeployment && deployments_[by_id_[slot]].id != id) slot = (slot + 1) & (cap - 1);
+    if (by_id_[slot] == kNoDeployment) by_id_[slot] = i;  // a repeated id keeps its first deployment
+  }
+
+  // Changes named only in their deployment's list; each link becomes a
+  // lead-time sample in place.
+  size_t out = 0;
+  if (!changes_by_id_.empty()) {
+    std::sort(changes_by_id_.begin(), changes_by_id_.end(),
+              [](const Change& a, const Change& b) { return a.key < b.key; });
+    for (size_t i = 0; i < links_.size(); ++i) {
+      const ChangeLink link = links_[i];
+      auto c = std::lower_bound(changes_by_id_.begin(), changes_by_id_.end(), link.change,
+                                [](const Change& x, uint64_t k) { return x.key < k; });
+      if (c == changes_by_id_.end() || c->key != link.change) continue;
+      uint32_t d = find_deployment(link.deployment);
+      if (d == kNoDeployment) continue;
+      LeadSample s{deployments_[d].time - c->time, d};
+      std::memcpy(static_cast<void*>(&links_[out++]), &s, sizeof s);
+    }
+  }
+  links_.truncate(out);
+  link_samples_ = std::move(links_).reinterpret<LeadSample>();
+  changes_by_id_.release();
+
+  out = 0;
+  // Each lookup is two cache misses (table slot, deployment): start both
+  // early, the slot 16 changes ahead and the deployment 8 ahead.
+  const size_t nchanges = changes_by_deployment_.size();
+  const size_t mask = by_id_.size() - 1;
+  for (size_t i = 0; i < nchanges; ++i) {
+    if (i + 16 < nchanges) __builtin_prefetch(&by_id_[changes_by_deployment_[i + 16].key & mask]);
+    if (i + 8 < nchanges) {
+      uint32_t ahead = by_id_[changes_by_deployment_[i + 8].key & mask];
+      if (ahead != kNoDeployment) __builtin_prefetch(&deployments_[ahead]);
+    }
+    const Change c = changes_by_deployment_[i];
+    uint32_t d = find_deployment(c.key);
+    if (d == kNoDeployment) continue;
+    LeadSample s{deployments_[d].time - c.time, d};
+    std::memcpy(static_cast<void*>(&changes_by_deployment_[out++]), &s, sizeof s);
+  }
+  changes_by_deployment_.truncate(out);
+  change_samples_ = std::move(changes_by_deployment_).reinterpret<LeadSample>();
+
+  // Incidents fail the deployment they name, or else the latest deployment
+  // of their service if they opened within the failure window after it
+  // (and so before that service's next deployment).
+  std::unordered_map<uint32_t, TimeNs> incident_resolution;  // latest resolved_at; kNever: one is open
+  for (const auto& inc : incidents_) {
+    uint32_t d = kNoDeployment;
+    if (inc.deployment) {
+      d = find_deployment(inc.deployment);
+    } else if (inc.service != kNoService) {
+      d = latest_deployment_before(inc.service, inc.opened);
+      if (d != kNoDeployment && inc.opened - deployments_[d].time >= schema_.failure_window) d = kNoDeployment;
+    }
+    if (d == kNoDeployment) continue;
+    deployments_[d].failed = 1;
+    auto [it, inserted] = incident_resolution.try_emplace(d, inc.resolved);
+    if (!inserted) it->second = std::max(it->second, inc.resolved);
+  }
+  by_id_.clear();
+  by_id_.shrink_to_fit();
+
+  for (uint32_t i = 0; i < deployments_.size(); ++i) {
+    const Deployment& d = deployments_[i];
+    if (!d.failed) continue;
+    TimeNs at = kNever;
+    if (auto it = incident_resolution.find(i); it != incident_resolution.end()) {
+      at = it->second;
+    } else if (d.service != kNoService) {
+      for (uint32_t j = i + 1; j < service_begin_[d.service + 1]; ++j) {
+        if (deployments_[j].succeeded && deployments_[j].time > d.time) {
+          at = deployments_[j].time;
+          break;
+        }
+      }
+    }
+    recoveries_.push_back({i, at});
+  }
+
+  // Groups in order: value by value, absent values last.
+  std::vector<uint32_t> order(groups_.size());
+  for (uint32_t g = 0; g < order.size(); ++g) order[g] = g;
+  std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+    const auto& x = groups_[a];
+    const auto& y = groups_[b];
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (x[i].present != y[i].present) return x[i].present;
+      if (x[i].text != y[i].text) return x[i].text < y[i].text;
+      if (x[i].json != y[i].json) return x[i].json < y[i].json;
+    }
+    return false;
+  });
+  sorted_groups_ = std::move(order);
+}
+
+namespace {
+
+// Samples of one distribution for every group, laid out group after group
+// in one array (a counting sort: two passes over the events, 8 bytes per
+// sample). `visit(emit)` calls emit(group, value) for each sample.
+struct Samples {
+  std::vector<int64_t> values;
+  std::vector<size_t> begin;  // group g: [begin[g], begin[g+1])
+
+  template <class Visit>
+  void gather(size_t groups, Visit visit) {
+    begin.assign(groups + 1, 0);
+    visit([&](uint32_t g, int64_t) { ++begin[g + 1]; });
+    for (size_t g = 1; g <= groups; ++g) begin[g] += begin[g - 1];
+    values.resize(begin[groups]);
+    std::vector<size_t> pos(begin.begin(), begin.end() - 1);
+    visit([&](uint32_t g, int64_t v) { values[pos[g]++] = v; });
+  }
+  std::span<int64_t> of(uint32_t g) { return {values.data() + begin[g], begin[g + 1] - begin[g]}; }
+  std::span<int64_t> all() { return {values.data(), values.size()}; }
+};
+
+}  // namespace
+
+std::vector<GroupMetrics> EventStore::compute(Window w) const {
+  const size_t ngroups = groups_.size();
+  std::vector<GroupMetrics> per(ngroups);
+  GroupMetrics all;
+  all.group = kOverall;
+
+  for (const auto& d : deployments_) {
+    if (!w.contains(d.time)) continue;
+    GroupMetrics& m = per[d.group];
+    ++m.total_deployments;
+    m.successful_deployments += d.succeeded;
+    m.failed_deployments += d.failed;
+    m.rework_deployments += d.unplanned;
+  }
+
+  Samples lead, recovery, restore;
+  lead.gather(ngroups, [&](auto emit) {
+    auto take = [&](const MappedArray<LeadSample>& samples) {
+      for (const auto& s : samples) {
+        const Deployment& d = deployments_[s.deployment];
+        if (!d.succeeded || !w.contains(d.time)) continue;
+        if (s.lead >= 0) emit(d.group, s.lead);
+      }
+    };
+    take(link_samples_);
+    take(change_samples_);
+    for (const auto& c : self_deployed_)
+      if (w.contains(c.deployed_at) && c.deployed_at >= c.time) emit(c.group, c.deployed_at - c.time);
+  });
+  recovery.gather(ngroups, [&](auto emit) {
+    for (const auto& r : recoveries_) {
+      const Deployment& d = deployments_[r.deployment];
+      if (w.contains(d.time) && r.at != kNever && r.at >= d.time) emit(d.group, r.at - d.time);
+    }
+  });
+  restore.gather(ngroups, [&](auto emit) {
+    for (const auto& inc : incidents_)
+      if (inc.resolved != kNever && w.contains(inc.resolved)) emit(inc.group, inc.resolved - inc.opened);
+  });
+
+  // Counts the samples above leave out.
+  auto negative_lead = [&](const MappedArray<LeadSample>& samples) {
+    for (const auto& s : samples) {
+      const Deployment& d = deployments_[s.deployment];
+      if (d.succeeded && w.contains(d.time) && s.lead < 0) ++per[d.group].negative_lead_times;
+    }
+  };
+  negative_lead(link_samples_);
+  negative_lead(change_samples_);
+  for (const auto& c : self_deployed_)
+    if (w.contains(c.deployed_at) && c.deployed_at < c.time) ++per[c.group].negative_lead_times;
+  for (const auto& r : recoveries_) {
+    const Deployment& d = deployments_[r.deployment];
+    if (!w.contains(d.time)) continue;
+    if (r.at == kNever) ++per[d.group].unrecovered;
+    else if (r.at < d.time) ++per[d.group].negative_recoveries;
+  }
+  for (const auto& inc : incidents_)
+    if (inc.opened < w.until && (inc.resolved == kNever || inc.resolved >= w.until))
+      ++per[inc.group].open_incidents;
+
+  for (uint32_t g = 0; g < ngroups; ++g) {
+    GroupMetrics& m = per[g];
+    m.group = g;
+    if (!group_slots_.empty()) {
+      m.lead_time = summarize_hours(lead.of(g));
+      m.recovery = summarize_hours(recovery.of(g));
+      m.restore = summarize_hours(restore.of(g));
+    }
+    all.successful_deployments += m.successful_deployments;
+    all.total_deployments += m.total_deployments;
+    all.failed_deployments += m.failed_deployments;
+    all.rework_deployments += m.rework_deployments;
+    all.negative_lead_times += m.negative_lead_times;
+    all.unrecovered += m.unrecovered;
+    all.negative_recoveries += m.negative_recoveries;
+    all.open_incidents += m.open_incidents;
+  }
+  all.lead_time = summarize_hours(lead.all());
+  all.recovery = summarize_hours(recovery.all());
+  all.restore = summarize_hours(restore.all());
+
+  std::vector<GroupMetrics> rows{all};
+  if (group_slots_.empty()) return rows;
+  for (uint32_t g : sorted_groups_)
+    if (per[g].has_data()) rows.push_back(per[g]);
+  return rows;
+}
+
+}  // namespace ndj::dora

@@ -1,0 +1,212 @@
+// DORA metrics from deployment, change and incident events: intake of
+// records into compact arrays, resolution of the links between them, and
+// per-group computation over a time window returning plain numbers.
+// Formatting lives in dora_report.hpp; ndj-dora and anything that compares
+// windows (buckets, baselines) call compute() once per window.
+#pragma once
+#include <simdjson.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "mapped_array.hpp"
+#include "timefmt.hpp"
+
+namespace ndj::dora {
+
+inline constexpr TimeNs kNever = INT64_MAX;
+inline constexpr int64_t kNsPerHour = 3600 * kNsPerSec;
+inline constexpr int64_t kNsPerDay = 24 * kNsPerHour;
+
+enum class EventType : uint8_t { kOther, kDeployment, kChange, kIncident };
+
+// How input records are read: field renames (--map NAME=FIELD), extra type
+// values (--type-value deployment=deploy), grouping fields, epoch unit.
+struct Schema {
+  std::map<std::string, std::string> renames;
+  std::vector<std::pair<std::string, EventType>> type_values;
+  std::vector<std::string> group_by;
+  std::optional<EpochUnit> epoch;
+  TimeNs failure_window = kNsPerDay;
+
+  // The input field that holds `name`.
+  const std::string& input_name(const std::string& name) const;
+};
+
+// The canonical field names --map accepts besides grouping fields.
+const std::vector<std::string>& canonical_fields();
+std::optional<EventType> parse_event_type(std::string_view name);
+
+// [since, until)
+struct Window {
+  TimeNs since = 0;
+  TimeNs until = 0;
+  bool contains(TimeNs t) const { return t >= since && t < until; }
+  double days() const { return static_cast<double>(until - since) / kNsPerDay; }
+};
+
+// Median, mean and 90th percentile of n durations, in hours.
+struct Distribution {
+  uint64_t n = 0;
+  double median = 0;
+  double mean = 0;
+  double p90 = 0;
+};
+
+// PERCENTILE_CONT: linear interpolation between the closest ranks, rank
+// percent/100*(n-1) counted from 0. Reorders `values`; n must be > 0.
+double percentile_cont(std::span<int64_t> values, int percent);
+// Hours; reorders `ns`.
+Distribution summarize_hours(std::span<int64_t> ns);
+
+// Everything one group (or the overall row) needs for the six metrics.
+struct GroupMetrics {
+  uint32_t group = 0;  // index into EventStore::group(); kOverall for the overall row
+  uint64_t successful_deployments = 0;
+  uint64_t total_deployments = 0;
+  uint64_t failed_deployments = 0;
+  uint64_t rework_deployments = 0;
+  Distribution lead_time;
+  uint64_t negative_lead_times = 0;
+  Distribution recovery;
+  uint64_t unrecovered = 0;
+  uint64_t negative_recoveries = 0;
+  Distribution restore;
+  uint64_t open_incidents = 0;
+
+  bool has_data() const {
+    return total_deployments || lead_time.n || negative_lead_times || restore.n || open_incidents;
+  }
+};
+inline constexpr uint32_t kOverall = UINT32_MAX;
+
+// One value of a grouping field, as its JSON text and as display text
+// (strings unescaped); absent fields are not present.
+struct GroupValue {
+  bool present = false;
+  std::string json;
+  std::string text;
+};
+
+class EventStore {
+ public:
+  // Events at or after `as_of` are not known yet: deployments and
+  // incidents from then on are dropped, resolutions from then on are open.
+  // Events that end before `keep_from` cannot matter and are dropped.
+  EventStore(Schema schema, TimeNs keep_from, TimeNs as_of);
+
+  // Takes one record. Returns the reason when it is of a known type but a
+  // required field is missing or unusable (the record is left out);
+  // nullopt when it was kept or is of another type.
+  std::optional<std::string> add(simdjson::dom::element record);
+
+  // Joins changes and incidents to deployments, marks failures and
+  // computes recoveries. Call once, after the last add().
+  void resolve();
+
+  // Metrics over `w`: the overall row first, then one per group in sorted
+  // order (only with group-by fields; groups without events in w are left out).
+  std::vector<GroupMetrics> compute(Window w) const;
+
+  const std::vector<std::string>& group_fields() const { return schema_.group_by; }
+  const std::vector<GroupValue>& group(uint32_t g) const { return groups_[g]; }
+  size_t group_count() const { return groups_.size(); }
+
+ private:
+  struct Deployment {
+    TimeNs time;
+    uint64_t id;  // XXH3-64 of the id; 0: none
+    uint32_t service;
+    uint32_t group : 27;
+    uint32_t succeeded : 1;
+    uint32_t failed : 1;
+    uint32_t unplanned : 1;
+  };
+  struct Change {  // joined by key: the deployment id, or the change's own id
+    TimeNs time;
+    uint64_t key;
+  };
+  struct ChangeLink {  // one entry of a deployment's "changes" list
+    uint64_t change;
+    uint64_t deployment;
+  };
+  struct SelfDeployedChange {  // carries deployed_at: needs no join
+    TimeNs time;
+    TimeNs deployed_at;
+    uint32_t group;
+  };
+  struct Incident {
+    TimeNs opened;
+    TimeNs resolved;  // kNever: open
+    uint64_t deployment;  // 0: none named
+    uint32_t service;
+    uint32_t group;
+  };
+  struct LeadSample {  // written over the Change or ChangeLink it comes from
+    int64_t lead;
+    uint32_t deployment;  // index into deployments_ (sorted)
+  };
+  static_assert(sizeof(LeadSample) == sizeof(Change) && sizeof(LeadSample) == sizeof(ChangeLink));
+  // The memory promise of the man page.
+  static_assert(sizeof(Deployment) == 24 && sizeof(Change) == 16 && sizeof(ChangeLink) == 16 &&
+                sizeof(SelfDeployedChange) == 24 && sizeof(Incident) == 32);
+  struct Recovery {
+    uint32_t deployment;
+    TimeNs at;  // kNever: unrecovered
+  };
+
+  std::optional<std::string> add_deployment(TimeNs time);
+  std::optional<std::string> add_change(TimeNs time);
+  std::optional<std::string> add_incident(TimeNs time);
+  uint32_t intern_service(std::string_view s);
+  uint32_t intern_group();
+  uint32_t find_deployment(uint64_t id) const;
+  uint32_t latest_deployment_before(uint32_t service, TimeNs t) const;
+
+  Schema schema_;
+  TimeNs keep_from_, as_of_;
+
+  // Field lookup for the record in hand: slot per wanted input field.
+  struct Slot {
+    std::string name;
+    simdjson::dom::element value;
+    bool present = false;
+  };
+  std::vector<Slot> slots_;
+  std::array<std::vector<uint32_t>, 256> slot_buckets_;  // by bucket_of(name)
+  std::vector<uint32_t> group_slots_;
+  std::vector<std::pair<std::string, EventType>> type_values_;  // later entries win
+
+  std::unordered_map<std::string, uint32_t> services_;
+  std::unordered_map<std::string, uint32_t> group_ids_;
+  std::vector<std::vector<GroupValue>> groups_;
+  std::vector<uint32_t> sorted_groups_;
+  std::string key_;
+
+  MappedArray<Deployment> deployments_;
+  MappedArray<Change> changes_by_deployment_;
+  MappedArray<Change> changes_by_id_;
+  MappedArray<ChangeLink> links_;
+  MappedArray<SelfDeployedChange> self_deployed_;
+  MappedArray<Incident> incidents_;
+  MappedArray<LeadSample> link_samples_;    // from deployments' change lists
+  MappedArray<LeadSample> change_samples_;  // from changes' deployment ids
+  std::vector<Recovery> recoveries_;
+  std::vector<uint32_t> service_begin_;  // deployments_ of service s: [begin[s], begin[s+1])
+  std::vector<uint32_t> by_id_;          // open-addressing table of deployment indexes
+  bool resolved_ = false;
+};
+
+enum class Tiered { kDeploymentFrequency, kLeadTime, kRecovery, kChangeFailureRate };
+// "elite", "high", "medium" or "low" for a metric value (per day, hours,
+// hours, percent).
+const char* tier(Tiered metric, double value);
+
+}  // namespace ndj::dora

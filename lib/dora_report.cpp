@@ -1,0 +1,396 @@
+// DORA metric records and the ndjson, json, csv and table formats.
+#include "dora_report.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+#include "json.hpp"
+
+namespace ndj::dora {
+
+namespace {
+
+MetricField count(const char* name, uint64_t n) { return {name, true, n, std::nullopt}; }
+MetricField number(const char* name, std::optional<double> v) { return {name, false, 0, v}; }
+
+std::optional<double> percent(uint64_t part, uint64_t whole) {
+  if (whole == 0) return std::nullopt;
+  return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
+
+MetricRecord distribution(const char* metric, const Distribution& d) {
+  MetricRecord r{metric, "hours", std::nullopt, d.n, "median", {}, nullptr};
+  if (d.n) r.value = d.median;
+  r.fields.push_back(number("mean", d.n ? std::optional(d.mean) : std::nullopt));
+  r.fields.push_back(number("p90", d.n ? std::optional(d.p90) : std::nullopt));
+  return r;
+}
+
+}  // namespace
+
+std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, bool tiers) {
+  std::vector<MetricRecord> out;
+  auto with_tier = [&](MetricRecord r, Tiered t) {
+    if (tiers && r.value) r.tier = tier(t, *r.value);
+    out.push_back(std::move(r));
+  };
+
+  double per_day = days > 0 ? static_cast<double>(m.successful_deployments) / days : 0;
+  with_tier({"deployment_frequency", "per_day", per_day, m.successful_deployments, nullptr,
+             {number("per_week", per_day * 7)}, nullptr},
+            Tiered::kDeploymentFrequency);
+
+  MetricRecord lead = distribution("lead_time", m.lead_time);
+  lead.fields.push_back(count("negative", m.negative_lead_times));
+  with_tier(std::move(lead), Tiered::kLeadTime);
+
+  with_tier({"change_failure_rate", "percent", percent(m.failed_deployments, m.total_deployments),
+             m.total_deployments, nullptr,
+             {count("failures", m.failed_deployments), count("total_deployments", m.total_deployments)},
+             nullptr},
+            Tiered::kChangeFailureRate);
+
+  MetricRecord rec = distribution("failed_deployment_recovery_time", m.recovery);
+  rec.fields.push_back(count("unrecovered", m.unrecovered));
+  rec.fields.push_back(count("negative", m.negative_recoveries));
+  with_tier(std::move(rec), Tiered::kRecovery);
+
+  out.push_back({"rework_rate", "percent", percent(m.rework_deployments, m.total_deployments),
+                 m.total_deployments, nullptr,
+                 {count("rework_deployments", m.rework_deployments),
+                  count("total_deployments", m.total_deployments)},
+                 nullptr});
+
+  MetricRecord ttr = distribution("time_to_restore", m.restore);
+  ttr.fields.push_back(count("open", m.open_incidents));
+  out.push_back(std::move(ttr));
+  return out;
+}
+
+void compare_records(std::vector<MetricRecord>& current, const std::vector<MetricRecord>& previous) {
+  for (size_t i = 0; i < current.size() && i < previous.size(); ++i) {
+    Comparison c;
+    c.previous = previous[i].value;
+    if (current[i].value && c.previous) {
+      c.change = *current[i].value - *c.previous;
+      if (*c.previous != 0) c.change_pct = *c.change / *c.previous * 100;
+    }
+    current[i].compared = c;
+  }
+}
+
+std::optional<Format> parse_format(std::string_view s) {
+  if (s == "ndjson") return Format::kNdjson;
+  if (s == "json") return Format::kJson;
+  if (s == "csv") return Format::kCsv;
+  if (s == "table") return Format::kTable;
+  return std::nullopt;
+}
+
+void append_number(std::string& out, double v) {
+  double r = std::round(v * 1e6) / 1e6;
+  if (r == 0) r = 0;  // no "-0"
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof buf, r);
+  out.append(buf, res.ptr);
+}
+
+std::string window_label(const Window& w) {
+  int64_t len = w.until - w.since;
+  if (len > 0 && len % kNsPerDay == 0) return std::to_string(len / kNsPerDay) + "d";
+  return format_duration(len);
+}
+
+namespace {
+
+std::string time_text(TimeNs t) { return format_rfc3339(t, t % kNsPerSec ? 9 : 0); }
+
+// A row's records, compared with the previous window's row of the same
+// group (a group absent there had no data: frequency 0, the rest null).
+std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSettings& s) {
+  auto records = metric_records(row, s.window.days(), s.tiers);
+  if (s.previous) {
+    GroupMetrics before;
+    for (const auto& p : *s.previous)
+      if (p.group == row.group) before = p;
+    compare_records(records, metric_records(before, s.previous_window.days(), false));
+  }
+  return records;
+}
+
+void append_optional(std::string& out, const std::optional<double>& v) {
+  if (v) append_number(out, *v);
+  else out.append("null");
+}
+
+void append_group_object(std::string& out, const EventStore& store, uint32_t group) {
+  out.push_back('{');
+  if (group != kOverall) {
+    const auto& fields = store.group_fields();
+    const auto& values = store.group(group);
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i) out.push_back(',');
+      append_json_string(out, fields[i]);
+      out.push_back(':');
+      out.append(values[i].present ? values[i].json : "null");
+    }
+  }
+  out.push_back('}');
+}
+
+// "value", "unit", "status", "n", the extra fields and "tier".
+void append_metric_body(std::string& out, const MetricRecord& r) {
+  out.append("\"value\":");
+  append_optional(out, r.value);
+  out.append(",\"unit\":\"").append(r.unit).append("\",\"status\":\"");
+  out.append(r.value ? "ok" : "insufficient_data");
+  out.append("\",\"n\":").append(std::to_string(r.n));
+  if (r.aggregation) out.append(",\"aggregation\":\"").append(r.aggregation).append("\"");
+  for (const auto& f : r.fields) {
+    out.append(",\"").append(f.name).append("\":");
+    if (f.is_count) out.append(std::to_string(f.count));
+    else append_optional(out, f.number);
+  }
+  if (r.tier) out.append(",\"tier\":\"").append(r.tier).append("\"");
+  if (r.compared) {
+    out.append(",\"previous\":");
+    append_optional(out, r.compared->previous);
+    out.append(",\"change\":");
+    append_optional(out, r.compared->change);
+    out.append(",\"change_pct\":");
+    append_optional(out, r.compared->change_pct);
+  }
+}
+
+void append_tags(std::string& out, const ReportSettings& s, const char* tier) {
+  std::vector<std::pair<std::string, std::string>> tags = {
+      {"source_type", "dora"}, {"calculated_by", "ndj-dora"}, {"snapshot_window", window_label(s.window)}};
+  if (tier) tags.emplace_back("tier", tier);
+  for (const auto& [k, v] : s.tags) {
+    auto it = std::find_if(tags.begin(), tags.end(), [&](const auto& t) { return t.first == k; });
+    if (it != tags.end()) it->second = v;
+    else tags.emplace_back(k, v);
+  }
+  out.push_back('{');
+  for (size_t i = 0; i < tags.size(); ++i) {
+    if (i) out.push_back(',');
+    append_json_string(out, tags[i].first);
+    out.push_back(':');
+    append_json_string(out, tags[i].second);
+  }
+  out.push_back('}');
+}
+
+std::string ndjson(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
+  std::string out;
+  const std::string since = time_text(s.window.since), until = time_text(s.window.until);
+  for (const auto& row : rows) {
+    for (const auto& r : row_records(row, s)) {
+      out.append("{\"metric\":\"").append(r.metric).append("\",");
+      append_metric_body(out, r);
+      out.append(",\"since\":\"").append(since).append("\",\"until\":\"").append(until);
+      if (s.previous) out.append("\",\"previous_since\":\"").append(time_text(s.previous_window.since));
+      out.append("\",\"group\":");
+      append_group_object(out, store, row.group);
+      out.append(",\"tags\":");
+      append_tags(out, s, r.tier);
+      out.append("}\n");
+    }
+  }
+  return out;
+}
+
+std::string json(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
+  std::string out = "{\"since\":\"" + time_text(s.window.since) + "\",\"until\":\"" +
+                    time_text(s.window.until) + "\",\"days\":";
+  append_number(out, s.window.days());
+  if (s.previous) out.append(",\"previous_since\":\"").append(time_text(s.previous_window.since)).append("\"");
+  out.append(",\"group_by\":[");
+  for (size_t i = 0; i < store.group_fields().size(); ++i) {
+    if (i) out.push_back(',');
+    append_json_string(out, store.group_fields()[i]);
+  }
+  out.append("],\"tags\":");
+  append_tags(out, s, nullptr);
+  out.append(",\"rows\":[");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i) out.push_back(',');
+    out.append("{\"group\":");
+    append_group_object(out, store, rows[i].group);
+    out.append(",\"metrics\":{");
+    auto records = row_records(rows[i], s);
+    for (size_t j = 0; j < records.size(); ++j) {
+      if (j) out.push_back(',');
+      out.append("\"").append(records[j].metric).append("\":{");
+      append_metric_body(out, records[j]);
+      out.push_back('}');
+    }
+    out.append("}}");
+  }
+  out.append("]}\n");
+  return out;
+}
+
+void append_csv_cell(std::string& out, std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(v);
+    return;
+  }
+  out.push_back('"');
+  for (char c : v) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+std::string csv(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
+  static const char* kExtra[] = {"mean", "p90", "per_week", "failures", "total_deployments",
+                                 "rework_deployments", "unrecovered", "open", "negative"};
+  std::string out = "row";
+  for (const auto& f : store.group_fields()) {
+    out.push_back(',');
+    append_csv_cell(out, f);
+  }
+  out.append(",metric,value,unit,status,n,tier");
+  for (const char* e : kExtra) out.append(",").append(e);
+  if (s.previous) out.append(",previous,change,change_pct");
+  out.append(",since,until\n");
+  const std::string since = time_text(s.window.since), until = time_text(s.window.until);
+  for (const auto& row : rows) {
+    for (const auto& r : row_records(row, s)) {
+      out.append(row.group == kOverall ? "overall" : "group");
+      for (size_t i = 0; i < store.group_fields().size(); ++i) {
+        out.push_back(',');
+        if (row.group != kOverall && store.group(row.group)[i].present)
+          append_csv_cell(out, store.group(row.group)[i].text);
+      }
+      out.append(",").append(r.metric).append(",");
+      if (r.value) append_number(out, *r.value);
+      out.append(",").append(r.unit).append(",").append(r.value ? "ok" : "insufficient_data");
+      out.append(",").append(std::to_string(r.n)).append(",").append(r.tier ? r.tier : "");
+      for (const char* e : kExtra) {
+        out.push_back(',');
+        for (const auto& f : r.fields) {
+          if (std::string_view(f.name) != e) continue;
+          if (f.is_count) out.append(std::to_string(f.count));
+          else if (f.number) append_number(out, *f.number);
+        }
+      }
+      if (r.compared) {
+        for (const auto* v : {&r.compared->previous, &r.compared->change, &r.compared->change_pct}) {
+          out.push_back(',');
+          if (*v) append_number(out, **v);
+        }
+      }
+      out.append(",").append(since).append(",").append(until).append("\n");
+    }
+  }
+  return out;
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string pad(std::string s, size_t width, bool right) {
+  if (s.size() >= width) return s;
+  return right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
+}
+
+const char* label(const char* metric) {
+  std::string_view m = metric;
+  if (m == "deployment_frequency") return "deployment frequency";
+  if (m == "lead_time") return "lead time (median)";
+  if (m == "change_failure_rate") return "change failure rate";
+  if (m == "failed_deployment_recovery_time") return "recovery time (median)";
+  if (m == "rework_rate") return "rework rate";
+  return "time to restore (median)";
+}
+
+std::optional<double> field_number(const MetricRecord& r, std::string_view name) {
+  for (const auto& f : r.fields)
+    if (name == f.name) return f.is_count ? std::optional(static_cast<double>(f.count)) : f.number;
+  return std::nullopt;
+}
+
+std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
+  std::string out = "DORA metrics, " + time_text(s.window.since) + " to " + time_text(s.window.until) + " (" +
+                    window_label(s.window) + ")";
+  if (s.previous) out += ", compared with the " + window_label(s.previous_window) + " before";
+  out += "\n";
+  for (const auto& row : rows) {
+    out.append("\n");
+    if (row.group == kOverall) {
+      out.append("all\n");
+    } else {
+      const auto& fields = store.group_fields();
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (i) out.append(", ");
+        const auto& v = store.group(row.group)[i];
+        out.append(fields[i]).append("=").append(v.present ? v.text : "(none)");
+      }
+      out.append("\n");
+    }
+    out.append("  ").append(pad("metric", 24, false)).append(pad("value", 12, true)).append(pad("n", 8, true));
+    out.append("  tier    detail\n");
+    for (const auto& r : row_records(row, s)) {
+      std::string value = "-", detail;
+      std::string_view m = r.metric;
+      if (r.value) {
+        if (m == "deployment_frequency") {
+          value = fixed(*r.value, 3) + "/day";
+          detail = fixed(*field_number(r, "per_week"), 2) + "/week";
+        } else if (std::string_view(r.unit) == "percent") {
+          value = fixed(*r.value, 2) + " %";
+        } else {
+          value = fixed(*r.value, 2) + " h";
+          detail = "mean " + fixed(*field_number(r, "mean"), 2) + " h, p90 " +
+                   fixed(*field_number(r, "p90"), 2) + " h";
+        }
+      } else {
+        detail = "insufficient data";
+      }
+      auto note = [&](const std::string& text) { detail += (detail.empty() ? "" : ", ") + text; };
+      auto counted = [&](const char* name) { return static_cast<uint64_t>(*field_number(r, name)); };
+      if (m == "change_failure_rate")
+        note(std::to_string(counted("failures")) + " of " + std::to_string(r.n) + " deployments failed");
+      if (m == "rework_rate")
+        note(std::to_string(counted("rework_deployments")) + " of " + std::to_string(r.n) + " unplanned");
+      if (m == "failed_deployment_recovery_time") note(std::to_string(counted("unrecovered")) + " unrecovered");
+      if (m == "time_to_restore") note(std::to_string(counted("open")) + " open");
+      if (r.compared) {
+        if (!r.compared->previous) note("previous: no data");
+        else if (!r.compared->change_pct) note("previous " + fixed(*r.compared->previous, 2));
+        else note("previous " + fixed(*r.compared->previous, 2) + " (" + (*r.compared->change_pct >= 0 ? "+" : "") +
+                  fixed(*r.compared->change_pct, 1) + "%)");
+      }
+      if (auto neg = field_number(r, "negative"); neg && *neg > 0)
+        note(std::to_string(static_cast<uint64_t>(*neg)) + " negative left out");
+      out.append("  ").append(pad(label(r.metric), 24, false)).append(pad(value, 12, true));
+      out.append(pad(std::to_string(r.n), 8, true)).append("  ").append(pad(r.tier ? r.tier : "-", 6, false));
+      out.append("  ").append(detail);
+      while (out.back() == ' ') out.pop_back();
+      out.append("\n");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_report(Format format, const EventStore& store, const std::vector<GroupMetrics>& rows,
+                          const ReportSettings& settings) {
+  switch (format) {
+    case Format::kJson: return json(store, rows, settings);
+    case Format::kCsv: return csv(store, rows, settings);
+    case Format::kTable: return table(store, rows, settings);
+    case Format::kNdjson: break;
+  }
+  return ndjson(store, rows, settings);
+}
+
+}  // namespace ndj::dora
