@@ -20,6 +20,11 @@ void setup_app(CLI::App& app, const char* name) {
 }
 
 int parse_command_line(CLI::App& app, int argc, char** argv) {
+  // A repeatable option takes one value per occurrence, as in curl and jq
+  // (`--hash a --hash b FILE`): left greedy, CLI11 would swallow FILE.
+  for (CLI::Option* opt : app.get_options())
+    if (!opt->get_positional() && opt->get_items_expected_max() > 1)
+      opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   try {
     app.parse(argc, argv);
     return -1;

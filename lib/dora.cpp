@@ -514,8 +514,11 @@ void EventStore::resolve() {
     TimeNs at = kNever;
     if (auto it = incident_resolution.find(i); it != incident_resolution.end()) {
       at = it->second;
-    } else if (d.service != kNoService) {
-      for (uint32_t j = i + 1; j < service_begin_[d.service + 1]; ++j) {
+    } else {
+      // Deployments without a service (a single-service repository, such
+      // as ndj-git's output) are one timeline: they sort after all others.
+      uint32_t slot = d.service == kNoService ? static_cast<uint32_t>(service_begin_.size() - 2) : d.service;
+      for (uint32_t j = i + 1; j < service_begin_[slot + 1]; ++j) {
         if (deployments_[j].succeeded && deployments_[j].time > d.time) {
           at = deployments_[j].time;
           break;

@@ -24,7 +24,7 @@ wait_pidfile() {  # the other stages end on EOF or EPIPE once one is gone
   rm -f "$1"
 }
 
-start_receiver "$dir" --delay 0.05 --fault-rate 0.05 --seed "$RANDOM" --fault-kinds 500,503:0,429:0,drop,lost
+start_receiver "$dir" --delay 0.1 --fault-rate 0.05 --seed "$RANDOM" --fault-kinds 500,503:0,429:0,drop,lost
 kills=0 runs=0 status=
 while :; do
   runs=$((runs + 1))

@@ -32,7 +32,7 @@ wait_batch() {
   rm -f "$dir/batch.pid"
 }
 
-start_receiver "$dir" --delay 0.05 --fault-rate 0.05 --seed "$RANDOM" --fault-kinds 500,503:0,429:0,drop,lost
+start_receiver "$dir" --delay 0.1 --fault-rate 0.05 --seed "$RANDOM" --fault-kinds 500,503:0,429:0,drop,lost
 kills=0 runs=0
 while :; do
   runs=$((runs + 1))

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Runs the examples/ scripts for real, with the network parts pointed at the
+# local receiver: cron ship-and-prune, the CI DORA snapshot, jq keeping
+# marks, the OpenTelemetry export, and the systemd units' ExecStart.
+set -eu
+source "$TESTS_DIR/receiver.bash"
+ex=$(cd "$TESTS_DIR/../examples" && pwd)
+dir=$(mktemp -d)
+trap 'stop_receiver; rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+ids() { jq -r '.[].id' "$dir/received" | sort -u; }
+
+# Logs: records with ids, e-mails in free text, some debug records.
+mkdir -p "$dir/logs"
+for i in $(seq 1 300); do
+  type=tool_call
+  [ $((i % 10)) = 0 ] && type=debug
+  printf '{"ts":"2026-11-20T10:%02d:%02dZ","id":"r%d","type":"%s","message":"run %d by bob%d@example.com","stack":"at x"}\n' \
+    $((i / 60)) $((i % 60)) "$i" "$type" "$i" "$i"
+done >"$dir/logs/app.ndjson"
+printf 'tok-%s\n' "$RANDOM" >"$dir/token"
+
+# 1. Cron: ship everything, then prune it (retention 0s: all shipped records go).
+start_receiver "$dir" --token-file "$dir/token" --fault-rate 0.2 --seed 5
+NDJ_LOGS="$dir/logs" NDJ_STATE="$dir/state" NDJ_URL="$URL" NDJ_TOKEN_FILE="$dir/token" \
+  NDJ_RETENTION=0s "$ex/ship-and-prune.sh" 2>"$dir/err" || { cat "$dir/err"; fail "ship-and-prune exited $?"; }
+[ "$(ids | wc -l)" = 300 ] || fail "ship-and-prune: $(ids | wc -l) of 300 records received"
+grep -q '@example.com' "$dir/received" && fail "an e-mail left the machine"
+[ ! -e "$dir/logs/app.ndjson" ] || [ ! -s "$dir/logs/app.ndjson" ] || fail "shipped records were not pruned"
+[ "$(stat -c %a "$dir/state/cursor.json")" = 600 ] || fail "cursor mode"
+echo "ship-and-prune: 300 records shipped through 20% faults, none in clear, then pruned"
+stop_receiver || true
+rm -f "$dir/received"
+
+# 2. jq in the middle keeps the marks: the cursor reaches the end, debug
+#    records are not shipped.
+for i in $(seq 1 50); do printf '{"id":"j%d","type":"%s"}\n' "$i" "$([ $((i % 5)) = 0 ] && echo debug || echo x)"; done \
+  >"$dir/logs/jq.ndjson"
+start_receiver "$dir"
+"$ex/jq-keep-marks.sh" "$dir/logs" "$dir/jq-cursor.json" "$URL" 2>"$dir/err" || { cat "$dir/err"; fail "jq example"; }
+[ "$(ids | wc -l)" = 40 ] || fail "jq example shipped $(ids | wc -l) records, expected 40"
+offset=$(jq -r --arg p "$dir/logs/jq.ndjson" '.files[] | select(.path == $p) | .offset' "$dir/jq-cursor.json")
+[ "$offset" = "$(stat -c %s "$dir/logs/jq.ndjson")" ] || fail "marks lost in jq: cursor at $offset"
+echo "jq-keep-marks: 40 of 50 records shipped, cursor at the end of the file"
+stop_receiver || true
+rm -f "$dir/received"
+
+# 3. OpenTelemetry export: one ExportLogsServiceRequest per batch.
+start_receiver "$dir"
+"$ex/otel-export.sh" "$dir/logs" "$dir/otel-cursor.json" "$URL" 2>"$dir/err" || { cat "$dir/err"; fail "otel example"; }
+n=$(jq -s '[.[].resourceLogs[].scopeLogs[].logRecords[]] | length' "$dir/received")
+[ "$n" = 50 ] || fail "otel export: $n log records, expected 50"
+echo "otel-export: 50 log records in OTLP JSON"
+stop_receiver || true
+rm -f "$dir/received"
+
+# 4. CI snapshot on a small repository with fixed dates.
+repo="$dir/repo"
+git init -q -b main "$repo"
+for d in 01 02 03 05 08; do
+  GIT_AUTHOR_DATE="2026-11-${d}T10:00:00Z" GIT_COMMITTER_DATE="2026-11-${d}T12:00:00Z" \
+    git -C "$repo" -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m "change $d"
+done
+start_receiver "$dir" --token-file "$dir/token"
+NDJ_TOKEN=$(cat "$dir/token") NDJ_URL="$URL" NDJ_UNTIL=2026-11-10T00:00:00Z NDJ_DAYS=10 \
+  "$ex/ci/dora-snapshot.sh" "$repo" >"$dir/table" 2>"$dir/err" || { cat "$dir/err"; fail "dora snapshot"; }
+grep -q deployment_frequency "$dir/table" || fail "no table in the job log"
+jq -e '[.[] | select(.metric == "deployment_frequency" and .tags.repo != null)] | length == 1' \
+  "$dir/received" >/dev/null || fail "snapshot records not shipped with tags"
+echo "ci/dora-snapshot: table printed, $(jq length "$dir/received") metric records shipped"
+stop_receiver || true
+
+# 5. The systemd service runs the cron script, which exists and runs.
+exec_start=$(sed -n 's/^ExecStart=//p' "$ex/systemd/ndj-ship.service")
+[ "$(basename "$exec_start")" = ship-and-prune.sh ] && [ -x "$ex/ship-and-prune.sh" ] || fail "ExecStart"
+if command -v systemd-analyze >/dev/null 2>&1; then
+  sed "s|^ExecStart=.*|ExecStart=$ex/ship-and-prune.sh|" "$ex/systemd/ndj-ship.service" >"$dir/ndj-ship.service"
+  cp "$ex/systemd/ndj-ship.timer" "$dir/"
+  systemd-analyze verify "$dir/ndj-ship.service" "$dir/ndj-ship.timer" 2>&1 | grep -v 'Failed to\|not executable' || true
+fi
+echo "systemd: units name the tested script"
