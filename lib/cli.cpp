@@ -24,7 +24,7 @@ int parse_command_line(CLI::App& app, int argc, char** argv) {
   // (`--hash a --hash b FILE`): left greedy, CLI11 would swallow FILE.
   for (CLI::Option* opt : app.get_options())
     if (!opt->get_positional() && opt->get_items_expected_max() > 1)
-      opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      opt->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   try {
     app.parse(argc, argv);
     return -1;

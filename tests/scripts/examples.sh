@@ -64,7 +64,7 @@ done
 start_receiver "$dir" --token-file "$dir/token"
 NDJ_TOKEN=$(cat "$dir/token") NDJ_URL="$URL" NDJ_UNTIL=2026-11-10T00:00:00Z NDJ_DAYS=10 \
   "$ex/ci/dora-snapshot.sh" "$repo" >"$dir/table" 2>"$dir/err" || { cat "$dir/err"; fail "dora snapshot"; }
-grep -q deployment_frequency "$dir/table" || fail "no table in the job log"
+grep -q "deployment frequency" "$dir/table" || fail "no table in the job log"
 jq -e '[.[] | select(.metric == "deployment_frequency" and .tags.repo != null)] | length == 1' \
   "$dir/received" >/dev/null || fail "snapshot records not shipped with tags"
 echo "ci/dora-snapshot: table printed, $(jq length "$dir/received") metric records shipped"

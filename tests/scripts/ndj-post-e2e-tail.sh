@@ -44,6 +44,10 @@ while :; do
   if kill -0 $post 2>/dev/null; then
     if [ $((RANDOM % 4)) = 0 ] && [ -s "$dir/tail.pid" ]; then
       kill -9 "$(cat "$dir/tail.pid")" 2>/dev/null
+      # ndj-post now drains what the pipes held (megabytes); a crash of the
+      # whole host would not let it finish: kill it too, part-way.
+      sleep 0.2
+      kill -9 $post 2>/dev/null
     else
       kill -9 $post 2>/dev/null
     fi
