@@ -214,6 +214,7 @@ std::string ndjson(const EventStore& store, const std::vector<GroupMetrics>& row
       append_metric_body(out, r);
       out.append(",\"since\":\"").append(since).append("\",\"until\":\"").append(until);
       if (s.previous) out.append("\",\"previous_since\":\"").append(time_text(s.previous_window.since));
+      if (s.bucket) out.append("\",\"bucket\":\"").append(s.bucket);
       out.append("\",\"group\":");
       append_group_object(out, store, row.group);
       out.append(",\"tags\":");

@@ -65,6 +65,7 @@ struct ReportSettings {
   const std::vector<GroupMetrics>* previous = nullptr;
   Window previous_window;
   std::vector<Goal> goals;  // at most one per metric
+  const char* bucket = nullptr;  // --bucket: "day", "week" or "month"
 };
 
 // The whole report for rows from EventStore::compute (overall row first).

@@ -196,4 +196,73 @@ std::string format_regressions(Format format, const EventStore& store, const std
   return out;
 }
 
+std::optional<BucketUnit> parse_bucket_unit(std::string_view s) {
+  if (s == "day") return BucketUnit::kDay;
+  if (s == "week") return BucketUnit::kWeek;
+  if (s == "month") return BucketUnit::kMonth;
+  return std::nullopt;
+}
+
+const char* bucket_unit_name(BucketUnit unit) {
+  return unit == BucketUnit::kDay ? "day" : unit == BucketUnit::kWeek ? "week" : "month";
+}
+
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// The start of the bucket after the one holding t.
+TimeNs next_bucket_start(TimeNs t, BucketUnit unit, bool sunday) {
+  int64_t days = floor_div(t, kNsPerDay);
+  switch (unit) {
+    case BucketUnit::kDay: return (days + 1) * kNsPerDay;
+    case BucketUnit::kWeek: {
+      // 1970-01-01 was a Thursday: 3 days after a Monday, 4 after a Sunday.
+      int64_t into_week = ((days + (sunday ? 4 : 3)) % 7 + 7) % 7;
+      return (days - into_week + 7) * kNsPerDay;
+    }
+    case BucketUnit::kMonth: {
+      int64_t y;
+      unsigned m, d;
+      civil_from_days(days, y, m, d);
+      return days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) * kNsPerDay;
+    }
+  }
+  return t;
+}
+
+}  // namespace
+
+std::vector<TimeNs> bucket_edges(Window w, BucketUnit unit, bool week_starts_sunday) {
+  std::vector<TimeNs> edges{w.since};
+  for (TimeNs t = next_bucket_start(w.since, unit, week_starts_sunday); t < w.until;
+       t = next_bucket_start(t, unit, week_starts_sunday)) {
+    if (edges.size() > kMaxBuckets) return {};
+    edges.push_back(t);
+  }
+  edges.push_back(w.until);
+  return edges;
+}
+
+std::string format_buckets(const EventStore& store, std::span<const TimeNs> edges, BucketUnit unit,
+                           ReportSettings settings) {
+  auto buckets = store.compute_buckets(edges);
+  // Row positions are the same in every bucket: keep a group everywhere
+  // when it has data somewhere.
+  std::vector<bool> keep(buckets.empty() ? 0 : buckets.front().size(), false);
+  for (const auto& rows : buckets)
+    for (size_t i = 0; i < rows.size(); ++i)
+      if (rows[i].group == kOverall || rows[i].has_data()) keep[i] = true;
+  settings.bucket = bucket_unit_name(unit);
+  std::string out;
+  for (size_t b = 0; b < buckets.size(); ++b) {
+    std::vector<GroupMetrics> rows;
+    for (size_t i = 0; i < buckets[b].size(); ++i)
+      if (keep[i]) rows.push_back(buckets[b][i]);
+    settings.window = {edges[b], edges[b + 1]};
+    out += format_report(Format::kNdjson, store, rows, settings);
+  }
+  return out;
+}
+
 }  // namespace ndj::dora

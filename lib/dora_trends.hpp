@@ -4,6 +4,7 @@
 #pragma once
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,5 +55,20 @@ std::vector<RegressionCheck> find_regressions(const EventStore& store, const Reg
 // Alert and note records as NDJSON lines, or as a section of the table.
 std::string format_regressions(Format format, const EventStore& store, const std::vector<RegressionCheck>& checks,
                                const RegressionWindows& w);
+
+// --bucket: UTC days, weeks (from Monday, or Sunday) or calendar months.
+enum class BucketUnit { kDay, kWeek, kMonth };
+std::optional<BucketUnit> parse_bucket_unit(std::string_view s);
+const char* bucket_unit_name(BucketUnit unit);
+inline constexpr size_t kMaxBuckets = 100000;
+// The edges of the buckets covering `w`, the first and last clipped to w;
+// empty when there would be more than kMaxBuckets.
+std::vector<TimeNs> bucket_edges(Window w, BucketUnit unit, bool week_starts_sunday);
+
+// NDJSON metric records per bucket (oldest first), each bucket's rows as
+// in the report, with "bucket"; every group with data in any bucket has
+// records in every bucket, with insufficient data where it has none.
+std::string format_buckets(const EventStore& store, std::span<const TimeNs> edges, BucketUnit unit,
+                           ReportSettings settings);
 
 }  // namespace ndj::dora

@@ -33,6 +33,8 @@ struct Options {
   int64_t recent = 7 * dora::kNsPerDay, baseline = 28 * dora::kNsPerDay;
   dora::Thresholds thresholds = dora::default_thresholds();
   std::vector<dora::Goal> goals;
+  std::optional<dora::BucketUnit> bucket;
+  bool week_starts_sunday = false;
 };
 
 // "NAME=VALUE" with both parts non-empty.
@@ -50,7 +52,7 @@ int parse_args(int argc, char** argv, Options& o) {
   auto* days = add_count_option(app, "--days", o.days, "Window length in days, ending at --until (30)");
   auto* since = add_time_option(app, "--since", o.since, "Window start (instead of --days)");
   add_time_option(app, "--until", o.until, "Window end, exclusive (default: now)");
-  std::string group_by, format = "ndjson", tiers = "dora", epoch, compare;
+  std::string group_by, format = "ndjson", tiers = "dora", epoch, compare, bucket, week_start = "monday";
   std::vector<std::string> tags, maps, type_values, thresholds, goals;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
   app.add_option("--format", format, "ndjson (default), json, csv, table or prom")->type_name("FORMAT");
@@ -58,6 +60,8 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--tag", tags, "Add K=V to every record's tags")->type_name("K=V");
   app.add_option("--tiers", tiers, "dora (default) or none")->type_name("WHICH");
   app.add_option("--compare", compare, "Also the window before: previous")->type_name("WHICH");
+  app.add_option("--bucket", bucket, "Time series of day, week or month buckets")->type_name("UNIT");
+  app.add_option("--week-start", week_start, "First day of --bucket week: monday, sunday")->type_name("DAY");
   app.add_flag("--regressions", o.regressions, "Alert on regressions: --recent vs --baseline");
   add_duration_option(app, "--recent", o.recent, "Recent window, ending at --until (7d)");
   add_duration_option(app, "--baseline", o.baseline, "Baseline window, before the recent one (28d)");
@@ -81,6 +85,13 @@ int parse_args(int argc, char** argv, Options& o) {
   else if (tiers != "dora") return usage_error("--tiers: expected dora or none, got '" + tiers + "'");
   if (compare == "previous") o.compare_previous = true;
   else if (!compare.empty()) return usage_error("--compare: expected previous, got '" + compare + "'");
+  if (!bucket.empty() && !(o.bucket = dora::parse_bucket_unit(bucket)))
+    return usage_error("--bucket: expected day, week or month, got '" + bucket + "'");
+  if (week_start != "monday" && week_start != "sunday")
+    return usage_error("--week-start: expected monday or sunday, got '" + week_start + "'");
+  o.week_starts_sunday = week_start == "sunday";
+  if (o.bucket && (o.format != dora::Format::kNdjson || o.compare_previous))
+    return usage_error("--bucket: needs --format ndjson and no --compare");
   if (o.fail_on_regression) o.regressions = true;
   if (o.regressions && o.format != dora::Format::kNdjson && o.format != dora::Format::kTable)
     return usage_error("--regressions: needs --format ndjson or table");
@@ -139,6 +150,9 @@ int run(const Options& o) {
   w.until = o.has_until ? o.until : now_ns();
   w.since = o.has_since ? o.since : w.until - static_cast<TimeNs>(o.days) * dora::kNsPerDay;
   if (w.since >= w.until) return usage_error("the window is empty: --since must be before --until");
+  std::vector<TimeNs> edges;
+  if (o.bucket && (edges = dora::bucket_edges(w, *o.bucket, o.week_starts_sunday)).empty())
+    return usage_error("--bucket: more than " + std::to_string(dora::kMaxBuckets) + " buckets in the window");
 
   // The window before, as long as this one, for --compare previous.
   const dora::Window before{w.since - (w.until - w.since), w.since};
@@ -180,7 +194,8 @@ int run(const Options& o) {
     previous_rows = store.compute(before);
     settings.previous = &previous_rows;
   }
-  std::string report = dora::format_report(o.format, store, rows, settings);
+  std::string report = o.bucket ? dora::format_buckets(store, edges, *o.bucket, settings)
+                                : dora::format_report(o.format, store, rows, settings);
   bool regressed = false;
   if (o.regressions) {
     auto checks = dora::find_regressions(store, trend, o.thresholds);
