@@ -556,27 +556,50 @@ struct Samples {
   template <class Visit>
   void gather(size_t groups, Visit visit) {
     begin.assign(groups + 1, 0);
-    visit([&](uint32_t g, int64_t) { ++begin[g + 1]; });
+    visit([&](size_t g, int64_t) { ++begin[g + 1]; });
     for (size_t g = 1; g <= groups; ++g) begin[g] += begin[g - 1];
     values.resize(begin[groups]);
     std::vector<size_t> pos(begin.begin(), begin.end() - 1);
-    visit([&](uint32_t g, int64_t v) { values[pos[g]++] = v; });
+    visit([&](size_t g, int64_t v) { values[pos[g]++] = v; });
   }
-  std::span<int64_t> of(uint32_t g) { return {values.data() + begin[g], begin[g + 1] - begin[g]}; }
-  std::span<int64_t> all() { return {values.data(), values.size()}; }
+  std::span<int64_t> of(size_t g) { return {values.data() + begin[g], begin[g + 1] - begin[g]}; }
+  // Slots [first, last).
+  std::span<int64_t> range(size_t first, size_t last) {
+    return {values.data() + begin[first], begin[last] - begin[first]};
+  }
 };
 
 }  // namespace
 
 std::vector<GroupMetrics> EventStore::compute(Window w) const {
+  const TimeNs edges[] = {w.since, w.until};
+  auto rows = std::move(compute_buckets(edges).front());
+  std::erase_if(rows, [](const GroupMetrics& m) { return m.group != kOverall && !m.has_data(); });
+  return rows;
+}
+
+// One pass over the events for all buckets: every per-group quantity is
+// kept per slot bucket * ngroups + group, so a bucket's groups are
+// contiguous and its overall samples are one range of the gathered values.
+std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<const TimeNs> edges) const {
   const size_t ngroups = groups_.size();
-  std::vector<GroupMetrics> per(ngroups);
-  GroupMetrics all;
-  all.group = kOverall;
+  const size_t nbuckets = edges.size() < 2 ? 0 : edges.size() - 1;
+  const size_t nslots = nbuckets * ngroups;
+  std::vector<GroupMetrics> per(nslots);
+  // The bucket holding t, or -1 outside [edges.front(), edges.back()).
+  auto bucket_of = [&](TimeNs t) -> int64_t {
+    if (nbuckets == 0 || t < edges.front() || t >= edges.back()) return -1;
+    return std::upper_bound(edges.begin(), edges.end(), t) - edges.begin() - 1;
+  };
+  auto slot_of = [&](TimeNs t, uint32_t group) -> int64_t {
+    int64_t b = bucket_of(t);
+    return b < 0 ? -1 : b * static_cast<int64_t>(ngroups) + group;
+  };
 
   for (const auto& d : deployments_) {
-    if (!w.contains(d.time)) continue;
-    GroupMetrics& m = per[d.group];
+    int64_t slot = slot_of(d.time, d.group);
+    if (slot < 0) continue;
+    GroupMetrics& m = per[slot];
     ++m.total_deployments;
     m.successful_deployments += d.succeeded;
     m.failed_deployments += d.failed;
@@ -584,77 +607,102 @@ std::vector<GroupMetrics> EventStore::compute(Window w) const {
   }
 
   Samples lead, recovery, restore;
-  lead.gather(ngroups, [&](auto emit) {
+  lead.gather(nslots, [&](auto emit) {
     auto take = [&](const MappedArray<LeadSample>& samples) {
       for (const auto& s : samples) {
         const Deployment& d = deployments_[s.deployment];
-        if (!d.succeeded || !w.contains(d.time)) continue;
-        if (s.lead >= 0) emit(d.group, s.lead);
+        if (!d.succeeded || s.lead < 0) continue;
+        if (int64_t slot = slot_of(d.time, d.group); slot >= 0) emit(slot, s.lead);
       }
     };
     take(link_samples_);
     take(change_samples_);
     for (const auto& c : self_deployed_)
-      if (w.contains(c.deployed_at) && c.deployed_at >= c.time) emit(c.group, c.deployed_at - c.time);
+      if (int64_t slot = slot_of(c.deployed_at, c.group); slot >= 0 && c.deployed_at >= c.time)
+        emit(slot, c.deployed_at - c.time);
   });
-  recovery.gather(ngroups, [&](auto emit) {
+  recovery.gather(nslots, [&](auto emit) {
     for (const auto& r : recoveries_) {
       const Deployment& d = deployments_[r.deployment];
-      if (w.contains(d.time) && r.at != kNever && r.at >= d.time) emit(d.group, r.at - d.time);
+      if (r.at == kNever || r.at < d.time) continue;
+      if (int64_t slot = slot_of(d.time, d.group); slot >= 0) emit(slot, r.at - d.time);
     }
   });
-  restore.gather(ngroups, [&](auto emit) {
+  restore.gather(nslots, [&](auto emit) {
     for (const auto& inc : incidents_)
-      if (inc.resolved != kNever && w.contains(inc.resolved)) emit(inc.group, inc.resolved - inc.opened);
+      if (inc.resolved != kNever)
+        if (int64_t slot = slot_of(inc.resolved, inc.group); slot >= 0) emit(slot, inc.resolved - inc.opened);
   });
 
   // Counts the samples above leave out.
   auto negative_lead = [&](const MappedArray<LeadSample>& samples) {
     for (const auto& s : samples) {
       const Deployment& d = deployments_[s.deployment];
-      if (d.succeeded && w.contains(d.time) && s.lead < 0) ++per[d.group].negative_lead_times;
+      if (!d.succeeded || s.lead >= 0) continue;
+      if (int64_t slot = slot_of(d.time, d.group); slot >= 0) ++per[slot].negative_lead_times;
     }
   };
   negative_lead(link_samples_);
   negative_lead(change_samples_);
   for (const auto& c : self_deployed_)
-    if (w.contains(c.deployed_at) && c.deployed_at < c.time) ++per[c.group].negative_lead_times;
+    if (int64_t slot = slot_of(c.deployed_at, c.group); slot >= 0 && c.deployed_at < c.time)
+      ++per[slot].negative_lead_times;
   for (const auto& r : recoveries_) {
     const Deployment& d = deployments_[r.deployment];
-    if (!w.contains(d.time)) continue;
-    if (r.at == kNever) ++per[d.group].unrecovered;
-    else if (r.at < d.time) ++per[d.group].negative_recoveries;
+    int64_t slot = slot_of(d.time, d.group);
+    if (slot < 0) continue;
+    if (r.at == kNever) ++per[slot].unrecovered;
+    else if (r.at < d.time) ++per[slot].negative_recoveries;
   }
-  for (const auto& inc : incidents_)
-    if (inc.opened < w.until && (inc.resolved == kNever || inc.resolved >= w.until))
-      ++per[inc.group].open_incidents;
-
-  for (uint32_t g = 0; g < ngroups; ++g) {
-    GroupMetrics& m = per[g];
-    m.group = g;
-    if (!group_slots_.empty()) {
-      m.lead_time = summarize_hours(lead.of(g));
-      m.recovery = summarize_hours(recovery.of(g));
-      m.restore = summarize_hours(restore.of(g));
+  // Open at the end of bucket b: opened before edges[b+1], resolved at or
+  // after it (or never). Those buckets are a range; a difference array per
+  // group adds every incident once.
+  std::vector<int64_t> open_diff(nslots + ngroups);
+  for (const auto& inc : incidents_) {
+    auto first = std::upper_bound(edges.begin() + 1, edges.end(), inc.opened) - (edges.begin() + 1);
+    auto last = inc.resolved == kNever ? static_cast<int64_t>(nbuckets)
+                                       : std::upper_bound(edges.begin() + 1, edges.end(), inc.resolved) - (edges.begin() + 1);
+    if (first >= last) continue;
+    ++open_diff[first * ngroups + inc.group];
+    --open_diff[last * ngroups + inc.group];
+  }
+  for (size_t g = 0; g < ngroups; ++g) {
+    int64_t open = 0;
+    for (size_t b = 0; b < nbuckets; ++b) {
+      open += open_diff[b * ngroups + g];
+      per[b * ngroups + g].open_incidents = static_cast<uint64_t>(open);
     }
-    all.successful_deployments += m.successful_deployments;
-    all.total_deployments += m.total_deployments;
-    all.failed_deployments += m.failed_deployments;
-    all.rework_deployments += m.rework_deployments;
-    all.negative_lead_times += m.negative_lead_times;
-    all.unrecovered += m.unrecovered;
-    all.negative_recoveries += m.negative_recoveries;
-    all.open_incidents += m.open_incidents;
   }
-  all.lead_time = summarize_hours(lead.all());
-  all.recovery = summarize_hours(recovery.all());
-  all.restore = summarize_hours(restore.all());
 
-  std::vector<GroupMetrics> rows{all};
-  if (group_slots_.empty()) return rows;
-  for (uint32_t g : sorted_groups_)
-    if (per[g].has_data()) rows.push_back(per[g]);
-  return rows;
+  std::vector<std::vector<GroupMetrics>> out(nbuckets);
+  for (size_t b = 0; b < nbuckets; ++b) {
+    GroupMetrics all;
+    all.group = kOverall;
+    for (uint32_t g = 0; g < ngroups; ++g) {
+      GroupMetrics& m = per[b * ngroups + g];
+      m.group = g;
+      if (!group_slots_.empty()) {
+        m.lead_time = summarize_hours(lead.of(b * ngroups + g));
+        m.recovery = summarize_hours(recovery.of(b * ngroups + g));
+        m.restore = summarize_hours(restore.of(b * ngroups + g));
+      }
+      all.successful_deployments += m.successful_deployments;
+      all.total_deployments += m.total_deployments;
+      all.failed_deployments += m.failed_deployments;
+      all.rework_deployments += m.rework_deployments;
+      all.negative_lead_times += m.negative_lead_times;
+      all.unrecovered += m.unrecovered;
+      all.negative_recoveries += m.negative_recoveries;
+      all.open_incidents += m.open_incidents;
+    }
+    all.lead_time = summarize_hours(lead.range(b * ngroups, (b + 1) * ngroups));
+    all.recovery = summarize_hours(recovery.range(b * ngroups, (b + 1) * ngroups));
+    all.restore = summarize_hours(restore.range(b * ngroups, (b + 1) * ngroups));
+    out[b].push_back(all);
+    if (group_slots_.empty()) continue;
+    for (uint32_t g : sorted_groups_) out[b].push_back(per[b * ngroups + g]);
+  }
+  return out;
 }
 
 }  // namespace ndj::dora

@@ -114,6 +114,10 @@ class EventStore {
   // Metrics over `w`: the overall row first, then one per group in sorted
   // order (only with group-by fields; groups without events in w are left out).
   std::vector<GroupMetrics> compute(Window w) const;
+  // Metrics over the buckets [edges[b], edges[b+1]) (edges ascending), in
+  // one pass: per bucket the overall row, then every group in sorted order,
+  // with or without data in the bucket.
+  std::vector<std::vector<GroupMetrics>> compute_buckets(std::span<const TimeNs> edges) const;
 
   const std::vector<std::string>& group_fields() const { return schema_.group_by; }
   const std::vector<GroupValue>& group(uint32_t g) const { return groups_[g]; }

@@ -1,6 +1,8 @@
 // DORA metric records and the ndjson, json, csv and table formats.
 #include "dora_report.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -80,11 +82,23 @@ void compare_records(std::vector<MetricRecord>& current, const std::vector<Metri
   }
 }
 
+bool Goal::met_by(double value) const {
+  double v = std::round(value * 1e6) / 1e6;  // judged as written
+  switch (op) {
+    case Op::kLe: return v <= target;
+    case Op::kGe: return v >= target;
+    case Op::kLt: return v < target;
+    case Op::kGt: return v > target;
+  }
+  return false;
+}
+
 std::optional<Format> parse_format(std::string_view s) {
   if (s == "ndjson") return Format::kNdjson;
   if (s == "json") return Format::kJson;
   if (s == "csv") return Format::kCsv;
   if (s == "table") return Format::kTable;
+  if (s == "prom") return Format::kProm;
   return std::nullopt;
 }
 
@@ -102,6 +116,21 @@ std::string window_label(const Window& w) {
   return format_duration(len);
 }
 
+void append_group_object(std::string& out, const EventStore& store, uint32_t group) {
+  out.push_back('{');
+  if (group != kOverall) {
+    const auto& fields = store.group_fields();
+    const auto& values = store.group(group);
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i) out.push_back(',');
+      append_json_string(out, fields[i]);
+      out.push_back(':');
+      out.append(values[i].present ? values[i].json : "null");
+    }
+  }
+  out.push_back('}');
+}
+
 namespace {
 
 std::string time_text(TimeNs t) { return format_rfc3339(t, t % kNsPerSec ? 9 : 0); }
@@ -116,27 +145,16 @@ std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSetti
       if (p.group == row.group) before = p;
     compare_records(records, metric_records(before, s.previous_window.days(), false));
   }
+  for (const auto& g : s.goals) {
+    records[g.metric].goal = &g;
+    if (records[g.metric].value) records[g.metric].goal_met = g.met_by(*records[g.metric].value);
+  }
   return records;
 }
 
 void append_optional(std::string& out, const std::optional<double>& v) {
   if (v) append_number(out, *v);
   else out.append("null");
-}
-
-void append_group_object(std::string& out, const EventStore& store, uint32_t group) {
-  out.push_back('{');
-  if (group != kOverall) {
-    const auto& fields = store.group_fields();
-    const auto& values = store.group(group);
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (i) out.push_back(',');
-      append_json_string(out, fields[i]);
-      out.push_back(':');
-      out.append(values[i].present ? values[i].json : "null");
-    }
-  }
-  out.push_back('}');
 }
 
 // "value", "unit", "status", "n", the extra fields and "tier".
@@ -160,6 +178,11 @@ void append_metric_body(std::string& out, const MetricRecord& r) {
     append_optional(out, r.compared->change);
     out.append(",\"change_pct\":");
     append_optional(out, r.compared->change_pct);
+  }
+  if (r.goal) {
+    out.append(",\"goal\":");
+    append_json_string(out, r.goal->text);
+    out.append(",\"goal_met\":").append(!r.goal_met ? "null" : *r.goal_met ? "true" : "false");
   }
 }
 
@@ -191,6 +214,7 @@ std::string ndjson(const EventStore& store, const std::vector<GroupMetrics>& row
       append_metric_body(out, r);
       out.append(",\"since\":\"").append(since).append("\",\"until\":\"").append(until);
       if (s.previous) out.append("\",\"previous_since\":\"").append(time_text(s.previous_window.since));
+      if (s.bucket) out.append("\",\"bucket\":\"").append(s.bucket);
       out.append("\",\"group\":");
       append_group_object(out, store, row.group);
       out.append(",\"tags\":");
@@ -256,6 +280,7 @@ std::string csv(const EventStore& store, const std::vector<GroupMetrics>& rows, 
   out.append(",metric,value,unit,status,n,tier");
   for (const char* e : kExtra) out.append(",").append(e);
   if (s.previous) out.append(",previous,change,change_pct");
+  if (!s.goals.empty()) out.append(",goal,goal_met");
   out.append(",since,until\n");
   const std::string since = time_text(s.window.since), until = time_text(s.window.until);
   for (const auto& row : rows) {
@@ -283,6 +308,11 @@ std::string csv(const EventStore& store, const std::vector<GroupMetrics>& rows, 
           out.push_back(',');
           if (*v) append_number(out, **v);
         }
+      }
+      if (!s.goals.empty()) {
+        out.push_back(',');
+        if (r.goal) append_csv_cell(out, r.goal->text);
+        out.append(",").append(!r.goal_met ? "" : *r.goal_met ? "true" : "false");
       }
       out.append(",").append(since).append(",").append(until).append("\n");
     }
@@ -368,9 +398,12 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
         else note("previous " + fixed(*r.compared->previous, 2) + " (" + (*r.compared->change_pct >= 0 ? "+" : "") +
                   fixed(*r.compared->change_pct, 1) + "%)");
       }
+      if (r.goal) note(!r.goal_met ? "goal " + r.goal->text + ": no data"
+                       : *r.goal_met ? "goal " + r.goal->text + " met"
+                                     : "MISSED goal " + r.goal->text);
       if (auto neg = field_number(r, "negative"); neg && *neg > 0)
         note(std::to_string(static_cast<uint64_t>(*neg)) + " negative left out");
-      out.append("  ").append(pad(label(r.metric), 24, false)).append(pad(value, 12, true));
+      out.append(r.goal_met == false ? "! " : "  ").append(pad(label(r.metric), 24, false)).append(pad(value, 12, true));
       out.append(pad(std::to_string(r.n), 8, true)).append("  ").append(pad(r.tier ? r.tier : "-", 6, false));
       out.append("  ").append(detail);
       while (out.back() == ' ') out.pop_back();
@@ -380,7 +413,94 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
   return out;
 }
 
+std::string prom_help(const char* metric) {
+  std::string_view m = metric;
+  std::string what = m == "deployment_frequency" ? "DORA deployment frequency, successful deployments per day"
+                     : m == "change_failure_rate" ? "DORA change failure rate, percent of deployments"
+                     : m == "rework_rate"         ? "DORA rework rate, percent of deployments unplanned"
+                                                  : std::string("DORA ") + label(metric) + ", hours";
+  return what;
+}
+
+void append_prom_family(std::string& out, const std::string& name, const std::string& help) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" gauge\n");
+}
+
+// Families are contiguous: metric by metric, the rows inside. A null value
+// has no sample (its _n sample, 0 or the open count, says why).
+std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
+  std::vector<std::string> names;
+  for (const auto& f : store.group_fields()) {
+    std::string n = prom_label_name(f);
+    for (int k = 2; std::find(names.begin(), names.end(), n) != names.end(); ++k) n = prom_label_name(f) + "_" + std::to_string(k);
+    names.push_back(std::move(n));
+  }
+  std::vector<std::string> labels;
+  std::vector<std::vector<MetricRecord>> records;
+  for (const auto& row : rows) {
+    std::string l;
+    bool any_value = false;
+    if (row.group != kOverall) {
+      for (size_t i = 0; i < names.size(); ++i) {
+        const auto& v = store.group(row.group)[i];
+        std::string_view text = v.present ? std::string_view(v.text) : "(none)";
+        any_value |= !text.empty();
+        l.append(i ? "," : "{").append(names[i]).append("=\"");
+        append_prom_label_value(l, text);
+        l.push_back('"');
+      }
+      l.push_back('}');
+      // All labels empty would be the overall row's series again.
+      if (!any_value) continue;
+    }
+    labels.push_back(std::move(l));
+    records.push_back(row_records(row, s));
+  }
+  std::string out;
+  for (size_t m = 0; !records.empty() && m < records.front().size(); ++m) {
+    const char* metric = records.front()[m].metric;
+    const std::string base = std::string("ndj_dora_") + metric;
+    const std::string window = ", " + window_label(s.window) + " until " + time_text(s.window.until);
+    append_prom_family(out, base, prom_help(metric) + window);
+    for (size_t r = 0; r < records.size(); ++r) {
+      if (!records[r][m].value) continue;
+      out.append(base).append(labels[r]).push_back(' ');
+      append_number(out, *records[r][m].value);
+      out.push_back('\n');
+    }
+    append_prom_family(out, base + "_n", std::string("Sample size of ") + base);
+    for (size_t r = 0; r < records.size(); ++r)
+      out.append(base).append("_n").append(labels[r]).append(" ").append(std::to_string(records[r][m].n)).append("\n");
+    if (records.front()[m].goal) {
+      append_prom_family(out, base + "_goal_met", "1 when " + records.front()[m].goal->text + " holds, else 0");
+      for (size_t r = 0; r < records.size(); ++r) {
+        if (!records[r][m].goal_met) continue;
+        out.append(base).append("_goal_met").append(labels[r]).append(*records[r][m].goal_met ? " 1\n" : " 0\n");
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string prom_label_name(std::string_view name) {
+  std::string out;
+  for (char c : name) out.push_back(std::isalnum(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 128 ? c : '_');
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out.insert(0, "_");
+  if (out.starts_with("__")) out.insert(0, "x");
+  return out;
+}
+
+void append_prom_label_value(std::string& out, std::string_view value) {
+  for (char c : value) {
+    if (c == '\\') out.append("\\\\");
+    else if (c == '"') out.append("\\\"");
+    else if (c == '\n') out.append("\\n");
+    else out.push_back(c);
+  }
+}
 
 std::string format_report(Format format, const EventStore& store, const std::vector<GroupMetrics>& rows,
                           const ReportSettings& settings) {
@@ -388,6 +508,7 @@ std::string format_report(Format format, const EventStore& store, const std::vec
     case Format::kJson: return json(store, rows, settings);
     case Format::kCsv: return csv(store, rows, settings);
     case Format::kTable: return table(store, rows, settings);
+    case Format::kProm: return prom(store, rows, settings);
     case Format::kNdjson: break;
   }
   return ndjson(store, rows, settings);

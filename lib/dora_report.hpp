@@ -27,6 +27,15 @@ struct Comparison {
   std::optional<double> change_pct;  // change / previous * 100; null when previous is 0
 };
 
+// A target for one metric (--goal 'lead_time<=24h'), in the metric's unit.
+struct Goal {
+  size_t metric;  // index in record order
+  enum class Op { kLe, kGe, kLt, kGt } op;
+  double target;
+  std::string text;  // as given
+  bool met_by(double value) const;
+};
+
 struct MetricRecord {
   const char* metric;  // "lead_time", ...
   const char* unit;    // "per_day", "hours", "percent"
@@ -36,6 +45,8 @@ struct MetricRecord {
   std::vector<MetricField> fields;
   const char* tier;  // nullptr: none (no tier for the metric, --tiers none, or no value)
   std::optional<Comparison> compared = std::nullopt;
+  const Goal* goal = nullptr;
+  std::optional<bool> goal_met = std::nullopt;  // nullopt: no value to judge
 };
 
 // The six metric records of one row, in a fixed order.
@@ -43,7 +54,7 @@ std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, boo
 // Sets `compared` of each record from the same metric in `previous`.
 void compare_records(std::vector<MetricRecord>& current, const std::vector<MetricRecord>& previous);
 
-enum class Format { kNdjson, kJson, kCsv, kTable };
+enum class Format { kNdjson, kJson, kCsv, kTable, kProm };
 std::optional<Format> parse_format(std::string_view s);
 
 struct ReportSettings {
@@ -53,14 +64,24 @@ struct ReportSettings {
   // --compare previous: the rows of the window before, matched by group.
   const std::vector<GroupMetrics>* previous = nullptr;
   Window previous_window;
+  std::vector<Goal> goals;  // at most one per metric
+  const char* bucket = nullptr;  // --bucket: "day", "week" or "month"
 };
 
 // The whole report for rows from EventStore::compute (overall row first).
 std::string format_report(Format format, const EventStore& store, const std::vector<GroupMetrics>& rows,
                           const ReportSettings& settings);
 
+// A label name Prometheus accepts: [a-zA-Z_][a-zA-Z0-9_]*, other bytes as
+// '_', a leading digit or a reserved leading "__" prefixed (e.g. "_0x", "x__").
+std::string prom_label_name(std::string_view name);
+// A label value with backslash, double quote and newline escaped.
+void append_prom_label_value(std::string& out, std::string_view value);
+
 // A number as JSON text: rounded to 6 decimal places, shortest spelling.
 void append_number(std::string& out, double v);
+// A row's "group" object: {} for the overall row, else field: JSON value.
+void append_group_object(std::string& out, const EventStore& store, uint32_t group);
 // "30d" for whole days, else the duration spelling ("36h").
 std::string window_label(const Window& w);
 

@@ -4,10 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "atomic_file.hpp"
 #include "cli.hpp"
 #include "diag.hpp"
 #include "dora.hpp"
 #include "dora_report.hpp"
+#include "dora_trends.hpp"
 #include "output.hpp"
 #include "records.hpp"
 #include "signals.hpp"
@@ -24,8 +26,15 @@ struct Options {
   dora::Schema schema;
   dora::Format format = dora::Format::kNdjson;
   std::vector<std::pair<std::string, std::string>> tags;
+  std::string output;  // -o: replaced atomically
   bool tiers = true;
   bool compare_previous = false;
+  bool regressions = false, fail_on_regression = false;
+  int64_t recent = 7 * dora::kNsPerDay, baseline = 28 * dora::kNsPerDay;
+  dora::Thresholds thresholds = dora::default_thresholds();
+  std::vector<dora::Goal> goals;
+  std::optional<dora::BucketUnit> bucket;
+  bool week_starts_sunday = false;
 };
 
 // "NAME=VALUE" with both parts non-empty.
@@ -43,13 +52,22 @@ int parse_args(int argc, char** argv, Options& o) {
   auto* days = add_count_option(app, "--days", o.days, "Window length in days, ending at --until (30)");
   auto* since = add_time_option(app, "--since", o.since, "Window start (instead of --days)");
   add_time_option(app, "--until", o.until, "Window end, exclusive (default: now)");
-  std::string group_by, format = "ndjson", tiers = "dora", epoch, compare;
-  std::vector<std::string> tags, maps, type_values;
+  std::string group_by, format = "ndjson", tiers = "dora", epoch, compare, bucket, week_start = "monday";
+  std::vector<std::string> tags, maps, type_values, thresholds, goals;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
-  app.add_option("--format", format, "ndjson (default), json, csv or table")->type_name("FORMAT");
+  app.add_option("--format", format, "ndjson (default), json, csv, table or prom")->type_name("FORMAT");
+  app.add_option("-o,--output", o.output, "Write to FILE, replaced atomically")->type_name("FILE");
   app.add_option("--tag", tags, "Add K=V to every record's tags")->type_name("K=V");
   app.add_option("--tiers", tiers, "dora (default) or none")->type_name("WHICH");
   app.add_option("--compare", compare, "Also the window before: previous")->type_name("WHICH");
+  app.add_option("--bucket", bucket, "Time series of day, week or month buckets")->type_name("UNIT");
+  app.add_option("--week-start", week_start, "First day of --bucket week: monday, sunday")->type_name("DAY");
+  app.add_flag("--regressions", o.regressions, "Alert on regressions: --recent vs --baseline");
+  add_duration_option(app, "--recent", o.recent, "Recent window, ending at --until (7d)");
+  add_duration_option(app, "--baseline", o.baseline, "Baseline window, before the recent one (28d)");
+  app.add_option("--threshold", thresholds, "Regression threshold, in percent")->type_name("METRIC=PCT");
+  app.add_flag("--fail-on-regression", o.fail_on_regression, "Exit 3 when a regression was found");
+  app.add_option("--goal", goals, "Target, e.g. 'lead_time<=24h' (repeatable)")->type_name("GOAL");
   add_duration_option(app, "--failure-window", o.schema.failure_window,
                       "Incident-to-deployment link window (24h)");
   app.add_option("--map", maps, "Read field NAME from input field FIELD")->type_name("NAME=FIELD");
@@ -62,11 +80,31 @@ int parse_args(int argc, char** argv, Options& o) {
   if (o.days > 1'000'000) return usage_error("--days: at most 1000000");
   if (o.has_since && days->count() > 0) return usage_error("--days and --since cannot be used together");
   if (auto f = dora::parse_format(format)) o.format = *f;
-  else return usage_error("--format: expected ndjson, json, csv or table, got '" + format + "'");
+  else return usage_error("--format: expected ndjson, json, csv, table or prom, got '" + format + "'");
   if (tiers == "none") o.tiers = false;
   else if (tiers != "dora") return usage_error("--tiers: expected dora or none, got '" + tiers + "'");
   if (compare == "previous") o.compare_previous = true;
   else if (!compare.empty()) return usage_error("--compare: expected previous, got '" + compare + "'");
+  if (!bucket.empty() && !(o.bucket = dora::parse_bucket_unit(bucket)))
+    return usage_error("--bucket: expected day, week or month, got '" + bucket + "'");
+  if (week_start != "monday" && week_start != "sunday")
+    return usage_error("--week-start: expected monday or sunday, got '" + week_start + "'");
+  o.week_starts_sunday = week_start == "sunday";
+  if (o.bucket && (o.format != dora::Format::kNdjson || o.compare_previous))
+    return usage_error("--bucket: needs --format ndjson and no --compare");
+  if (o.fail_on_regression) o.regressions = true;
+  if (o.regressions && o.format != dora::Format::kNdjson && o.format != dora::Format::kTable)
+    return usage_error("--regressions: needs --format ndjson or table");
+  if (o.recent <= 0 || o.baseline <= 0) return usage_error("--recent and --baseline must be positive");
+  for (const auto& t : thresholds)
+    if (auto why = dora::parse_threshold(t, o.thresholds)) return usage_error("--threshold: " + *why);
+  for (const auto& text : goals) {
+    dora::Goal g;
+    if (auto why = dora::parse_goal(text, g)) return usage_error("--goal: " + *why);
+    for (const auto& other : o.goals)
+      if (other.metric == g.metric) return usage_error("--goal: two goals for " + text.substr(0, text.find_first_of("<>")));
+    o.goals.push_back(std::move(g));
+  }
   if (!epoch.empty()) {
     o.schema.epoch = parse_epoch_unit(epoch);
     if (!o.schema.epoch) return usage_error("--epoch: expected s, ms, us or ns, got '" + epoch + "'");
@@ -112,13 +150,21 @@ int run(const Options& o) {
   w.until = o.has_until ? o.until : now_ns();
   w.since = o.has_since ? o.since : w.until - static_cast<TimeNs>(o.days) * dora::kNsPerDay;
   if (w.since >= w.until) return usage_error("the window is empty: --since must be before --until");
+  std::vector<TimeNs> edges;
+  if (o.bucket && (edges = dora::bucket_edges(w, *o.bucket, o.week_starts_sunday)).empty())
+    return usage_error("--bucket: more than " + std::to_string(dora::kMaxBuckets) + " buckets in the window");
 
   // The window before, as long as this one, for --compare previous.
   const dora::Window before{w.since - (w.until - w.since), w.since};
 
+  const dora::RegressionWindows trend{{w.until - o.recent, w.until},
+                                      {w.until - o.recent - o.baseline, w.until - o.recent}};
+  TimeNs keep_from = o.compare_previous ? before.since : w.since;
+  if (o.regressions) keep_from = std::min(keep_from, trend.baseline.since);
+
   Output out;
   RecordReader reader(o.input, out, true);
-  dora::EventStore store(o.schema, o.compare_previous ? before.since : w.since, w.until);
+  dora::EventStore store(o.schema, keep_from, w.until);
   Record rec;
   RecordReader::Status st;
   while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
@@ -142,15 +188,26 @@ int run(const Options& o) {
   if (all.negative_recoveries)
     warn(std::to_string(all.negative_recoveries) +
          " failed deployment(s) whose incidents were resolved before it (negative recovery time) left out");
-  dora::ReportSettings settings{w, o.tags, o.tiers, nullptr, before};
+  dora::ReportSettings settings{w, o.tags, o.tiers, nullptr, before, o.goals};
   std::vector<dora::GroupMetrics> previous_rows;
   if (o.compare_previous) {
     previous_rows = store.compute(before);
     settings.previous = &previous_rows;
   }
-  out.write(dora::format_report(o.format, store, rows, settings));
+  std::string report = o.bucket ? dora::format_buckets(store, edges, *o.bucket, settings)
+                                : dora::format_report(o.format, store, rows, settings);
+  bool regressed = false;
+  if (o.regressions) {
+    auto checks = dora::find_regressions(store, trend, o.thresholds);
+    regressed = std::any_of(checks.begin(), checks.end(), [](const auto& c) { return c.alert; });
+    report += dora::format_regressions(o.format, store, checks, trend);
+  }
+  // Readable by other users: a report, for collectors running as another user.
+  if (!o.output.empty()) write_file_atomic(o.output, report, 0644);
+  else out.write(report);
   out.flush();
-  return reader.exit_code();
+  int rc = reader.exit_code();
+  return rc == kExitOk && regressed && o.fail_on_regression ? kExitRegression : rc;
 }
 
 }  // namespace
