@@ -70,7 +70,17 @@ jq -e '[.[] | select(.metric == "deployment_frequency" and .tags.repo != null)] 
 echo "ci/dora-snapshot: table printed, $(jq length "$dir/received") metric records shipped"
 stop_receiver || true
 
-# 5. The systemd service runs the cron script, which exists and runs.
+# 5. node_exporter textfile: a complete exposition file, written atomically.
+"$TESTS_DIR/../bench/gen" --kind dora --records 400 --start 2026-11-01T00:00:00Z --days 9 >"$dir/dora.ndjson"
+mkdir -p "$dir/textfile"
+TEXTFILE_DIR="$dir/textfile" "$ex/node-exporter.sh" --until 2026-11-10T00:00:00Z "$dir/dora.ndjson" \
+  || fail "node-exporter example"
+grep -q '^# TYPE ndj_dora_lead_time gauge' "$dir/textfile/ndj_dora.prom" || fail "no lead_time gauge"
+grep -q '^ndj_dora_deployment_frequency{team="' "$dir/textfile/ndj_dora.prom" || fail "no per-team series"
+[ "$(ls "$dir/textfile")" = ndj_dora.prom ] || fail "temp files left in the textfile directory"
+echo "node-exporter: $(grep -vc '^#' "$dir/textfile/ndj_dora.prom") samples in ndj_dora.prom"
+
+# 6. The systemd service runs the cron script, which exists and runs.
 exec_start=$(sed -n 's/^ExecStart=//p' "$ex/systemd/ndj-ship.service")
 [ "$(basename "$exec_start")" = ship-and-prune.sh ] && [ -x "$ex/ship-and-prune.sh" ] || fail "ExecStart"
 if command -v systemd-analyze >/dev/null 2>&1; then
