@@ -13,7 +13,7 @@
 
 namespace {
 
-constexpr std::string_view kPlanted[] = {"AKIAQWERTYUIOPASDFGH", "ghp_PLANTEDplantedPLANTEDplanted012345",
+constexpr std::string_view kPlanted[] = {"AKIAQWERTYUIOPASDFGH", "ghp_PLANTEDplantedPLANTEDplanted012345ab",
                                          "xoxb-9876543210-plantedsecret", "SECRET-PLANTED-4242"};
 
 ndj::JsonPath path(std::string_view text) {
