@@ -190,10 +190,11 @@ void append_tags(std::string& out, const ReportSettings& s, const char* tier) {
   std::vector<std::pair<std::string, std::string>> tags = {
       {"source_type", "dora"}, {"calculated_by", "ndj-dora"}, {"snapshot_window", window_label(s.window)}};
   if (tier) tags.emplace_back("tier", tier);
-  for (const auto& [k, v] : s.tags) {
-    auto it = std::find_if(tags.begin(), tags.end(), [&](const auto& t) { return t.first == k; });
-    if (it != tags.end()) it->second = v;
-    else tags.emplace_back(k, v);
+  for (const auto& tag : s.tags) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda.
+    auto it = std::find_if(tags.begin(), tags.end(), [&](const auto& t) { return t.first == tag.first; });
+    if (it != tags.end()) it->second = tag.second;
+    else tags.emplace_back(tag.first, tag.second);
   }
   out.push_back('{');
   for (size_t i = 0; i < tags.size(); ++i) {

@@ -75,6 +75,8 @@ void EventBuilder::add(std::string_view a) {
   if (eq == std::string_view::npos)
     throw Error(kExitUsage, "'" + std::string(a) + "': expected key=value, key:=JSON or key@=FILE");
   std::string_view key_text = a.substr(0, op == Op::kString ? eq : eq - 1);
+  // The key is echoed in messages: say it is not UTF-8 without echoing it.
+  if (!is_valid_utf8(key_text)) throw Error(kExitUsage, "a key is not valid UTF-8");
   std::string key(key_text);
   auto path = FieldPath::parse(key_text);
   if (!path) throw Error(kExitUsage, "'" + std::string(a) + "': bad key (empty name or stray '.')");

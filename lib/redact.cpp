@@ -11,6 +11,7 @@
 
 #include "diag.hpp"
 #include "json.hpp"
+#include "json_check.hpp"
 #include "line_reader.hpp"
 
 namespace ndj {
@@ -139,6 +140,7 @@ struct RecordRedactor::Compiled {
 
 struct RecordRedactor::Impl {
   simdjson::dom::parser parser;
+  std::string small_numbers;  // the line with every number made "0" (see redact())
   std::vector<std::unique_ptr<Compiled>> compiled;  // [0] is the default
   std::map<std::string, const Compiled*, std::less<>> by_stream;
   std::string stream_field;
@@ -456,9 +458,41 @@ RecordRedactor::RecordRedactor(const RedactConfig& config, std::string_view hmac
 
 RecordRedactor::~RecordRedactor() = default;
 
+namespace {
+
+// `line` (valid JSON) with each number replaced by "0" and spaces, so that
+// its structure and every offset stay the same.
+void write_small_numbers(std::string_view line, std::string& out) {
+  out.assign(line);
+  out.append(kLinePadding, '\0');
+  bool in_string = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char ch = line[i];
+    if (in_string) {
+      if (ch == '\\') ++i;
+      else if (ch == '"') in_string = false;
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+      out[i] = '0';
+      constexpr std::string_view kNumberChars = "0123456789+-.eE";
+      while (i + 1 < line.size() && kNumberChars.find(line[i + 1]) != std::string_view::npos) out[++i] = ' ';
+    }
+  }
+}
+
+}  // namespace
+
 const char* RecordRedactor::redact(std::string_view line, std::string& out) {
   Impl& m = *impl_;
   auto result = m.parser.parse(line.data(), line.size(), /*realloc_if_needed=*/false);
+  if (result.error() == simdjson::NUMBER_ERROR && json_check(line) == nullptr) {
+    // A number beyond a double (1e400, 30 digits) is valid JSON the DOM
+    // cannot hold. Numbers are never rewritten, so parse a copy where each
+    // is a small one at the same offset, and copy bytes from `line` below.
+    write_small_numbers(line, m.small_numbers);
+    result = m.parser.parse(m.small_numbers.data(), line.size(), /*realloc_if_needed=*/false);
+  }
   if (result.error()) return json_error_reason(result.error());
   simdjson::dom::element root = result.value_unsafe();
 

@@ -145,6 +145,9 @@ int parse_args(int argc, char** argv, Options& o) {
   return -1;
 }
 
+// A valid line the DOM cannot hold (see JsonParser) cannot be read.
+constexpr const char* kBeyondDouble = "a number beyond the range of a double";
+
 int run(const Options& o) {
   dora::Window w;
   w.until = o.has_until ? o.until : now_ns();
@@ -169,7 +172,9 @@ int run(const Options& o) {
   RecordReader::Status st;
   while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
     if (rec.is_mark) continue;
-    if (auto why = store.add(reader.root())) {
+    std::optional<std::string> why = kBeyondDouble;
+    if (reader.has_root()) why = store.add(reader.root());
+    if (why) {
       if (reader.bad_lines().report(*rec.file, rec.line, *why, rec.text)) {
         st = RecordReader::Status::kStrictStop;
         break;

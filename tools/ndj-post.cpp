@@ -330,7 +330,10 @@ int run(const Options& o) {
     std::string_view body = rec.text;
     if (o.body == "ndjson") {
       ndjson.clear();
-      if (!reader.root().is_array()) {
+      // Without a DOM (a number beyond a double) the first byte tells.
+      bool is_array = reader.has_root() ? reader.root().is_array()
+                                        : rec.text.substr(rec.text.find_first_not_of(" \t\r\n")).starts_with('[');
+      if (!is_array) {
         if (reader.bad_lines().report(*rec.file, rec.line, "not a JSON array (--body ndjson)", rec.text)) {
           st = RecordReader::Status::kStrictStop;
           break;

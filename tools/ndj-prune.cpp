@@ -104,7 +104,8 @@ class Retention {
       return Verdict::kInvalid;
     }
     TimeNs t = 0;
-    auto found = clock_.find(parser.root(), t);
+    // A line with a number beyond a double has no DOM: its time is unreadable.
+    auto found = parser.has_root() ? clock_.find(parser.root(), t) : RecordTime::Result::kUnparseable;
     bool old = found == RecordTime::Result::kFound && cutoff_ && t < *cutoff_;
     if (found != RecordTime::Result::kFound) {
       ++stats.undated;

@@ -102,6 +102,13 @@ int run(const Options& o) {
   RecordReader::Status st;
   while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
     if (rec.is_mark) continue;
+    if (!reader.has_root()) {  // a valid line the DOM cannot hold (see JsonParser)
+      if (reader.bad_lines().report(*rec.file, rec.line, "a number beyond the range of a double", rec.text)) {
+        st = RecordReader::Status::kStrictStop;
+        break;
+      }
+      continue;
+    }
     TimeNs bucket = 0;
     if (o.bucket != TimeBucket::kNone) {
       auto t = read_time_field(reader.root(), o.time_field, o.epoch, why);

@@ -48,6 +48,9 @@ TEST_CASE("bad assignments are usage errors") {
   CHECK(code({"=v"}) == kExitUsage);
   CHECK(code({"a..b=v"}) == kExitUsage);
   CHECK(code({"a:=nope"}) == kExitUsage);
+  // Found by fuzz_event_builder: a key that is not UTF-8 made invalid JSON.
+  CHECK(code({"a.\xa9" "c=true"}) == kExitUsage);
+  CHECK(code({"\xff=1"}) == kExitUsage);
   CHECK(code({"a:=1 2"}) == kExitUsage);
   CHECK(code({"a=1", "a=2"}) == kExitUsage);
   CHECK(code({"a=1", "a.b=2"}) == kExitUsage);

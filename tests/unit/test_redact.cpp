@@ -65,6 +65,17 @@ TEST_CASE("untouched bytes are copied exactly") {
   CHECK(redact(r, line) == R"({ "b" : 1.50E+3, "a":[ 1 ,2 ] , "n":null })");
 }
 
+TEST_CASE("numbers beyond a double pass through untouched") {
+  // Found by fuzz_redact: valid lines with 1e400 were refused as "bad number".
+  RedactRules r;
+  r.hash = {path("m")};
+  r.mask = {"all"};
+  CHECK(redact(r, R"({"big":1e400,"neg":-0,"huge":123456789012345678901234567890,"s":"AKIAIOSFODNN7EXAMPLE"})") ==
+        R"({"big":1e400,"neg":-0,"huge":123456789012345678901234567890,"s":"[REDACTED:aws-key]"})");
+  CHECK(redact(r, R"({"m":-1e400,"x":"1e400"})").find(R"("m_bytes":6)") != std::string::npos);
+  CHECK(redact(r, R"({"a":1e400,})").rfind("ERROR", 0) == 0);
+}
+
 TEST_CASE("hash replaces a value by its digest and size in place") {
   RedactRules r;
   r.hash.push_back(path("m"));

@@ -1,0 +1,86 @@
+// Fuzz the redaction engine with a fixed rule set (hash, drop, keep-less
+// masking of every built-in secret kind and a user pattern). Properties: a
+// line json_check() accepts is redacted, never refused; what comes out is
+// valid JSON; and secrets planted in string values never survive.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "json_check.hpp"
+#include "line_reader.hpp"
+#include "redact.hpp"
+
+namespace {
+
+constexpr std::string_view kPlanted[] = {"AKIAQWERTYUIOPASDFGH", "ghp_PLANTEDplantedPLANTEDplanted012345ab",
+                                         "xoxb-9876543210-plantedsecret", "SECRET-PLANTED-4242"};
+
+ndj::JsonPath path(std::string_view text) {
+  ndj::JsonPath p;
+  std::string error;
+  if (!ndj::parse_rule_path(text, true, p, error)) std::abort();
+  return p;
+}
+
+ndj::RecordRedactor& redactor() {
+  static ndj::RecordRedactor* r = [] {
+    ndj::RedactConfig config;
+    auto& rules = config.default_rules;
+    rules.hash = {path("user"), path("spans[].user")};
+    rules.drop = {path("password"), path("a.b.token")};
+    rules.mask = {"all"};
+    rules.mask_regex = {{"planted", "SECRET-PLANTED-[0-9]+"}};
+    config.summary = true;
+    return new ndj::RecordRedactor(config, "");
+  }();
+  return *r;
+}
+
+// The line with a member holding every planted secret inserted first, if it
+// is an object; empty otherwise.
+std::string with_planted(std::string_view line) {
+  size_t open = line.find_first_not_of(" \t\r");
+  if (open == std::string_view::npos || line[open] != '{') return {};
+  size_t next = line.find_first_not_of(" \t\r\n", open + 1);
+  bool empty = next != std::string_view::npos && line[next] == '}';
+  std::string member = "\"planted\":[\"x ";
+  member += kPlanted[0];
+  member += " y\",{\"k\":\"";
+  member += kPlanted[1];
+  member += "\"},\"";
+  member += kPlanted[2];
+  member += " and ";
+  member += kPlanted[3];
+  member += "\"]";
+  if (!empty) member += ',';
+  return std::string(line.substr(0, open + 1)) + member + std::string(line.substr(open + 1));
+}
+
+void check(std::string_view line, bool planted) {
+  std::string padded(line);
+  padded.append(ndj::kLinePadding, '\0');
+  std::string out;
+  const char* why = redactor().redact(std::string_view(padded.data(), line.size()), out);
+  bool valid = ndj::json_check(line) == nullptr;
+  if (why == nullptr) {
+    if (!valid) std::abort();  // the redactor accepted what json_check refuses
+    if (ndj::json_check(out) != nullptr) std::abort();
+    if (planted)
+      for (auto secret : kPlanted)
+        if (out.find(secret) != std::string::npos) std::abort();
+  } else if (valid) {
+    std::abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view line(reinterpret_cast<const char*>(data), size);
+  check(line, false);
+  bool clean = true;
+  for (auto secret : kPlanted) clean = clean && line.find(secret) == std::string_view::npos;
+  if (std::string planted = with_planted(line); !planted.empty()) check(planted, clean);
+  return 0;
+}
