@@ -50,7 +50,11 @@ while :; do
   sleep "0.$(printf "%02d" $((RANDOM % 17 + 3)))"
   if kill -0 $post 2>/dev/null; then
     if [ $((RANDOM % 5)) = 0 ] && [ -s "$dir/batch.pid" ]; then
-      kill -9 "$(cat "$dir/batch.pid")" 2>/dev/null  # ndj-post then drains and exits
+      kill -9 "$(cat "$dir/batch.pid")" 2>/dev/null
+      # ndj-post would now drain what the pipe holds; kill it part-way too,
+      # or a few runs ship everything before twenty kills happened.
+      sleep 0.2
+      kill -9 $post 2>/dev/null
     else
       kill -9 $post 2>/dev/null
     fi
