@@ -1,7 +1,12 @@
 // JSON validation and text helpers.
 #include "json.hpp"
 
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
 #include "json_check.hpp"
+#include "json_structure.hpp"
 #include "line_reader.hpp"
 
 namespace ndj {
@@ -21,6 +26,29 @@ const char* JsonParser::parse(std::string_view text) {
   has_root_ = true;
   return nullptr;
 }
+
+const char* JsonParser::validate(std::string_view text) {
+  has_root_ = false;
+  if (text.size() > parser_.capacity()) {
+    // Grow geometrically: line lengths creep up over a file.
+    size_t want = std::max<size_t>(std::bit_ceil(text.size()), size_t{1} << 16);
+    if (parser_.allocate(std::max(text.size(), std::min(want, parser_.max_capacity()))))
+      return json_error_reason(simdjson::CAPACITY);
+  }
+  auto& impl = *parser_.implementation;
+  auto err = impl.stage1(reinterpret_cast<const uint8_t*>(text.data()), text.size(),
+                         simdjson::stage1_mode::regular);
+  if (err) return json_error_reason(err);
+  has_backslash_ = std::memchr(text.data(), '\\', text.size()) != nullptr;
+  return check_structure(text, impl.structural_indexes.get(), impl.n_structural_indexes,
+                         has_backslash_);
+}
+
+const uint32_t* JsonParser::structural_indexes() const {
+  return parser_.implementation->structural_indexes.get();
+}
+
+uint32_t JsonParser::structural_count() const { return parser_.implementation->n_structural_indexes; }
 
 const char* json_error_reason(simdjson::error_code code) {
   using namespace simdjson;

@@ -23,8 +23,8 @@ void add_input_options(CLI::App& app, InputOptions& opts) {
                   "Longest accepted line (default 16M)");
 }
 
-RecordReader::RecordReader(const InputOptions& opts, Output& out, bool validate)
-    : opts_(opts), out_(out), validate_(validate), bad_(opts) {}
+RecordReader::RecordReader(const InputOptions& opts, Output& out, Validation validation)
+    : opts_(opts), out_(out), validation_(validation), bad_(opts) {}
 
 RecordReader::~RecordReader() {
   if (fd_ > 0) ::close(fd_);
@@ -104,8 +104,10 @@ RecordReader::Status RecordReader::next(Record& rec) {
     rec.is_mark = is_mark(line.text);
     if (rec.is_mark) return Status::kRecord;
     if (is_blank(line.text)) continue;
-    if (validate_) {
-      if (const char* why = parser_.parse(line.text)) {
+    if (validation_ != Validation::kNone) {
+      const char* why = validation_ == Validation::kDom ? parser_.parse(line.text)
+                                                        : parser_.validate(line.text);
+      if (why) {
         std::string reason = "invalid JSON: ";
         reason += why;
         if (!line.complete) reason += " (last line has no newline: truncated?)";

@@ -72,13 +72,15 @@ struct Record {
 class RecordReader {
  public:
   enum class Status { kRecord, kEnd, kStopped, kStrictStop };
+  // kNone: the caller validates; kSyntax: JsonParser::validate() (no DOM,
+  // faster); kDom: JsonParser::parse(), root() gives the document.
+  enum class Validation { kNone, kSyntax, kDom };
 
-  // `validate`: parse each line with the DOM parser (root() gives it).
-  RecordReader(const InputOptions& opts, Output& out, bool validate = true);
+  RecordReader(const InputOptions& opts, Output& out, Validation validation);
   ~RecordReader();
 
   Status next(Record& rec);
-  // The parsed document of the last record (validate = true only).
+  // The parsed document of the last record (Validation::kDom only).
   // has_root() is false for valid lines holding numbers beyond the DOM's
   // range (see JsonParser).
   bool has_root() const { return parser_.has_root(); }
@@ -102,7 +104,7 @@ class RecordReader {
 
   const InputOptions& opts_;
   Output& out_;
-  bool validate_;
+  Validation validation_;
   JsonParser parser_;
   BadLines bad_;
   size_t index_ = 0;

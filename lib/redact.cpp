@@ -1,7 +1,8 @@
-// Redaction engine. Each line is validated in full by the simdjson DOM
-// parser; its stage-1 structural index (the offset of every bracket, colon,
-// comma and scalar start) then drives a walk over the raw bytes, so that
-// untouched bytes are copied verbatim and only changed values re-encoded.
+// Redaction engine. Each line is validated in full without a DOM
+// (JsonParser::validate); its stage-1 structural index (the offset of every
+// bracket, colon, comma and scalar start) then drives a walk over the raw
+// bytes, so that untouched bytes are copied verbatim and only changed
+// values re-encoded.
 #include "redact.hpp"
 
 #include <simdjson.h>
@@ -11,13 +12,9 @@
 
 #include "diag.hpp"
 #include "json.hpp"
-#include "json_check.hpp"
-#include "line_reader.hpp"
+#include "json_structure.hpp"
 
 namespace ndj {
-
-static_assert(simdjson::SIMDJSON_VERSION_MAJOR == 3,
-              "the walk reads dom_parser_implementation::structural_indexes (simdjson 3)");
 
 void append_unescaped(std::string_view in, std::string& out) {
   auto hex4 = [&](size_t at) {
@@ -117,7 +114,6 @@ RuleNode* add_path(RuleNode& root, const JsonPath& path, bool RuleNode::*flag) {
   return n;
 }
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // What was done to one record, for --summary.
 struct RedactCounts {
@@ -139,8 +135,7 @@ struct RecordRedactor::Compiled {
 };
 
 struct RecordRedactor::Impl {
-  simdjson::dom::parser parser;
-  std::string small_numbers;  // the line with every number made "0" (see redact())
+  JsonParser parser;
   std::vector<std::unique_ptr<Compiled>> compiled;  // [0] is the default
   std::map<std::string, const Compiled*, std::less<>> by_stream;
   std::string stream_field;
@@ -165,11 +160,7 @@ struct RecordRedactor::Impl {
   char at(uint32_t i) const { return text[idx[i]]; }
 
   // End offset of the scalar token i (its last byte + 1).
-  size_t scalar_end(uint32_t i) const {
-    size_t e = i + 1 < n ? idx[i + 1] : text.size();
-    while (e > idx[i] && is_ws(text[e - 1])) --e;
-    return e;
-  }
+  size_t scalar_end(uint32_t i) const { return token_end(text, idx, n, i); }
 
   // Index of the token after the value starting at token i.
   uint32_t skip_value(uint32_t i) const {
@@ -207,7 +198,8 @@ struct RecordRedactor::Impl {
   std::string_view string_text(uint32_t i, std::string_view& raw_inner) {
     size_t b = idx[i] + 1, e = scalar_end(i) - 1;
     raw_inner = text.substr(b, e - b);
-    if (std::memchr(raw_inner.data(), '\\', raw_inner.size()) == nullptr) return raw_inner;
+    if (!parser.has_backslash() || std::memchr(raw_inner.data(), '\\', raw_inner.size()) == nullptr)
+      return raw_inner;
     scratch.clear();
     append_unescaped(raw_inner, scratch);
     return scratch;
@@ -290,6 +282,26 @@ struct RecordRedactor::Impl {
     return i + 1;
   }
 
+  // The rule set for this record: by the string value of the top-level
+  // stream field, else the default.
+  const Compiled* rules_for_record() {
+    if (at(0) != '{' || at(1) == '}') return compiled[0].get();
+    for (uint32_t j = 1;; ) {
+      std::string_view raw_key;
+      std::string_view key = string_text(j, raw_key);
+      uint32_t vi = j + 2;
+      if (key == stream_field) {
+        if (at(vi) != '"') break;
+        auto it = by_stream.find(string_text(vi, raw_key));
+        return it == by_stream.end() ? compiled[0].get() : it->second;
+      }
+      uint32_t next = skip_value(vi);
+      if (at(next) == '}') break;
+      j = next + 1;
+    }
+    return compiled[0].get();
+  }
+
   // Writes the record with the rules applied to `dest`.
   const char* walk_record(const Compiled& c, bool masking, std::string& dest) {
     out = &dest;
@@ -316,7 +328,7 @@ struct RecordRedactor::Impl {
         uint32_t vi = j + 2;
         const RuleNode* child = nullptr;
         if (node && !node->keys.empty()) {
-          if (std::memchr(raw_key.data(), '\\', raw_key.size())) {
+          if (parser.has_backslash() && std::memchr(raw_key.data(), '\\', raw_key.size())) {
             scratch.clear();
             append_unescaped(raw_key, scratch);
             child = node->find(scratch);
@@ -458,57 +470,14 @@ RecordRedactor::RecordRedactor(const RedactConfig& config, std::string_view hmac
 
 RecordRedactor::~RecordRedactor() = default;
 
-namespace {
-
-// `line` (valid JSON) with each number replaced by "0" and spaces, so that
-// its structure and every offset stay the same.
-void write_small_numbers(std::string_view line, std::string& out) {
-  out.assign(line);
-  out.append(kLinePadding, '\0');
-  bool in_string = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char ch = line[i];
-    if (in_string) {
-      if (ch == '\\') ++i;
-      else if (ch == '"') in_string = false;
-    } else if (ch == '"') {
-      in_string = true;
-    } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
-      out[i] = '0';
-      constexpr std::string_view kNumberChars = "0123456789+-.eE";
-      while (i + 1 < line.size() && kNumberChars.find(line[i + 1]) != std::string_view::npos) out[++i] = ' ';
-    }
-  }
-}
-
-}  // namespace
-
 const char* RecordRedactor::redact(std::string_view line, std::string& out) {
   Impl& m = *impl_;
-  auto result = m.parser.parse(line.data(), line.size(), /*realloc_if_needed=*/false);
-  if (result.error() == simdjson::NUMBER_ERROR && json_check(line) == nullptr) {
-    // A number beyond a double (1e400, 30 digits) is valid JSON the DOM
-    // cannot hold. Numbers are never rewritten, so parse a copy where each
-    // is a small one at the same offset, and copy bytes from `line` below.
-    write_small_numbers(line, m.small_numbers);
-    result = m.parser.parse(m.small_numbers.data(), line.size(), /*realloc_if_needed=*/false);
-  }
-  if (result.error()) return json_error_reason(result.error());
-  simdjson::dom::element root = result.value_unsafe();
-
-  m.rules = m.compiled[0].get();
-  if (!m.stream_field.empty()) {
-    simdjson::dom::object obj;
-    std::string_view name;
-    if (!root.get(obj) && !obj.at_key(m.stream_field).get(name)) {
-      auto it = m.by_stream.find(name);
-      if (it != m.by_stream.end()) m.rules = it->second;
-    }
-  }
-  const Compiled& c = *m.rules;
+  if (const char* why = m.parser.validate(line)) return why;
   m.text = line;
-  m.idx = m.parser.implementation->structural_indexes.get();
-  m.n = m.parser.implementation->n_structural_indexes;
+  m.idx = m.parser.structural_indexes();
+  m.n = m.parser.structural_count();
+  m.rules = m.stream_field.empty() ? m.compiled[0].get() : m.rules_for_record();
+  const Compiled& c = *m.rules;
   bool masking = c.scanner && c.mask_everywhere;
   if (!c.root.active && !masking) {
     // Nothing can change (a "full" stream): the walk would only copy.

@@ -182,7 +182,8 @@ std::string_view group_key(const RecordReader& reader, std::string_view text, co
 
 int run(const Options& o) {
   Output out;
-  RecordReader reader(o.input, out, true);
+  RecordReader reader(o.input, out,
+                      o.by.empty() ? RecordReader::Validation::kSyntax : RecordReader::Validation::kDom);
   Batcher batcher(o, out);
   reader.set_wait_hook([&] { return batcher.flush_due(); });
   std::string keybuf;

@@ -166,7 +166,7 @@ int run(const Options& o) {
   if (o.regressions) keep_from = std::min(keep_from, trend.baseline.since);
 
   Output out;
-  RecordReader reader(o.input, out, true);
+  RecordReader reader(o.input, out, RecordReader::Validation::kDom);
   dora::EventStore store(o.schema, keep_from, w.until);
   Record rec;
   RecordReader::Status st;

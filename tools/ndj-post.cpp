@@ -290,7 +290,7 @@ int run(const Options& o) {
   HttpTarget target = o.target;
   target.headers = request_headers(o, load_token(o));
   Output out;
-  RecordReader reader(o.input, out, true);
+  RecordReader reader(o.input, out, RecordReader::Validation::kSyntax);
   Shipper shipper(o, target);
   std::exception_ptr failure;
   if (!o.dry_run) {
@@ -330,9 +330,8 @@ int run(const Options& o) {
     std::string_view body = rec.text;
     if (o.body == "ndjson") {
       ndjson.clear();
-      // Without a DOM (a number beyond a double) the first byte tells.
-      bool is_array = reader.has_root() ? reader.root().is_array()
-                                        : rec.text.substr(rec.text.find_first_not_of(" \t\r\n")).starts_with('[');
+      // The line is valid JSON, so its first byte tells.
+      bool is_array = rec.text.substr(rec.text.find_first_not_of(" \t\r\n")).starts_with('[');
       if (!is_array) {
         if (reader.bad_lines().report(*rec.file, rec.line, "not a JSON array (--body ndjson)", rec.text)) {
           st = RecordReader::Status::kStrictStop;

@@ -114,7 +114,7 @@ int run(const Options& o, const RedactConfig& config) {
   std::string key = o.key_file.empty() ? std::string() : read_key(o.key_file);
   RecordRedactor redactor(config, key);
   Output out;
-  RecordReader reader(o.input, out, /*validate=*/false);
+  RecordReader reader(o.input, out, RecordReader::Validation::kNone);  // RecordRedactor validates
   std::string buf;
   Record rec;
   RecordReader::Status st;

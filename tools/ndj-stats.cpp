@@ -95,7 +95,7 @@ int parse_args(int argc, char** argv, Options& o) {
 
 int run(const Options& o) {
   Output out;
-  RecordReader reader(o.input, out, true);
+  RecordReader reader(o.input, out, RecordReader::Validation::kDom);
   GroupStats stats(o.group_by, o.aggs, o.approx);
   std::string why;
   Record rec;

@@ -171,7 +171,7 @@ class Tailer : public LogLineSink {
   bool line(const LogLine& l) override {
     if (is_mark(l.text)) return reject(l, "line looks like a checkpoint mark; not passed on");
     if (o_.validate && !is_blank(l.text)) {
-      if (const char* why = parser_.parse(l.text)) return reject(l, std::string("invalid JSON: ") + why);
+      if (const char* why = parser_.validate(l.text)) return reject(l, std::string("invalid JSON: ") + why);
     }
     // Lines that follow each other in the chunk are written as one run,
     // without a copy.

@@ -17,6 +17,10 @@ bool simdjson_accepts(JsonParser& p, const std::string& s) {
   std::string padded = s + std::string(kLinePadding, ' ');
   return p.parse(std::string_view(padded.data(), s.size())) == nullptr;
 }
+bool validate_accepts(JsonParser& p, const std::string& s) {
+  std::string padded = s + std::string(kLinePadding, ' ');
+  return p.validate(std::string_view(padded.data(), s.size())) == nullptr;
+}
 }  // namespace
 
 TEST_CASE("json_check agrees with simdjson on tricky documents") {
@@ -33,6 +37,12 @@ TEST_CASE("json_check agrees with simdjson on tricky documents") {
   for (const std::string& d : docs) {
     INFO(d);
     CHECK((json_check(d) == nullptr) == simdjson_accepts(p, d));
+    // validate() (stage 1 + check_structure) gives json_check's verdict
+    // and reason, numbers of any size included.
+    std::string padded = d + std::string(kLinePadding, ' ');
+    const char* fast = p.validate(std::string_view(padded.data(), d.size()));
+    const char* slow = json_check(d);
+    CHECK((fast == nullptr) == (slow == nullptr));
   }
 }
 
@@ -61,6 +71,38 @@ TEST_CASE("json_check agrees with simdjson on mutated records") {
     }
   }
   CHECK(disagreements == 0);
+}
+
+TEST_CASE("validate() agrees with json_check on mutated records") {
+  JsonParser p;
+  const std::vector<std::string> seeds = {
+      R"({"ts":"2026-01-01T00:00:00.123Z","tool":"Bash","ok":true,"n":[1,-2.5e3,null],"m":{"k":"\u00e9\n"},"s":"日本"})",
+      R"([{"a\\":"\"q\"","b":[[],{},[{"c":false}]]},"\ud83d\ude00\/",0.5E-3,123456789012345678901234567890])",
+      R"(  {"deep":[[[[["x"]]]]],"e":1e400 , "t" : "tab\tend" }  )"};
+  std::mt19937 rng(7);
+  const char alphabet[] = "{}[]\",:.-+eE0123456789 \\unltrfa\xc3\xa9\xff\x01\t";
+  int disagreements = 0, accepted = 0;
+  for (int i = 0; i < 60000; ++i) {
+    std::string d = seeds[static_cast<size_t>(i) % seeds.size()];
+    int edits = static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits; ++e) {
+      size_t pos = rng() % d.size();
+      char c = alphabet[rng() % (sizeof alphabet - 1)];
+      switch (rng() % 3) {
+        case 0: d[pos] = c; break;
+        case 1: d.insert(d.begin() + static_cast<ptrdiff_t>(pos), c); break;
+        default: d.erase(pos, 1);
+      }
+    }
+    bool strict = json_check(d) == nullptr;
+    accepted += strict;
+    if (strict != validate_accepts(p, d)) {
+      ++disagreements;
+      UNSCOPED_INFO(d);
+    }
+  }
+  CHECK(disagreements == 0);
+  CHECK(accepted > 1000);  // the mutations keep enough documents valid to matter
 }
 
 TEST_CASE("json_compact removes whitespace outside strings only") {
