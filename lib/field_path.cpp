@@ -1,29 +1,20 @@
 // Dotted field path parsing and lookup.
 #include "field_path.hpp"
 
+#include "json_path.hpp"
+
 namespace ndj {
 
 std::optional<FieldPath> FieldPath::parse(std::string_view text) {
+  JsonPath path;
+  std::string error;
+  if (!parse_json_path(text, path, error)) return std::nullopt;
   FieldPath p;
   p.text_ = std::string(text);
-  std::string seg;
-  bool escaped = false;
-  for (char c : text) {
-    if (escaped) {
-      seg.push_back(c);
-      escaped = false;
-    } else if (c == '\\') {
-      escaped = true;
-    } else if (c == '.') {
-      if (seg.empty()) return std::nullopt;
-      p.segments_.push_back(std::move(seg));
-      seg.clear();
-    } else {
-      seg.push_back(c);
-    }
+  for (PathStep& step : path.steps) {
+    if (step.kind != PathStep::Kind::kKey) return std::nullopt;
+    p.segments_.push_back(std::move(step.key));
   }
-  if (escaped || seg.empty()) return std::nullopt;
-  p.segments_.push_back(std::move(seg));
   return p;
 }
 

@@ -1,6 +1,6 @@
-// Dotted field paths ("a.b.c", "tags.0") looked up in a simdjson DOM.
-// Deliberately small: ndj-redact's lib/json_path grew in parallel and the two
-// should become one.
+// Field paths that name one value ("a.b.c", "tags.0"), looked up in a
+// simdjson DOM. The grammar is lib/json_path's, without "[]" (every
+// element), which names many values.
 #pragma once
 #include <simdjson.h>
 
@@ -13,8 +13,9 @@ namespace ndj {
 
 class FieldPath {
  public:
-  // Splits on '.'; "\." is a literal dot and "\\" a backslash inside a key.
-  // nullopt for an empty path or an empty segment ("a..b", ".a").
+  // parse_json_path()'s grammar: '.' separates names, a backslash takes
+  // the next character literally. nullopt for a malformed path or one
+  // with "[]".
   static std::optional<FieldPath> parse(std::string_view text);
 
   // The element at the path, or nullopt when a segment is missing. A segment

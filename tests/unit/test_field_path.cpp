@@ -40,5 +40,9 @@ TEST_CASE("bad field paths are rejected") {
   CHECK_FALSE(FieldPath::parse(".a"));
   CHECK_FALSE(FieldPath::parse("a."));
   CHECK_FALSE(FieldPath::parse("a\\"));
+  // One grammar with ndj-redact's paths, but "[]" names many values.
+  CHECK_FALSE(FieldPath::parse("spans[].name"));
+  CHECK_FALSE(FieldPath::parse("a[0]"));
   CHECK(FieldPath::parse("a.b")->segments().size() == 2);
+  CHECK(FieldPath::parse("a\\.b\\[x")->segments() == std::vector<std::string>{"a.b[x"});
 }
