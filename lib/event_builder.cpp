@@ -79,7 +79,7 @@ void EventBuilder::add(std::string_view a) {
   if (!is_valid_utf8(key_text)) throw Error(kExitUsage, "a key is not valid UTF-8");
   std::string key(key_text);
   auto path = FieldPath::parse(key_text);
-  if (!path) throw Error(kExitUsage, "'" + std::string(a) + "': bad key (empty name or stray '.')");
+  if (!path) throw Error(kExitUsage, "'" + std::string(a) + "': bad key (empty name, stray '.' or unescaped bracket)");
   std::string_view rhs = a.substr(eq + 1);
   std::string value;
   switch (op) {
