@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "diag.hpp"
 
@@ -16,8 +17,20 @@ Output::Output(int fd, size_t capacity)
   enlarge_pipe(fd);
 }
 
-// Destruction never reports: tools flush explicitly at the end of run().
-Output::~Output() = default;
+// Tools flush explicitly at the end of run(); reaching here with data
+// means an error is unwinding (say, a --rejects file that cannot be
+// created). The complete lines already processed still go out, so the
+// error loses nothing before it; a partial line never does. Nothing is
+// reported from a destructor: the error in flight is the one to tell.
+Output::~Output() {
+  if (used_ == 0) return;
+  const void* nl = memrchr(buf_.get(), '\n', used_);
+  if (!nl) return;
+  try {
+    write_all(buf_.get(), static_cast<size_t>(static_cast<const char*>(nl) - buf_.get()) + 1);
+  } catch (...) {
+  }
+}
 
 void Output::flush() {
   if (used_ == 0) return;
