@@ -21,6 +21,20 @@ bool validate_accepts(JsonParser& p, const std::string& s) {
   std::string padded = s + std::string(kLinePadding, ' ');
   return p.validate(std::string_view(padded.data(), s.size())) == nullptr;
 }
+// `d` with `edits` random replacements, insertions or deletions of
+// characters drawn from `alphabet`.
+std::string mutated(std::string d, int edits, std::string_view alphabet, std::mt19937& rng) {
+  for (int e = 0; e < edits; ++e) {
+    size_t pos = rng() % d.size();
+    char c = alphabet[rng() % alphabet.size()];
+    switch (rng() % 3) {
+      case 0: d[pos] = c; break;
+      case 1: d.insert(d.begin() + static_cast<ptrdiff_t>(pos), c); break;
+      default: d.erase(pos, 1);
+    }
+  }
+  return d;
+}
 }  // namespace
 
 TEST_CASE("json_check agrees with simdjson on tricky documents") {
@@ -51,20 +65,10 @@ TEST_CASE("json_check agrees with simdjson on mutated records") {
   const std::string seed_doc =
       R"({"ts":"2026-01-01T00:00:00.123Z","tool":"Bash","ok":true,"n":[1,-2.5e3,null],"m":{"k":"\u00e9\n"},"s":"日本"})";
   std::mt19937 rng(42);
-  const char alphabet[] = "{}[]\",:.-+eE0123456789 \\unltrfa\xc3\xa9\xff";
+  const std::string_view alphabet = "{}[]\",:.-+eE0123456789 \\unltrfa\xc3\xa9\xff";
   int disagreements = 0;
   for (int i = 0; i < 20000; ++i) {
-    std::string d = seed_doc;
-    int edits = 1 + static_cast<int>(rng() % 3);
-    for (int e = 0; e < edits; ++e) {
-      size_t pos = rng() % d.size();
-      char c = alphabet[rng() % (sizeof alphabet - 1)];
-      switch (rng() % 3) {
-        case 0: d[pos] = c; break;
-        case 1: d.insert(d.begin() + static_cast<ptrdiff_t>(pos), c); break;
-        default: d.erase(pos, 1);
-      }
-    }
+    std::string d = mutated(seed_doc, 1 + static_cast<int>(rng() % 3), alphabet, rng);
     if ((json_check(d) == nullptr) != simdjson_accepts(p, d)) {
       ++disagreements;
       UNSCOPED_INFO(d);
@@ -80,20 +84,11 @@ TEST_CASE("validate() agrees with json_check on mutated records") {
       R"([{"a\\":"\"q\"","b":[[],{},[{"c":false}]]},"\ud83d\ude00\/",0.5E-3,123456789012345678901234567890])",
       R"(  {"deep":[[[[["x"]]]]],"e":1e400 , "t" : "tab\tend" }  )"};
   std::mt19937 rng(7);
-  const char alphabet[] = "{}[]\",:.-+eE0123456789 \\unltrfa\xc3\xa9\xff\x01\t";
+  const std::string_view alphabet = "{}[]\",:.-+eE0123456789 \\unltrfa\xc3\xa9\xff\x01\t";
   int disagreements = 0, accepted = 0;
   for (int i = 0; i < 60000; ++i) {
-    std::string d = seeds[static_cast<size_t>(i) % seeds.size()];
-    int edits = static_cast<int>(rng() % 4);
-    for (int e = 0; e < edits; ++e) {
-      size_t pos = rng() % d.size();
-      char c = alphabet[rng() % (sizeof alphabet - 1)];
-      switch (rng() % 3) {
-        case 0: d[pos] = c; break;
-        case 1: d.insert(d.begin() + static_cast<ptrdiff_t>(pos), c); break;
-        default: d.erase(pos, 1);
-      }
-    }
+    std::string d = mutated(seeds[static_cast<size_t>(i) % seeds.size()], static_cast<int>(rng() % 4),
+                            alphabet, rng);
     bool strict = json_check(d) == nullptr;
     accepted += strict;
     if (strict != validate_accepts(p, d)) {
