@@ -53,8 +53,16 @@ import json, re, sys
 n = int(sys.argv[1])
 seen = set()
 dups = 0
+killed_mid_line = 0
 for name in sys.argv[2:]:
     data = open(name, "rb").read()
+    run = name.split(".")[1]
+    if data and not data.endswith(b"\n") and run != "last" and int(run) % 3 != 0:
+        # SIGKILL can cut a write() to a regular file at a page boundary
+        # (the kernel checks for fatal signals per page): the cut line was
+        # never marked, so the next run sends it again, whole.
+        data = data[: data.rfind(b"\n") + 1]
+        killed_mid_line += 1
     assert data == b"" or data.endswith(b"\n"), f"{name}: output ends mid-line"
     for line in data.split(b"\n")[:-1]:
         doc = json.loads(line)  # a partial line would not parse
@@ -65,7 +73,8 @@ for name in sys.argv[2:]:
             dups += 1
         seen.add(doc["seq"])
 missing = sorted(set(range(n)) - seen)
-print(f"{len(seen)} distinct lines, {dups} duplicates (allowed: at-least-once)")
+print(f"{len(seen)} distinct lines, {dups} duplicates (allowed: at-least-once), "
+      f"{killed_mid_line} SIGKILLed outputs cut mid-line")
 assert not missing, f"{len(missing)} lines never emitted, first {missing[:5]}"
 PY
 # The cursor is whole JSON, 0600, and points at the end of every file.
