@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "dora_trends.hpp"
 #include "json.hpp"
 
 namespace ndj::dora {
@@ -99,6 +100,7 @@ std::optional<Format> parse_format(std::string_view s) {
   if (s == "csv") return Format::kCsv;
   if (s == "table") return Format::kTable;
   if (s == "prom") return Format::kProm;
+  if (s == "html") return Format::kHtml;
   return std::nullopt;
 }
 
@@ -131,12 +133,18 @@ void append_group_object(std::string& out, const EventStore& store, uint32_t gro
   out.push_back('}');
 }
 
-namespace {
-
 std::string time_text(TimeNs t) { return format_rfc3339(t, t % kNsPerSec ? 9 : 0); }
 
-// A row's records, compared with the previous window's row of the same
-// group (a group absent there had no data: frequency 0, the rest null).
+const char* metric_label(const char* metric) {
+  std::string_view m = metric;
+  if (m == "deployment_frequency") return "deployment frequency";
+  if (m == "lead_time") return "lead time (median)";
+  if (m == "change_failure_rate") return "change failure rate";
+  if (m == "failed_deployment_recovery_time") return "recovery time (median)";
+  if (m == "rework_rate") return "rework rate";
+  return "time to restore (median)";
+}
+
 std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSettings& s) {
   auto records = metric_records(row, s.window.days(), s.tiers);
   if (s.previous) {
@@ -152,12 +160,15 @@ std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSetti
   return records;
 }
 
+namespace {
+
 void append_optional(std::string& out, const std::optional<double>& v) {
   if (v) append_number(out, *v);
   else out.append("null");
 }
 
-// "value", "unit", "status", "n", the extra fields and "tier".
+}  // namespace
+
 void append_metric_body(std::string& out, const MetricRecord& r) {
   out.append("\"value\":");
   append_optional(out, r.value);
@@ -185,6 +196,8 @@ void append_metric_body(std::string& out, const MetricRecord& r) {
     out.append(",\"goal_met\":").append(!r.goal_met ? "null" : *r.goal_met ? "true" : "false");
   }
 }
+
+namespace {
 
 void append_tags(std::string& out, const ReportSettings& s, const char* tier) {
   std::vector<std::pair<std::string, std::string>> tags = {
@@ -253,7 +266,12 @@ std::string json(const EventStore& store, const std::vector<GroupMetrics>& rows,
     }
     out.append("}}");
   }
-  out.append("]}\n");
+  out.append("]");
+  if (s.regressions) {
+    out.append(",\"regressions\":");
+    out.append(format_regressions(Format::kJson, store, *s.regressions, s.regression_windows));
+  }
+  out.append("}\n");
   return out;
 }
 
@@ -270,33 +288,51 @@ void append_csv_cell(std::string& out, std::string_view v) {
   out.push_back('"');
 }
 
-std::string csv(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
-  static const char* kExtra[] = {"mean", "p90", "per_week", "failures", "total_deployments",
-                                 "rework_deployments", "unrecovered", "open", "negative"};
-  std::string out = "row";
-  for (const auto& f : store.group_fields()) {
+constexpr const char* kCsvExtra[] = {"mean", "p90", "per_week", "failures", "total_deployments",
+                                     "rework_deployments", "unrecovered", "open", "negative"};
+
+// The cells a metric line has between "tier" and "since".
+size_t csv_middle_cells(const ReportSettings& s) {
+  return std::size(kCsvExtra) + (s.previous ? 3 : 0) + (s.goals.empty() ? 0 : 2);
+}
+
+void append_csv_group(std::string& out, const EventStore& store, uint32_t group) {
+  for (size_t i = 0; i < store.group_fields().size(); ++i) {
     out.push_back(',');
-    append_csv_cell(out, f);
+    if (group != kOverall && store.group(group)[i].present) append_csv_cell(out, store.group(group)[i].text);
   }
-  out.append(",metric,value,unit,status,n,tier");
-  for (const char* e : kExtra) out.append(",").append(e);
-  if (s.previous) out.append(",previous,change,change_pct");
-  if (!s.goals.empty()) out.append(",goal,goal_met");
-  out.append(",since,until\n");
+}
+
+}  // namespace
+
+std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s,
+                       bool header) {
+  std::string out;
+  if (header) {
+    out = "row";
+    for (const auto& f : store.group_fields()) {
+      out.push_back(',');
+      append_csv_cell(out, f);
+    }
+    out.append(",metric,value,unit,status,n,tier");
+    for (const char* e : kCsvExtra) out.append(",").append(e);
+    if (s.previous) out.append(",previous,change,change_pct");
+    if (!s.goals.empty()) out.append(",goal,goal_met");
+    out.append(",since,until");
+    if (s.bucket) out.append(",bucket");
+    if (s.regressions) out.append(",baseline,baseline_since,regression_change_pct,threshold_pct,reason");
+    out.append("\n");
+  }
   const std::string since = time_text(s.window.since), until = time_text(s.window.until);
   for (const auto& row : rows) {
     for (const auto& r : row_records(row, s)) {
       out.append(row.group == kOverall ? "overall" : "group");
-      for (size_t i = 0; i < store.group_fields().size(); ++i) {
-        out.push_back(',');
-        if (row.group != kOverall && store.group(row.group)[i].present)
-          append_csv_cell(out, store.group(row.group)[i].text);
-      }
+      append_csv_group(out, store, row.group);
       out.append(",").append(r.metric).append(",");
       if (r.value) append_number(out, *r.value);
       out.append(",").append(r.unit).append(",").append(r.value ? "ok" : "insufficient_data");
       out.append(",").append(std::to_string(r.n)).append(",").append(r.tier ? r.tier : "");
-      for (const char* e : kExtra) {
+      for (const char* e : kCsvExtra) {
         out.push_back(',');
         for (const auto& f : r.fields) {
           if (std::string_view(f.name) != e) continue;
@@ -315,11 +351,43 @@ std::string csv(const EventStore& store, const std::vector<GroupMetrics>& rows, 
         if (r.goal) append_csv_cell(out, r.goal->text);
         out.append(",").append(!r.goal_met ? "" : *r.goal_met ? "true" : "false");
       }
-      out.append(",").append(since).append(",").append(until).append("\n");
+      out.append(",").append(since).append(",").append(until);
+      if (s.bucket) out.append(",").append(s.bucket);
+      if (s.regressions) out.append(",,,,,");
+      out.append("\n");
     }
   }
   return out;
 }
+
+std::string format_csv_regressions(const EventStore& store, const ReportSettings& s) {
+  std::string out;
+  if (!s.regressions) return out;
+  const auto& w = s.regression_windows;
+  const std::string middle(csv_middle_cells(s), ',');
+  const auto names = metric_records(GroupMetrics{}, 1, false);
+  for (const auto& c : *s.regressions) {
+    out.append(c.alert ? "regression" : "regression_not_checked");
+    append_csv_group(out, store, c.group);
+    out.append(",").append(names[c.metric].metric).append(",");
+    if (c.recent) append_number(out, *c.recent);
+    out.append(",").append(names[c.metric].unit).append(c.alert ? ",alert,," : ",not_checked,,");
+    out.append(middle).append(",").append(time_text(w.recent.since)).append(",").append(time_text(w.recent.until));
+    if (s.bucket) out.push_back(',');
+    out.push_back(',');
+    if (c.baseline) append_number(out, *c.baseline);
+    out.append(",").append(time_text(w.baseline.since)).append(",");
+    if (c.change_pct) append_number(out, *c.change_pct);
+    out.append(",");
+    append_number(out, c.threshold_pct);
+    out.append(",");
+    if (c.skipped) append_csv_cell(out, c.skipped);
+    out.append("\n");
+  }
+  return out;
+}
+
+namespace {
 
 std::string fixed(double v, int digits) {
   char buf[64];
@@ -330,16 +398,6 @@ std::string fixed(double v, int digits) {
 std::string pad(std::string s, size_t width, bool right) {
   if (s.size() >= width) return s;
   return right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
-}
-
-const char* label(const char* metric) {
-  std::string_view m = metric;
-  if (m == "deployment_frequency") return "deployment frequency";
-  if (m == "lead_time") return "lead time (median)";
-  if (m == "change_failure_rate") return "change failure rate";
-  if (m == "failed_deployment_recovery_time") return "recovery time (median)";
-  if (m == "rework_rate") return "rework rate";
-  return "time to restore (median)";
 }
 
 std::optional<double> field_number(const MetricRecord& r, std::string_view name) {
@@ -404,7 +462,7 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
                                      : "MISSED goal " + r.goal->text);
       if (auto neg = field_number(r, "negative"); neg && *neg > 0)
         note(std::to_string(static_cast<uint64_t>(*neg)) + " negative left out");
-      out.append(r.goal_met == false ? "! " : "  ").append(pad(label(r.metric), 24, false)).append(pad(value, 12, true));
+      out.append(r.goal_met == false ? "! " : "  ").append(pad(metric_label(r.metric), 24, false)).append(pad(value, 12, true));
       out.append(pad(std::to_string(r.n), 8, true)).append("  ").append(pad(r.tier ? r.tier : "-", 6, false));
       out.append("  ").append(detail);
       while (out.back() == ' ') out.pop_back();
@@ -419,7 +477,7 @@ std::string prom_help(const char* metric) {
   std::string what = m == "deployment_frequency" ? "DORA deployment frequency, successful deployments per day"
                      : m == "change_failure_rate" ? "DORA change failure rate, percent of deployments"
                      : m == "rework_rate"         ? "DORA rework rate, percent of deployments unplanned"
-                                                  : std::string("DORA ") + label(metric) + ", hours";
+                                                  : std::string("DORA ") + metric_label(metric) + ", hours";
   return what;
 }
 
@@ -505,14 +563,18 @@ void append_prom_label_value(std::string& out, std::string_view value) {
 
 std::string format_report(Format format, const EventStore& store, const std::vector<GroupMetrics>& rows,
                           const ReportSettings& settings) {
+  const auto* checks = settings.regressions;
   switch (format) {
     case Format::kJson: return json(store, rows, settings);
-    case Format::kCsv: return csv(store, rows, settings);
-    case Format::kTable: return table(store, rows, settings);
+    case Format::kCsv: return format_csv(store, rows, settings, true) + format_csv_regressions(store, settings);
     case Format::kProm: return prom(store, rows, settings);
+    case Format::kTable:
+    case Format::kHtml:  // needs a series: format_html()
     case Format::kNdjson: break;
   }
-  return ndjson(store, rows, settings);
+  std::string out = format == Format::kTable ? table(store, rows, settings) : ndjson(store, rows, settings);
+  if (checks) out += format_regressions(format, store, *checks, settings.regression_windows);
+  return out;
 }
 
 }  // namespace ndj::dora
