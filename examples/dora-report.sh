@@ -19,3 +19,13 @@ if [ $# -gt 0 ]; then
 else
   python3 "$here/dora-demo-events.py" | report
 fi
+# NDJ_SCREENSHOT=PNG: also a picture of the page (headless Chromium, no
+# network), as in docs/dora-report.png.
+if [ -n "${NDJ_SCREENSHOT:-}" ]; then
+  profile=$(mktemp -d)
+  trap 'rm -rf "$profile"' EXIT
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync --hide-scrollbars --user-data-dir="$profile" \
+    --screenshot="$NDJ_SCREENSHOT" --window-size="${NDJ_SCREENSHOT_SIZE:-1200,1720}" \
+    "file://$(cd "$(dirname "$out")" && pwd)/$(basename "$out")" 2>/dev/null
+fi

@@ -97,7 +97,11 @@ std::string day_text(TimeNs t) { return time_text(t).substr(0, 10); }
 std::string span_text(const Window& w) {
   if (w.since % kNsPerDay == 0 && w.until % kNsPerDay == 0)
     return day_text(w.since) + " to " + day_text(w.until - 1) + " (" + window_label(w) + ")";
-  return time_text(w.since) + " to " + time_text(w.until) + " (" + window_label(w) + ")";
+  auto minute = [](TimeNs t) {
+    std::string text = format_rfc3339(t);
+    return text.substr(0, 10) + " " + text.substr(11, 5) + " UTC";
+  };
+  return minute(w.since) + " to " + minute(w.until) + " (" + window_label(w) + ")";
 }
 
 std::string group_name(const EventStore& store, uint32_t group) {
@@ -331,7 +335,8 @@ std::string format_html(const EventStore& store, const Series& series, const std
       }
       out += "</tr>\n";
     }
-    out += "</tbody>\n</table>\n";
+    out += "</tbody>\n</table>\n<p class=\"legend\">One chart per group and metric, one scale per column; "
+           "&#10007; marks a missed goal.</p>\n";
   }
 
   if (s.regressions) {

@@ -221,6 +221,15 @@ void append_tags(std::string& out, const ReportSettings& s, const char* tier) {
 
 std::string ndjson(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
   std::string out;
+  // The tags differ only by tier (a few static strings): render each once.
+  std::vector<std::pair<const char*, std::string>> tags_by_tier;
+  auto tags = [&](const char* tier) -> const std::string& {
+    for (const auto& [t, text] : tags_by_tier)
+      if (t == tier) return text;
+    std::string text;
+    append_tags(text, s, tier);
+    return tags_by_tier.emplace_back(tier, std::move(text)).second;
+  };
   const std::string since = time_text(s.window.since), until = time_text(s.window.until);
   for (const auto& row : rows) {
     for (const auto& r : row_records(row, s)) {
@@ -231,8 +240,7 @@ std::string ndjson(const EventStore& store, const std::vector<GroupMetrics>& row
       if (s.bucket) out.append("\",\"bucket\":\"").append(s.bucket);
       out.append("\",\"group\":");
       append_group_object(out, store, row.group);
-      out.append(",\"tags\":");
-      append_tags(out, s, r.tier);
+      out.append(",\"tags\":").append(tags(r.tier));
       out.append("}\n");
     }
   }

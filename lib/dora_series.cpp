@@ -21,6 +21,22 @@ ReportSettings Series::settings_of(size_t b, const ReportSettings& base) const {
   return s;
 }
 
+GroupMetrics Series::summed_overall() const {
+  GroupMetrics sum;
+  sum.group = kOverall;
+  for (const auto& rows : buckets) {
+    const GroupMetrics& m = rows.front();
+    sum.successful_deployments += m.successful_deployments;
+    sum.total_deployments += m.total_deployments;
+    sum.failed_deployments += m.failed_deployments;
+    sum.rework_deployments += m.rework_deployments;
+    sum.negative_lead_times += m.negative_lead_times;
+    sum.unrecovered += m.unrecovered;
+    sum.negative_recoveries += m.negative_recoveries;
+  }
+  return sum;
+}
+
 Series compute_series(const EventStore& store, std::vector<TimeNs> edges, BucketUnit unit, bool compare) {
   Series s;
   s.unit = unit;
@@ -257,28 +273,28 @@ std::string sparkline(std::span<const std::optional<double>> values) {
   return out;
 }
 
-std::string format_series(Format format, const EventStore& store, const Series& series,
-                          const std::vector<GroupMetrics>& window_rows, const ReportSettings& settings, bool color) {
-  if (format == Format::kJson) return json_series(store, series, settings);
-  if (format == Format::kTable) return table_series(store, series, window_rows, settings, color);
-  std::string out;
+void write_series(Format format, const EventStore& store, const Series& series,
+                  const std::vector<GroupMetrics>& window_rows, const ReportSettings& settings, bool color,
+                  const TextSink& sink) {
+  if (format == Format::kJson) return sink(json_series(store, series, settings));
+  if (format == Format::kTable) return sink(table_series(store, series, window_rows, settings, color));
   for (size_t b = 0; b < series.size(); ++b) {
     ReportSettings s = series.settings_of(b, settings);
     if (format == Format::kCsv) {
       s.regressions = settings.regressions;  // for the columns
-      out += format_csv(store, series.buckets[b], s, b == 0);
+      sink(format_csv(store, series.buckets[b], s, b == 0));
     } else {
-      out += format_report(Format::kNdjson, store, series.buckets[b], s);
+      sink(format_report(Format::kNdjson, store, series.buckets[b], s));
     }
   }
-  if (!settings.regressions) return out;
+  if (!settings.regressions) return;
   if (format == Format::kCsv) {
     ReportSettings s = settings;
     s.bucket = bucket_unit_name(series.unit);
     if (!series.previous.empty()) s.previous = &series.previous.front();
-    return out + format_csv_regressions(store, s);
+    return sink(format_csv_regressions(store, s));
   }
-  return out + format_regressions(Format::kNdjson, store, *settings.regressions, settings.regression_windows);
+  sink(format_regressions(Format::kNdjson, store, *settings.regressions, settings.regression_windows));
 }
 
 }  // namespace ndj::dora

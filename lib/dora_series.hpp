@@ -2,9 +2,11 @@
 // window, computed in one pass, and their text in the ndjson, json, csv and
 // table formats (the table draws a sparkline per metric).
 #pragma once
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dora.hpp"
@@ -28,6 +30,9 @@ struct Series {
   Window previous_window(size_t b) const {
     return b ? window(b - 1) : Window{edges[0] - (edges[1] - edges[0]), edges[0]};
   }
+  // The overall rows' counts summed over the buckets (the distributions
+  // left empty): the window's counts without computing it again.
+  GroupMetrics summed_overall() const;
   // The settings of one bucket: its window, comparison and unit name.
   ReportSettings settings_of(size_t b, const ReportSettings& base) const;
 };
@@ -45,12 +50,17 @@ std::string sparkline(std::span<const std::optional<double>> values);
 // The widest sparkline of the table; longer series show their last buckets.
 inline constexpr size_t kMaxSparkline = 60;
 
+// Receives the text of a report piece by piece (a bucket at a time), so a
+// long series is not held whole before it is written.
+using TextSink = std::function<void(std::string_view)>;
+
 // The series in `format` (not prom): ndjson and csv as the report per
 // bucket; json with "buckets" and per group and metric "points"; the table
 // with the metrics of `window_rows` (the whole window) and a sparkline of
 // the buckets, in tier colours when `color`. Regression checks of the
 // settings follow as in format_report().
-std::string format_series(Format format, const EventStore& store, const Series& series,
-                          const std::vector<GroupMetrics>& window_rows, const ReportSettings& settings, bool color);
+void write_series(Format format, const EventStore& store, const Series& series,
+                  const std::vector<GroupMetrics>& window_rows, const ReportSettings& settings, bool color,
+                  const TextSink& sink);
 
 }  // namespace ndj::dora

@@ -220,7 +220,12 @@ int run(const Options& o) {
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
 
   store.resolve();
-  auto rows = store.compute(w);
+  std::optional<dora::Series> series;
+  if (o.bucket) series = dora::compute_series(store, std::move(edges), *o.bucket, o.compare_previous);
+  // The whole window: a series shows it only in the table and the page;
+  // otherwise its buckets' counts are all the warnings need.
+  const bool whole = !series || o.format == dora::Format::kTable || o.format == dora::Format::kHtml;
+  std::vector<dora::GroupMetrics> rows = whole ? store.compute(w) : std::vector{series->summed_overall()};
   const auto& all = rows.front();
   if (all.negative_lead_times)
     warn(std::to_string(all.negative_lead_times) +
@@ -230,7 +235,7 @@ int run(const Options& o) {
          " failed deployment(s) whose incidents were resolved before it (negative recovery time) left out");
   dora::ReportSettings settings{w, o.tags, o.tiers, nullptr, before, o.goals, nullptr, nullptr, {}};
   std::vector<dora::GroupMetrics> previous_rows;
-  if (o.compare_previous) {
+  if (o.compare_previous && whole) {
     previous_rows = store.compute(before);
     settings.previous = &previous_rows;
   }
@@ -241,17 +246,17 @@ int run(const Options& o) {
     settings.regression_windows = trend;
   }
   const bool regressed = std::any_of(checks.begin(), checks.end(), [](const auto& c) { return c.alert; });
+  // Standard output takes the report piece by piece; -o needs it whole.
   std::string report;
-  if (o.bucket) {
-    auto series = dora::compute_series(store, std::move(edges), *o.bucket, o.compare_previous);
-    report = o.format == dora::Format::kHtml ? dora::format_html(store, series, rows, settings)
-                                             : dora::format_series(o.format, store, series, rows, settings, use_color(o));
-  } else {
-    report = dora::format_report(o.format, store, rows, settings);
-  }
+  auto sink = [&](std::string_view text) {
+    if (o.output.empty()) out.write(text);
+    else report.append(text);
+  };
+  if (!series) sink(dora::format_report(o.format, store, rows, settings));
+  else if (o.format == dora::Format::kHtml) sink(dora::format_html(store, *series, rows, settings));
+  else dora::write_series(o.format, store, *series, rows, settings, use_color(o), sink);
   // Readable by other users: a report, for collectors running as another user.
   if (!o.output.empty()) write_file_atomic(o.output, report, 0644);
-  else out.write(report);
   out.flush();
   int rc = reader.exit_code();
   return rc == kExitOk && regressed && o.fail_on_regression ? kExitRegression : rc;

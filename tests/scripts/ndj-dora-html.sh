@@ -164,3 +164,12 @@ ndj-dora --since 2026-03-02T00:00:00Z --until 2026-03-09T00:00:00Z --group-by te
 grep -q '&lt;b&gt;&quot;q&amp;a&quot;&lt;/b&gt;' "$dir/odd.html" || { echo "FAIL: group value not escaped"; exit 1; }
 ! grep -q '<b>"q' "$dir/odd.html" || { echo "FAIL: raw markup from the data"; exit 1; }
 echo "ok: group values escaped"
+# The example report (examples/dora-report.sh on its demo data): four teams,
+# goals, regressions, and weeks without data shown as bands.
+"$TESTS_DIR/../examples/dora-report.sh" "$dir/example.html"
+for team in data-platform mobile payments search; do
+  grep -q "<tr data-group=\"$team\">" "$dir/example.html" || { echo "FAIL: example: no row for $team"; exit 1; }
+done
+[ "$(grep -o 'class="regression"' "$dir/example.html" | wc -l)" -gt 0 ] || { echo "FAIL: example: no alert"; exit 1; }
+grep -q 'fill="#eaeef2"' "$dir/example.html" || { echo "FAIL: example: no insufficient-data band"; exit 1; }
+echo "ok: example report"
