@@ -289,6 +289,16 @@ std::string format_html(const EventStore& store, const Series& series, const std
     else if (std::string_view(r.unit) == "hours") out.append(", no sample in the window");
     else if (std::string_view(r.unit) == "percent") out.append(" deployments");
     out.append("</div>");
+    if (r.compared) {
+      // --compare previous: the change, or why there is none.
+      out.append("<div class=\"meta\">previous " + window_label(s.previous_window) + ": ");
+      if (!r.compared->previous) out.append("no data");
+      else out.append(shown_text(r.unit, *r.compared->previous));
+      if (r.compared->change_pct)
+        out.append(std::string(" (") + (*r.compared->change_pct >= 0 ? "+" : "") + fixed(*r.compared->change_pct, 1) +
+                   "%)");
+      out.append("</div>");
+    }
     if (nrows) append_chart(out, bars[0][m], chart_top(bars[0][m], r), r, {330, 120, true});
     append_goal(out, r);
     out.append("</div>\n");

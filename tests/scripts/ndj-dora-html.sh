@@ -173,3 +173,10 @@ done
 [ "$(grep -o 'class="regression"' "$dir/example.html" | wc -l)" -gt 0 ] || { echo "FAIL: example: no alert"; exit 1; }
 grep -q 'fill="#eaeef2"' "$dir/example.html" || { echo "FAIL: example: no insufficient-data band"; exit 1; }
 echo "ok: example report"
+# --compare previous: each headline shows the window before and the change
+# (March 16..30 against March 2..16: frequency 5/14 against 9/14).
+ndj-dora --since 2026-03-16T00:00:00Z --until 2026-03-30T00:00:00Z --format html --compare previous "$in" \
+  | grep -o 'previous 14d: [^<]*' >"$dir/previous"
+[ "$(head -1 "$dir/previous")" = "previous 14d: 0.64/day (-44.4%)" ] || { echo "FAIL: compare: $(cat "$dir/previous")"; exit 1; }
+[ "$(tail -1 "$dir/previous")" = "previous 14d: no data" ] || { echo "FAIL: compare: $(cat "$dir/previous")"; exit 1; }
+echo "ok: compare previous on the page"
