@@ -191,7 +191,7 @@ int run(const Options& o) {
   if (!earlier(w.until, w.since, span) || (o.compare_previous && !earlier(w.since, span, before.since)) ||
       (o.regressions && !earlier(w.until, o.recent, trend.recent.since)) ||
       (o.regressions && !earlier(trend.recent.since, o.baseline, trend.baseline.since)))
-    return usage_error("the windows reach before 1677, the earliest time ndj-dora can represent");
+    return usage_error("the windows do not fit the times ndj-dora can represent (1677 to 2262, 106751 days)");
   trend.baseline.until = trend.recent.since;
   std::vector<TimeNs> edges;
   if (o.bucket && (edges = dora::bucket_edges(w, *o.bucket, o.week_starts_sunday, o.tz)).empty())
