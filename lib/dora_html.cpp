@@ -56,6 +56,7 @@ th:first-child{width:130px}td.group{font-weight:600;overflow-wrap:anywhere}
 td svg{width:100%;height:34px;margin-top:4px}
 td .v{font-variant-numeric:tabular-nums;font-weight:600}
 td .v.none{color:var(--muted);font-weight:500;font-style:italic}
+.cell-meta{color:var(--muted);font-size:12px;white-space:nowrap}
 .dot{display:inline-block;width:8px;height:8px;border-radius:50%;margin-right:5px;vertical-align:1px}
 .dot.elite{background:var(--elite)}.dot.high{background:var(--high)}.dot.medium{background:var(--medium)}
 .dot.low{background:var(--low)}.dot.plain{background:var(--plain)}
@@ -66,6 +67,10 @@ ul.alerts li{padding:10px 16px;border-bottom:1px solid var(--line)}ul.alerts li:
 .legend{color:var(--muted);font-size:13px;margin:8px 0 0}
 .legend .item{margin-right:16px;white-space:nowrap}
 .goal-label{paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}
+.card svg{width:100%;height:auto}
+.scroll{overflow-x:auto}
+@media (max-width:900px){.cards{grid-template-columns:repeat(2,minmax(0,1fr))}table{min-width:820px}}
+@media (max-width:600px){.cards{grid-template-columns:minmax(0,1fr)}main{padding:20px 14px}}
 footer{color:var(--muted);font-size:12px;margin-top:32px;border-top:1px solid var(--line);padding-top:12px}
 )";
 
@@ -311,7 +316,7 @@ std::string format_html(const EventStore& store, const Series& series, const std
 
   if (nrows > 1) {
     out += "<h2>By " + (store.group_fields().size() == 1 ? store.group_fields().front() : std::string("group")) +
-           "</h2>\n<table class=\"groups\">\n<thead><tr><th>" +
+           "</h2>\n<div class=\"scroll\"><table class=\"groups\">\n<thead><tr><th>" +
            (store.group_fields().size() == 1 ? store.group_fields().front() : std::string("group")) + "</th>";
     for (size_t m = 0; m < kMetricCount; ++m) out.append("<th>").append(metric_label(overall[m].metric)).append("</th>");
     out += "</tr></thead>\n<tbody>\n";
@@ -338,14 +343,15 @@ std::string format_html(const EventStore& store, const Series& series, const std
         } else {
           out.append("<data class=\"v none\" value=\"\">no data</data>");
         }
-        out.append(" <span class=\"meta\">n = ").append(std::to_string(r.n)).append("</span>");
-        if (r.goal_met == false) out.append(" <span class=\"goal missed\">&#10007;</span>");
+        out.append("<div class=\"cell-meta\">n = ").append(std::to_string(r.n));
+        if (r.goal_met == false) out.append(" <span class=\"goal missed\">&#10007; goal</span>");
+        out.append("</div>");
         append_chart(out, bars[row][m], tops[m], r, {150, 34, false});
         out.append("</td>");
       }
       out += "</tr>\n";
     }
-    out += "</tbody>\n</table>\n<p class=\"legend\">One chart per group and metric, one scale per column; "
+    out += "</tbody>\n</table></div>\n<p class=\"legend\">One chart per group and metric, one scale per column; "
            "&#10007; marks a missed goal.</p>\n";
   }
 
