@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "local_time.hpp"
+
 namespace ndj::dora {
 
 void append_html_escaped(std::string& out, std::string_view text) {
@@ -124,7 +126,7 @@ struct Bar {
   std::optional<double> value;
   const char* tier;
   uint64_t n;
-  TimeNs since;
+  const std::string* date;  // the bucket's first day, in the series' zone
 };
 
 struct ChartSize {
@@ -150,7 +152,7 @@ void append_chart(std::string& out, const std::vector<Bar>& bars, double top, co
   for (size_t i = 0; i < bars.size(); ++i) {
     const Bar& b = bars[i];
     double x = left + slot * static_cast<double>(i) + (slot - width) / 2;
-    std::string tip = day_text(b.since) + ": " +
+    std::string tip = *b.date + ": " +
                       (b.value ? shown_text(head.unit, *b.value) + " (n = " + std::to_string(b.n) + ")"
                                : std::string("insufficient data (n = 0)"));
     if (!b.value) {
@@ -195,10 +197,10 @@ void append_chart(std::string& out, const std::vector<Bar>& bars, double top, co
                "\" text-anchor=\"end\">0</text>");
     if (!bars.empty()) {
       out.append("<text x=\"" + fixed(left, 1) + "\" y=\"" + std::to_string(size.height - 4) + "\">" +
-                 day_text(bars.front().since) + "</text>");
+                 *bars.front().date + "</text>");
       if (bars.size() > 1)
         out.append("<text x=\"" + fixed(right, 1) + "\" y=\"" + std::to_string(size.height - 4) +
-                   "\" text-anchor=\"end\">" + day_text(bars.back().since) + "</text>");
+                   "\" text-anchor=\"end\">" + *bars.back().date + "</text>");
     }
   }
   out.append("</svg>");
@@ -248,13 +250,25 @@ std::string format_html(const EventStore& store, const Series& series, const std
   settings.reserve(series.size());  // records point at the settings' goals
   for (size_t b = 0; b < series.size(); ++b) settings.push_back(series.settings_of(b, s));
   const size_t nrows = series.size() ? series.buckets.front().size() : 0;
+  std::vector<std::string> dates;  // of the buckets, local with --tz
+  {
+    LocalClock clock(series.zone);
+    for (size_t b = 0; b < series.size(); ++b) {
+      int64_t y;
+      unsigned m, d;
+      civil_from_days(clock.local_day(series.edges[b]), y, m, d);
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+      dates.emplace_back(buf);
+    }
+  }
   // bars[row][metric]
   std::vector<std::vector<std::vector<Bar>>> bars(nrows, std::vector<std::vector<Bar>>(kMetricCount));
   for (size_t b = 0; b < series.size(); ++b)
     for (size_t row = 0; row < nrows; ++row) {
       auto records = row_records(series.buckets[b][row], settings[b]);
       for (size_t m = 0; m < kMetricCount; ++m)
-        bars[row][m].push_back({records[m].value, records[m].tier, records[m].n, series.edges[b]});
+        bars[row][m].push_back({records[m].value, records[m].tier, records[m].n, &dates[b]});
     }
   auto window_records = [&](uint32_t group) {
     GroupMetrics none;
@@ -269,7 +283,9 @@ std::string format_html(const EventStore& store, const Series& series, const std
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>DORA metrics, ";
   out += day_text(s.window.since) + " to " + day_text(s.window.until) + "</title>\n<style>\n" + kStyle +
          "</style>\n</head>\n<body>\n<main>\n<h1>DORA metrics</h1>\n<p class=\"sub\">";
-  out += span_text(s.window) + ", by " + unit + "; ";
+  out += span_text(s.window) + ", by " + unit + " (";
+  append_html_escaped(out, series.zone.empty() ? "UTC" : series.zone);
+  out += "); ";
   for (const auto& [k, v] : s.tags)
     if (k == "repo" || k == "service" || k == "environment") {
       append_html_escaped(out, k + " " + v);

@@ -37,9 +37,11 @@ GroupMetrics Series::summed_overall() const {
   return sum;
 }
 
-Series compute_series(const EventStore& store, std::vector<TimeNs> edges, BucketUnit unit, bool compare) {
+Series compute_series(const EventStore& store, std::vector<TimeNs> edges, BucketUnit unit, bool compare,
+                      const std::string& zone) {
   Series s;
   s.unit = unit;
+  s.zone = zone;
   s.edges = std::move(edges);
   std::vector<TimeNs> all = s.edges;
   if (compare) all.insert(all.begin(), s.previous_window(0).since);

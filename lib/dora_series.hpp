@@ -17,6 +17,7 @@ namespace ndj::dora {
 
 struct Series {
   BucketUnit unit = BucketUnit::kDay;
+  std::string zone;  // --tz the edges were cut in; empty: UTC
   std::vector<TimeNs> edges;  // bucket b is [edges[b], edges[b+1])
   // Per bucket, oldest first: the overall row, then every group with data
   // in any bucket (the same groups, in the same order, in every bucket).
@@ -37,9 +38,10 @@ struct Series {
   ReportSettings settings_of(size_t b, const ReportSettings& base) const;
 };
 
-// `edges` from bucket_edges() (at least two). With `compare`, the store
-// must hold the events from previous_window(0).since on.
-Series compute_series(const EventStore& store, std::vector<TimeNs> edges, BucketUnit unit, bool compare);
+// `edges` from bucket_edges() (at least two), cut in `zone`. With
+// `compare`, the store must hold the events from previous_window(0).since on.
+Series compute_series(const EventStore& store, std::vector<TimeNs> edges, BucketUnit unit, bool compare,
+                      const std::string& zone = "");
 
 // A metric's bucket values as sparkline levels: -1 for no value, else 0
 // (the value is 0) to 7 (the largest value), scaled from 0 to the largest.

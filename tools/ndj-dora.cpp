@@ -221,7 +221,7 @@ int run(const Options& o) {
 
   store.resolve();
   std::optional<dora::Series> series;
-  if (o.bucket) series = dora::compute_series(store, std::move(edges), *o.bucket, o.compare_previous);
+  if (o.bucket) series = dora::compute_series(store, std::move(edges), *o.bucket, o.compare_previous, o.tz);
   // The whole window: a series shows it only in the table and the page;
   // otherwise its buckets' counts are all the warnings need.
   const bool whole = !series || o.format == dora::Format::kTable || o.format == dora::Format::kHtml;

@@ -180,3 +180,9 @@ ndj-dora --since 2026-03-16T00:00:00Z --until 2026-03-30T00:00:00Z --format html
 [ "$(head -1 "$dir/previous")" = "previous 14d: 0.64/day (-44.4%)" ] || { echo "FAIL: compare: $(cat "$dir/previous")"; exit 1; }
 [ "$(tail -1 "$dir/previous")" = "previous 14d: no data" ] || { echo "FAIL: compare: $(cat "$dir/previous")"; exit 1; }
 echo "ok: compare previous on the page"
+# --tz: the charts' dates are local: Berlin's second week starts on Monday
+# March 2, 00:00 local (March 1, 23:00 UTC).
+ndj-dora --tz Europe/Berlin --since 2026-03-01T00:00:00Z --until 2026-03-30T00:00:00Z --format html "$in" \
+  | grep -o '<title>2026-03-0[0-9]:' | sed -n 2p >"$dir/tz"
+[ "$(cat "$dir/tz")" = "<title>2026-03-02:" ] || { echo "FAIL: tz dates: $(cat "$dir/tz")"; exit 1; }
+echo "ok: local dates with --tz"
