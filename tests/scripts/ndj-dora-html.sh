@@ -43,8 +43,6 @@ class Page(HTMLParser):
         for k, v in attrs:
             if k in ("src", "href", "xlink:href", "srcset", "action") or (v and re.search(r"(?i)https?:|//|url\(", v)):
                 problems.append(f"reference in <{tag} {k}={v!r}>")
-        if tag not in ("meta", "br", "line", "rect", "data") or tag in ("rect",):
-            pass
         self.stack.append((tag, a))
         cls = a.get("class", "")
         if tag == "div" and "card" in cls.split():
