@@ -497,31 +497,38 @@ void append_prom_family(std::string& out, const std::string& name, const std::st
 // Families are contiguous: metric by metric, the rows inside. A null value
 // has no sample (its _n sample, 0 or the open count, says why).
 std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
-  std::vector<std::string> names;
+  // "dora_metric" labels the regression samples: a field cannot take it.
+  std::vector<std::string> names, taken = {"dora_metric"};
   for (const auto& f : store.group_fields()) {
     std::string n = prom_label_name(f);
-    for (int k = 2; std::find(names.begin(), names.end(), n) != names.end(); ++k) n = prom_label_name(f) + "_" + std::to_string(k);
+    for (int k = 2; std::find(taken.begin(), taken.end(), n) != taken.end(); ++k) n = prom_label_name(f) + "_" + std::to_string(k);
+    taken.push_back(n);
     names.push_back(std::move(n));
   }
-  std::vector<std::string> labels;
-  std::vector<std::vector<MetricRecord>> records;
-  for (const auto& row : rows) {
-    std::string l;
-    bool any_value = false;
-    if (row.group != kOverall) {
+  // "{field="value",...}" after `first` labels; nullopt when every value is
+  // empty (the overall row's series again).
+  auto group_labels = [&](uint32_t group, std::string first) -> std::optional<std::string> {
+    std::string l = std::move(first);
+    bool any_value = group == kOverall;
+    if (group != kOverall) {
       for (size_t i = 0; i < names.size(); ++i) {
-        const auto& v = store.group(row.group)[i];
+        const auto& v = store.group(group)[i];
         std::string_view text = v.present ? std::string_view(v.text) : "(none)";
         any_value |= !text.empty();
-        l.append(i ? "," : "{").append(names[i]).append("=\"");
+        l.append(l.empty() ? "" : ",").append(names[i]).append("=\"");
         append_prom_label_value(l, text);
         l.push_back('"');
       }
-      l.push_back('}');
-      // All labels empty would be the overall row's series again.
-      if (!any_value) continue;
     }
-    labels.push_back(std::move(l));
+    if (!any_value) return std::nullopt;
+    return l.empty() ? l : "{" + l + "}";
+  };
+  std::vector<std::string> labels;
+  std::vector<std::vector<MetricRecord>> records;
+  for (const auto& row : rows) {
+    auto l = group_labels(row.group, "");
+    if (!l) continue;
+    labels.push_back(std::move(*l));
     records.push_back(row_records(row, s));
   }
   std::string out;
@@ -545,6 +552,27 @@ std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows,
         if (!records[r][m].goal_met) continue;
         out.append(base).append("_goal_met").append(labels[r]).append(*records[r][m].goal_met ? " 1\n" : " 0\n");
       }
+    }
+  }
+  if (s.regressions) {
+    const auto& w = s.regression_windows;
+    const std::string windows = window_label(w.recent) + " until " + time_text(w.recent.until) + " against the " +
+                                window_label(w.baseline) + " before";
+    size_t alerts = 0;
+    for (const auto& c : *s.regressions) alerts += c.alert;
+    append_prom_family(out, "ndj_dora_regressions", "Regression alerts raised, " + windows);
+    out.append("ndj_dora_regressions ").append(std::to_string(alerts)).append("\n");
+    append_prom_family(out, "ndj_dora_regression_change_pct",
+                       "Change in percent of a metric that regressed beyond its threshold, " + windows);
+    const auto names_in_order = metric_records(GroupMetrics{}, 1, false);
+    for (const auto& c : *s.regressions) {
+      if (!c.alert) continue;
+      std::string first = "dora_metric=\"" + std::string(names_in_order[c.metric].metric) + "\"";
+      auto l = group_labels(c.group, first);
+      if (!l) continue;
+      out.append("ndj_dora_regression_change_pct").append(*l).push_back(' ');
+      append_number(out, *c.change_pct);
+      out.push_back('\n');
     }
   }
   return out;

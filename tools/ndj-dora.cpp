@@ -108,8 +108,6 @@ int parse_args(int argc, char** argv, Options& o) {
   // The page always shows the regression checks, and trends by week unless told.
   if (o.fail_on_regression || o.format == dora::Format::kHtml) o.regressions = true;
   if (o.format == dora::Format::kHtml && !o.bucket) o.bucket = dora::BucketUnit::kWeek;
-  if (o.regressions && o.format == dora::Format::kProm)
-    return usage_error("--regressions: not with --format prom");
   if (o.recent <= 0 || o.baseline <= 0) return usage_error("--recent and --baseline must be positive");
   for (const auto& t : thresholds)
     if (auto why = dora::parse_threshold(t, o.thresholds)) return usage_error("--threshold: " + *why);
