@@ -73,3 +73,47 @@ per_event=$(awk -v a="$rss_big" -v b="$rss_small" 'BEGIN { printf "%.1f", (a - b
 echo "ndj-dora memory per retained event ((RSS 10M - RSS 1M) / 9M events): $per_event bytes (limit 32)"
 printf -- '- ndj-dora memory per retained event ((RSS 10M - RSS 1M) / 9M events): %s bytes (limit 32)\n' \
   "$per_event" >>"$BENCH_OUT"
+
+# --bucket day over a year for 50 groups against the core metrics of the same
+# window and input (the budget: at most 20% more time). bench/gen has 8
+# teams, so each record gets a "squad" of 50 from a hash of its id.
+year=$(bench_data dora-year --kind dora --records 1000000 --days 365 --seed 3) || exit 1
+year50="$BENCH_DIR/dora-year-50.ndjson"
+if [[ ! -s $year50 || $year50 -ot $year ]]; then
+  python3 -c '
+import sys, zlib
+out = sys.stdout.buffer
+for line in sys.stdin.buffer:
+    i = line.find(b"\"id\":\"")
+    key = line[i + 6:line.find(b"\"", i + 6)]
+    out.write(line[:-2] + b",\"squad\":\"s%02d\"}\n" % (zlib.crc32(key) % 50))
+' <"$year" >"$year50.tmp.$$" && mv "$year50.tmp.$$" "$year50"
+fi
+[ "$(ndj-dora --since 2026-01-01T00:00:00Z --until 2027-01-01T00:00:00Z --group-by squad --format csv "$year50" |
+     grep -c '^group,.*,deployment_frequency,')" = 50 ] || { echo "bench: expected 50 squads" >&2; exit 1; }
+year_window="--since 2026-01-01T00:00:00Z --until 2027-01-01T00:00:00Z --group-by squad"
+bench_run "ndj-dora core metrics, 1 year, 50 groups" "$year50" "ndj-dora $year_window"
+bench_run "ndj-dora --bucket day, 1 year, 50 groups (ndjson)" "$year50" "ndj-dora $year_window --bucket day"
+bench_run "ndj-dora --bucket day, 1 year, 50 groups (table)" "$year50" "ndj-dora $year_window --bucket day --format table"
+# Wall time on a shared machine mostly measures the neighbours: also the
+# best user+system CPU time of 5 runs of each.
+cpu_secs() {
+  local best= t
+  for _ in 1 2 3 4 5; do
+    t=$( { /usr/bin/time -f '%U %S' "$@" <"$year50" >/dev/null; } 2>&1 | tail -1 | awk '{ print $1 + $2 }')
+    if [[ -z $best ]] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
+  done
+  echo "$best"
+}
+# shellcheck disable=SC2086
+core_cpu=$(cpu_secs ndj-dora $year_window)
+for fmt in ndjson table; do
+  label="ndj-dora --bucket day, 1 year, 50 groups ($fmt)"
+  # shellcheck disable=SC2086
+  cpu=$(cpu_secs ndj-dora $year_window --bucket day --format $fmt)
+  overhead=$(awk -v a="${BENCH_SECS[$label]}" -v b="${BENCH_SECS["ndj-dora core metrics, 1 year, 50 groups"]}" \
+    -v c="$cpu" -v d="$core_cpu" 'BEGIN { printf "%+.0f%% wall, %+.0f%% CPU (%.2f s vs %.2f s)", (a / b - 1) * 100, (c / d - 1) * 100, c, d }')
+  echo "ndj-dora --bucket day ($fmt output) over the core metrics: $overhead (budget +20%)"
+  printf -- '- ndj-dora --bucket day (%s output) over the core metrics, 1 year, 50 groups: %s (budget +20%%)\n' \
+    "$fmt" "$overhead" >>"$BENCH_OUT"
+done

@@ -586,9 +586,19 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
   const size_t nbuckets = edges.size() < 2 ? 0 : edges.size() - 1;
   const size_t nslots = nbuckets * ngroups;
   std::vector<GroupMetrics> per(nslots);
+  // Buckets of one length between the clipped ends (UTC days, weeks) are
+  // found by division instead of a search: every sample asks.
+  int64_t step = nbuckets > 2 ? edges[2] - edges[1] : 0;
+  for (size_t b = 2; step > 0 && b + 1 < nbuckets; ++b)
+    if (edges[b + 1] - edges[b] != step) step = 0;
   // The bucket holding t, or -1 outside [edges.front(), edges.back()).
   auto bucket_of = [&](TimeNs t) -> int64_t {
     if (nbuckets == 0 || t < edges.front() || t >= edges.back()) return -1;
+    if (step > 0) {
+      if (t < edges[1]) return 0;
+      int64_t b = 1 + (t - edges[1]) / step;
+      return std::min<int64_t>(b, static_cast<int64_t>(nbuckets) - 1);
+    }
     return std::upper_bound(edges.begin(), edges.end(), t) - edges.begin() - 1;
   };
   auto slot_of = [&](TimeNs t, uint32_t group) -> int64_t {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "dora_trends.hpp"
 #include "json.hpp"
 
 namespace ndj::dora {
@@ -99,6 +100,7 @@ std::optional<Format> parse_format(std::string_view s) {
   if (s == "csv") return Format::kCsv;
   if (s == "table") return Format::kTable;
   if (s == "prom") return Format::kProm;
+  if (s == "html") return Format::kHtml;
   return std::nullopt;
 }
 
@@ -131,12 +133,18 @@ void append_group_object(std::string& out, const EventStore& store, uint32_t gro
   out.push_back('}');
 }
 
-namespace {
-
 std::string time_text(TimeNs t) { return format_rfc3339(t, t % kNsPerSec ? 9 : 0); }
 
-// A row's records, compared with the previous window's row of the same
-// group (a group absent there had no data: frequency 0, the rest null).
+const char* metric_label(const char* metric) {
+  std::string_view m = metric;
+  if (m == "deployment_frequency") return "deployment frequency";
+  if (m == "lead_time") return "lead time (median)";
+  if (m == "change_failure_rate") return "change failure rate";
+  if (m == "failed_deployment_recovery_time") return "recovery time (median)";
+  if (m == "rework_rate") return "rework rate";
+  return "time to restore (median)";
+}
+
 std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSettings& s) {
   auto records = metric_records(row, s.window.days(), s.tiers);
   if (s.previous) {
@@ -152,12 +160,15 @@ std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSetti
   return records;
 }
 
+namespace {
+
 void append_optional(std::string& out, const std::optional<double>& v) {
   if (v) append_number(out, *v);
   else out.append("null");
 }
 
-// "value", "unit", "status", "n", the extra fields and "tier".
+}  // namespace
+
 void append_metric_body(std::string& out, const MetricRecord& r) {
   out.append("\"value\":");
   append_optional(out, r.value);
@@ -186,6 +197,8 @@ void append_metric_body(std::string& out, const MetricRecord& r) {
   }
 }
 
+namespace {
+
 void append_tags(std::string& out, const ReportSettings& s, const char* tier) {
   std::vector<std::pair<std::string, std::string>> tags = {
       {"source_type", "dora"}, {"calculated_by", "ndj-dora"}, {"snapshot_window", window_label(s.window)}};
@@ -208,6 +221,15 @@ void append_tags(std::string& out, const ReportSettings& s, const char* tier) {
 
 std::string ndjson(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
   std::string out;
+  // The tags differ only by tier (a few static strings): render each once.
+  std::vector<std::pair<const char*, std::string>> tags_by_tier;
+  auto tags = [&](const char* tier) -> const std::string& {
+    for (const auto& [t, text] : tags_by_tier)
+      if (t == tier) return text;
+    std::string text;
+    append_tags(text, s, tier);
+    return tags_by_tier.emplace_back(tier, std::move(text)).second;
+  };
   const std::string since = time_text(s.window.since), until = time_text(s.window.until);
   for (const auto& row : rows) {
     for (const auto& r : row_records(row, s)) {
@@ -218,8 +240,7 @@ std::string ndjson(const EventStore& store, const std::vector<GroupMetrics>& row
       if (s.bucket) out.append("\",\"bucket\":\"").append(s.bucket);
       out.append("\",\"group\":");
       append_group_object(out, store, row.group);
-      out.append(",\"tags\":");
-      append_tags(out, s, r.tier);
+      out.append(",\"tags\":").append(tags(r.tier));
       out.append("}\n");
     }
   }
@@ -253,7 +274,12 @@ std::string json(const EventStore& store, const std::vector<GroupMetrics>& rows,
     }
     out.append("}}");
   }
-  out.append("]}\n");
+  out.append("]");
+  if (s.regressions) {
+    out.append(",\"regressions\":");
+    out.append(format_regressions(Format::kJson, store, *s.regressions, s.regression_windows));
+  }
+  out.append("}\n");
   return out;
 }
 
@@ -270,33 +296,51 @@ void append_csv_cell(std::string& out, std::string_view v) {
   out.push_back('"');
 }
 
-std::string csv(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
-  static const char* kExtra[] = {"mean", "p90", "per_week", "failures", "total_deployments",
-                                 "rework_deployments", "unrecovered", "open", "negative"};
-  std::string out = "row";
-  for (const auto& f : store.group_fields()) {
+constexpr const char* kCsvExtra[] = {"mean", "p90", "per_week", "failures", "total_deployments",
+                                     "rework_deployments", "unrecovered", "open", "negative"};
+
+// The cells a metric line has between "tier" and "since".
+size_t csv_middle_cells(const ReportSettings& s) {
+  return std::size(kCsvExtra) + (s.previous ? 3 : 0) + (s.goals.empty() ? 0 : 2);
+}
+
+void append_csv_group(std::string& out, const EventStore& store, uint32_t group) {
+  for (size_t i = 0; i < store.group_fields().size(); ++i) {
     out.push_back(',');
-    append_csv_cell(out, f);
+    if (group != kOverall && store.group(group)[i].present) append_csv_cell(out, store.group(group)[i].text);
   }
-  out.append(",metric,value,unit,status,n,tier");
-  for (const char* e : kExtra) out.append(",").append(e);
-  if (s.previous) out.append(",previous,change,change_pct");
-  if (!s.goals.empty()) out.append(",goal,goal_met");
-  out.append(",since,until\n");
+}
+
+}  // namespace
+
+std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s,
+                       bool header) {
+  std::string out;
+  if (header) {
+    out = "row";
+    for (const auto& f : store.group_fields()) {
+      out.push_back(',');
+      append_csv_cell(out, f);
+    }
+    out.append(",metric,value,unit,status,n,tier");
+    for (const char* e : kCsvExtra) out.append(",").append(e);
+    if (s.previous) out.append(",previous,change,change_pct");
+    if (!s.goals.empty()) out.append(",goal,goal_met");
+    out.append(",since,until");
+    if (s.bucket) out.append(",bucket");
+    if (s.regressions) out.append(",baseline,baseline_since,regression_change_pct,threshold_pct,reason");
+    out.append("\n");
+  }
   const std::string since = time_text(s.window.since), until = time_text(s.window.until);
   for (const auto& row : rows) {
     for (const auto& r : row_records(row, s)) {
       out.append(row.group == kOverall ? "overall" : "group");
-      for (size_t i = 0; i < store.group_fields().size(); ++i) {
-        out.push_back(',');
-        if (row.group != kOverall && store.group(row.group)[i].present)
-          append_csv_cell(out, store.group(row.group)[i].text);
-      }
+      append_csv_group(out, store, row.group);
       out.append(",").append(r.metric).append(",");
       if (r.value) append_number(out, *r.value);
       out.append(",").append(r.unit).append(",").append(r.value ? "ok" : "insufficient_data");
       out.append(",").append(std::to_string(r.n)).append(",").append(r.tier ? r.tier : "");
-      for (const char* e : kExtra) {
+      for (const char* e : kCsvExtra) {
         out.push_back(',');
         for (const auto& f : r.fields) {
           if (std::string_view(f.name) != e) continue;
@@ -315,11 +359,43 @@ std::string csv(const EventStore& store, const std::vector<GroupMetrics>& rows, 
         if (r.goal) append_csv_cell(out, r.goal->text);
         out.append(",").append(!r.goal_met ? "" : *r.goal_met ? "true" : "false");
       }
-      out.append(",").append(since).append(",").append(until).append("\n");
+      out.append(",").append(since).append(",").append(until);
+      if (s.bucket) out.append(",").append(s.bucket);
+      if (s.regressions) out.append(",,,,,");
+      out.append("\n");
     }
   }
   return out;
 }
+
+std::string format_csv_regressions(const EventStore& store, const ReportSettings& s) {
+  std::string out;
+  if (!s.regressions) return out;
+  const auto& w = s.regression_windows;
+  const std::string middle(csv_middle_cells(s), ',');
+  const auto names = metric_records(GroupMetrics{}, 1, false);
+  for (const auto& c : *s.regressions) {
+    out.append(c.alert ? "regression" : "regression_not_checked");
+    append_csv_group(out, store, c.group);
+    out.append(",").append(names[c.metric].metric).append(",");
+    if (c.recent) append_number(out, *c.recent);
+    out.append(",").append(names[c.metric].unit).append(c.alert ? ",alert,," : ",not_checked,,");
+    out.append(middle).append(",").append(time_text(w.recent.since)).append(",").append(time_text(w.recent.until));
+    if (s.bucket) out.push_back(',');
+    out.push_back(',');
+    if (c.baseline) append_number(out, *c.baseline);
+    out.append(",").append(time_text(w.baseline.since)).append(",");
+    if (c.change_pct) append_number(out, *c.change_pct);
+    out.append(",");
+    append_number(out, c.threshold_pct);
+    out.append(",");
+    if (c.skipped) append_csv_cell(out, c.skipped);
+    out.append("\n");
+  }
+  return out;
+}
+
+namespace {
 
 std::string fixed(double v, int digits) {
   char buf[64];
@@ -330,16 +406,6 @@ std::string fixed(double v, int digits) {
 std::string pad(std::string s, size_t width, bool right) {
   if (s.size() >= width) return s;
   return right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
-}
-
-const char* label(const char* metric) {
-  std::string_view m = metric;
-  if (m == "deployment_frequency") return "deployment frequency";
-  if (m == "lead_time") return "lead time (median)";
-  if (m == "change_failure_rate") return "change failure rate";
-  if (m == "failed_deployment_recovery_time") return "recovery time (median)";
-  if (m == "rework_rate") return "rework rate";
-  return "time to restore (median)";
 }
 
 std::optional<double> field_number(const MetricRecord& r, std::string_view name) {
@@ -404,7 +470,7 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
                                      : "MISSED goal " + r.goal->text);
       if (auto neg = field_number(r, "negative"); neg && *neg > 0)
         note(std::to_string(static_cast<uint64_t>(*neg)) + " negative left out");
-      out.append(r.goal_met == false ? "! " : "  ").append(pad(label(r.metric), 24, false)).append(pad(value, 12, true));
+      out.append(r.goal_met == false ? "! " : "  ").append(pad(metric_label(r.metric), 24, false)).append(pad(value, 12, true));
       out.append(pad(std::to_string(r.n), 8, true)).append("  ").append(pad(r.tier ? r.tier : "-", 6, false));
       out.append("  ").append(detail);
       while (out.back() == ' ') out.pop_back();
@@ -419,7 +485,7 @@ std::string prom_help(const char* metric) {
   std::string what = m == "deployment_frequency" ? "DORA deployment frequency, successful deployments per day"
                      : m == "change_failure_rate" ? "DORA change failure rate, percent of deployments"
                      : m == "rework_rate"         ? "DORA rework rate, percent of deployments unplanned"
-                                                  : std::string("DORA ") + label(metric) + ", hours";
+                                                  : std::string("DORA ") + metric_label(metric) + ", hours";
   return what;
 }
 
@@ -431,31 +497,38 @@ void append_prom_family(std::string& out, const std::string& name, const std::st
 // Families are contiguous: metric by metric, the rows inside. A null value
 // has no sample (its _n sample, 0 or the open count, says why).
 std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
-  std::vector<std::string> names;
+  // "dora_metric" labels the regression samples: a field cannot take it.
+  std::vector<std::string> names, taken = {"dora_metric"};
   for (const auto& f : store.group_fields()) {
     std::string n = prom_label_name(f);
-    for (int k = 2; std::find(names.begin(), names.end(), n) != names.end(); ++k) n = prom_label_name(f) + "_" + std::to_string(k);
+    for (int k = 2; std::find(taken.begin(), taken.end(), n) != taken.end(); ++k) n = prom_label_name(f) + "_" + std::to_string(k);
+    taken.push_back(n);
     names.push_back(std::move(n));
   }
-  std::vector<std::string> labels;
-  std::vector<std::vector<MetricRecord>> records;
-  for (const auto& row : rows) {
-    std::string l;
-    bool any_value = false;
-    if (row.group != kOverall) {
+  // "{field="value",...}" after `first` labels; nullopt when every value is
+  // empty (the overall row's series again).
+  auto group_labels = [&](uint32_t group, std::string first) -> std::optional<std::string> {
+    std::string l = std::move(first);
+    bool any_value = group == kOverall;
+    if (group != kOverall) {
       for (size_t i = 0; i < names.size(); ++i) {
-        const auto& v = store.group(row.group)[i];
+        const auto& v = store.group(group)[i];
         std::string_view text = v.present ? std::string_view(v.text) : "(none)";
         any_value |= !text.empty();
-        l.append(i ? "," : "{").append(names[i]).append("=\"");
+        l.append(l.empty() ? "" : ",").append(names[i]).append("=\"");
         append_prom_label_value(l, text);
         l.push_back('"');
       }
-      l.push_back('}');
-      // All labels empty would be the overall row's series again.
-      if (!any_value) continue;
     }
-    labels.push_back(std::move(l));
+    if (!any_value) return std::nullopt;
+    return l.empty() ? l : "{" + l + "}";
+  };
+  std::vector<std::string> labels;
+  std::vector<std::vector<MetricRecord>> records;
+  for (const auto& row : rows) {
+    auto l = group_labels(row.group, "");
+    if (!l) continue;
+    labels.push_back(std::move(*l));
     records.push_back(row_records(row, s));
   }
   std::string out;
@@ -479,6 +552,27 @@ std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows,
         if (!records[r][m].goal_met) continue;
         out.append(base).append("_goal_met").append(labels[r]).append(*records[r][m].goal_met ? " 1\n" : " 0\n");
       }
+    }
+  }
+  if (s.regressions) {
+    const auto& w = s.regression_windows;
+    const std::string windows = window_label(w.recent) + " until " + time_text(w.recent.until) + " against the " +
+                                window_label(w.baseline) + " before";
+    size_t alerts = 0;
+    for (const auto& c : *s.regressions) alerts += c.alert;
+    append_prom_family(out, "ndj_dora_regressions", "Regression alerts raised, " + windows);
+    out.append("ndj_dora_regressions ").append(std::to_string(alerts)).append("\n");
+    append_prom_family(out, "ndj_dora_regression_change_pct",
+                       "Change in percent of a metric that regressed beyond its threshold, " + windows);
+    const auto names_in_order = metric_records(GroupMetrics{}, 1, false);
+    for (const auto& c : *s.regressions) {
+      if (!c.alert) continue;
+      std::string first = "dora_metric=\"" + std::string(names_in_order[c.metric].metric) + "\"";
+      auto l = group_labels(c.group, first);
+      if (!l) continue;
+      out.append("ndj_dora_regression_change_pct").append(*l).push_back(' ');
+      append_number(out, *c.change_pct);
+      out.push_back('\n');
     }
   }
   return out;
@@ -505,14 +599,18 @@ void append_prom_label_value(std::string& out, std::string_view value) {
 
 std::string format_report(Format format, const EventStore& store, const std::vector<GroupMetrics>& rows,
                           const ReportSettings& settings) {
+  const auto* checks = settings.regressions;
   switch (format) {
     case Format::kJson: return json(store, rows, settings);
-    case Format::kCsv: return csv(store, rows, settings);
-    case Format::kTable: return table(store, rows, settings);
+    case Format::kCsv: return format_csv(store, rows, settings, true) + format_csv_regressions(store, settings);
     case Format::kProm: return prom(store, rows, settings);
+    case Format::kTable:
+    case Format::kHtml:  // needs a series: format_html()
     case Format::kNdjson: break;
   }
-  return ndjson(store, rows, settings);
+  std::string out = format == Format::kTable ? table(store, rows, settings) : ndjson(store, rows, settings);
+  if (checks) out += format_regressions(format, store, *checks, settings.regression_windows);
+  return out;
 }
 
 }  // namespace ndj::dora

@@ -54,8 +54,25 @@ std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, boo
 // Sets `compared` of each record from the same metric in `previous`.
 void compare_records(std::vector<MetricRecord>& current, const std::vector<MetricRecord>& previous);
 
-enum class Format { kNdjson, kJson, kCsv, kTable, kProm };
+// kHtml is a page drawn from a series: see dora_html.hpp.
+enum class Format { kNdjson, kJson, kCsv, kTable, kProm, kHtml };
 std::optional<Format> parse_format(std::string_view s);
+
+// A recent window and the baseline window just before it (--regressions).
+struct RegressionWindows {
+  Window recent;
+  Window baseline;  // ends where recent starts
+};
+
+// One checked metric of one group: an alert, or why it could not be checked.
+struct RegressionCheck {
+  uint32_t group;
+  size_t metric;
+  std::optional<double> recent, baseline, change_pct;
+  double threshold_pct;  // signed: negative for deployment frequency
+  bool alert = false;
+  const char* skipped = nullptr;  // reason it was not compared
+};
 
 struct ReportSettings {
   Window window;
@@ -66,9 +83,27 @@ struct ReportSettings {
   Window previous_window;
   std::vector<Goal> goals;  // at most one per metric
   const char* bucket = nullptr;  // --bucket: "day", "week" or "month"
+  // --regressions: written after the metrics (ndjson, table, csv) or as
+  // the document's "regressions" (json).
+  const std::vector<RegressionCheck>* regressions = nullptr;
+  RegressionWindows regression_windows;
 };
 
-// The whole report for rows from EventStore::compute (overall row first).
+// A row's metric records with the settings' comparison (the previous
+// rows' same group: frequency 0 and the rest null when absent) and goals.
+std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSettings& settings);
+// "value", "unit", "status", "n", the extra fields, "tier", the comparison
+// and the goal of a metric record, as JSON members.
+void append_metric_body(std::string& out, const MetricRecord& r);
+// The CSV lines of rows (with the header line first when `header`); the
+// columns depend on the settings, not on the rows.
+std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>& rows,
+                       const ReportSettings& settings, bool header);
+// The regression checks as CSV lines in the columns of format_csv.
+std::string format_csv_regressions(const EventStore& store, const ReportSettings& settings);
+
+// The whole report for rows from EventStore::compute (overall row first),
+// with the regression checks of the settings.
 std::string format_report(Format format, const EventStore& store, const std::vector<GroupMetrics>& rows,
                           const ReportSettings& settings);
 
@@ -84,5 +119,9 @@ void append_number(std::string& out, double v);
 void append_group_object(std::string& out, const EventStore& store, uint32_t group);
 // "30d" for whole days, else the duration spelling ("36h").
 std::string window_label(const Window& w);
+// RFC 3339 UTC, with nanoseconds only when not whole seconds.
+std::string time_text(TimeNs t);
+// "deployment frequency", "lead time (median)", ... for people.
+const char* metric_label(const char* metric);
 
 }  // namespace ndj::dora

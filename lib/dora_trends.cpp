@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "json.hpp"
+#include "local_time.hpp"
 #include "timefmt.hpp"
 
 namespace ndj::dora {
@@ -129,8 +130,6 @@ void append_optional(std::string& out, const std::optional<double>& v) {
   else out.append("null");
 }
 
-std::string time_text(TimeNs t) { return format_rfc3339(t, t % kNsPerSec ? 9 : 0); }
-
 std::string group_label(const EventStore& store, uint32_t group) {
   if (group == kOverall) return "all";
   std::string s;
@@ -173,7 +172,10 @@ std::string format_regressions(Format format, const EventStore& store, const std
   }
   const std::string recent_since = time_text(w.recent.since), baseline_since = time_text(w.baseline.since),
                     until = time_text(w.recent.until);
+  const bool array = format == Format::kJson;
+  if (array) out.push_back('[');
   for (const auto& c : checks) {
+    if (array && out.size() > 1) out.push_back(',');
     out.append(c.alert ? "{\"alert\":\"regression\"" : "{\"note\":\"regression_not_checked\"");
     out.append(",\"metric\":\"").append(metric_names()[c.metric]).append("\",\"group\":");
     append_group_object(out, store, c.group);
@@ -191,8 +193,9 @@ std::string format_regressions(Format format, const EventStore& store, const std
       append_json_string(out, c.skipped);
     }
     out.append(",\"recent_since\":\"").append(recent_since).append("\",\"baseline_since\":\"");
-    out.append(baseline_since).append("\",\"until\":\"").append(until).append("\"}\n");
+    out.append(baseline_since).append("\",\"until\":\"").append(until).append(array ? "\"}" : "\"}\n");
   }
+  if (array) out.push_back(']');
   return out;
 }
 
@@ -209,23 +212,21 @@ const char* bucket_unit_name(BucketUnit unit) {
 
 namespace {
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-// The start of the bucket after the one holding t.
-TimeNs next_bucket_start(TimeNs t, BucketUnit unit, bool sunday) {
-  int64_t days = floor_div(t, kNsPerDay);
+// The start of the bucket after the one holding t, in the clock's days.
+TimeNs next_bucket_start(TimeNs t, BucketUnit unit, bool sunday, const LocalClock& clock) {
+  int64_t days = clock.local_day(t);
   switch (unit) {
-    case BucketUnit::kDay: return (days + 1) * kNsPerDay;
+    case BucketUnit::kDay: return clock.midnight(days + 1);
     case BucketUnit::kWeek: {
       // 1970-01-01 was a Thursday: 3 days after a Monday, 4 after a Sunday.
       int64_t into_week = ((days + (sunday ? 4 : 3)) % 7 + 7) % 7;
-      return (days - into_week + 7) * kNsPerDay;
+      return clock.midnight(days - into_week + 7);
     }
     case BucketUnit::kMonth: {
       int64_t y;
       unsigned m, d;
       civil_from_days(days, y, m, d);
-      return days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) * kNsPerDay;
+      return clock.midnight(days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1));
     }
   }
   return t;
@@ -233,36 +234,18 @@ TimeNs next_bucket_start(TimeNs t, BucketUnit unit, bool sunday) {
 
 }  // namespace
 
-std::vector<TimeNs> bucket_edges(Window w, BucketUnit unit, bool week_starts_sunday) {
+std::vector<TimeNs> bucket_edges(Window w, BucketUnit unit, bool week_starts_sunday, const std::string& zone) {
+  LocalClock clock(zone);
   std::vector<TimeNs> edges{w.since};
-  for (TimeNs t = next_bucket_start(w.since, unit, week_starts_sunday); t < w.until;
-       t = next_bucket_start(t, unit, week_starts_sunday)) {
+  for (TimeNs t = w.since; t < w.until;) {
+    TimeNs next = next_bucket_start(t, unit, week_starts_sunday, clock);
+    if (next <= t) next = t + kNsPerHour;  // never stuck on a zone's odd day
+    if (next >= w.until) break;
     if (edges.size() > kMaxBuckets) return {};
-    edges.push_back(t);
+    edges.push_back(t = next);
   }
   edges.push_back(w.until);
   return edges;
-}
-
-std::string format_buckets(const EventStore& store, std::span<const TimeNs> edges, BucketUnit unit,
-                           ReportSettings settings) {
-  auto buckets = store.compute_buckets(edges);
-  // Row positions are the same in every bucket: keep a group everywhere
-  // when it has data somewhere.
-  std::vector<bool> keep(buckets.empty() ? 0 : buckets.front().size(), false);
-  for (const auto& rows : buckets)
-    for (size_t i = 0; i < rows.size(); ++i)
-      if (rows[i].group == kOverall || rows[i].has_data()) keep[i] = true;
-  settings.bucket = bucket_unit_name(unit);
-  std::string out;
-  for (size_t b = 0; b < buckets.size(); ++b) {
-    std::vector<GroupMetrics> rows;
-    for (size_t i = 0; i < buckets[b].size(); ++i)
-      if (keep[i]) rows.push_back(buckets[b][i]);
-    settings.window = {edges[b], edges[b + 1]};
-    out += format_report(Format::kNdjson, store, rows, settings);
-  }
-  return out;
 }
 
 }  // namespace ndj::dora

@@ -32,43 +32,25 @@ std::optional<std::string> parse_threshold(std::string_view spec, Thresholds& t)
 // number per day, or per week with /week. The reason when malformed.
 std::optional<std::string> parse_goal(std::string_view spec, Goal& goal);
 
-struct RegressionWindows {
-  Window recent;
-  Window baseline;  // ends where recent starts
-};
-
-// One checked metric of one group: an alert, or why it could not be checked.
-struct RegressionCheck {
-  uint32_t group;
-  size_t metric;
-  std::optional<double> recent, baseline, change_pct;
-  double threshold_pct;  // signed: negative for deployment frequency
-  bool alert = false;
-  const char* skipped = nullptr;  // reason it was not compared
-};
-
 // Checks every group with data in either window (overall row first, groups
 // sorted as in compute()). Only breaches and skipped checks are returned.
 std::vector<RegressionCheck> find_regressions(const EventStore& store, const RegressionWindows& w,
                                               const Thresholds& thresholds);
 
-// Alert and note records as NDJSON lines, or as a section of the table.
+// Alert and note records as NDJSON lines, as a section of the table, or
+// (Format::kJson) as a JSON array of the same records.
 std::string format_regressions(Format format, const EventStore& store, const std::vector<RegressionCheck>& checks,
                                const RegressionWindows& w);
 
-// --bucket: UTC days, weeks (from Monday, or Sunday) or calendar months.
+// --bucket: days, weeks (from Monday, or Sunday) or calendar months, in
+// UTC or in the local time of a zone (--tz).
 enum class BucketUnit { kDay, kWeek, kMonth };
 std::optional<BucketUnit> parse_bucket_unit(std::string_view s);
 const char* bucket_unit_name(BucketUnit unit);
 inline constexpr size_t kMaxBuckets = 100000;
 // The edges of the buckets covering `w`, the first and last clipped to w;
-// empty when there would be more than kMaxBuckets.
-std::vector<TimeNs> bucket_edges(Window w, BucketUnit unit, bool week_starts_sunday);
-
-// NDJSON metric records per bucket (oldest first), each bucket's rows as
-// in the report, with "bucket"; every group with data in any bucket has
-// records in every bucket, with insufficient data where it has none.
-std::string format_buckets(const EventStore& store, std::span<const TimeNs> edges, BucketUnit unit,
-                           ReportSettings settings);
+// empty when there would be more than kMaxBuckets. `zone` is an IANA name
+// checked by check_time_zone(), or empty for UTC.
+std::vector<TimeNs> bucket_edges(Window w, BucketUnit unit, bool week_starts_sunday, const std::string& zone = "");
 
 }  // namespace ndj::dora

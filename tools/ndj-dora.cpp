@@ -1,6 +1,9 @@
 // ndj-dora: the DORA metrics (deployment frequency, lead time, change failure
 // rate, failed deployment recovery time, rework rate, time to restore) of a
 // stream of deployment, change and incident records, over a time window.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -8,8 +11,11 @@
 #include "cli.hpp"
 #include "diag.hpp"
 #include "dora.hpp"
+#include "dora_html.hpp"
 #include "dora_report.hpp"
+#include "dora_series.hpp"
 #include "dora_trends.hpp"
+#include "local_time.hpp"
 #include "output.hpp"
 #include "records.hpp"
 #include "signals.hpp"
@@ -35,6 +41,8 @@ struct Options {
   std::vector<dora::Goal> goals;
   std::optional<dora::BucketUnit> bucket;
   bool week_starts_sunday = false;
+  std::string color = "auto";
+  std::string tz;  // --tz: local-day buckets; empty: UTC
 };
 
 // "NAME=VALUE" with both parts non-empty.
@@ -55,13 +63,15 @@ int parse_args(int argc, char** argv, Options& o) {
   std::string group_by, format = "ndjson", tiers = "dora", epoch, compare, bucket, week_start = "monday";
   std::vector<std::string> tags, maps, type_values, thresholds, goals;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
-  app.add_option("--format", format, "ndjson (default), json, csv, table or prom")->type_name("FORMAT");
+  app.add_option("--format", format, "ndjson (default), json, csv, table, prom, html")->type_name("FORMAT");
+  app.add_option("--color", o.color, "Table colours: auto (default), always, never")->type_name("WHEN");
   app.add_option("-o,--output", o.output, "Write to FILE, replaced atomically")->type_name("FILE");
   app.add_option("--tag", tags, "Add K=V to every record's tags")->type_name("K=V");
   app.add_option("--tiers", tiers, "dora (default) or none")->type_name("WHICH");
   app.add_option("--compare", compare, "Also the window before: previous")->type_name("WHICH");
   app.add_option("--bucket", bucket, "Time series of day, week or month buckets")->type_name("UNIT");
   app.add_option("--week-start", week_start, "First day of --bucket week: monday, sunday")->type_name("DAY");
+  app.add_option("--tz", o.tz, "Buckets of local days in ZONE, e.g. Europe/Berlin")->type_name("ZONE");
   app.add_flag("--regressions", o.regressions, "Alert on regressions: --recent vs --baseline");
   add_duration_option(app, "--recent", o.recent, "Recent window, ending at --until (7d)");
   add_duration_option(app, "--baseline", o.baseline, "Baseline window, before the recent one (28d)");
@@ -77,10 +87,9 @@ int parse_args(int argc, char** argv, Options& o) {
 
   o.has_since = since->count() > 0;
   o.has_until = app.get_option("--until")->count() > 0;
-  if (o.days > 1'000'000) return usage_error("--days: at most 1000000");
   if (o.has_since && days->count() > 0) return usage_error("--days and --since cannot be used together");
   if (auto f = dora::parse_format(format)) o.format = *f;
-  else return usage_error("--format: expected ndjson, json, csv, table or prom, got '" + format + "'");
+  else return usage_error("--format: expected ndjson, json, csv, table, prom or html, got '" + format + "'");
   if (tiers == "none") o.tiers = false;
   else if (tiers != "dora") return usage_error("--tiers: expected dora or none, got '" + tiers + "'");
   if (compare == "previous") o.compare_previous = true;
@@ -90,11 +99,15 @@ int parse_args(int argc, char** argv, Options& o) {
   if (week_start != "monday" && week_start != "sunday")
     return usage_error("--week-start: expected monday or sunday, got '" + week_start + "'");
   o.week_starts_sunday = week_start == "sunday";
-  if (o.bucket && (o.format != dora::Format::kNdjson || o.compare_previous))
-    return usage_error("--bucket: needs --format ndjson and no --compare");
-  if (o.fail_on_regression) o.regressions = true;
-  if (o.regressions && o.format != dora::Format::kNdjson && o.format != dora::Format::kTable)
-    return usage_error("--regressions: needs --format ndjson or table");
+  if (app.get_option("--tz")->count() > 0)
+    if (auto why = check_time_zone(o.tz)) return usage_error("--tz: " + *why);
+  if (o.color != "auto" && o.color != "always" && o.color != "never")
+    return usage_error("--color: expected auto, always or never, got '" + o.color + "'");
+  // A scrape sees one value per series: a bucket would need a timestamp.
+  if (o.bucket && o.format == dora::Format::kProm) return usage_error("--bucket: not with --format prom");
+  // The page always shows the regression checks, and trends by week unless told.
+  if (o.fail_on_regression || o.format == dora::Format::kHtml) o.regressions = true;
+  if (o.format == dora::Format::kHtml && !o.bucket) o.bucket = dora::BucketUnit::kWeek;
   if (o.recent <= 0 || o.baseline <= 0) return usage_error("--recent and --baseline must be positive");
   for (const auto& t : thresholds)
     if (auto why = dora::parse_threshold(t, o.thresholds)) return usage_error("--threshold: " + *why);
@@ -148,20 +161,40 @@ int parse_args(int argc, char** argv, Options& o) {
 // A valid line the DOM cannot hold (see JsonParser) cannot be read.
 constexpr const char* kBeyondDouble = "a number beyond the range of a double";
 
+// a - b, false when it would leave the range of TimeNs.
+bool earlier(TimeNs a, int64_t b, TimeNs& out) { return !__builtin_sub_overflow(a, b, &out); }
+
+// --color auto: only on a terminal, and not when NO_COLOR is set (no-color.org).
+bool use_color(const Options& o) {
+  if (o.color != "auto") return o.color == "always";
+  const char* no_color = std::getenv("NO_COLOR");
+  return o.output.empty() && isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
 int run(const Options& o) {
   dora::Window w;
   w.until = o.has_until ? o.until : now_ns();
+  // Times and window lengths are int64 nanoseconds: 1677 to 2262, 106751 days.
+  const uint64_t max_days = std::min<uint64_t>(
+      INT64_MAX / dora::kNsPerDay, (static_cast<uint64_t>(w.until) - static_cast<uint64_t>(INT64_MIN)) / dora::kNsPerDay);
+  if (!o.has_since && o.days > max_days)
+    return usage_error("--days: at most " + std::to_string(max_days) + " (times run from 1677 to 2262)");
   w.since = o.has_since ? o.since : w.until - static_cast<TimeNs>(o.days) * dora::kNsPerDay;
   if (w.since >= w.until) return usage_error("the window is empty: --since must be before --until");
+  // The window before, as long as this one, for --compare previous, and
+  // the --regressions windows.
+  dora::Window before{w.since, w.since};
+  dora::RegressionWindows trend{{w.until, w.until}, {w.until, w.until}};
+  int64_t span = 0;
+  if (!earlier(w.until, w.since, span) || (o.compare_previous && !earlier(w.since, span, before.since)) ||
+      (o.regressions && !earlier(w.until, o.recent, trend.recent.since)) ||
+      (o.regressions && !earlier(trend.recent.since, o.baseline, trend.baseline.since)))
+    return usage_error("the windows do not fit the times ndj-dora can represent (1677 to 2262, 106751 days)");
+  trend.baseline.until = trend.recent.since;
   std::vector<TimeNs> edges;
-  if (o.bucket && (edges = dora::bucket_edges(w, *o.bucket, o.week_starts_sunday)).empty())
+  if (o.bucket && (edges = dora::bucket_edges(w, *o.bucket, o.week_starts_sunday, o.tz)).empty())
     return usage_error("--bucket: more than " + std::to_string(dora::kMaxBuckets) + " buckets in the window");
 
-  // The window before, as long as this one, for --compare previous.
-  const dora::Window before{w.since - (w.until - w.since), w.since};
-
-  const dora::RegressionWindows trend{{w.until - o.recent, w.until},
-                                      {w.until - o.recent - o.baseline, w.until - o.recent}};
   TimeNs keep_from = o.compare_previous ? before.since : w.since;
   if (o.regressions) keep_from = std::min(keep_from, trend.baseline.since);
 
@@ -185,7 +218,12 @@ int run(const Options& o) {
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
 
   store.resolve();
-  auto rows = store.compute(w);
+  std::optional<dora::Series> series;
+  if (o.bucket) series = dora::compute_series(store, std::move(edges), *o.bucket, o.compare_previous, o.tz);
+  // The whole window: a series shows it only in the table and the page;
+  // otherwise its buckets' counts are all the warnings need.
+  const bool whole = !series || o.format == dora::Format::kTable || o.format == dora::Format::kHtml;
+  std::vector<dora::GroupMetrics> rows = whole ? store.compute(w) : std::vector{series->summed_overall()};
   const auto& all = rows.front();
   if (all.negative_lead_times)
     warn(std::to_string(all.negative_lead_times) +
@@ -193,23 +231,30 @@ int run(const Options& o) {
   if (all.negative_recoveries)
     warn(std::to_string(all.negative_recoveries) +
          " failed deployment(s) whose incidents were resolved before it (negative recovery time) left out");
-  dora::ReportSettings settings{w, o.tags, o.tiers, nullptr, before, o.goals};
+  dora::ReportSettings settings{w, o.tags, o.tiers, nullptr, before, o.goals, nullptr, nullptr, {}};
   std::vector<dora::GroupMetrics> previous_rows;
-  if (o.compare_previous) {
+  if (o.compare_previous && whole) {
     previous_rows = store.compute(before);
     settings.previous = &previous_rows;
   }
-  std::string report = o.bucket ? dora::format_buckets(store, edges, *o.bucket, settings)
-                                : dora::format_report(o.format, store, rows, settings);
-  bool regressed = false;
+  std::vector<dora::RegressionCheck> checks;
   if (o.regressions) {
-    auto checks = dora::find_regressions(store, trend, o.thresholds);
-    regressed = std::any_of(checks.begin(), checks.end(), [](const auto& c) { return c.alert; });
-    report += dora::format_regressions(o.format, store, checks, trend);
+    checks = dora::find_regressions(store, trend, o.thresholds);
+    settings.regressions = &checks;
+    settings.regression_windows = trend;
   }
+  const bool regressed = std::any_of(checks.begin(), checks.end(), [](const auto& c) { return c.alert; });
+  // Standard output takes the report piece by piece; -o needs it whole.
+  std::string report;
+  auto sink = [&](std::string_view text) {
+    if (o.output.empty()) out.write(text);
+    else report.append(text);
+  };
+  if (!series) sink(dora::format_report(o.format, store, rows, settings));
+  else if (o.format == dora::Format::kHtml) sink(dora::format_html(store, *series, rows, settings));
+  else dora::write_series(o.format, store, *series, rows, settings, use_color(o), sink);
   // Readable by other users: a report, for collectors running as another user.
   if (!o.output.empty()) write_file_atomic(o.output, report, 0644);
-  else out.write(report);
   out.flush();
   int rc = reader.exit_code();
   return rc == kExitOk && regressed && o.fail_on_regression ? kExitRegression : rc;

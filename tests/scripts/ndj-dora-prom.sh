@@ -114,6 +114,9 @@ for n, line in enumerate(text[:-1].split('\n'), 1):
     if key in series: fail(n, f"duplicate series {key}")
     series.add(key)
     samples.append((name, labels, value))
+if sys.argv[2:] == ['--grammar-only']:
+    print(f"{len(samples)} samples in {len(families)} families ok")
+    sys.exit(0)
 # The round trip of the label values, and a few known numbers.
 teams = {s[1].get('team') for s in samples if s[0] == 'ndj_dora_deployment_frequency_n'}
 want = {None, 'pay\\ "x"\nline', 'web', 'ünïcode', '(none)', ''}
@@ -140,6 +143,22 @@ sed 's/pay\\\\ \\"x\\"/pay"x/' "$dir/stdout" >"$dir/bad1"
 awk '{print} /^ndj_dora_lead_time_n /{print}' "$dir/stdout" >"$dir/bad3"
 ! python3 "$dir/check.py" "$dir/bad3" 2>/dev/null || { echo "checker missed a duplicate"; exit 1; }
 
+# --regressions: a count of alerts, and per alert its change in percent,
+# labelled dora_metric and by group; the same alerts as the ndjson records
+# (the fixture of the regressions golden case).
+reg_in="$TESTS_DIR/cases/ndj-dora/0017-regressions/in"
+reg_args=(--until 2026-03-29T00:00:00Z --group-by team --regressions)
+ndj-dora "${reg_args[@]}" --format prom "$reg_in" >"$dir/reg.prom"
+python3 "$dir/check.py" "$dir/reg.prom" --grammar-only
+ndj-dora "${reg_args[@]}" "$reg_in" | jq -r 'select(.alert) | "\(.metric) \(.group.team // "") \(.change_pct)"' |
+  sort >"$dir/reg.want"
+[ -s "$dir/reg.want" ] || { echo "no alerts in the fixture"; exit 1; }
+sed -n 's/^ndj_dora_regression_change_pct{dora_metric="\([a-z_]*\)"\(,team="\([^"]*\)"\)\{0,1\}} \(.*\)$/\1 \3 \4/p' \
+  "$dir/reg.prom" | sort >"$dir/reg.got"
+diff "$dir/reg.want" "$dir/reg.got" || { echo "prom alerts differ from the ndjson ones"; exit 1; }
+[ "$(grep '^ndj_dora_regressions ' "$dir/reg.prom")" = "ndj_dora_regressions $(wc -l <"$dir/reg.want")" ] ||
+  { echo "alert count: $(grep '^ndj_dora_regressions ' "$dir/reg.prom")"; exit 1; }
+
 # -o: the same bytes, mode 0644, no temp files; an old file is replaced.
 echo old >"$dir/dora.prom"
 ndj-dora "${args[@]}" -o "$dir/dora.prom" <"$dir/in" >"$dir/o-stdout"
@@ -154,4 +173,4 @@ if [ "$(id -u)" != 0 ]; then
   [ $rc = 1 ] || { echo "unwritable -o: exit $rc"; exit 1; }
   [ "$(cat "$dir/ro/dora.prom")" = keep ] || { echo "old file changed"; exit 1; }
 fi
-echo "prom: strict exposition check, escaping round trip and atomic -o ok"
+echo "prom: strict exposition check, escaping round trip, regression alerts and atomic -o ok"
