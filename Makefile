@@ -14,7 +14,7 @@ CHECK_PKGS := clang libclang-rt-14-dev
 PKGS       := $(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS) $(CHECK_PKGS)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all build deps test test-sanitize fuzz torture bench demo install uninstall clean
+.PHONY: all build deps test test-sanitize test-tsan fuzz torture bench demo install uninstall clean
 
 all: build
 
@@ -37,19 +37,32 @@ build: deps $(BUILD)/build.ninja
 test: build
 	tests/run-all $(BUILD)
 
-# The whole suite with AddressSanitizer and UndefinedBehaviorSanitizer.
+# The whole suite built with AddressSanitizer (LeakSanitizer included) and
+# UndefinedBehaviorSanitizer, at -O1 with assertions on (tests/run-sanitized
+# fails on any report).
 test-sanitize: deps
 	[ -f $(BUILD)-sanitize/build.ninja ] || meson setup $(BUILD)-sanitize \
-	  -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
+	  -Dbuildtype=debugoptimized -Doptimization=1 -Db_ndebug=false \
+	  -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C $(BUILD)-sanitize
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  tests/run-all $(BUILD)-sanitize
+	tests/run-sanitized $(BUILD)-sanitize
+
+# ThreadSanitizer: no ndj code starts a thread, but ndj-post's libcurl
+# resolves host names in a thread of its own; ndj-post's tests (and the
+# tools its scripts pipe from) are built and run with TSan.
+TSAN_TOOLS := ndj-post ndj-tail ndj-batch ndj-redact
+test-tsan: deps
+	[ -f $(BUILD)-tsan/build.ninja ] || meson setup $(BUILD)-tsan \
+	  -Dbuildtype=debugoptimized -Doptimization=1 -Db_ndebug=false \
+	  -Db_sanitize=thread -Db_lundef=false
+	ninja -C $(BUILD)-tsan $(TSAN_TOOLS)
+	tests/run-sanitized --thread $(BUILD)-tsan
 
 # libFuzzer targets (clang), FUZZ_SECONDS each.
 fuzz: deps
 	[ -f $(BUILD)-fuzz/build.ninja ] || CXX=clang++ meson setup $(BUILD)-fuzz \
 	  -Dbuildtype=debugoptimized -Dfuzz=true -Db_lundef=false
-	ninja -C $(BUILD)-fuzz
+	ninja -C $(BUILD)-fuzz fuzzers
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(BUILD)-fuzz
 
 # The whole pipeline under appenders, rotation, faults, prune and SIGKILLs

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <optional>
 #include <string>
 #include <vector>
@@ -297,8 +298,17 @@ class Pruner {
 
   void rewrite(const std::string& path) {
     try {
-      for (int attempt = 0; attempt < 3; ++attempt)
+      for (int attempt = 0; attempt < 3; ++attempt) {
+        // Replaced meanwhile, and now gone (logrotate removing old files):
+        // what was to be pruned went with it, and a rename must not bring
+        // it back.
+        struct stat st;
+        if (attempt > 0 && ::lstat(path.c_str(), &st) != 0 && errno == ENOENT) {
+          warn(path + ": removed by another process during the prune; nothing to do");
+          return;
+        }
         if (rewrite_once(path)) return;
+      }
     } catch (const Error& e) {
       std::string msg = e.what();
       if (msg.rfind(path, 0) != 0) msg = path + ": " + msg;  // Output's errors name no file
