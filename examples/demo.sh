@@ -73,7 +73,9 @@ while kill -0 $ship_pid 2>/dev/null; do
   [ "$(stored_bodies)" -ge 20 ] && break
   sleep 0.05
 done
-pkill -KILL -x ndj-post || true
+# Only this demo's ndj-post (a child of the shipping subshell): never a
+# real shipper that may be running on the machine.
+pkill -KILL -x -P "$ship_pid" ndj-post || true
 wait $ship_pid 2>/dev/null || true
 read -r unique copies < <(received_records)
 printf '  ndj-post killed with SIGKILL after %s of %s records were received\n' "$unique" "$total"
