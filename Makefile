@@ -42,7 +42,7 @@ test: build
 # fails on any report).
 test-sanitize: deps
 	[ -f $(BUILD)-sanitize/build.ninja ] || meson setup $(BUILD)-sanitize \
-	  -Dbuildtype=debugoptimized -Doptimization=1 -Db_ndebug=false \
+	  -Doptimization=1 -Ddebug=true -Db_ndebug=false \
 	  -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C $(BUILD)-sanitize
 	tests/run-sanitized $(BUILD)-sanitize
@@ -53,7 +53,7 @@ test-sanitize: deps
 TSAN_TOOLS := ndj-post ndj-tail ndj-batch ndj-redact
 test-tsan: deps
 	[ -f $(BUILD)-tsan/build.ninja ] || meson setup $(BUILD)-tsan \
-	  -Dbuildtype=debugoptimized -Doptimization=1 -Db_ndebug=false \
+	  -Doptimization=1 -Ddebug=true -Db_ndebug=false \
 	  -Db_sanitize=thread -Db_lundef=false
 	ninja -C $(BUILD)-tsan $(TSAN_TOOLS)
 	tests/run-sanitized --thread $(BUILD)-tsan
