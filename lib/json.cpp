@@ -29,7 +29,7 @@ const char* JsonParser::parse(std::string_view text) {
 
 const char* JsonParser::validate(std::string_view text) {
   has_root_ = false;
-  if (text.size() > parser_.capacity()) {
+  if (!parser_.implementation || text.size() > parser_.capacity()) {  // the first call allocates
     // Grow geometrically: line lengths creep up over a file.
     size_t want = std::max<size_t>(std::bit_ceil(text.size()), size_t{1} << 16);
     if (parser_.allocate(std::max(text.size(), std::min(want, parser_.max_capacity()))))

@@ -77,6 +77,17 @@ TEST_CASE("json_check agrees with simdjson on mutated records") {
   CHECK(disagreements == 0);
 }
 
+TEST_CASE("validate() on a fresh parser takes empty and blank text") {
+  // The fuzzer's first input: nothing. The parser had not allocated yet.
+  for (std::string d : {"", "   ", "\t\r"}) {
+    JsonParser p;
+    std::string padded = d + std::string(kLinePadding, ' ');
+    const char* why = p.validate(std::string_view(padded.data(), d.size()));
+    REQUIRE(why != nullptr);
+    CHECK(std::string(why) == "empty document");
+  }
+}
+
 TEST_CASE("validate() agrees with json_check on mutated records") {
   JsonParser p;
   const std::vector<std::string> seeds = {
