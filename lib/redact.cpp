@@ -346,6 +346,10 @@ struct RecordRedactor::Impl {
           if (child && child->keep_inside && keeps_inside_as(child, at(vi))) child_filtering = true;
           else action = rules->others_hash ? kHash : kDrop;
         }
+        // A member kept after dropped ones loses the comma before it now,
+        // before its value is walked: masking inside it writes out
+        // everything up to the string it changes.
+        if (action != kDrop && !emitted && !first) skip(prev_end, key_b);
         uint32_t next;
         if (action == kWalk) {
           bool m = masking || (child && child->mask);
@@ -362,7 +366,6 @@ struct RecordRedactor::Impl {
           skip(first ? key_b : prev_end, value_e);
           ++counts.dropped;
         } else {
-          if (!emitted && !first) skip(prev_end, key_b);
           if (action == kHash) hash_member(key_b, raw_key, vi, value_e);
           emitted = true;
         }
@@ -404,6 +407,7 @@ struct RecordRedactor::Impl {
         if (keeps_inside_as(elem, at(j))) elem_filtering = true;
         else drop = true;
       }
+      if (!drop && !emitted && !first) skip(prev_end, elem_b);  // see walk_object
       uint32_t next;
       bool m = masking || (elem && elem->mask);
       if (!drop && ((elem && elem->active) || m)) next = walk_value(j, elem, m, elem_filtering);
@@ -413,7 +417,6 @@ struct RecordRedactor::Impl {
         skip(first ? elem_b : prev_end, e);
         ++counts.dropped;
       } else {
-        if (!emitted && !first) skip(prev_end, elem_b);
         emitted = true;
       }
       first = false;

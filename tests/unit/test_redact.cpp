@@ -308,3 +308,19 @@ TEST_CASE("masking and hashing in one record, every string scanned once") {
   CHECK(redact(r, R"({"a":"x 10.0.0.1","h":"a@example.com","b":["ok","c@example.com\u0021"],"c":{"d":"AKIAIOSFODNN7EXAMPLE"}})", true) ==
         R"({"a":"x [REDACTED:ipv4]","h_sha256":"08168cd80dfd534ab0f10af10f1303fe00af2d43ab5c1432360d137f8197e17a","h_bytes":13,"b":["ok","[REDACTED:email]!"],"c":{"d":"[REDACTED:aws-key]"},"redaction":{"hashed":1,"dropped":0,"masked":3}})");
 }
+
+TEST_CASE("masking inside a member kept after dropped ones (fuzz finding)") {
+  // The comma before the first kept member was cut after its value had
+  // been walked, but masking writes out everything before the string it
+  // changes: the cut ran backwards and threw.
+  RedactRules r;
+  r.drop = {path("password"), path("a.password")};
+  r.mask = {"all"};
+  CHECK(redact(r, R"({"password":"x","msg":"mail b@example.com"})") == R"({"msg":"mail [REDACTED:email]"})");
+  CHECK(redact(r, R"({"password":"x","a":{"password":"y","m":"c@example.com"}})") ==
+        R"({"a":{"m":"[REDACTED:email]"}})");
+  RedactRules k;
+  k.keep = {path("l[].a")};
+  k.mask = {"all"};
+  CHECK(redact(k, R"({"l":[1,{"a":"x@y.example.com","b":2}]})") == R"({"l":[{"a":"[REDACTED:email]"}]})");
+}
