@@ -696,14 +696,8 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
         m.recovery = summarize_hours(recovery.of(b * ngroups + g));
         m.restore = summarize_hours(restore.of(b * ngroups + g));
       }
-      all.successful_deployments += m.successful_deployments;
-      all.total_deployments += m.total_deployments;
-      all.failed_deployments += m.failed_deployments;
-      all.rework_deployments += m.rework_deployments;
-      all.negative_lead_times += m.negative_lead_times;
-      all.unrecovered += m.unrecovered;
-      all.negative_recoveries += m.negative_recoveries;
-      all.open_incidents += m.open_incidents;
+      all.add_counts(m);
+      all.open_incidents += m.open_incidents;  // groups of one bucket do add up
     }
     all.lead_time = summarize_hours(lead.range(b * ngroups, (b + 1) * ngroups));
     all.recovery = summarize_hours(recovery.range(b * ngroups, (b + 1) * ngroups));

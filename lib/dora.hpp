@@ -84,6 +84,17 @@ struct GroupMetrics {
   bool has_data() const {
     return total_deployments || lead_time.n || negative_lead_times || restore.n || open_incidents;
   }
+  // Adds the event counts of `m` (not the distributions, and not
+  // open_incidents, a state at one moment that does not add up over time).
+  void add_counts(const GroupMetrics& m) {
+    successful_deployments += m.successful_deployments;
+    total_deployments += m.total_deployments;
+    failed_deployments += m.failed_deployments;
+    rework_deployments += m.rework_deployments;
+    negative_lead_times += m.negative_lead_times;
+    unrecovered += m.unrecovered;
+    negative_recoveries += m.negative_recoveries;
+  }
 };
 inline constexpr uint32_t kOverall = UINT32_MAX;
 

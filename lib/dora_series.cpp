@@ -24,16 +24,7 @@ ReportSettings Series::settings_of(size_t b, const ReportSettings& base) const {
 GroupMetrics Series::summed_overall() const {
   GroupMetrics sum;
   sum.group = kOverall;
-  for (const auto& rows : buckets) {
-    const GroupMetrics& m = rows.front();
-    sum.successful_deployments += m.successful_deployments;
-    sum.total_deployments += m.total_deployments;
-    sum.failed_deployments += m.failed_deployments;
-    sum.rework_deployments += m.rework_deployments;
-    sum.negative_lead_times += m.negative_lead_times;
-    sum.unrecovered += m.unrecovered;
-    sum.negative_recoveries += m.negative_recoveries;
-  }
+  for (const auto& rows : buckets) sum.add_counts(rows.front());
   return sum;
 }
 
