@@ -156,3 +156,36 @@ bench_ratio() {
     printf '%s: %s\n' "$text" "$r"
     printf -- '- %s: %s\n' "$text" "$r" >>"$BENCH_OUT"
 }
+
+# bench_nginx DIR PATH: starts nginx in DIR (its pid in DIR/nginx.pid, for the
+# caller's cleanup) answering 204 to everything on a free loopback port, waits
+# until it answers, and prints http://127.0.0.1:PORT/PATH. Fails if nginx does
+# not start.
+bench_nginx() {
+    local dir=$1 path=$2 port url
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_max_body_size 0;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$port;
+    location / { return 204; }
+  }
+}
+CONF
+    nginx -p "$dir" -c "$dir/nginx.conf" || return 1
+    url="http://127.0.0.1:$port/$path"
+    for _ in $(seq 1 50); do curl -s -o /dev/null "$url" && break; sleep 0.1; done
+    echo "$url"
+}

@@ -14,30 +14,7 @@ head -100 "$batches" >"$small"
 
 tmp=$(mktemp -d)
 trap 'kill "$(cat "$tmp/nginx.pid" 2>/dev/null)" 2>/dev/null; rm -rf "$tmp"' EXIT
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$tmp/nginx.conf" <<CONF
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_max_body_size 0;
-  client_body_temp_path $tmp/body;
-  proxy_temp_path $tmp/proxy;
-  fastcgi_temp_path $tmp/fastcgi;
-  uwsgi_temp_path $tmp/uwsgi;
-  scgi_temp_path $tmp/scgi;
-  keepalive_requests 100000;
-  server {
-    listen 127.0.0.1:$port;
-    location / { return 204; }
-  }
-}
-CONF
-nginx -p "$tmp" -c "$tmp/nginx.conf" || { echo "bench: nginx did not start" >&2; exit 1; }
-url="http://127.0.0.1:$port/api/v1/telemetry"
-for i in $(seq 1 50); do curl -s -o /dev/null "$url" && break; sleep 0.1; done
+url=$(bench_nginx "$tmp" api/v1/telemetry) || { echo "bench: nginx did not start" >&2; exit 1; }
 
 bench_run "ndj-post -j 4" "$batches" "ndj-post -j 4 $url"
 bench_run "ndj-post -j 1" "$batches" "ndj-post -j 1 $url"

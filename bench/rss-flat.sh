@@ -26,24 +26,7 @@ head -c "${RSS_SMALL:-100000000}" "$big" | head -n -1 >"$small"
 # nginx, ndj-post --dry-run.
 url=
 if command -v nginx >/dev/null; then
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_max_body_size 0;
-  client_body_temp_path $work/body;
-  keepalive_requests 1000000;
-  server { listen 127.0.0.1:$port; location / { return 204; } }
-}
-CONF
-  if nginx -p "$work" -c "$work/nginx.conf"; then
-    url="http://127.0.0.1:$port/in"
-    for _ in $(seq 1 50); do curl -s -o /dev/null "$url" && break; sleep 0.1; done
-  fi
+  url=$(bench_nginx "$work" in) || url=
 fi
 
 # peak_kib INPUT CMD...: peak RSS (KiB) of CMD reading INPUT on stdin (and
