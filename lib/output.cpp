@@ -41,7 +41,7 @@ void Output::flush() {
 
 void Output::write_slow(std::string_view data) {
   flush();
-  if (data.size() >= capacity_) {
+  if (data.size() >= capacity_ / 4) {  // large blocks go out without a copy
     write_all(data.data(), data.size());
   } else {
     std::char_traits<char>::copy(buf_.get(), data.data(), data.size());

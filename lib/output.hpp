@@ -14,7 +14,7 @@ class Output {
   ~Output();
 
   void write(std::string_view data) {
-    if (data.size() <= capacity_ - used_) {
+    if (data.size() <= capacity_ - used_ && data.size() < capacity_ / 4) {
       std::char_traits<char>::copy(buf_.get() + used_, data.data(), data.size());
       used_ += data.size();
     } else {

@@ -63,7 +63,13 @@ bool RecordReader::open_next() {
       return timeout;
     });
     if (!opts_.rejects.empty())
-      reader_->set_overflow_sink([this](std::string_view part, bool last) { bad_.quarantine_part(part, last); });
+      reader_->set_overflow_sink([this](std::string_view part, bool last) {
+        // The hook runs before the line's first bytes reach --rejects, so
+        // the file keeps the input's order.
+        if (!in_overflow_ && before_bad_line_ && before_bad_line_()) stop_pending_ = true;
+        in_overflow_ = !last;
+        if (!stop_pending_) bad_.quarantine_part(part, last);
+      });
     return true;
   }
   return false;
@@ -89,6 +95,7 @@ RecordReader::Status RecordReader::next(Record& rec) {
         return Status::kStopped;
       case LineReader::Status::kTooLong:
         // Its bytes were already streamed to --rejects by the overflow sink.
+        if (stop_pending_ || (before_bad_line_ && before_bad_line_())) return Status::kStrictStop;
         if (bad_.note(name_, line.number,
                       "line too long (" + std::to_string(line.raw_size) + " bytes, --max-line is " +
                           std::to_string(opts_.max_line) + ")"))
@@ -111,6 +118,7 @@ RecordReader::Status RecordReader::next(Record& rec) {
         std::string reason = "invalid JSON: ";
         reason += why;
         if (!line.complete) reason += " (last line has no newline: truncated?)";
+        if (before_bad_line_ && before_bad_line_()) return Status::kStrictStop;
         if (bad_.report(name_, line.number, reason, line.text)) return Status::kStrictStop;
         continue;
       }

@@ -90,6 +90,10 @@ class RecordReader {
   // Called when the reader is about to block; returns a poll timeout in ms
   // (-1 for none). The output is flushed after it returns.
   void set_wait_hook(std::function<int()> hook) { wait_hook_ = std::move(hook); }
+  // Called before the reader reports a bad line of its own (too long, or
+  // invalid under kSyntax/kDom); returning true makes next() return
+  // kStrictStop without reporting it.
+  void set_before_bad_line(std::function<bool()> hook) { before_bad_line_ = std::move(hook); }
 
   BadLines& bad_lines() { return bad_; }
   // True while the current input is a pipe or terminal (a stream that
@@ -114,6 +118,9 @@ class RecordReader {
   std::string name_;
   std::unique_ptr<LineReader> reader_;
   std::function<int()> wait_hook_;
+  std::function<bool()> before_bad_line_;
+  bool in_overflow_ = false;   // inside an over-long line's bytes
+  bool stop_pending_ = false;  // before_bad_line_ asked to stop there
 };
 
 }  // namespace ndj

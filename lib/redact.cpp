@@ -302,14 +302,13 @@ struct RecordRedactor::Impl {
     return compiled[0].get();
   }
 
-  // Writes the record with the rules applied to `dest`.
+  // Appends the record with the rules applied to `dest` (nothing on failure).
   const char* walk_record(const Compiled& c, bool masking, std::string& dest) {
+    if (at(0) != '{' && c.keep_mode) return "not an object (--keep needs one)";
     out = &dest;
-    dest.clear();
     copied = 0;
     counts = {};
     if (at(0) == '{') walk_object(0, &c.root, masking, c.keep_mode, true);
-    else if (c.keep_mode) return "not an object (--keep needs one)";
     else walk_value(0, &c.root, masking, false);
     flush_to(text.size());
     return nullptr;
@@ -484,7 +483,7 @@ const char* RecordRedactor::redact(std::string_view line, std::string& out) {
   bool masking = c.scanner && c.mask_everywhere;
   if (!c.root.active && !masking) {
     // Nothing can change (a "full" stream): the walk would only copy.
-    out.assign(line);
+    out.append(line);
     m.counts = {};
   } else {
     if (c.scanner) {
@@ -496,6 +495,11 @@ const char* RecordRedactor::redact(std::string_view line, std::string& out) {
       m.collecting = false;
       m.rules->scanner->scan_joined(m.joined, m.seg_ends);
       m.seg_next = m.span_next = 0;
+      if (m.rules->scanner->spans().empty() && !c.root.active && !m.summary) {
+        // Masking found nothing and nothing else can change.
+        out.append(line);
+        return nullptr;
+      }
     }
     if (const char* why = m.walk_record(c, masking, out)) return why;
   }

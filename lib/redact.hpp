@@ -57,10 +57,10 @@ class RecordRedactor {
   RecordRedactor(const RecordRedactor&) = delete;
   RecordRedactor& operator=(const RecordRedactor&) = delete;
 
-  // Validates `line` in full and writes its redacted form (no newline) to
-  // `out`, replacing its content. `line` must be followed by kLinePadding
-  // readable bytes. Returns nullptr on success, else the reason the line
-  // is invalid (out is then unspecified and must not be written).
+  // Validates `line` in full and appends its redacted form (no newline) to
+  // `out`. `line` must be followed by kLinePadding readable bytes. Returns
+  // nullptr on success, else the reason the line is invalid (out is then
+  // unchanged).
   const char* redact(std::string_view line, std::string& out);
 
   struct Compiled;

@@ -10,6 +10,7 @@
 #include "cli.hpp"
 #include "diag.hpp"
 #include "output.hpp"
+#include "parallel_records.hpp"
 #include "records.hpp"
 #include "redact.hpp"
 #include "signals.hpp"
@@ -26,6 +27,7 @@ struct Options {
   std::string config;
   std::string stream_field;
   bool summary = false;
+  unsigned threads = 1;
 };
 
 int parse_args(int argc, char** argv, Options& o) {
@@ -50,6 +52,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--stream-field", o.stream_field, "With --config: field naming the stream")
       ->type_name("FIELD");
   app.add_flag("--summary", o.summary, "Add \"redaction\":{hashed,dropped,masked}");
+  add_threads_option(app, o.threads);
   // One value per occurrence, so that `--hash m FILE` reads FILE.
   for (const char* name : {"--hash", "--drop", "--keep", "--mask", "--mask-regex", "--mask-in"})
     app.get_option(name)->allow_extra_args(false);
@@ -110,34 +113,55 @@ std::string read_key(const std::string& path) {
   return *key;
 }
 
-int run(const Options& o, const RedactConfig& config) {
-  std::string key = o.key_file.empty() ? std::string() : read_key(o.key_file);
-  RecordRedactor redactor(config, key);
-  Output out;
-  RecordReader reader(o.input, out, RecordReader::Validation::kNone);  // RecordRedactor validates
-  std::string buf;
-  Record rec;
-  RecordReader::Status st;
-  while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
-    if (rec.is_mark) {
-      out.write(rec.text);
-      out.put('\n');
+// The redacted lines of a batch, each followed by a newline; a bad line's
+// failure records the output size before it.
+struct Redacted {
+  std::string out;
+};
+
+void redact_batch(RecordRedactor& redactor, WorkBatch<Redacted>& b) {
+  std::string& out = b.result.out;
+  out.clear();
+  const auto items = b.lines.items();
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string_view text = b.lines.text(items[i]);
+    if (items[i].mark) {
+      out.append(text).push_back('\n');
       continue;
     }
-    if (const char* why = redactor.redact(rec.text, buf)) {
+    if (const char* why = redactor.redact(text, out)) {
       std::string reason = "invalid JSON: ";
       if (std::string_view(why).starts_with("not an object")) reason = "record ";
       reason += why;
-      if (!rec.complete) reason += " (last line has no newline: truncated?)";
-      if (reader.bad_lines().report(*rec.file, rec.line, reason, rec.text)) {
-        st = RecordReader::Status::kStrictStop;
-        break;
-      }
+      if (!items[i].complete) reason += " (last line has no newline: truncated?)";
+      b.lines.fail(i, out.size(), std::move(reason));
       continue;
     }
-    out.write(buf);
-    out.put('\n');
+    out.push_back('\n');
   }
+}
+
+int run(const Options& o, const RedactConfig& config) {
+  std::string key = o.key_file.empty() ? std::string() : read_key(o.key_file);
+  // One redactor per worker: each has its own parser and pattern scratch.
+  std::vector<std::unique_ptr<RecordRedactor>> redactors;
+  for (unsigned i = 0; i < o.threads; ++i) redactors.push_back(std::make_unique<RecordRedactor>(config, key));
+  Output out;
+  RecordReader reader(o.input, out, RecordReader::Validation::kNone);  // RecordRedactor validates
+  auto st = run_batches<Redacted>(
+      reader, o.threads, [&](WorkBatch<Redacted>& b, unsigned worker) { redact_batch(*redactors[worker], b); },
+      [&](WorkBatch<Redacted>& b) {
+        const std::string_view redacted = b.result.out;
+        size_t written = 0;
+        for (const auto& f : b.lines.failures()) {
+          out.write(redacted.substr(written, f.pos - written));
+          written = f.pos;
+          const auto& item = b.lines.items()[f.item];
+          if (reader.bad_lines().report(b.lines.file(), item.line, f.reason, b.lines.text(item))) return false;
+        }
+        out.write(redacted.substr(written));
+        return true;
+      });
   out.flush();
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
