@@ -41,6 +41,15 @@ c=$(echo '{"m":"alice@example.org"}' | ndj-redact --hash m)
 [ "$a" = "$b" ] || { echo "escaped spelling hashed differently"; exit 1; }
 [ "$a" != "$c" ] || { echo "different strings hashed equal"; exit 1; }
 
+# HMAC keys of a block (64 bytes) and longer (hashed first, RFC 2104).
+for n in 64 65 200; do
+  head -c "$n" /dev/zero | tr '\0' 'K' >long-key
+  chmod 600 long-key
+  want=$(printf 'hello' | openssl dgst -sha256 -hmac "$(cat long-key)" | sed 's/.*= //')
+  got=$(echo '{"m":"hello"}' | ndj-redact --hash m --algo hmac-sha256 --key-file long-key)
+  [ "$got" = "{\"m_hmac_sha256\":\"$want\",\"m_bytes\":5}" ] || { echo "hmac with a $n-byte key: $got"; exit 1; }
+done
+
 # xxh3/xxh128: 16 and 32 hex digits.
 echo '{"m":"x"}' | ndj-redact --hash m --algo xxh3 | grep -Eq '^\{"m_xxh3":"[0-9a-f]{16}","m_bytes":1\}$'
 echo '{"m":"x"}' | ndj-redact --hash m --algo xxh128 | grep -Eq '^\{"m_xxh128":"[0-9a-f]{32}","m_bytes":1\}$'
