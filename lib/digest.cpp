@@ -74,8 +74,15 @@ Digester::Digester(DigestAlgo algo, std::string_view key) : algo_(algo) {
   if (algo != DigestAlgo::kHmacSha256) return;
   if (key.empty()) throw Error(kExitUsage, "hmac-sha256 needs a non-empty key");
   unsigned char block[SHA256_CBLOCK] = {};
-  if (key.size() > sizeof block) SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), block);
-  else std::memcpy(block, key.data(), key.size());
+  if (key.size() > sizeof block) {
+    SHA256_CTX ctx;
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, key.data(), key.size());
+    SHA256_Final(block, &ctx);
+    OPENSSL_cleanse(&ctx, sizeof ctx);
+  } else {
+    std::memcpy(block, key.data(), key.size());
+  }
   crypto_ = std::make_unique<Crypto>();
   for (auto [ctx, pad] : {std::pair{&crypto_->inner, 0x36}, std::pair{&crypto_->outer, 0x5c}}) {
     unsigned char padded[SHA256_CBLOCK];
@@ -95,8 +102,12 @@ void Digester::append_hex(std::string_view data, std::string& out) {
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   switch (algo_) {
     case DigestAlgo::kSha256: {
+      // Not SHA256(): in OpenSSL 3 it fetches the algorithm on every call.
       unsigned char md[SHA256_DIGEST_LENGTH];
-      SHA256(p, data.size(), md);
+      SHA256_CTX ctx;
+      SHA256_Init(&ctx);
+      SHA256_Update(&ctx, p, data.size());
+      SHA256_Final(md, &ctx);
       append_hex_bytes(md, sizeof md, out);
       return;
     }
