@@ -44,16 +44,17 @@ struct Digester::Crypto {
 
 namespace {
 
-// Lower-case hex of n <= 32 bytes: 16 bytes at a time with a
-// byte shuffle where the CPU has one (a hash per record adds up).
-void append_hex_bytes(const unsigned char* p, size_t n, std::string& out) {
+// Lower-case hex of a digest: 16 bytes at a time with a byte shuffle where
+// the CPU has one, and a copy of constant size (a hash per record adds up).
+template <size_t N>
+void append_hex_bytes(const unsigned char (&p)[N], std::string& out) {
   static const char kHex[] = "0123456789abcdef";
-  char hex[2 * SHA256_DIGEST_LENGTH];
+  char hex[2 * N];
   size_t i = 0;
 #ifdef __SSSE3__
   const __m128i digits = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kHex));
   const __m128i low4 = _mm_set1_epi8(0x0f);
-  for (; i + 16 <= n; i += 16) {
+  for (; i + 16 <= N; i += 16) {
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
     const __m128i hi = _mm_shuffle_epi8(digits, _mm_and_si128(_mm_srli_epi16(b, 4), low4));
     const __m128i lo = _mm_shuffle_epi8(digits, _mm_and_si128(b, low4));
@@ -61,11 +62,11 @@ void append_hex_bytes(const unsigned char* p, size_t n, std::string& out) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(hex + 2 * i + 16), _mm_unpackhi_epi8(hi, lo));
   }
 #endif
-  for (; i < n; ++i) {
+  for (; i < N; ++i) {
     hex[2 * i] = kHex[p[i] >> 4];
     hex[2 * i + 1] = kHex[p[i] & 15];
   }
-  out.append(hex, 2 * n);
+  out.append(hex, sizeof hex);
 }
 
 }  // namespace
@@ -108,7 +109,7 @@ void Digester::append_hex(std::string_view data, std::string& out) {
       SHA256_Init(&ctx);
       SHA256_Update(&ctx, p, data.size());
       SHA256_Final(md, &ctx);
-      append_hex_bytes(md, sizeof md, out);
+      append_hex_bytes(md, out);
       return;
     }
     case DigestAlgo::kHmacSha256: {
@@ -120,19 +121,19 @@ void Digester::append_hex(std::string_view data, std::string& out) {
       SHA256_Update(&ctx, md, sizeof md);
       SHA256_Final(md, &ctx);
       OPENSSL_cleanse(&ctx, sizeof ctx);
-      append_hex_bytes(md, sizeof md, out);
+      append_hex_bytes(md, out);
       return;
     }
     case DigestAlgo::kXxh3: {
       XXH64_canonical_t c;
       XXH64_canonicalFromHash(&c, XXH3_64bits(data.data(), data.size()));
-      append_hex_bytes(c.digest, sizeof c.digest, out);
+      append_hex_bytes(c.digest, out);
       return;
     }
     case DigestAlgo::kXxh128: {
       XXH128_canonical_t c;
       XXH128_canonicalFromHash(&c, XXH3_128bits(data.data(), data.size()));
-      append_hex_bytes(c.digest, sizeof c.digest, out);
+      append_hex_bytes(c.digest, out);
       return;
     }
   }

@@ -85,9 +85,14 @@ struct RuleNode {
   bool mask = false;        // strings in this subtree are scanned
   bool active = false;      // this node or a descendant has a rule
 
+  // Every member of every record is looked up: most names are not rule
+  // names, and a length no rule name has settles that without a compare.
+  uint64_t lengths = 0;  // bit min(len, 63) for each of `keys`
+
   const RuleNode* find(std::string_view key) const {
+    if (!(lengths >> std::min<size_t>(key.size(), 63) & 1)) return nullptr;
     for (const auto& [k, n] : keys)
-      if (k == key) return n.get();
+      if (k.size() == key.size() && (key.empty() || k[0] == key[0]) && k == key) return n.get();
     return nullptr;
   }
   RuleNode* child(const PathStep& step) {
@@ -98,6 +103,7 @@ struct RuleNode {
     for (auto& [k, n] : keys)
       if (k == step.key) return n.get();
     keys.emplace_back(step.key, std::make_unique<RuleNode>());
+    lengths |= uint64_t{1} << std::min<size_t>(step.key.size(), 63);
     return keys.back().second.get();
   }
 };
