@@ -129,25 +129,6 @@ const char* tier(Tiered metric, double v) {
   return "low";
 }
 
-EventStore::EventStore(Schema schema, TimeNs keep_from, TimeNs as_of)
-    : schema_(std::move(schema)), keep_from_(keep_from), as_of_(as_of) {
-  for (const auto& name : canonical_fields()) slots_.push_back({schema_.input_name(name), {}, false});
-  for (const auto& name : schema_.group_by) {
-    const std::string& input = schema_.input_name(name);
-    uint32_t i = 0;
-    while (i < slots_.size() && slots_[i].name != input) ++i;
-    if (i == slots_.size()) slots_.push_back({input, {}, false});
-    group_slots_.push_back(i);
-  }
-  for (uint32_t i = 0; i < slots_.size(); ++i)
-    if (!slots_[i].name.empty()) slot_buckets_[bucket_of(slots_[i].name)].push_back(i);
-  type_values_ = {{"deployment", EventType::kDeployment},
-                  {"change", EventType::kChange},
-                  {"incident", EventType::kIncident}};
-  type_values_.insert(type_values_.end(), schema_.type_values.begin(), schema_.type_values.end());
-  if (group_slots_.empty()) groups_.emplace_back();  // the one group of everything
-}
-
 namespace {
 
 enum class Got { kAbsent, kOk, kBad };
@@ -193,9 +174,62 @@ Got read_id(simdjson::dom::element v, bool present, uint64_t& out) {
   return Got::kOk;
 }
 
+// Group key: per field a marker (absent, string, other JSON), the length
+// and the bytes (a string's content, or the JSON text), so no two keys
+// collide and the key alone gives the group's values.
+enum : char { kAbsentValue = '\0', kStringValue = '\1', kJsonValue = '\2' };
+
+void append_key_value(std::string& key, char marker, std::string_view bytes) {
+  const auto n = static_cast<uint32_t>(bytes.size());
+  key.push_back(marker);
+  key.append(reinterpret_cast<const char*>(&n), sizeof n).append(bytes);
+}
+
+std::vector<GroupValue> group_values(std::string_view key) {
+  std::vector<GroupValue> values;
+  while (!key.empty()) {
+    const char marker = key[0];
+    uint32_t n;
+    std::memcpy(&n, key.data() + 1, sizeof n);
+    const std::string_view bytes = key.substr(1 + sizeof n, n);
+    key.remove_prefix(1 + sizeof n + n);
+    GroupValue v;
+    v.present = marker != kAbsentValue;
+    if (marker == kJsonValue) {
+      v.json = v.text = bytes;
+    } else if (marker == kStringValue) {
+      // What simdjson::minify writes for this string element.
+      simdjson::internal::mini_formatter json;
+      json.string(bytes);
+      v.json = json.str();
+      v.text = bytes;
+    }
+    values.push_back(std::move(v));
+  }
+  return values;
+}
+
 }  // namespace
 
-std::optional<std::string> EventStore::add(simdjson::dom::element record) {
+EventReader::EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of)
+    : epoch_(schema.epoch), keep_from_(keep_from), as_of_(as_of) {
+  for (const auto& name : canonical_fields()) slots_.push_back({schema.input_name(name), {}, false});
+  for (const auto& name : schema.group_by) {
+    const std::string& input = schema.input_name(name);
+    uint32_t i = 0;
+    while (i < slots_.size() && slots_[i].name != input) ++i;
+    if (i == slots_.size()) slots_.push_back({input, {}, false});
+    group_slots_.push_back(i);
+  }
+  for (uint32_t i = 0; i < slots_.size(); ++i)
+    if (!slots_[i].name.empty()) slot_buckets_[bucket_of(slots_[i].name)].push_back(i);
+  type_values_ = {{"deployment", EventType::kDeployment},
+                  {"change", EventType::kChange},
+                  {"incident", EventType::kIncident}};
+  type_values_.insert(type_values_.end(), schema.type_values.begin(), schema.type_values.end());
+}
+
+std::optional<std::string> EventReader::read(simdjson::dom::element record, IntakeBatch& out) {
   simdjson::dom::object obj;
   if (record.get_object().get(obj)) return std::nullopt;
   for (auto& s : slots_) s.present = false;
@@ -220,77 +254,60 @@ std::optional<std::string> EventStore::add(simdjson::dom::element record) {
   if (t == EventType::kOther) return std::nullopt;
 
   TimeNs time = 0;
-  switch (read_time(slots_[kTime].value, slots_[kTime].present, schema_.epoch, time)) {
+  switch (read_time(slots_[kTime].value, slots_[kTime].present, epoch_, time)) {
     case Got::kAbsent: return std::string(type_name(t)) + ": missing \"" + slots_[kTime].name + "\"";
     case Got::kBad: return std::string(type_name(t)) + ": bad timestamp in \"" + slots_[kTime].name + "\"" + kTimeHint;
     case Got::kOk: break;
   }
-  if (t == EventType::kDeployment) return add_deployment(time);
-  if (t == EventType::kChange) return add_change(time);
-  return add_incident(time);
+  if (t == EventType::kDeployment) return read_deployment(time, out);
+  if (t == EventType::kChange) return read_change(time, out);
+  return read_incident(time, out);
 }
 
-uint32_t EventStore::intern_service(std::string_view s) {
-  key_.assign(s);
-  auto [it, inserted] = services_.try_emplace(key_, static_cast<uint32_t>(services_.size()));
-  return it->second;
+IntakeBatch::Entry& EventReader::start_entry(IntakeBatch& out, IntakeBatch::Kind kind, TimeNs time) {
+  IntakeBatch::Entry& e = out.entries_.emplace_back();
+  e = {};
+  e.kind = kind;
+  e.time = time;
+  e.text = static_cast<uint32_t>(out.text_.size());
+  return e;
 }
 
-uint32_t EventStore::intern_group() {
-  if (group_slots_.empty()) return 0;
-  // Key: per field a marker (absent, string, other JSON), the length and the
-  // bytes (a string's content, or the JSON text), so no two keys collide.
-  key_.clear();
-  auto append_value = [this](char marker, std::string_view bytes) {
-    const auto n = static_cast<uint32_t>(bytes.size());
-    key_.push_back(marker);
-    key_.append(reinterpret_cast<const char*>(&n), sizeof n).append(bytes);
-  };
+void EventReader::add_service(IntakeBatch& out, IntakeBatch::Entry& e, std::string_view s) {
+  e.has_service = true;
+  e.service_size = static_cast<uint32_t>(s.size());
+  e.service_hash = XXH3_64bits(s.data(), s.size());
+  out.text_.append(s);
+}
+
+void EventReader::add_group_key(IntakeBatch& out, IntakeBatch::Entry& e) {
+  if (group_slots_.empty()) return;
+  const size_t begin = out.text_.size();
   for (uint32_t i : group_slots_) {
     const Slot& s = slots_[i];
     std::string_view str;
-    if (!s.present) append_value('\0', {});
-    else if (!s.value.get_string().get(str)) append_value('\1', str);
-    else append_value('\2', simdjson::minify(s.value));
+    if (!s.present) append_key_value(out.text_, kAbsentValue, {});
+    else if (!s.value.get_string().get(str)) append_key_value(out.text_, kStringValue, str);
+    else append_key_value(out.text_, kJsonValue, simdjson::minify(s.value));
   }
-  auto it = group_ids_.find(key_);
-  if (it != group_ids_.end()) return it->second;
-  const auto g = static_cast<uint32_t>(groups_.size());
-  if (g >= (1u << 27)) throw std::length_error("too many groups (more than 2^27)");
-  std::vector<GroupValue> values;
-  for (uint32_t i : group_slots_) {
-    const Slot& s = slots_[i];
-    GroupValue v;
-    v.present = s.present;
-    if (s.present) {
-      v.json = simdjson::minify(s.value);
-      std::string_view str;
-      v.text = s.value.get_string().get(str) ? v.json : std::string(str);
-    }
-    values.push_back(std::move(v));
-  }
-  groups_.push_back(std::move(values));
-  group_ids_.emplace(key_, g);
-  return g;
+  e.group_size = static_cast<uint32_t>(out.text_.size() - begin);
+  e.group_hash = XXH3_64bits(out.text_.data() + begin, e.group_size);
 }
 
-std::optional<std::string> EventStore::add_deployment(TimeNs time) {
+std::optional<std::string> EventReader::read_deployment(TimeNs time, IntakeBatch& out) {
   auto bad = [&](Field f, const char* what) {
     return "deployment: " + std::string(what) + " \"" + slots_[f].name + "\"";
   };
-  Deployment d{};
-  d.time = time;
   uint64_t id = 0;
   if (read_id(slots_[kId].value, slots_[kId].present, id) == Got::kBad) return bad(kId, "bad id in");
-  d.id = id;
-  d.succeeded = 1;
+  bool succeeded = true, failed = false, unplanned = false;
   if (slots_[kStatus].present && !slots_[kStatus].value.is_null()) {
     std::string_view st;
     if (slots_[kStatus].value.get_string().get(st))
       return bad(kStatus, "status must be success, failure or rolled_back in");
     if (st == "failure" || st == "rolled_back") {
-      d.succeeded = 0;
-      d.failed = 1;
+      succeeded = false;
+      failed = true;
     } else if (st != "success") {
       return bad(kStatus, "status must be success, failure or rolled_back in");
     }
@@ -298,64 +315,69 @@ std::optional<std::string> EventStore::add_deployment(TimeNs time) {
   if (slots_[kUnplanned].present && !slots_[kUnplanned].value.is_null()) {
     bool b;
     if (slots_[kUnplanned].value.get_bool().get(b)) return bad(kUnplanned, "expected true or false in");
-    d.unplanned = b;
+    unplanned = b;
   }
   if (slots_[kChangeType].present && !slots_[kChangeType].value.is_null()) {
     std::string_view ct;
     if (slots_[kChangeType].value.get_string().get(ct)) return bad(kChangeType, "expected a string in");
-    if (ct == "emergency") d.unplanned = 1;
+    if (ct == "emergency") unplanned = true;
   }
-  d.service = kNoService;
-  if (slots_[kService].present && !slots_[kService].value.is_null()) {
-    std::string_view s;
-    if (slots_[kService].value.get_string().get(s)) return bad(kService, "expected a string in");
-    d.service = intern_service(s);
-  }
+  std::string_view service;
+  const bool has_service = slots_[kService].present && !slots_[kService].value.is_null();
+  if (has_service && slots_[kService].value.get_string().get(service)) return bad(kService, "expected a string in");
   simdjson::dom::array changes;
-  bool has_changes = slots_[kChanges].present && !slots_[kChanges].value.is_null();
+  const bool has_changes = slots_[kChanges].present && !slots_[kChanges].value.is_null();
+  const size_t changes_begin = out.change_ids_.size();
   if (has_changes) {
     if (slots_[kChanges].value.get_array().get(changes)) return bad(kChanges, "expected an array of ids in");
     for (auto c : changes) {
       uint64_t h;
-      if (read_id(c, true, h) != Got::kOk) return bad(kChanges, "expected an array of ids in");
+      if (read_id(c, true, h) != Got::kOk) {
+        out.change_ids_.resize(changes_begin);
+        return bad(kChanges, "expected an array of ids in");
+      }
+      out.change_ids_.push_back(h);
     }
   }
-  if (time < keep_from_ || time >= as_of_) return std::nullopt;
-  if (d.id == 0 && has_changes) {
-    // Only its own list names its changes: any unique key will do.
-    d.id = hash_id("\x1f" "deployment#" + std::to_string(deployments_.size()));
+  if (time < keep_from_ || time >= as_of_) {
+    out.change_ids_.resize(changes_begin);
+    return std::nullopt;
   }
-  if (has_changes) {
-    for (auto c : changes) {
-      uint64_t h = 0;
-      read_id(c, true, h);
-      links_.push_back({h, d.id});
-    }
-  }
-  d.group = intern_group();
-  deployments_.push_back(d);
+  IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kDeployment, time);
+  e.id = id;
+  e.succeeded = succeeded;
+  e.failed = failed;
+  e.unplanned = unplanned;
+  if (has_service) add_service(out, e, service);
+  e.has_changes = has_changes;
+  e.changes = static_cast<uint32_t>(changes_begin);
+  e.changes_size = static_cast<uint32_t>(out.change_ids_.size() - changes_begin);
+  add_group_key(out, e);
   return std::nullopt;
 }
 
-std::optional<std::string> EventStore::add_change(TimeNs time) {
+std::optional<std::string> EventReader::read_change(TimeNs time, IntakeBatch& out) {
   TimeNs deployed_at = 0;
   Field at_field = kDeployedAt;
-  Got got = read_time(slots_[kDeployedAt].value, slots_[kDeployedAt].present, schema_.epoch, deployed_at);
+  Got got = read_time(slots_[kDeployedAt].value, slots_[kDeployedAt].present, epoch_, deployed_at);
   if (got == Got::kAbsent) {
     at_field = kCompletedAt;
-    got = read_time(slots_[kCompletedAt].value, slots_[kCompletedAt].present, schema_.epoch, deployed_at);
+    got = read_time(slots_[kCompletedAt].value, slots_[kCompletedAt].present, epoch_, deployed_at);
   }
   if (got == Got::kBad) return "change: bad timestamp in \"" + slots_[at_field].name + "\"" + kTimeHint;
   if (got == Got::kOk) {
-    if (deployed_at >= keep_from_ && deployed_at < as_of_)
-      self_deployed_.push_back({time, deployed_at, intern_group()});
+    if (deployed_at >= keep_from_ && deployed_at < as_of_) {
+      IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kSelfDeployedChange, time);
+      e.until = deployed_at;
+      add_group_key(out, e);
+    }
     return std::nullopt;
   }
   uint64_t key = 0;
   Got dep = read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, key);
   if (dep == Got::kBad) return "change: bad id in \"" + slots_[kDeploymentId].name + "\"";
   if (dep == Got::kOk) {
-    changes_by_deployment_.push_back({time, key});
+    start_entry(out, IntakeBatch::Kind::kChangeByDeployment, time).id = key;
     return std::nullopt;
   }
   Got own = read_id(slots_[kId].value, slots_[kId].present, key);
@@ -363,39 +385,122 @@ std::optional<std::string> EventStore::add_change(TimeNs time) {
   if (own == Got::kAbsent)
     return "change: missing \"" + slots_[kDeploymentId].name + "\", \"" + slots_[kId].name +
            "\" and \"" + slots_[kDeployedAt].name + "\"";
-  changes_by_id_.push_back({time, key});
+  start_entry(out, IntakeBatch::Kind::kChangeById, time).id = key;
   return std::nullopt;
 }
 
-std::optional<std::string> EventStore::add_incident(TimeNs time) {
-  Incident inc{};
-  inc.opened = time;
-  inc.resolved = kNever;
-  switch (read_time(slots_[kResolvedAt].value, slots_[kResolvedAt].present, schema_.epoch, inc.resolved)) {
+std::optional<std::string> EventReader::read_incident(TimeNs time, IntakeBatch& out) {
+  TimeNs resolved = kNever;
+  switch (read_time(slots_[kResolvedAt].value, slots_[kResolvedAt].present, epoch_, resolved)) {
     case Got::kBad: return "incident: bad timestamp in \"" + slots_[kResolvedAt].name + "\"" + kTimeHint;
     case Got::kOk:
-      if (inc.resolved < time)
+      if (resolved < time)
         return "incident: \"" + slots_[kResolvedAt].name + "\" is before \"" + slots_[kTime].name + "\"";
       break;
     case Got::kAbsent: break;
   }
-  if (read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, inc.deployment) == Got::kBad)
+  uint64_t deployment = 0;
+  if (read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, deployment) == Got::kBad)
     return "incident: bad id in \"" + slots_[kDeploymentId].name + "\"";
-  inc.service = kNoService;
-  if (slots_[kService].present && !slots_[kService].value.is_null()) {
-    std::string_view s;
-    if (slots_[kService].value.get_string().get(s))
-      return "incident: expected a string in \"" + slots_[kService].name + "\"";
-    inc.service = intern_service(s);
-  }
+  std::string_view service;
+  const bool has_service = slots_[kService].present && !slots_[kService].value.is_null();
+  if (has_service && slots_[kService].value.get_string().get(service))
+    return "incident: expected a string in \"" + slots_[kService].name + "\"";
   if (time >= as_of_) return std::nullopt;
-  if (inc.resolved >= as_of_) inc.resolved = kNever;  // not resolved yet as of --until
+  if (resolved >= as_of_) resolved = kNever;  // not resolved yet as of --until
   // Resolved before the window, it matters only through the deployment it names.
-  if (inc.resolved < keep_from_ && inc.deployment == 0) return std::nullopt;
-  inc.group = intern_group();
-  incidents_.push_back(inc);
+  if (resolved < keep_from_ && deployment == 0) return std::nullopt;
+  IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kIncident, time);
+  e.until = resolved;
+  e.id = deployment;
+  if (has_service) add_service(out, e, service);
+  add_group_key(out, e);
   return std::nullopt;
 }
+
+EventStore::EventStore(Schema schema, TimeNs keep_from, TimeNs as_of)
+    : schema_(std::move(schema)), keep_from_(keep_from), as_of_(as_of), reader_(schema_, keep_from, as_of) {
+  if (schema_.group_by.empty()) groups_.emplace_back();  // the one group of everything
+}
+
+std::optional<std::string> EventStore::add(simdjson::dom::element record) {
+  one_.clear();
+  auto why = reader_.read(record, one_);
+  insert(one_);
+  return why;
+}
+
+std::pair<uint32_t, bool> EventStore::StringIds::intern(std::string_view s, uint64_t hash) {
+  const auto id = static_cast<uint32_t>(size());
+  if (4 * (id + 1) > 3 * table_.size()) {
+    std::vector<Slot> table(std::max<size_t>(16, 2 * table_.size()), Slot{0, UINT32_MAX});
+    const size_t mask = table.size() - 1;
+    for (const Slot& old : table_) {
+      if (old.id == UINT32_MAX) continue;
+      size_t i = old.hash & mask;
+      while (table[i].id != UINT32_MAX) i = (i + 1) & mask;
+      table[i] = old;
+    }
+    table_ = std::move(table);
+  }
+  const size_t mask = table_.size() - 1;
+  size_t i = hash & mask;
+  for (; table_[i].id != UINT32_MAX; i = (i + 1) & mask) {
+    const Slot& slot = table_[i];
+    if (slot.hash == hash &&
+        std::string_view(bytes_).substr(begin_[slot.id], begin_[slot.id + 1] - begin_[slot.id]) == s)
+      return {slot.id, false};
+  }
+  table_[i] = {hash, id};
+  bytes_.append(s);
+  begin_.push_back(static_cast<uint32_t>(bytes_.size()));
+  return {id, true};
+}
+
+uint32_t EventStore::intern_group(std::string_view key, uint64_t hash) {
+  if (schema_.group_by.empty()) return 0;
+  auto [g, is_new] = group_ids_.intern(key, hash);
+  if (!is_new) return g;
+  if (g >= (1u << 27)) throw std::length_error("too many groups (more than 2^27)");
+  groups_.push_back(group_values(key));
+  return g;
+}
+
+void EventStore::insert(const IntakeBatch& batch) {
+  using Kind = IntakeBatch::Kind;
+  for (const IntakeBatch::Entry& e : batch.entries()) {
+    uint32_t service = kNoService;
+    if (e.has_service) service = services_.intern(batch.service(e), e.service_hash).first;
+    switch (e.kind) {
+      case Kind::kDeployment: {
+        Deployment d{};
+        d.time = e.time;
+        d.id = e.id;
+        d.service = service;
+        d.succeeded = e.succeeded;
+        d.failed = e.failed;
+        d.unplanned = e.unplanned;
+        if (d.id == 0 && e.has_changes) {
+          // Only its own list names its changes: any unique key will do.
+          d.id = hash_id("\x1f" "deployment#" + std::to_string(deployments_.size()));
+        }
+        for (uint64_t c : batch.change_ids(e)) links_.push_back({c, d.id});
+        d.group = intern_group(batch.group_key(e), e.group_hash);
+        deployments_.push_back(d);
+        break;
+      }
+      case Kind::kChangeByDeployment: changes_by_deployment_.push_back({e.time, e.id}); break;
+      case Kind::kChangeById: changes_by_id_.push_back({e.time, e.id}); break;
+      case Kind::kSelfDeployedChange:
+        self_deployed_.push_back({e.time, e.until, intern_group(batch.group_key(e), e.group_hash)});
+        break;
+      case Kind::kIncident:
+        incidents_.push_back({e.time, e.until, e.id, service, intern_group(batch.group_key(e), e.group_hash)});
+        break;
+    }
+  }
+}
+
 
 uint32_t EventStore::find_deployment(uint64_t id) const {
   if (by_id_.empty()) return kNoDeployment;
@@ -691,7 +796,7 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
     for (uint32_t g = 0; g < ngroups; ++g) {
       GroupMetrics& m = per[b * ngroups + g];
       m.group = g;
-      if (!group_slots_.empty()) {
+      if (!schema_.group_by.empty()) {
         m.lead_time = summarize_hours(lead.of(b * ngroups + g));
         m.recovery = summarize_hours(recovery.of(b * ngroups + g));
         m.restore = summarize_hours(restore.of(b * ngroups + g));
@@ -703,7 +808,7 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
     all.recovery = summarize_hours(recovery.range(b * ngroups, (b + 1) * ngroups));
     all.restore = summarize_hours(restore.range(b * ngroups, (b + 1) * ngroups));
     out[b].push_back(all);
-    if (group_slots_.empty()) continue;
+    if (schema_.group_by.empty()) continue;
     for (uint32_t g : sorted_groups_) out[b].push_back(per[b * ngroups + g]);
   }
   return out;
