@@ -68,6 +68,27 @@ const char* type_name(EventType t) {
   }
 }
 
+// Insertion sort, given up (the range left in some order) once it has
+// moved elements more than `budget` places: linear on nearly sorted input.
+template <class It, class Less>
+bool insertion_sort(It first, It last, Less less, size_t budget) {
+  if (first == last) return true;
+  size_t moves = 0;
+  for (It i = first + 1; i != last; ++i) {
+    if (!less(*i, *(i - 1))) continue;
+    auto held = *i;
+    It j = i;
+    do {
+      *j = *(j - 1);
+      --j;
+      ++moves;
+    } while (j != first && less(held, *(j - 1)));
+    *j = held;
+    if (moves > budget) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 const std::vector<std::string>& canonical_fields() {
@@ -519,27 +540,80 @@ uint32_t EventStore::latest_deployment_before(uint32_t service, TimeNs t) const 
   return static_cast<uint32_t>(it - 1 - deployments_.begin());
 }
 
-void EventStore::resolve() {
-  if (resolved_) return;
-  resolved_ = true;
-  // Deployments in (service, time) order: a service's timeline is one run.
-  std::sort(deployments_.begin(), deployments_.end(), [](const Deployment& a, const Deployment& b) {
-    if (a.service != b.service) return a.service < b.service;
+// Deployments in (service, time) order: a service's timeline is one run.
+// Input mostly comes in time order, so each service's deployments are
+// usually in order already: an index is spread over the services (a
+// counting sort), each service's run is sorted only when it is not sorted
+// yet, and the deployments are then moved to their places in one pass, in
+// place. The order is total, so this is the order std::sort would give.
+void EventStore::sort_deployments(size_t spare_bytes) {
+  const uint32_t nservices = static_cast<uint32_t>(services_.size());
+  auto run_of = [nservices](const Deployment& d) { return d.service == kNoService ? nservices : d.service; };
+  service_begin_.assign(nservices + 2, 0);
+  for (const auto& d : deployments_) ++service_begin_[run_of(d) + 1];
+  for (size_t s = 1; s < service_begin_.size(); ++s) service_begin_[s] += service_begin_[s - 1];
+
+  std::vector<uint32_t> order(deployments_.size());
+  {
+    std::vector<uint32_t> pos(service_begin_.begin(), service_begin_.end() - 1);
+    for (uint32_t i = 0; i < deployments_.size(); ++i) order[pos[run_of(deployments_[i])]++] = i;
+  }
+  auto before = [this](uint32_t x, uint32_t y) {
+    const Deployment& a = deployments_[x];
+    const Deployment& b = deployments_[y];
     if (a.time != b.time) return a.time < b.time;
     if (a.id != b.id) return a.id < b.id;
     // Equal ids only for deployments without one: order them fully anyway,
     // so the result does not depend on the input order.
     return std::tuple(a.group, a.succeeded, a.failed, a.unplanned) <
            std::tuple(b.group, b.succeeded, b.failed, b.unplanned);
-  });
-  const uint32_t nservices = static_cast<uint32_t>(services_.size());
-  service_begin_.assign(nservices + 2, 0);
-  for (const auto& d : deployments_) ++service_begin_[(d.service == kNoService ? nservices : d.service) + 1];
-  for (size_t s = 1; s < service_begin_.size(); ++s) service_begin_[s] += service_begin_[s - 1];
+  };
+  for (size_t s = 0; s + 1 < service_begin_.size(); ++s) {
+    auto first = order.begin() + service_begin_[s], last = order.begin() + service_begin_[s + 1];
+    // Deployments finished in the same second are in any order: a few
+    // moves put them right; a run that needs more is sorted.
+    if (!insertion_sort(first, last, before, 8 * static_cast<size_t>(last - first)))
+      std::sort(first, last, before);
+  }
+  // Place k takes deployment order[k]. A copy reads the services' runs
+  // front to back, where following the cycles of the permutation in place
+  // jumps all over the array: copy when memory just freed can hold it, so
+  // that the peak does not grow.
+  if (spare_bytes >= deployments_.size() * sizeof(Deployment)) {
+    MappedArray<Deployment> sorted;
+    for (uint32_t i : order) sorted.push_back(deployments_[i]);
+    deployments_ = std::move(sorted);
+    return;
+  }
+  // In place, place by place, marking places done by order[k] = k.
+  for (uint32_t k = 0; k < order.size(); ++k) {
+    if (order[k] == k) continue;
+    const Deployment held = deployments_[k];
+    uint32_t j = k;
+    for (;;) {
+      const uint32_t from = order[j];
+      order[j] = j;
+      if (from == k) {
+        deployments_[j] = held;
+        break;
+      }
+      deployments_[j] = deployments_[from];
+      j = from;
+    }
+  }
+}
 
+void EventStore::resolve() {
+  if (resolved_) return;
+  resolved_ = true;
   // Lists matter only for changes without a deployment_id: without such
-  // changes, free them before the id table is built (the peak of the run).
-  if (changes_by_id_.empty()) links_.release();
+  // changes, free them before the sort and the id table (the peak of the run).
+  size_t freed = 0;
+  if (changes_by_id_.empty()) {
+    freed = links_.size() * sizeof(ChangeLink);
+    links_.release();
+  }
+  sort_deployments(freed);
 
   size_t cap = 16;
   while (cap < deployments_.size() + deployments_.size() / 3 + 1) cap *= 2;

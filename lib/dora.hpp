@@ -272,6 +272,8 @@ class EventStore {
   };
 
   uint32_t intern_group(std::string_view key, uint64_t hash);
+  // spare_bytes: memory just freed, that a sorted copy may use.
+  void sort_deployments(size_t spare_bytes);
   uint32_t find_deployment(uint64_t id) const;
   uint32_t latest_deployment_before(uint32_t service, TimeNs t) const;
 
