@@ -46,10 +46,28 @@ size_t bucket_of(std::string_view key) {
           static_cast<unsigned char>(key.back())) & 255;
 }
 
-// Field names are short: a byte loop beats a call to memcmp.
+// Field names are short: comparing them a word at a time (the last word
+// overlapping the one before) beats a byte loop and a call to memcmp.
 bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  auto word = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  auto half = [](const char* p) {
+    uint32_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (word(a.data() + i) != word(b.data() + i)) return false;
+    return word(a.data() + n - 8) == word(b.data() + n - 8);
+  }
+  if (n >= 4) return half(a.data()) == half(b.data()) && half(a.data() + n - 4) == half(b.data() + n - 4);
+  for (size_t i = 0; i < n; ++i)
     if (a[i] != b[i]) return false;
   return true;
 }
@@ -242,8 +260,15 @@ EventReader::EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of)
     if (i == slots_.size()) slots_.push_back({input, {}, false});
     group_slots_.push_back(i);
   }
+  // Slot indexes bucket by bucket: bucket b is bucket_slots_[bucket_begin_[b], bucket_begin_[b+1]).
+  std::array<std::vector<uint32_t>, 256> buckets;
   for (uint32_t i = 0; i < slots_.size(); ++i)
-    if (!slots_[i].name.empty()) slot_buckets_[bucket_of(slots_[i].name)].push_back(i);
+    if (!slots_[i].name.empty()) buckets[bucket_of(slots_[i].name)].push_back(i);
+  for (size_t b = 0; b < buckets.size(); ++b) {
+    bucket_begin_[b] = static_cast<uint32_t>(bucket_slots_.size());
+    bucket_slots_.insert(bucket_slots_.end(), buckets[b].begin(), buckets[b].end());
+  }
+  bucket_begin_[buckets.size()] = static_cast<uint32_t>(bucket_slots_.size());
   type_values_ = {{"deployment", EventType::kDeployment},
                   {"change", EventType::kChange},
                   {"incident", EventType::kIncident}};
@@ -257,8 +282,9 @@ std::optional<std::string> EventReader::read(simdjson::dom::element record, Inta
   for (auto field : obj) {
     const std::string_view key = field.key;
     if (key.empty()) continue;
-    for (uint32_t i : slot_buckets_[bucket_of(key)]) {
-      Slot& s = slots_[i];
+    const size_t b = bucket_of(key);
+    for (uint32_t k = bucket_begin_[b]; k < bucket_begin_[b + 1]; ++k) {
+      Slot& s = slots_[bucket_slots_[k]];
       // No break: two names may be mapped to one field.
       if (same_name(s.name, key)) {
         s.value = field.value;
@@ -271,7 +297,7 @@ std::optional<std::string> EventReader::read(simdjson::dom::element record, Inta
   if (!type.present || type.value.get_string().get(type_value)) return std::nullopt;
   EventType t = EventType::kOther;
   for (const auto& [value, type_of] : type_values_)
-    if (value == type_value) t = type_of;
+    if (same_name(value, type_value)) t = type_of;
   if (t == EventType::kOther) return std::nullopt;
 
   TimeNs time = 0;

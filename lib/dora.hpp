@@ -175,7 +175,9 @@ class EventReader {
   TimeNs keep_from_, as_of_;
   // Slot per wanted input field.
   std::vector<Slot> slots_;
-  std::array<std::vector<uint32_t>, 256> slot_buckets_;  // by bucket_of(name)
+  // Slots by bucket_of(name), bucket after bucket: one array to walk.
+  std::array<uint32_t, 257> bucket_begin_;
+  std::vector<uint32_t> bucket_slots_;
   std::vector<uint32_t> group_slots_;
   std::vector<std::pair<std::string, EventType>> type_values_;  // later entries win
 };

@@ -223,7 +223,7 @@ TEST_CASE("the metrics do not depend on the input order of deployments") {
     seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
     return (seed >> 33) % n;
   };
-  auto stamp = [](uint64_t s) {
+  auto stamp = [](unsigned long long s) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "2026-03-%02lluT%02llu:%02llu:%02lluZ", 1 + s / 86400, s / 3600 % 24,
                   s / 60 % 60, s % 60);
@@ -233,14 +233,21 @@ TEST_CASE("the metrics do not depend on the input order of deployments") {
     const uint64_t t = 7200 + next(4 * 86400) / 60 * 60;  // whole minutes: many ties
     const std::string svc = "s" + std::to_string(next(3));
     const char* status = next(5) == 0 ? "failure" : "success";
-    lines.push_back(R"({"type":"deployment","id":"d)" + std::to_string(i) + R"(","time":")" + stamp(t) +
-                    R"(","service":")" + svc + R"(","status":")" + status + R"(","changes":["c)" +
-                    std::to_string(i) + R"("]})");
-    lines.push_back(R"({"type":"change","id":"x)" + std::to_string(i) + R"(","time":")" + stamp(t - next(7200)) +
-                    R"(","deployment_id":"d)" + std::to_string(i) + R"("})");
-    if (next(4) == 0)
-      lines.push_back(R"({"type":"incident","time":")" + stamp(t + next(7200)) + R"(","resolved_at":")" +
-                      stamp(t + 7200 + next(7200)) + R"(","service":")" + svc + R"("})");
+    const std::string n = std::to_string(i);
+    std::string line = R"({"type":"deployment","id":"d)";
+    line.append(n).append(R"(","time":")").append(stamp(t)).append(R"(","service":")").append(svc);
+    line.append(R"(","status":")").append(status).append(R"(","changes":["c)").append(n).append(R"("]})");
+    lines.push_back(line);
+    line = R"({"type":"change","id":"x)";
+    line.append(n).append(R"(","time":")").append(stamp(t - next(7200)));
+    line.append(R"(","deployment_id":"d)").append(n).append(R"("})");
+    lines.push_back(line);
+    if (next(4) == 0) {
+      line = R"({"type":"incident","time":")";
+      line.append(stamp(t + next(7200))).append(R"(","resolved_at":")").append(stamp(t + 7200 + next(7200)));
+      line.append(R"(","service":")").append(svc).append(R"("})");
+      lines.push_back(line);
+    }
   }
   const Window w{at("2026-03-01T00:00:00Z"), at("2026-03-06T00:00:00Z")};
   auto metrics = [&](std::vector<std::string> in) {
