@@ -644,7 +644,15 @@ void EventStore::resolve() {
   size_t cap = 16;
   while (cap < deployments_.size() + deployments_.size() / 3 + 1) cap *= 2;
   by_id_.assign(cap, kNoDeployment);
-  for (uint32_t i = 0; i < deployments_.size(); ++i) {
+  // Slots are random: start loading them 16 deployments ahead, and the
+  // deployment a slot holds (whose id a probe compares) 8 ahead.
+  const size_t ndeployments = deployments_.size();
+  for (uint32_t i = 0; i < ndeployments; ++i) {
+    if (i + 16 < ndeployments) __builtin_prefetch(&by_id_[deployments_[i + 16].id & (cap - 1)]);
+    if (i + 8 < ndeployments) {
+      uint32_t ahead = by_id_[deployments_[i + 8].id & (cap - 1)];
+      if (ahead != kNoDeployment) __builtin_prefetch(&deployments_[ahead]);
+    }
     uint64_t id = deployments_[i].id;
     if (id == 0) continue;
     size_t slot = id & (cap - 1);
@@ -695,8 +703,9 @@ void EventStore::resolve() {
 
   // Incidents fail the deployment they name, or else the latest deployment
   // of their service if they opened within the failure window after it
-  // (and so before that service's next deployment).
-  std::unordered_map<uint32_t, TimeNs> incident_resolution;  // latest resolved_at; kNever: one is open
+  // (and so before that service's next deployment). Sorted, the pairs give
+  // each failed deployment's latest resolved_at (kNever: one is open).
+  std::vector<std::pair<uint32_t, TimeNs>> incident_resolution;
   for (const auto& inc : incidents_) {
     uint32_t d = kNoDeployment;
     if (inc.deployment) {
@@ -707,18 +716,21 @@ void EventStore::resolve() {
     }
     if (d == kNoDeployment) continue;
     deployments_[d].failed = 1;
-    auto [it, inserted] = incident_resolution.try_emplace(d, inc.resolved);
-    if (!inserted) it->second = std::max(it->second, inc.resolved);
+    incident_resolution.emplace_back(d, inc.resolved);
   }
+  std::sort(incident_resolution.begin(), incident_resolution.end());
   by_id_.clear();
   by_id_.shrink_to_fit();
 
+  auto next_resolution = incident_resolution.cbegin();
   for (uint32_t i = 0; i < deployments_.size(); ++i) {
     const Deployment& d = deployments_[i];
     if (!d.failed) continue;
     TimeNs at = kNever;
-    if (auto it = incident_resolution.find(i); it != incident_resolution.end()) {
-      at = it->second;
+    while (next_resolution != incident_resolution.end() && next_resolution->first < i) ++next_resolution;
+    if (next_resolution != incident_resolution.end() && next_resolution->first == i) {
+      while (next_resolution + 1 != incident_resolution.end() && (next_resolution + 1)->first == i) ++next_resolution;
+      at = next_resolution->second;  // the latest: pairs sort by time within a deployment
     } else {
       // Deployments without a service (a single-service repository, such
       // as ndj-git's output) are one timeline: they sort after all others.
