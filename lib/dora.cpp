@@ -128,18 +128,29 @@ const std::string& Schema::input_name(const std::string& name) const {
   return it == renames.end() ? name : it->second;
 }
 
-double percentile_cont(std::span<int64_t> v, int percent) {
-  // Integer rank arithmetic: p*(n-1) in floating point can land a hair
-  // below a whole rank and interpolate where it must not.
+namespace {
+
+// Integer rank arithmetic: p*(n-1) in floating point can land a hair
+// below a whole rank and interpolate where it must not.
+size_t rank_below(size_t n, int percent) { return static_cast<uint64_t>(percent) * (n - 1) / 100; }
+
+// PERCENTILE_CONT when no value before `from` is above one from `from` on
+// and the percentile's lower rank is at least `from`: only the values from
+// there on are searched.
+double percentile_from(std::span<int64_t> v, int percent, size_t from) {
   const uint64_t scaled = static_cast<uint64_t>(percent) * (v.size() - 1);
   const size_t lo = scaled / 100;
   const double frac = static_cast<double>(scaled % 100) / 100.0;
-  std::nth_element(v.begin(), v.begin() + lo, v.end());
+  std::nth_element(v.begin() + from, v.begin() + lo, v.end());
   const double x = static_cast<double>(v[lo]);
   if (frac == 0) return x;
   const double y = static_cast<double>(*std::min_element(v.begin() + lo + 1, v.end()));
   return x + frac * (y - x);
 }
+
+}  // namespace
+
+double percentile_cont(std::span<int64_t> v, int percent) { return percentile_from(v, percent, 0); }
 
 Distribution summarize_hours(std::span<int64_t> ns) {
   Distribution d;
@@ -150,7 +161,9 @@ Distribution summarize_hours(std::span<int64_t> ns) {
   const double hour = static_cast<double>(kNsPerHour);
   d.mean = static_cast<double>(static_cast<long double>(sum) / ns.size()) / hour;
   d.median = percentile_cont(ns, 50) / hour;
-  d.p90 = percentile_cont(ns, 90) / hour;
+  // Selecting the median left the values after its rank at or above it.
+  const size_t after_median = rank_below(ns.size(), 50) + 1;
+  d.p90 = percentile_from(ns, 90, rank_below(ns.size(), 90) >= after_median ? after_median : 0) / hour;
   return d;
 }
 
