@@ -479,7 +479,7 @@ std::optional<std::string> EventReader::read_incident(TimeNs time, IntakeBatch& 
 }
 
 EventStore::EventStore(Schema schema, TimeNs keep_from, TimeNs as_of)
-    : schema_(std::move(schema)), keep_from_(keep_from), as_of_(as_of), reader_(schema_, keep_from, as_of) {
+    : schema_(std::move(schema)), reader_(schema_, keep_from, as_of) {
   if (schema_.group_by.empty()) groups_.emplace_back();  // the one group of everything
 }
 
@@ -513,7 +513,7 @@ std::pair<uint32_t, bool> EventStore::StringIds::intern(std::string_view s, uint
   }
   table_[i] = {hash, id};
   bytes_.append(s);
-  begin_.push_back(static_cast<uint32_t>(bytes_.size()));
+  begin_.push_back(bytes_.size());
   return {id, true};
 }
 

@@ -269,7 +269,7 @@ class EventStore {
     };
     std::vector<Slot> table_;
     std::string bytes_;
-    std::vector<uint32_t> begin_{0};  // string i: bytes_[begin_[i], begin_[i+1])
+    std::vector<size_t> begin_{0};  // string i: bytes_[begin_[i], begin_[i+1])
   };
 
   uint32_t intern_group(std::string_view key, uint64_t hash);
@@ -279,8 +279,6 @@ class EventStore {
   uint32_t latest_deployment_before(uint32_t service, TimeNs t) const;
 
   Schema schema_;
-  TimeNs keep_from_, as_of_;
-
   EventReader reader_;  // for add()
   IntakeBatch one_;
 
