@@ -18,9 +18,9 @@ unsigned default_threads() {
 
 void add_threads_option(CLI::App& app, unsigned& threads) {
   threads = default_threads();
-  app.add_option("--threads", threads, "Worker threads (default: the CPUs available, at most 8)")
+  app.add_option("--threads", threads, "Worker threads, 1-64 (default: CPUs, max 8)")
       ->type_name("N")
-      ->check(CLI::Range(1u, 64u));
+      ->check(CLI::Range(1u, 64u).description(""));
 }
 
 void LineBatch::add(const Record& rec) {
