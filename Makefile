@@ -50,7 +50,7 @@ test-sanitize: deps
 # ThreadSanitizer: no ndj code starts a thread, but ndj-post's libcurl
 # resolves host names in a thread of its own; ndj-post's tests (and the
 # tools its scripts pipe from) are built and run with TSan.
-TSAN_TOOLS := ndj-post ndj-tail ndj-batch ndj-redact
+TSAN_TOOLS := ndj-post ndj-tail ndj-batch ndj-redact ndj-dora
 test-tsan: deps
 	[ -f $(BUILD)-tsan/build.ninja ] || meson setup $(BUILD)-tsan \
 	  -Doptimization=1 -Ddebug=true -Db_ndebug=false \

@@ -46,10 +46,28 @@ size_t bucket_of(std::string_view key) {
           static_cast<unsigned char>(key.back())) & 255;
 }
 
-// Field names are short: a byte loop beats a call to memcmp.
+// Field names are short: comparing them a word at a time (the last word
+// overlapping the one before) beats a byte loop and a call to memcmp.
 bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  auto word = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  auto half = [](const char* p) {
+    uint32_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (word(a.data() + i) != word(b.data() + i)) return false;
+    return word(a.data() + n - 8) == word(b.data() + n - 8);
+  }
+  if (n >= 4) return half(a.data()) == half(b.data()) && half(a.data() + n - 4) == half(b.data() + n - 4);
+  for (size_t i = 0; i < n; ++i)
     if (a[i] != b[i]) return false;
   return true;
 }
@@ -66,6 +84,27 @@ const char* type_name(EventType t) {
     case EventType::kIncident: return "incident";
     default: return "record";
   }
+}
+
+// Insertion sort, given up (the range left in some order) once it has
+// moved elements more than `budget` places: linear on nearly sorted input.
+template <class It, class Less>
+bool insertion_sort(It first, It last, Less less, size_t budget) {
+  if (first == last) return true;
+  size_t moves = 0;
+  for (It i = first + 1; i != last; ++i) {
+    if (!less(*i, *(i - 1))) continue;
+    auto held = *i;
+    It j = i;
+    do {
+      *j = *(j - 1);
+      --j;
+      ++moves;
+    } while (j != first && less(held, *(j - 1)));
+    *j = held;
+    if (moves > budget) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -89,18 +128,29 @@ const std::string& Schema::input_name(const std::string& name) const {
   return it == renames.end() ? name : it->second;
 }
 
-double percentile_cont(std::span<int64_t> v, int percent) {
-  // Integer rank arithmetic: p*(n-1) in floating point can land a hair
-  // below a whole rank and interpolate where it must not.
+namespace {
+
+// Integer rank arithmetic: p*(n-1) in floating point can land a hair
+// below a whole rank and interpolate where it must not.
+size_t rank_below(size_t n, int percent) { return static_cast<uint64_t>(percent) * (n - 1) / 100; }
+
+// PERCENTILE_CONT when no value before `from` is above one from `from` on
+// and the percentile's lower rank is at least `from`: only the values from
+// there on are searched.
+double percentile_from(std::span<int64_t> v, int percent, size_t from) {
   const uint64_t scaled = static_cast<uint64_t>(percent) * (v.size() - 1);
   const size_t lo = scaled / 100;
   const double frac = static_cast<double>(scaled % 100) / 100.0;
-  std::nth_element(v.begin(), v.begin() + lo, v.end());
+  std::nth_element(v.begin() + from, v.begin() + lo, v.end());
   const double x = static_cast<double>(v[lo]);
   if (frac == 0) return x;
   const double y = static_cast<double>(*std::min_element(v.begin() + lo + 1, v.end()));
   return x + frac * (y - x);
 }
+
+}  // namespace
+
+double percentile_cont(std::span<int64_t> v, int percent) { return percentile_from(v, percent, 0); }
 
 Distribution summarize_hours(std::span<int64_t> ns) {
   Distribution d;
@@ -111,7 +161,9 @@ Distribution summarize_hours(std::span<int64_t> ns) {
   const double hour = static_cast<double>(kNsPerHour);
   d.mean = static_cast<double>(static_cast<long double>(sum) / ns.size()) / hour;
   d.median = percentile_cont(ns, 50) / hour;
-  d.p90 = percentile_cont(ns, 90) / hour;
+  // Selecting the median left the values after its rank at or above it.
+  const size_t after_median = rank_below(ns.size(), 50) + 1;
+  d.p90 = percentile_from(ns, 90, rank_below(ns.size(), 90) >= after_median ? after_median : 0) / hour;
   return d;
 }
 
@@ -127,25 +179,6 @@ const char* tier(Tiered metric, double v) {
       return v <= 5 ? "elite" : v <= 10 ? "high" : v <= 15 ? "medium" : "low";
   }
   return "low";
-}
-
-EventStore::EventStore(Schema schema, TimeNs keep_from, TimeNs as_of)
-    : schema_(std::move(schema)), keep_from_(keep_from), as_of_(as_of) {
-  for (const auto& name : canonical_fields()) slots_.push_back({schema_.input_name(name), {}, false});
-  for (const auto& name : schema_.group_by) {
-    const std::string& input = schema_.input_name(name);
-    uint32_t i = 0;
-    while (i < slots_.size() && slots_[i].name != input) ++i;
-    if (i == slots_.size()) slots_.push_back({input, {}, false});
-    group_slots_.push_back(i);
-  }
-  for (uint32_t i = 0; i < slots_.size(); ++i)
-    if (!slots_[i].name.empty()) slot_buckets_[bucket_of(slots_[i].name)].push_back(i);
-  type_values_ = {{"deployment", EventType::kDeployment},
-                  {"change", EventType::kChange},
-                  {"incident", EventType::kIncident}};
-  type_values_.insert(type_values_.end(), schema_.type_values.begin(), schema_.type_values.end());
-  if (group_slots_.empty()) groups_.emplace_back();  // the one group of everything
 }
 
 namespace {
@@ -193,17 +226,78 @@ Got read_id(simdjson::dom::element v, bool present, uint64_t& out) {
   return Got::kOk;
 }
 
+// Group key: per field a marker (absent, string, other JSON), the length
+// and the bytes (a string's content, or the JSON text), so no two keys
+// collide and the key alone gives the group's values.
+enum : char { kAbsentValue = '\0', kStringValue = '\1', kJsonValue = '\2' };
+
+void append_key_value(std::string& key, char marker, std::string_view bytes) {
+  const auto n = static_cast<uint32_t>(bytes.size());
+  key.push_back(marker);
+  key.append(reinterpret_cast<const char*>(&n), sizeof n).append(bytes);
+}
+
+std::vector<GroupValue> group_values(std::string_view key) {
+  std::vector<GroupValue> values;
+  while (!key.empty()) {
+    const char marker = key[0];
+    uint32_t n;
+    std::memcpy(&n, key.data() + 1, sizeof n);
+    const std::string_view bytes = key.substr(1 + sizeof n, n);
+    key.remove_prefix(1 + sizeof n + n);
+    GroupValue v;
+    v.present = marker != kAbsentValue;
+    if (marker == kJsonValue) {
+      v.json = v.text = bytes;
+    } else if (marker == kStringValue) {
+      // What simdjson::minify writes for this string element.
+      simdjson::internal::mini_formatter json;
+      json.string(bytes);
+      v.json = json.str();
+      v.text = bytes;
+    }
+    values.push_back(std::move(v));
+  }
+  return values;
+}
+
 }  // namespace
 
-std::optional<std::string> EventStore::add(simdjson::dom::element record) {
+EventReader::EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of)
+    : epoch_(schema.epoch), keep_from_(keep_from), as_of_(as_of) {
+  for (const auto& name : canonical_fields()) slots_.push_back({schema.input_name(name), {}, false});
+  for (const auto& name : schema.group_by) {
+    const std::string& input = schema.input_name(name);
+    uint32_t i = 0;
+    while (i < slots_.size() && slots_[i].name != input) ++i;
+    if (i == slots_.size()) slots_.push_back({input, {}, false});
+    group_slots_.push_back(i);
+  }
+  // Slot indexes bucket by bucket: bucket b is bucket_slots_[bucket_begin_[b], bucket_begin_[b+1]).
+  std::array<std::vector<uint32_t>, 256> buckets;
+  for (uint32_t i = 0; i < slots_.size(); ++i)
+    if (!slots_[i].name.empty()) buckets[bucket_of(slots_[i].name)].push_back(i);
+  for (size_t b = 0; b < buckets.size(); ++b) {
+    bucket_begin_[b] = static_cast<uint32_t>(bucket_slots_.size());
+    bucket_slots_.insert(bucket_slots_.end(), buckets[b].begin(), buckets[b].end());
+  }
+  bucket_begin_[buckets.size()] = static_cast<uint32_t>(bucket_slots_.size());
+  type_values_ = {{"deployment", EventType::kDeployment},
+                  {"change", EventType::kChange},
+                  {"incident", EventType::kIncident}};
+  type_values_.insert(type_values_.end(), schema.type_values.begin(), schema.type_values.end());
+}
+
+std::optional<std::string> EventReader::read(simdjson::dom::element record, IntakeBatch& out) {
   simdjson::dom::object obj;
   if (record.get_object().get(obj)) return std::nullopt;
   for (auto& s : slots_) s.present = false;
   for (auto field : obj) {
     const std::string_view key = field.key;
     if (key.empty()) continue;
-    for (uint32_t i : slot_buckets_[bucket_of(key)]) {
-      Slot& s = slots_[i];
+    const size_t b = bucket_of(key);
+    for (uint32_t k = bucket_begin_[b]; k < bucket_begin_[b + 1]; ++k) {
+      Slot& s = slots_[bucket_slots_[k]];
       // No break: two names may be mapped to one field.
       if (same_name(s.name, key)) {
         s.value = field.value;
@@ -216,81 +310,64 @@ std::optional<std::string> EventStore::add(simdjson::dom::element record) {
   if (!type.present || type.value.get_string().get(type_value)) return std::nullopt;
   EventType t = EventType::kOther;
   for (const auto& [value, type_of] : type_values_)
-    if (value == type_value) t = type_of;
+    if (same_name(value, type_value)) t = type_of;
   if (t == EventType::kOther) return std::nullopt;
 
   TimeNs time = 0;
-  switch (read_time(slots_[kTime].value, slots_[kTime].present, schema_.epoch, time)) {
+  switch (read_time(slots_[kTime].value, slots_[kTime].present, epoch_, time)) {
     case Got::kAbsent: return std::string(type_name(t)) + ": missing \"" + slots_[kTime].name + "\"";
     case Got::kBad: return std::string(type_name(t)) + ": bad timestamp in \"" + slots_[kTime].name + "\"" + kTimeHint;
     case Got::kOk: break;
   }
-  if (t == EventType::kDeployment) return add_deployment(time);
-  if (t == EventType::kChange) return add_change(time);
-  return add_incident(time);
+  if (t == EventType::kDeployment) return read_deployment(time, out);
+  if (t == EventType::kChange) return read_change(time, out);
+  return read_incident(time, out);
 }
 
-uint32_t EventStore::intern_service(std::string_view s) {
-  key_.assign(s);
-  auto [it, inserted] = services_.try_emplace(key_, static_cast<uint32_t>(services_.size()));
-  return it->second;
+IntakeBatch::Entry& EventReader::start_entry(IntakeBatch& out, IntakeBatch::Kind kind, TimeNs time) {
+  IntakeBatch::Entry& e = out.entries_.emplace_back();
+  e = {};
+  e.kind = kind;
+  e.time = time;
+  e.text = static_cast<uint32_t>(out.text_.size());
+  return e;
 }
 
-uint32_t EventStore::intern_group() {
-  if (group_slots_.empty()) return 0;
-  // Key: per field a marker (absent, string, other JSON), the length and the
-  // bytes (a string's content, or the JSON text), so no two keys collide.
-  key_.clear();
-  auto append_value = [this](char marker, std::string_view bytes) {
-    const auto n = static_cast<uint32_t>(bytes.size());
-    key_.push_back(marker);
-    key_.append(reinterpret_cast<const char*>(&n), sizeof n).append(bytes);
-  };
+void EventReader::add_service(IntakeBatch& out, IntakeBatch::Entry& e, std::string_view s) {
+  e.has_service = true;
+  e.service_size = static_cast<uint32_t>(s.size());
+  e.service_hash = XXH3_64bits(s.data(), s.size());
+  out.text_.append(s);
+}
+
+void EventReader::add_group_key(IntakeBatch& out, IntakeBatch::Entry& e) {
+  if (group_slots_.empty()) return;
+  const size_t begin = out.text_.size();
   for (uint32_t i : group_slots_) {
     const Slot& s = slots_[i];
     std::string_view str;
-    if (!s.present) append_value('\0', {});
-    else if (!s.value.get_string().get(str)) append_value('\1', str);
-    else append_value('\2', simdjson::minify(s.value));
+    if (!s.present) append_key_value(out.text_, kAbsentValue, {});
+    else if (!s.value.get_string().get(str)) append_key_value(out.text_, kStringValue, str);
+    else append_key_value(out.text_, kJsonValue, simdjson::minify(s.value));
   }
-  auto it = group_ids_.find(key_);
-  if (it != group_ids_.end()) return it->second;
-  const auto g = static_cast<uint32_t>(groups_.size());
-  if (g >= (1u << 27)) throw std::length_error("too many groups (more than 2^27)");
-  std::vector<GroupValue> values;
-  for (uint32_t i : group_slots_) {
-    const Slot& s = slots_[i];
-    GroupValue v;
-    v.present = s.present;
-    if (s.present) {
-      v.json = simdjson::minify(s.value);
-      std::string_view str;
-      v.text = s.value.get_string().get(str) ? v.json : std::string(str);
-    }
-    values.push_back(std::move(v));
-  }
-  groups_.push_back(std::move(values));
-  group_ids_.emplace(key_, g);
-  return g;
+  e.group_size = static_cast<uint32_t>(out.text_.size() - begin);
+  e.group_hash = XXH3_64bits(out.text_.data() + begin, e.group_size);
 }
 
-std::optional<std::string> EventStore::add_deployment(TimeNs time) {
+std::optional<std::string> EventReader::read_deployment(TimeNs time, IntakeBatch& out) {
   auto bad = [&](Field f, const char* what) {
     return "deployment: " + std::string(what) + " \"" + slots_[f].name + "\"";
   };
-  Deployment d{};
-  d.time = time;
   uint64_t id = 0;
   if (read_id(slots_[kId].value, slots_[kId].present, id) == Got::kBad) return bad(kId, "bad id in");
-  d.id = id;
-  d.succeeded = 1;
+  bool succeeded = true, failed = false, unplanned = false;
   if (slots_[kStatus].present && !slots_[kStatus].value.is_null()) {
     std::string_view st;
     if (slots_[kStatus].value.get_string().get(st))
       return bad(kStatus, "status must be success, failure or rolled_back in");
     if (st == "failure" || st == "rolled_back") {
-      d.succeeded = 0;
-      d.failed = 1;
+      succeeded = false;
+      failed = true;
     } else if (st != "success") {
       return bad(kStatus, "status must be success, failure or rolled_back in");
     }
@@ -298,64 +375,69 @@ std::optional<std::string> EventStore::add_deployment(TimeNs time) {
   if (slots_[kUnplanned].present && !slots_[kUnplanned].value.is_null()) {
     bool b;
     if (slots_[kUnplanned].value.get_bool().get(b)) return bad(kUnplanned, "expected true or false in");
-    d.unplanned = b;
+    unplanned = b;
   }
   if (slots_[kChangeType].present && !slots_[kChangeType].value.is_null()) {
     std::string_view ct;
     if (slots_[kChangeType].value.get_string().get(ct)) return bad(kChangeType, "expected a string in");
-    if (ct == "emergency") d.unplanned = 1;
+    if (ct == "emergency") unplanned = true;
   }
-  d.service = kNoService;
-  if (slots_[kService].present && !slots_[kService].value.is_null()) {
-    std::string_view s;
-    if (slots_[kService].value.get_string().get(s)) return bad(kService, "expected a string in");
-    d.service = intern_service(s);
-  }
+  std::string_view service;
+  const bool has_service = slots_[kService].present && !slots_[kService].value.is_null();
+  if (has_service && slots_[kService].value.get_string().get(service)) return bad(kService, "expected a string in");
   simdjson::dom::array changes;
-  bool has_changes = slots_[kChanges].present && !slots_[kChanges].value.is_null();
+  const bool has_changes = slots_[kChanges].present && !slots_[kChanges].value.is_null();
+  const size_t changes_begin = out.change_ids_.size();
   if (has_changes) {
     if (slots_[kChanges].value.get_array().get(changes)) return bad(kChanges, "expected an array of ids in");
     for (auto c : changes) {
       uint64_t h;
-      if (read_id(c, true, h) != Got::kOk) return bad(kChanges, "expected an array of ids in");
+      if (read_id(c, true, h) != Got::kOk) {
+        out.change_ids_.resize(changes_begin);
+        return bad(kChanges, "expected an array of ids in");
+      }
+      out.change_ids_.push_back(h);
     }
   }
-  if (time < keep_from_ || time >= as_of_) return std::nullopt;
-  if (d.id == 0 && has_changes) {
-    // Only its own list names its changes: any unique key will do.
-    d.id = hash_id("\x1f" "deployment#" + std::to_string(deployments_.size()));
+  if (time < keep_from_ || time >= as_of_) {
+    out.change_ids_.resize(changes_begin);
+    return std::nullopt;
   }
-  if (has_changes) {
-    for (auto c : changes) {
-      uint64_t h = 0;
-      read_id(c, true, h);
-      links_.push_back({h, d.id});
-    }
-  }
-  d.group = intern_group();
-  deployments_.push_back(d);
+  IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kDeployment, time);
+  e.id = id;
+  e.succeeded = succeeded;
+  e.failed = failed;
+  e.unplanned = unplanned;
+  if (has_service) add_service(out, e, service);
+  e.has_changes = has_changes;
+  e.changes = static_cast<uint32_t>(changes_begin);
+  e.changes_size = static_cast<uint32_t>(out.change_ids_.size() - changes_begin);
+  add_group_key(out, e);
   return std::nullopt;
 }
 
-std::optional<std::string> EventStore::add_change(TimeNs time) {
+std::optional<std::string> EventReader::read_change(TimeNs time, IntakeBatch& out) {
   TimeNs deployed_at = 0;
   Field at_field = kDeployedAt;
-  Got got = read_time(slots_[kDeployedAt].value, slots_[kDeployedAt].present, schema_.epoch, deployed_at);
+  Got got = read_time(slots_[kDeployedAt].value, slots_[kDeployedAt].present, epoch_, deployed_at);
   if (got == Got::kAbsent) {
     at_field = kCompletedAt;
-    got = read_time(slots_[kCompletedAt].value, slots_[kCompletedAt].present, schema_.epoch, deployed_at);
+    got = read_time(slots_[kCompletedAt].value, slots_[kCompletedAt].present, epoch_, deployed_at);
   }
   if (got == Got::kBad) return "change: bad timestamp in \"" + slots_[at_field].name + "\"" + kTimeHint;
   if (got == Got::kOk) {
-    if (deployed_at >= keep_from_ && deployed_at < as_of_)
-      self_deployed_.push_back({time, deployed_at, intern_group()});
+    if (deployed_at >= keep_from_ && deployed_at < as_of_) {
+      IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kSelfDeployedChange, time);
+      e.until = deployed_at;
+      add_group_key(out, e);
+    }
     return std::nullopt;
   }
   uint64_t key = 0;
   Got dep = read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, key);
   if (dep == Got::kBad) return "change: bad id in \"" + slots_[kDeploymentId].name + "\"";
   if (dep == Got::kOk) {
-    changes_by_deployment_.push_back({time, key});
+    start_entry(out, IntakeBatch::Kind::kChangeByDeployment, time).id = key;
     return std::nullopt;
   }
   Got own = read_id(slots_[kId].value, slots_[kId].present, key);
@@ -363,39 +445,122 @@ std::optional<std::string> EventStore::add_change(TimeNs time) {
   if (own == Got::kAbsent)
     return "change: missing \"" + slots_[kDeploymentId].name + "\", \"" + slots_[kId].name +
            "\" and \"" + slots_[kDeployedAt].name + "\"";
-  changes_by_id_.push_back({time, key});
+  start_entry(out, IntakeBatch::Kind::kChangeById, time).id = key;
   return std::nullopt;
 }
 
-std::optional<std::string> EventStore::add_incident(TimeNs time) {
-  Incident inc{};
-  inc.opened = time;
-  inc.resolved = kNever;
-  switch (read_time(slots_[kResolvedAt].value, slots_[kResolvedAt].present, schema_.epoch, inc.resolved)) {
+std::optional<std::string> EventReader::read_incident(TimeNs time, IntakeBatch& out) {
+  TimeNs resolved = kNever;
+  switch (read_time(slots_[kResolvedAt].value, slots_[kResolvedAt].present, epoch_, resolved)) {
     case Got::kBad: return "incident: bad timestamp in \"" + slots_[kResolvedAt].name + "\"" + kTimeHint;
     case Got::kOk:
-      if (inc.resolved < time)
+      if (resolved < time)
         return "incident: \"" + slots_[kResolvedAt].name + "\" is before \"" + slots_[kTime].name + "\"";
       break;
     case Got::kAbsent: break;
   }
-  if (read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, inc.deployment) == Got::kBad)
+  uint64_t deployment = 0;
+  if (read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, deployment) == Got::kBad)
     return "incident: bad id in \"" + slots_[kDeploymentId].name + "\"";
-  inc.service = kNoService;
-  if (slots_[kService].present && !slots_[kService].value.is_null()) {
-    std::string_view s;
-    if (slots_[kService].value.get_string().get(s))
-      return "incident: expected a string in \"" + slots_[kService].name + "\"";
-    inc.service = intern_service(s);
-  }
+  std::string_view service;
+  const bool has_service = slots_[kService].present && !slots_[kService].value.is_null();
+  if (has_service && slots_[kService].value.get_string().get(service))
+    return "incident: expected a string in \"" + slots_[kService].name + "\"";
   if (time >= as_of_) return std::nullopt;
-  if (inc.resolved >= as_of_) inc.resolved = kNever;  // not resolved yet as of --until
+  if (resolved >= as_of_) resolved = kNever;  // not resolved yet as of --until
   // Resolved before the window, it matters only through the deployment it names.
-  if (inc.resolved < keep_from_ && inc.deployment == 0) return std::nullopt;
-  inc.group = intern_group();
-  incidents_.push_back(inc);
+  if (resolved < keep_from_ && deployment == 0) return std::nullopt;
+  IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kIncident, time);
+  e.until = resolved;
+  e.id = deployment;
+  if (has_service) add_service(out, e, service);
+  add_group_key(out, e);
   return std::nullopt;
 }
+
+EventStore::EventStore(Schema schema, TimeNs keep_from, TimeNs as_of)
+    : schema_(std::move(schema)), reader_(schema_, keep_from, as_of) {
+  if (schema_.group_by.empty()) groups_.emplace_back();  // the one group of everything
+}
+
+std::optional<std::string> EventStore::add(simdjson::dom::element record) {
+  one_.clear();
+  auto why = reader_.read(record, one_);
+  insert(one_);
+  return why;
+}
+
+std::pair<uint32_t, bool> EventStore::StringIds::intern(std::string_view s, uint64_t hash) {
+  const auto id = static_cast<uint32_t>(size());
+  if (4 * (id + 1) > 3 * table_.size()) {
+    std::vector<Slot> table(std::max<size_t>(16, 2 * table_.size()), Slot{0, UINT32_MAX});
+    const size_t mask = table.size() - 1;
+    for (const Slot& old : table_) {
+      if (old.id == UINT32_MAX) continue;
+      size_t i = old.hash & mask;
+      while (table[i].id != UINT32_MAX) i = (i + 1) & mask;
+      table[i] = old;
+    }
+    table_ = std::move(table);
+  }
+  const size_t mask = table_.size() - 1;
+  size_t i = hash & mask;
+  for (; table_[i].id != UINT32_MAX; i = (i + 1) & mask) {
+    const Slot& slot = table_[i];
+    if (slot.hash == hash &&
+        std::string_view(bytes_).substr(begin_[slot.id], begin_[slot.id + 1] - begin_[slot.id]) == s)
+      return {slot.id, false};
+  }
+  table_[i] = {hash, id};
+  bytes_.append(s);
+  begin_.push_back(bytes_.size());
+  return {id, true};
+}
+
+uint32_t EventStore::intern_group(std::string_view key, uint64_t hash) {
+  if (schema_.group_by.empty()) return 0;
+  auto [g, is_new] = group_ids_.intern(key, hash);
+  if (!is_new) return g;
+  if (g >= (1u << 27)) throw std::length_error("too many groups (more than 2^27)");
+  groups_.push_back(group_values(key));
+  return g;
+}
+
+void EventStore::insert(const IntakeBatch& batch) {
+  using Kind = IntakeBatch::Kind;
+  for (const IntakeBatch::Entry& e : batch.entries()) {
+    uint32_t service = kNoService;
+    if (e.has_service) service = services_.intern(batch.service(e), e.service_hash).first;
+    switch (e.kind) {
+      case Kind::kDeployment: {
+        Deployment d{};
+        d.time = e.time;
+        d.id = e.id;
+        d.service = service;
+        d.succeeded = e.succeeded;
+        d.failed = e.failed;
+        d.unplanned = e.unplanned;
+        if (d.id == 0 && e.has_changes) {
+          // Only its own list names its changes: any unique key will do.
+          d.id = hash_id("\x1f" "deployment#" + std::to_string(deployments_.size()));
+        }
+        for (uint64_t c : batch.change_ids(e)) links_.push_back({c, d.id});
+        d.group = intern_group(batch.group_key(e), e.group_hash);
+        deployments_.push_back(d);
+        break;
+      }
+      case Kind::kChangeByDeployment: changes_by_deployment_.push_back({e.time, e.id}); break;
+      case Kind::kChangeById: changes_by_id_.push_back({e.time, e.id}); break;
+      case Kind::kSelfDeployedChange:
+        self_deployed_.push_back({e.time, e.until, intern_group(batch.group_key(e), e.group_hash)});
+        break;
+      case Kind::kIncident:
+        incidents_.push_back({e.time, e.until, e.id, service, intern_group(batch.group_key(e), e.group_hash)});
+        break;
+    }
+  }
+}
+
 
 uint32_t EventStore::find_deployment(uint64_t id) const {
   if (by_id_.empty()) return kNoDeployment;
@@ -414,32 +579,93 @@ uint32_t EventStore::latest_deployment_before(uint32_t service, TimeNs t) const 
   return static_cast<uint32_t>(it - 1 - deployments_.begin());
 }
 
-void EventStore::resolve() {
-  if (resolved_) return;
-  resolved_ = true;
-  // Deployments in (service, time) order: a service's timeline is one run.
-  std::sort(deployments_.begin(), deployments_.end(), [](const Deployment& a, const Deployment& b) {
-    if (a.service != b.service) return a.service < b.service;
+// Deployments in (service, time) order: a service's timeline is one run.
+// Input mostly comes in time order, so each service's deployments are
+// usually in order already: an index is spread over the services (a
+// counting sort), each service's run is sorted only when it is not sorted
+// yet, and the deployments are then moved to their places in one pass, in
+// place. The order is total, so this is the order std::sort would give.
+void EventStore::sort_deployments(size_t spare_bytes) {
+  const uint32_t nservices = static_cast<uint32_t>(services_.size());
+  auto run_of = [nservices](const Deployment& d) { return d.service == kNoService ? nservices : d.service; };
+  service_begin_.assign(nservices + 2, 0);
+  for (const auto& d : deployments_) ++service_begin_[run_of(d) + 1];
+  for (size_t s = 1; s < service_begin_.size(); ++s) service_begin_[s] += service_begin_[s - 1];
+
+  std::vector<uint32_t> order(deployments_.size());
+  {
+    std::vector<uint32_t> pos(service_begin_.begin(), service_begin_.end() - 1);
+    for (uint32_t i = 0; i < deployments_.size(); ++i) order[pos[run_of(deployments_[i])]++] = i;
+  }
+  auto before = [this](uint32_t x, uint32_t y) {
+    const Deployment& a = deployments_[x];
+    const Deployment& b = deployments_[y];
     if (a.time != b.time) return a.time < b.time;
     if (a.id != b.id) return a.id < b.id;
     // Equal ids only for deployments without one: order them fully anyway,
     // so the result does not depend on the input order.
     return std::tuple(a.group, a.succeeded, a.failed, a.unplanned) <
            std::tuple(b.group, b.succeeded, b.failed, b.unplanned);
-  });
-  const uint32_t nservices = static_cast<uint32_t>(services_.size());
-  service_begin_.assign(nservices + 2, 0);
-  for (const auto& d : deployments_) ++service_begin_[(d.service == kNoService ? nservices : d.service) + 1];
-  for (size_t s = 1; s < service_begin_.size(); ++s) service_begin_[s] += service_begin_[s - 1];
+  };
+  for (size_t s = 0; s + 1 < service_begin_.size(); ++s) {
+    auto first = order.begin() + service_begin_[s], last = order.begin() + service_begin_[s + 1];
+    // Deployments finished in the same second are in any order: a few
+    // moves put them right; a run that needs more is sorted.
+    if (!insertion_sort(first, last, before, 8 * static_cast<size_t>(last - first)))
+      std::sort(first, last, before);
+  }
+  // Place k takes deployment order[k]. A copy reads the services' runs
+  // front to back, where following the cycles of the permutation in place
+  // jumps all over the array: copy when memory just freed can hold it, so
+  // that the peak does not grow.
+  if (spare_bytes >= deployments_.size() * sizeof(Deployment)) {
+    MappedArray<Deployment> sorted;
+    for (uint32_t i : order) sorted.push_back(deployments_[i]);
+    deployments_ = std::move(sorted);
+    return;
+  }
+  // In place, place by place, marking places done by order[k] = k.
+  for (uint32_t k = 0; k < order.size(); ++k) {
+    if (order[k] == k) continue;
+    const Deployment held = deployments_[k];
+    uint32_t j = k;
+    for (;;) {
+      const uint32_t from = order[j];
+      order[j] = j;
+      if (from == k) {
+        deployments_[j] = held;
+        break;
+      }
+      deployments_[j] = deployments_[from];
+      j = from;
+    }
+  }
+}
 
+void EventStore::resolve() {
+  if (resolved_) return;
+  resolved_ = true;
   // Lists matter only for changes without a deployment_id: without such
-  // changes, free them before the id table is built (the peak of the run).
-  if (changes_by_id_.empty()) links_.release();
+  // changes, free them before the sort and the id table (the peak of the run).
+  size_t freed = 0;
+  if (changes_by_id_.empty()) {
+    freed = links_.size() * sizeof(ChangeLink);
+    links_.release();
+  }
+  sort_deployments(freed);
 
   size_t cap = 16;
   while (cap < deployments_.size() + deployments_.size() / 3 + 1) cap *= 2;
   by_id_.assign(cap, kNoDeployment);
-  for (uint32_t i = 0; i < deployments_.size(); ++i) {
+  // Slots are random: start loading them 16 deployments ahead, and the
+  // deployment a slot holds (whose id a probe compares) 8 ahead.
+  const size_t ndeployments = deployments_.size();
+  for (uint32_t i = 0; i < ndeployments; ++i) {
+    if (i + 16 < ndeployments) __builtin_prefetch(&by_id_[deployments_[i + 16].id & (cap - 1)]);
+    if (i + 8 < ndeployments) {
+      uint32_t ahead = by_id_[deployments_[i + 8].id & (cap - 1)];
+      if (ahead != kNoDeployment) __builtin_prefetch(&deployments_[ahead]);
+    }
     uint64_t id = deployments_[i].id;
     if (id == 0) continue;
     size_t slot = id & (cap - 1);
@@ -490,8 +716,9 @@ void EventStore::resolve() {
 
   // Incidents fail the deployment they name, or else the latest deployment
   // of their service if they opened within the failure window after it
-  // (and so before that service's next deployment).
-  std::unordered_map<uint32_t, TimeNs> incident_resolution;  // latest resolved_at; kNever: one is open
+  // (and so before that service's next deployment). Sorted, the pairs give
+  // each failed deployment's latest resolved_at (kNever: one is open).
+  std::vector<std::pair<uint32_t, TimeNs>> incident_resolution;
   for (const auto& inc : incidents_) {
     uint32_t d = kNoDeployment;
     if (inc.deployment) {
@@ -502,18 +729,21 @@ void EventStore::resolve() {
     }
     if (d == kNoDeployment) continue;
     deployments_[d].failed = 1;
-    auto [it, inserted] = incident_resolution.try_emplace(d, inc.resolved);
-    if (!inserted) it->second = std::max(it->second, inc.resolved);
+    incident_resolution.emplace_back(d, inc.resolved);
   }
+  std::sort(incident_resolution.begin(), incident_resolution.end());
   by_id_.clear();
   by_id_.shrink_to_fit();
 
+  auto next_resolution = incident_resolution.cbegin();
   for (uint32_t i = 0; i < deployments_.size(); ++i) {
     const Deployment& d = deployments_[i];
     if (!d.failed) continue;
     TimeNs at = kNever;
-    if (auto it = incident_resolution.find(i); it != incident_resolution.end()) {
-      at = it->second;
+    while (next_resolution != incident_resolution.end() && next_resolution->first < i) ++next_resolution;
+    if (next_resolution != incident_resolution.end() && next_resolution->first == i) {
+      while (next_resolution + 1 != incident_resolution.end() && (next_resolution + 1)->first == i) ++next_resolution;
+      at = next_resolution->second;  // the latest: pairs sort by time within a deployment
     } else {
       // Deployments without a service (a single-service repository, such
       // as ndj-git's output) are one timeline: they sort after all others.
@@ -691,7 +921,7 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
     for (uint32_t g = 0; g < ngroups; ++g) {
       GroupMetrics& m = per[b * ngroups + g];
       m.group = g;
-      if (!group_slots_.empty()) {
+      if (!schema_.group_by.empty()) {
         m.lead_time = summarize_hours(lead.of(b * ngroups + g));
         m.recovery = summarize_hours(recovery.of(b * ngroups + g));
         m.restore = summarize_hours(restore.of(b * ngroups + g));
@@ -703,7 +933,7 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
     all.recovery = summarize_hours(recovery.range(b * ngroups, (b + 1) * ngroups));
     all.restore = summarize_hours(restore.range(b * ngroups, (b + 1) * ngroups));
     out[b].push_back(all);
-    if (group_slots_.empty()) continue;
+    if (schema_.group_by.empty()) continue;
     for (uint32_t g : sorted_groups_) out[b].push_back(per[b * ngroups + g]);
   }
   return out;

@@ -13,7 +13,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "mapped_array.hpp"
@@ -106,6 +105,82 @@ struct GroupValue {
   std::string text;
 };
 
+// Records read into compact entries on any thread (EventReader), then
+// inserted into an EventStore in input order (EventStore::insert): reading
+// is the costly half and needs nothing from the store. A batch is reused:
+// nothing is allocated per record once its vectors have grown.
+class IntakeBatch {
+ public:
+  enum class Kind : uint8_t { kDeployment, kChangeByDeployment, kChangeById, kSelfDeployedChange, kIncident };
+  struct Entry {
+    TimeNs time;    // deployment: finished; change: committed; incident: opened
+    TimeNs until;   // self-deployed change: deployed_at; incident: resolved (kNever: open)
+    uint64_t id;    // deployment: its id; change: deployment id or own id; incident: deployment id
+    uint64_t service_hash, group_hash;
+    uint32_t text;  // service bytes, then group key bytes, in text_
+    uint32_t service_size, group_size;
+    uint32_t changes, changes_size;  // change ids of a deployment, in change_ids_
+    Kind kind;
+    bool has_service, has_changes;
+    bool succeeded, failed, unplanned;
+  };
+
+  void clear() {
+    entries_.clear();
+    change_ids_.clear();
+    text_.clear();
+  }
+  std::span<const Entry> entries() const { return entries_; }
+  std::string_view service(const Entry& e) const { return {text_.data() + e.text, e.service_size}; }
+  std::string_view group_key(const Entry& e) const {
+    return {text_.data() + e.text + e.service_size, e.group_size};
+  }
+  std::span<const uint64_t> change_ids(const Entry& e) const { return {change_ids_.data() + e.changes, e.changes_size}; }
+
+ private:
+  friend class EventReader;
+  std::vector<Entry> entries_;
+  std::vector<uint64_t> change_ids_;
+  std::string text_;
+};
+
+// Reads records into IntakeBatch entries, with its own field lookup state:
+// one per thread. Deployments and incidents are checked and filtered as
+// EventStore's constructor describes.
+class EventReader {
+ public:
+  EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of);
+
+  // Returns the reason when `record` is of a known type but a required
+  // field is missing or unusable (nothing is added to `out`); nullopt when
+  // it was read or is of another type.
+  std::optional<std::string> read(simdjson::dom::element record, IntakeBatch& out);
+
+ private:
+  struct Slot {
+    std::string name;
+    simdjson::dom::element value;
+    bool present = false;
+  };
+  std::optional<std::string> read_deployment(TimeNs time, IntakeBatch& out);
+  std::optional<std::string> read_change(TimeNs time, IntakeBatch& out);
+  std::optional<std::string> read_incident(TimeNs time, IntakeBatch& out);
+  // Appends an entry whose text starts here; the caller adds the service.
+  IntakeBatch::Entry& start_entry(IntakeBatch& out, IntakeBatch::Kind kind, TimeNs time);
+  void add_service(IntakeBatch& out, IntakeBatch::Entry& e, std::string_view s);
+  void add_group_key(IntakeBatch& out, IntakeBatch::Entry& e);
+
+  std::optional<EpochUnit> epoch_;
+  TimeNs keep_from_, as_of_;
+  // Slot per wanted input field.
+  std::vector<Slot> slots_;
+  // Slots by bucket_of(name), bucket after bucket: one array to walk.
+  std::array<uint32_t, 257> bucket_begin_;
+  std::vector<uint32_t> bucket_slots_;
+  std::vector<uint32_t> group_slots_;
+  std::vector<std::pair<std::string, EventType>> type_values_;  // later entries win
+};
+
 class EventStore {
  public:
   // Events at or after `as_of` are not known yet: deployments and
@@ -113,10 +188,12 @@ class EventStore {
   // Events that end before `keep_from` cannot matter and are dropped.
   EventStore(Schema schema, TimeNs keep_from, TimeNs as_of);
 
-  // Takes one record. Returns the reason when it is of a known type but a
-  // required field is missing or unusable (the record is left out);
-  // nullopt when it was kept or is of another type.
+  // Takes one record: EventReader::read, then insert().
   std::optional<std::string> add(simdjson::dom::element record);
+  // Takes the entries an EventReader made with this store's schema,
+  // keep_from and as_of. Batches inserted in input order give the same
+  // store as add() record by record.
+  void insert(const IntakeBatch& batch);
 
   // Joins changes and incidents to deployments, marks failures and
   // computes recoveries. Call once, after the last add().
@@ -177,33 +254,38 @@ class EventStore {
     TimeNs at;  // kNever: unrecovered
   };
 
-  std::optional<std::string> add_deployment(TimeNs time);
-  std::optional<std::string> add_change(TimeNs time);
-  std::optional<std::string> add_incident(TimeNs time);
-  uint32_t intern_service(std::string_view s);
-  uint32_t intern_group();
+  // Strings numbered in order of first appearance; the caller brings the
+  // hash (computed on the reading thread).
+  class StringIds {
+   public:
+    // The id of `s` and whether it is new.
+    std::pair<uint32_t, bool> intern(std::string_view s, uint64_t hash);
+    size_t size() const { return begin_.size() - 1; }
+
+   private:
+    struct Slot {
+      uint64_t hash;
+      uint32_t id;  // UINT32_MAX: empty
+    };
+    std::vector<Slot> table_;
+    std::string bytes_;
+    std::vector<size_t> begin_{0};  // string i: bytes_[begin_[i], begin_[i+1])
+  };
+
+  uint32_t intern_group(std::string_view key, uint64_t hash);
+  // spare_bytes: memory just freed, that a sorted copy may use.
+  void sort_deployments(size_t spare_bytes);
   uint32_t find_deployment(uint64_t id) const;
   uint32_t latest_deployment_before(uint32_t service, TimeNs t) const;
 
   Schema schema_;
-  TimeNs keep_from_, as_of_;
+  EventReader reader_;  // for add()
+  IntakeBatch one_;
 
-  // Field lookup for the record in hand: slot per wanted input field.
-  struct Slot {
-    std::string name;
-    simdjson::dom::element value;
-    bool present = false;
-  };
-  std::vector<Slot> slots_;
-  std::array<std::vector<uint32_t>, 256> slot_buckets_;  // by bucket_of(name)
-  std::vector<uint32_t> group_slots_;
-  std::vector<std::pair<std::string, EventType>> type_values_;  // later entries win
-
-  std::unordered_map<std::string, uint32_t> services_;
-  std::unordered_map<std::string, uint32_t> group_ids_;
+  StringIds services_;
+  StringIds group_ids_;
   std::vector<std::vector<GroupValue>> groups_;
   std::vector<uint32_t> sorted_groups_;
-  std::string key_;
 
   MappedArray<Deployment> deployments_;
   MappedArray<Change> changes_by_deployment_;

@@ -16,7 +16,9 @@
 #include "dora_series.hpp"
 #include "dora_trends.hpp"
 #include "local_time.hpp"
+#include "json.hpp"
 #include "output.hpp"
+#include "parallel_records.hpp"
 #include "records.hpp"
 #include "signals.hpp"
 #include "timefmt.hpp"
@@ -43,6 +45,7 @@ struct Options {
   bool week_starts_sunday = false;
   std::string color = "auto";
   std::string tz;  // --tz: local-day buckets; empty: UTC
+  unsigned threads = 1;
 };
 
 // "NAME=VALUE" with both parts non-empty.
@@ -83,6 +86,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--map", maps, "Read field NAME from input field FIELD")->type_name("NAME=FIELD");
   app.add_option("--type-value", type_values, "Also read type TYPE from VALUE")->type_name("TYPE=VALUE");
   app.add_option("--epoch", epoch, "Numeric times are in s, ms, us or ns")->type_name("UNIT");
+  add_threads_option(app, o.threads);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
 
   o.has_since = since->count() > 0;
@@ -161,6 +165,32 @@ int parse_args(int argc, char** argv, Options& o) {
 // A valid line the DOM cannot hold (see JsonParser) cannot be read.
 constexpr const char* kBeyondDouble = "a number beyond the range of a double";
 
+// One thread's parser and event reader.
+struct BatchReader {
+  JsonParser parser;
+  dora::EventReader events;
+};
+
+// Parses the lines of a batch and reads their events; bad lines become
+// failures with the reasons RecordReader and EventStore::add give.
+void read_batch(BatchReader& r, WorkBatch<dora::IntakeBatch>& b) {
+  b.result.clear();
+  const auto items = b.lines.items();
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].mark) continue;
+    if (const char* why = r.parser.parse(b.lines.text(items[i]))) {
+      std::string reason = "invalid JSON: ";
+      reason += why;
+      if (!items[i].complete) reason += " (last line has no newline: truncated?)";
+      b.lines.fail(i, 0, std::move(reason));
+    } else if (!r.parser.has_root()) {
+      b.lines.fail(i, 0, kBeyondDouble);
+    } else if (auto why = r.events.read(r.parser.root(), b.result)) {
+      b.lines.fail(i, 0, std::move(*why));
+    }
+  }
+}
+
 // a - b, false when it would leave the range of TimeNs.
 bool earlier(TimeNs a, int64_t b, TimeNs& out) { return !__builtin_sub_overflow(a, b, &out); }
 
@@ -199,21 +229,25 @@ int run(const Options& o) {
   if (o.regressions) keep_from = std::min(keep_from, trend.baseline.since);
 
   Output out;
-  RecordReader reader(o.input, out, RecordReader::Validation::kDom);
+  RecordReader reader(o.input, out, RecordReader::Validation::kNone);  // read_batch parses
   dora::EventStore store(o.schema, keep_from, w.until);
-  Record rec;
-  RecordReader::Status st;
-  while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
-    if (rec.is_mark) continue;
-    std::optional<std::string> why = kBeyondDouble;
-    if (reader.has_root()) why = store.add(reader.root());
-    if (why) {
-      if (reader.bad_lines().report(*rec.file, rec.line, *why, rec.text)) {
-        st = RecordReader::Status::kStrictStop;
-        break;
-      }
-    }
-  }
+  std::vector<std::unique_ptr<BatchReader>> readers;
+  for (unsigned i = 0; i < o.threads; ++i)
+    readers.push_back(std::make_unique<BatchReader>(BatchReader{{}, {o.schema, keep_from, w.until}}));
+  // Events go in in input order, so the store is the same for any number of
+  // threads. A bad line is reported after the good ones of its batch: after
+  // a --strict stop the store is not used.
+  auto st = run_batches<dora::IntakeBatch>(
+      reader, o.threads,
+      [&](WorkBatch<dora::IntakeBatch>& b, unsigned worker) { read_batch(*readers[worker], b); },
+      [&](WorkBatch<dora::IntakeBatch>& b) {
+        store.insert(b.result);
+        for (const auto& f : b.lines.failures()) {
+          const auto& item = b.lines.items()[f.item];
+          if (reader.bad_lines().report(b.lines.file(), item.line, f.reason, b.lines.text(item))) return false;
+        }
+        return true;
+      });
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
 

@@ -211,3 +211,70 @@ TEST_CASE("compare_records: change and change_pct, null where undefined") {
   CHECK(*current[4].compared->change == 50);
   CHECK_FALSE(current[4].compared->change_pct);
 }
+
+TEST_CASE("the metrics do not depend on the input order of deployments") {
+  // Three services, times with ties, failures linked by incidents through
+  // the service timelines; fed in time order and shuffled, with and without
+  // a change known only by its id (which keeps the change lists, so the
+  // deployments are sorted in place instead of copied).
+  std::vector<std::string> lines;
+  uint64_t seed = 12345;
+  auto next = [&seed](uint64_t n) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (seed >> 33) % n;
+  };
+  auto stamp = [](unsigned long long s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "2026-03-%02lluT%02llu:%02llu:%02lluZ", 1 + s / 86400, s / 3600 % 24,
+                  s / 60 % 60, s % 60);
+    return std::string(buf);
+  };
+  for (int i = 0; i < 3000; ++i) {
+    const uint64_t t = 7200 + next(4 * 86400) / 60 * 60;  // whole minutes: many ties
+    const std::string svc = "s" + std::to_string(next(3));
+    const char* status = next(5) == 0 ? "failure" : "success";
+    const std::string n = std::to_string(i);
+    std::string line = R"({"type":"deployment","id":"d)";
+    line.append(n).append(R"(","time":")").append(stamp(t)).append(R"(","service":")").append(svc);
+    line.append(R"(","status":")").append(status).append(R"(","changes":["c)").append(n).append(R"("]})");
+    lines.push_back(line);
+    line = R"({"type":"change","id":"x)";
+    line.append(n).append(R"(","time":")").append(stamp(t - next(7200)));
+    line.append(R"(","deployment_id":"d)").append(n).append(R"("})");
+    lines.push_back(line);
+    if (next(4) == 0) {
+      line = R"({"type":"incident","time":")";
+      line.append(stamp(t + next(7200))).append(R"(","resolved_at":")").append(stamp(t + 7200 + next(7200)));
+      line.append(R"(","service":")").append(svc).append(R"("})");
+      lines.push_back(line);
+    }
+  }
+  const Window w{at("2026-03-01T00:00:00Z"), at("2026-03-06T00:00:00Z")};
+  auto metrics = [&](std::vector<std::string> in) {
+    Schema schema;
+    EventStore store(schema, w.since, w.until);
+    REQUIRE(feed(store, in).empty());
+    store.resolve();
+    return store.compute(w).front();
+  };
+  auto shuffled = lines;
+  for (size_t i = shuffled.size() - 1; i > 0; --i) std::swap(shuffled[i], shuffled[next(i + 1)]);
+  for (bool by_id : {false, true}) {
+    auto a = lines, b = shuffled;
+    if (by_id) {
+      a.push_back(R"({"type":"change","id":"c7","time":"2026-03-01T00:00:00Z"})");
+      b.insert(b.begin(), a.back());
+    }
+    const GroupMetrics x = metrics(a), y = metrics(b);
+    CHECK(x.total_deployments == 3000);
+    CHECK(x.failed_deployments > 600);  // by status and by incidents
+    CHECK(x.failed_deployments == y.failed_deployments);
+    CHECK(x.recovery.n == y.recovery.n);
+    CHECK(x.recovery.median == y.recovery.median);
+    CHECK(x.recovery.p90 == y.recovery.p90);
+    CHECK(x.unrecovered == y.unrecovered);
+    CHECK(x.lead_time.n == y.lead_time.n);
+    CHECK(x.lead_time.median == y.lead_time.median);
+    CHECK(x.lead_time.mean == y.lead_time.mean);
+  }
+}
