@@ -47,9 +47,9 @@ test-sanitize: deps
 	ninja -C $(BUILD)-sanitize
 	tests/run-sanitized $(BUILD)-sanitize
 
-# ThreadSanitizer: no ndj code starts a thread, but ndj-post's libcurl
-# resolves host names in a thread of its own; ndj-post's tests (and the
-# tools its scripts pipe from) are built and run with TSan.
+# ThreadSanitizer: ndj-redact and ndj-dora work on --threads, ndj-post's
+# libcurl resolves host names in a thread of its own; their tests (and the
+# tools their scripts pipe from) are built and run with TSan.
 TSAN_TOOLS := ndj-post ndj-tail ndj-batch ndj-redact ndj-dora
 test-tsan: deps
 	[ -f $(BUILD)-tsan/build.ninja ] || meson setup $(BUILD)-tsan \

@@ -143,13 +143,20 @@ void redact_batch(RecordRedactor& redactor, WorkBatch<Redacted>& b) {
 
 int run(const Options& o, const RedactConfig& config) {
   std::string key = o.key_file.empty() ? std::string() : read_key(o.key_file);
-  // One redactor per worker: each has its own parser and pattern scratch.
-  std::vector<std::unique_ptr<RecordRedactor>> redactors;
-  for (unsigned i = 0; i < o.threads; ++i) redactors.push_back(std::make_unique<RecordRedactor>(config, key));
+  // One redactor per worker (its own parser and pattern scratch), made by
+  // the worker on its first batch; the first one now, so bad rules are
+  // reported before any input is read.
+  std::vector<std::unique_ptr<RecordRedactor>> redactors(o.threads);
+  redactors[0] = std::make_unique<RecordRedactor>(config, key);
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kNone);  // RecordRedactor validates
   auto st = run_batches<Redacted>(
-      reader, o.threads, [&](WorkBatch<Redacted>& b, unsigned worker) { redact_batch(*redactors[worker], b); },
+      reader, o.threads,
+      [&](WorkBatch<Redacted>& b, unsigned worker) {
+        auto& r = redactors[worker];
+        if (!r) r = std::make_unique<RecordRedactor>(config, key);
+        redact_batch(*r, b);
+      },
       [&](WorkBatch<Redacted>& b) {
         const std::string_view redacted = b.result.out;
         size_t written = 0;
