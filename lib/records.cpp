@@ -57,16 +57,29 @@ bool RecordReader::open_next() {
     streaming_ = fstat(fd_, &st) == 0 && !S_ISREG(st.st_mode);
     if (streaming_) enlarge_pipe(fd_);
     reader_ = std::make_unique<LineReader>(fd_, name_, opts_.max_line);
+    // The hooks write output. Their errors (a full disk, a closed pipe) are
+    // held and rethrown once the line reader returns, or next() would take
+    // them for read errors of this input.
     reader_->set_wait_hook([this] {
-      int timeout = wait_hook_ ? wait_hook_() : -1;  // may write (a lingering batch)
-      out_.flush();
-      return timeout;
+      try {
+        int timeout = wait_hook_ ? wait_hook_() : -1;  // may write (a lingering batch)
+        out_.flush();
+        return timeout;
+      } catch (...) {
+        hook_error_ = std::current_exception();
+        return kStopWaiting;
+      }
     });
     if (!opts_.rejects.empty())
       reader_->set_overflow_sink([this](std::string_view part, bool last) {
         // The hook runs before the line's first bytes reach --rejects, so
         // the file keeps the input's order.
-        if (!in_overflow_ && before_bad_line_ && before_bad_line_()) stop_pending_ = true;
+        try {
+          if (!in_overflow_ && before_bad_line_ && before_bad_line_()) stop_pending_ = true;
+        } catch (...) {
+          hook_error_ = std::current_exception();
+          stop_pending_ = true;
+        }
         in_overflow_ = !last;
         if (!stop_pending_) bad_.quarantine_part(part, last);
       });
@@ -83,10 +96,12 @@ RecordReader::Status RecordReader::next(Record& rec) {
     try {
       st = reader_->next(line);
     } catch (const Error& e) {
+      if (hook_error_) std::rethrow_exception(std::exchange(hook_error_, nullptr));
       error(e.what());  // a read error ends this file, not the run
       open_failed_ = true;
       st = LineReader::Status::kEof;
     }
+    if (hook_error_) std::rethrow_exception(std::exchange(hook_error_, nullptr));
     switch (st) {
       case LineReader::Status::kEof:
         if (!open_next()) return Status::kEnd;

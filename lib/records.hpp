@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -121,6 +122,7 @@ class RecordReader {
   std::function<bool()> before_bad_line_;
   bool in_overflow_ = false;   // inside an over-long line's bytes
   bool stop_pending_ = false;  // before_bad_line_ asked to stop there
+  std::exception_ptr hook_error_;  // thrown by a hook inside the line reader
 };
 
 }  // namespace ndj

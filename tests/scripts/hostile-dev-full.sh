@@ -50,4 +50,18 @@ for size in big small; do
 done
 input=/dev/null
 check "ndj-emit" ndj-emit x=1
+
+# The write fails while the tool waits on a slow pipe (the output is
+# flushed then): that is an output error, reported once, not a read error
+# of the pipe after which the next file would be read (and fail again).
+for tool in "ndj-redact --threads 2 --hash message" "ndj-batch -n 10 --linger 50ms"; do
+  status=0
+  # shellcheck disable=SC2086
+  $tool <(head -3 big.ndjson; sleep 0.5; head -3 big.ndjson) small.ndjson >/dev/full 2>err || status=$?
+  if [ $status = 1 ] && [ "$(wc -l <err)" = 1 ] && grep -q ': writing output failed: No space left on device$' err; then
+    echo "ok: ${tool%% *}: slow pipe then a file"
+  else
+    fail "${tool%% *}: slow pipe then a file: exit $status: $(head -c 300 err)"
+  fi
+done
 exit $failed
