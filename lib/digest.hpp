@@ -19,8 +19,8 @@ std::string_view digest_field_suffix(DigestAlgo algo);
 
 class Digester {
  public:
-  // `key` is used (and required non-empty) for kHmacSha256 only.
-  // Throws Error(1) if libcrypto cannot provide the algorithm.
+  // `key` is used (and required non-empty: Error(kExitUsage)) for
+  // kHmacSha256 only.
   Digester(DigestAlgo algo, std::string_view key = {});
   ~Digester();
   Digester(const Digester&) = delete;
