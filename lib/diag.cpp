@@ -49,4 +49,11 @@ void line_error(std::string_view file, uint64_t line, std::string_view message) 
 
 std::string errno_text(int err) { return std::strerror(err); }
 
+std::string bad_line_reason(std::string_view why, bool complete, std::string_view prefix) {
+  std::string reason(prefix);
+  reason += why;
+  if (!complete) reason += " (last line has no newline: truncated?)";
+  return reason;
+}
+
 }  // namespace ndj

@@ -41,6 +41,11 @@ void warn(std::string_view message);
 // "ndj-X: FILE:LINE: MESSAGE\n".
 void line_error(std::string_view file, uint64_t line, std::string_view message);
 
+// The reason a bad input line is reported with: PREFIX WHY, plus a hint
+// when it is a last line that ended without a newline (a writer cut short).
+std::string bad_line_reason(std::string_view why, bool complete,
+                            std::string_view prefix = "invalid JSON: ");
+
 // strerror(errno) as a std::string, for messages.
 std::string errno_text(int err);
 

@@ -69,6 +69,11 @@ class LineBatch {
 
   void fail(size_t item, size_t pos, std::string reason) { failures_.push_back({item, pos, std::move(reason)}); }
   std::span<const Failure> failures() const { return failures_; }
+  // Reports a failure's line; true when the tool must stop (--strict).
+  bool report(BadLines& bad, const Failure& f) const {
+    const Item& item = items_[f.item];
+    return bad.report(file_, item.line, f.reason, text(item));
+  }
 
  private:
   std::unique_ptr<char[]> buf_;

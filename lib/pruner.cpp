@@ -60,9 +60,7 @@ class Retention {
     bool too_big = o_.max_size && projected > o_.max_size;
     if (is_mark(line.text) || is_blank(line.text)) return keep(line);
     if (const char* why = parser.parse(line.text)) {
-      std::string reason = std::string("invalid JSON: ") + why;
-      if (!line.complete) reason += " (last line has no newline: truncated?)";
-      bad_.report(*name_, line.number, reason, line.text);
+      bad_.report(*name_, line.number, bad_line_reason(why, line.complete), line.text);
       ++stats.invalid;
       return Verdict::kInvalid;
     }

@@ -130,11 +130,9 @@ RecordReader::Status RecordReader::next(Record& rec) {
       const char* why = validation_ == Validation::kDom ? parser_.parse(line.text)
                                                         : parser_.validate(line.text);
       if (why) {
-        std::string reason = "invalid JSON: ";
-        reason += why;
-        if (!line.complete) reason += " (last line has no newline: truncated?)";
         if (before_bad_line_ && before_bad_line_()) return Status::kStrictStop;
-        if (bad_.report(name_, line.number, reason, line.text)) return Status::kStrictStop;
+        if (bad_.report(name_, line.number, bad_line_reason(why, line.complete), line.text))
+          return Status::kStrictStop;
         continue;
       }
     }

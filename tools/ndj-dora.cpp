@@ -179,10 +179,7 @@ void read_batch(BatchReader& r, WorkBatch<dora::IntakeBatch>& b) {
   for (size_t i = 0; i < items.size(); ++i) {
     if (items[i].mark) continue;
     if (const char* why = r.parser.parse(b.lines.text(items[i]))) {
-      std::string reason = "invalid JSON: ";
-      reason += why;
-      if (!items[i].complete) reason += " (last line has no newline: truncated?)";
-      b.lines.fail(i, 0, std::move(reason));
+      b.lines.fail(i, 0, bad_line_reason(why, items[i].complete));
     } else if (!r.parser.has_root()) {
       b.lines.fail(i, 0, kBeyondDouble);
     } else if (auto why = r.events.read(r.parser.root(), b.result)) {
@@ -242,10 +239,8 @@ int run(const Options& o) {
       [&](WorkBatch<dora::IntakeBatch>& b, unsigned worker) { read_batch(*readers[worker], b); },
       [&](WorkBatch<dora::IntakeBatch>& b) {
         store.insert(b.result);
-        for (const auto& f : b.lines.failures()) {
-          const auto& item = b.lines.items()[f.item];
-          if (reader.bad_lines().report(b.lines.file(), item.line, f.reason, b.lines.text(item))) return false;
-        }
+        for (const auto& f : b.lines.failures())
+          if (b.lines.report(reader.bad_lines(), f)) return false;
         return true;
       });
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;

@@ -119,9 +119,7 @@ int append_stdin(const Options& o, Output& out) {
     }
     if (is_mark(line.text) || is_blank(line.text)) continue;  // marks: pipeline bookkeeping
     if (const char* why = json_check(line.text)) {
-      std::string reason = std::string("invalid JSON: ") + why;
-      if (!line.complete) reason += " (last line has no newline: truncated?)";
-      if (bad.report(reader.name(), line.number, reason, line.text)) break;
+      if (bad.report(reader.name(), line.number, bad_line_reason(why, line.complete), line.text)) break;
       continue;
     }
     block.append(line.text).push_back('\n');

@@ -130,11 +130,8 @@ void redact_batch(RecordRedactor& redactor, WorkBatch<Redacted>& b) {
       continue;
     }
     if (const char* why = redactor.redact(text, out)) {
-      std::string reason = "invalid JSON: ";
-      if (std::string_view(why).starts_with("not an object")) reason = "record ";
-      reason += why;
-      if (!items[i].complete) reason += " (last line has no newline: truncated?)";
-      b.lines.fail(i, out.size(), std::move(reason));
+      const bool not_object = std::string_view(why).starts_with("not an object");
+      b.lines.fail(i, out.size(), bad_line_reason(why, items[i].complete, not_object ? "record " : "invalid JSON: "));
       continue;
     }
     out.push_back('\n');
@@ -163,8 +160,7 @@ int run(const Options& o, const RedactConfig& config) {
         for (const auto& f : b.lines.failures()) {
           out.write(redacted.substr(written, f.pos - written));
           written = f.pos;
-          const auto& item = b.lines.items()[f.item];
-          if (reader.bad_lines().report(b.lines.file(), item.line, f.reason, b.lines.text(item))) return false;
+          if (b.lines.report(reader.bad_lines(), f)) return false;
         }
         out.write(redacted.substr(written));
         return true;
