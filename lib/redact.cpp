@@ -158,6 +158,7 @@ struct RecordRedactor::Impl {
   std::string scratch;  // decoded strings
   std::string masked;
   bool collecting = false;
+  bool scanning = false;          // this record's strings are masked
   std::string joined;             // strings to scan, one per line
   std::vector<size_t> seg_ends;   // offset of the '\n' after each
   size_t seg_next = 0, span_next = 0;
@@ -237,6 +238,7 @@ struct RecordRedactor::Impl {
   // to scan, decoded, into `joined` for one scan; the second replaces the
   // matches as it copies the record.
   void mask_string(uint32_t i) {
+    if (!scanning) return;
     std::string_view raw_inner;
     std::string_view s = string_text(i, raw_inner);
     if (collecting) {
@@ -492,20 +494,25 @@ const char* RecordRedactor::redact(std::string_view line, std::string& out) {
     out.append(line);
     m.counts = {};
   } else {
-    if (c.scanner) {
+    // Without escapes, a record's strings are pieces of its text: if the
+    // text cannot hold a match, neither can they, and they are not collected.
+    m.scanning = c.scanner && (m.parser.has_backslash() || c.scanner->may_match(line));
+    if (m.scanning) {
       m.collecting = true;
       m.joined.clear();
       m.seg_ends.clear();
       m.discard.clear();
       if (const char* why = m.walk_record(c, masking, m.discard)) return why;
       m.collecting = false;
-      m.rules->scanner->scan_joined(m.joined, m.seg_ends);
+      c.scanner->scan_joined(m.joined, m.seg_ends);
       m.seg_next = m.span_next = 0;
-      if (m.rules->scanner->spans().empty() && !c.root.active && !m.summary) {
-        // Masking found nothing and nothing else can change.
-        out.append(line);
-        return nullptr;
-      }
+      m.scanning = !c.scanner->spans().empty();
+    }
+    if (!m.scanning && !c.root.active && !m.summary) {
+      // Masking found nothing and nothing else can change.
+      out.append(line);
+      m.counts = {};
+      return nullptr;
     }
     if (const char* why = m.walk_record(c, masking, out)) return why;
   }

@@ -14,7 +14,13 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
+#include <initializer_list>
+#include <iterator>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 #include "diag.hpp"
 
@@ -237,6 +243,282 @@ const BuiltinPattern kBuiltins[] = {
     {"credit-card", R"(\b[0-9](?:[ -]?[0-9]){12,18}\b)", valid_credit_card},
 };
 
+// Gates: for every built-in pattern, a condition that each of its matches
+// implies, all checked in one pass over the text. The RE2 program of a
+// pattern runs only on text that passes its gate, and most text passes
+// none: ordinary log messages are scanned at SIMD speed instead of through
+// a DFA (3.8 ns a byte for the joined set). A gate may pass text without a
+// match (the pattern then finds nothing), but never the reverse.
+enum GateBit : unsigned {
+  kGateEmail, kGateIpv4, kGateIpv6Full, kGateIpv6Short, kGateJwt, kGateBearerScheme,
+  kGateBearerField, kGateAwsKeyId, kGateAwsSecret, kGateGithubToken, kGateGithubPat,
+  kGateSlackToken, kGateSlackHook, kGatePrivateKey, kGateUrlCredentials, kGateCreditCard,
+};
+static_assert(kGateCreditCard + 1 == std::size(kBuiltins), "one gate per built-in pattern");
+
+// Byte classes as the AND of a table on each nibble (the pshufb lookup).
+// A class must be a product: its high nibbles times its low nibbles.
+struct NibbleTable {
+  uint8_t lo[16] = {}, hi[16] = {};
+  constexpr void add(uint8_t bit, std::initializer_list<int> his, std::initializer_list<int> los) {
+    for (int h : his) hi[h] |= bit;
+    for (int l : los) lo[l] |= bit;
+  }
+  constexpr uint8_t operator()(uint8_t c) const { return lo[c & 15] & hi[c >> 4]; }
+};
+
+constexpr uint8_t kClassDigit = 1, kClassDot = 2, kClassColon = 4, kClassAt = 8, kClassSep = 16,
+                  kClassFold = 32, kClassHexLetter = 64;
+
+constexpr NibbleTable kClasses = [] {
+  NibbleTable t;
+  t.add(kClassDigit, {3}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  t.add(kClassDot, {2}, {14});
+  t.add(kClassColon, {3}, {10});
+  t.add(kClassAt, {4}, {0});
+  t.add(kClassSep, {2}, {0, 13});  // ' ' and '-', between card digits
+  // Under (?i), RE2 folds 'k' with U+212A (E2 84 AA) and 's' with U+017F
+  // (C5 BF); this class holds both lead bytes (and C2, E5).
+  t.add(kClassFold, {12, 14}, {2, 5});
+  t.add(kClassHexLetter, {4, 6}, {1, 2, 3, 4, 5, 6});
+  return t;
+}();
+
+// Where a literal of some pattern may start: the first byte in bucket k of
+// kFirst and the next byte in bucket k of kSecond (a superset; every
+// candidate is checked against the literals themselves).
+constexpr NibbleTable kFirst = [] {
+  NibbleTable t;
+  t.add(1, {6}, {5});                 // e(yJ)
+  t.add(2, {4, 6}, {2});              // b(earer), b(asic)
+  t.add(4, {5}, {15});                // _(token)
+  t.add(8, {4, 6}, {1});              // a(uthorization), a(ws)
+  t.add(16, {6}, {7});                // g(hp_), g(ithub_pat_)
+  t.add(32, {7}, {8});                // x(ox)
+  t.add(64, {2, 3}, {10, 13});        // -(----BEGIN), :(//), :(:)
+  t.add(128, {4}, {1});               // A(KIA) and the other AWS key prefixes
+  return t;
+}();
+constexpr NibbleTable kSecond = [] {
+  NibbleTable t;
+  t.add(1, {7}, {9});
+  t.add(2, {4, 6}, {1, 5});
+  t.add(4, {5, 7}, {4});
+  t.add(8, {5, 7}, {5, 7});
+  t.add(16, {6}, {8, 9});
+  t.add(32, {6}, {15});
+  t.add(64, {2, 3}, {10, 13, 15});
+  t.add(128, {4, 5}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
+  return t;
+}();
+
+// One 64-byte block: bit i stands for byte i. `p` has 65 readable bytes.
+struct BlockMasks {
+  uint64_t digit = 0, dot = 0, colon = 0, at = 0, sep = 0, fold = 0, hex_letter = 0, literal = 0;
+};
+
+BlockMasks block_masks_bytewise(const uint8_t* p) {
+  BlockMasks m;
+  for (unsigned i = 0; i < 64; ++i) {
+    uint8_t c = kClasses(p[i]);
+    uint64_t bit = uint64_t{1} << i;
+    if (c & kClassDigit) m.digit |= bit;
+    if (c & kClassDot) m.dot |= bit;
+    if (c & kClassColon) m.colon |= bit;
+    if (c & kClassAt) m.at |= bit;
+    if (c & kClassSep) m.sep |= bit;
+    if (c & kClassFold) m.fold |= bit;
+    if (c & kClassHexLetter) m.hex_letter |= bit;
+    if (kFirst(p[i]) & kSecond(p[i + 1])) m.literal |= bit;
+  }
+  return m;
+}
+
+#if defined(__AVX2__)
+BlockMasks block_masks_simd(const uint8_t* p) {
+  auto table = [](const uint8_t* t) {
+    return _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t)));
+  };
+  const __m256i nibble = _mm256_set1_epi8(15);
+  auto lookup = [&](const NibbleTable& t, __m256i v) {
+    __m256i lo = _mm256_and_si256(v, nibble);
+    __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble);
+    return _mm256_and_si256(_mm256_shuffle_epi8(table(t.lo), lo), _mm256_shuffle_epi8(table(t.hi), hi));
+  };
+  // Bit k of each byte, moved to its top bit (the 16-bit shift cannot carry
+  // a bit into another byte's top).
+  auto bits = [](__m256i c, int k) -> uint64_t {
+    __m256i top = k == 0 ? _mm256_slli_epi16(c, 7)
+                  : k == 1 ? _mm256_slli_epi16(c, 6)
+                  : k == 2 ? _mm256_slli_epi16(c, 5)
+                  : k == 3 ? _mm256_slli_epi16(c, 4)
+                  : k == 4 ? _mm256_slli_epi16(c, 3)
+                  : k == 5 ? _mm256_slli_epi16(c, 2)
+                           : _mm256_slli_epi16(c, 1);
+    return static_cast<uint32_t>(_mm256_movemask_epi8(top));
+  };
+  BlockMasks m;
+  for (unsigned half = 0; half < 2; ++half) {
+    const uint8_t* q = p + 32 * half;
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+    __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 1));
+    __m256i c = lookup(kClasses, v);
+    __m256i pair = _mm256_and_si256(lookup(kFirst, v), lookup(kSecond, next));
+    unsigned shift = 32 * half;
+    m.digit |= bits(c, 0) << shift;
+    m.dot |= bits(c, 1) << shift;
+    m.colon |= bits(c, 2) << shift;
+    m.at |= bits(c, 3) << shift;
+    m.sep |= bits(c, 4) << shift;
+    m.fold |= bits(c, 5) << shift;
+    m.hex_letter |= bits(c, 6) << shift;
+    uint64_t none = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(pair, _mm256_setzero_si256())));
+    m.literal |= (~none & 0xffffffffu) << shift;
+  }
+  return m;
+}
+#endif
+
+bool starts_with(std::string_view t, size_t i, std::string_view lit) {
+  return t.size() - i >= lit.size() && std::memcmp(t.data() + i, lit.data(), lit.size()) == 0;
+}
+
+// ASCII case-insensitive; `lit` is lower case.
+bool starts_with_folded(std::string_view t, size_t i, std::string_view lit) {
+  if (t.size() - i < lit.size()) return false;
+  for (size_t k = 0; k < lit.size(); ++k)
+    if (lower(t[i + k]) != lit[k]) return false;
+  return true;
+}
+
+// The gates of the literals that may start at t[i].
+uint32_t literal_gates(std::string_view t, size_t i) {
+  auto bit = [](GateBit g) { return uint32_t{1} << g; };
+  uint32_t g = 0;
+  switch (t[i]) {
+    case 'e':
+      if (starts_with(t, i, "eyJ")) g |= bit(kGateJwt);
+      break;
+    case 'b':
+    case 'B':
+      if (starts_with_folded(t, i, "bearer") || starts_with_folded(t, i, "basic"))
+        g |= bit(kGateBearerScheme);
+      break;
+    case '_':
+      if (starts_with_folded(t, i, "_token")) g |= bit(kGateBearerField);
+      break;
+    case 'A':
+      if (t.size() - i >= 4) {
+        static constexpr std::string_view kPrefixes[] = {"AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA",
+                                                         "AIPA", "ANPA", "ANVA", "AROA", "APKA", "ASCA"};
+        for (auto prefix : kPrefixes)
+          if (starts_with(t, i, prefix)) g |= bit(kGateAwsKeyId);
+      }
+      [[fallthrough]];
+    case 'a':
+      if (starts_with_folded(t, i, "authorization")) g |= bit(kGateBearerField);
+      if (starts_with_folded(t, i, "aws")) g |= bit(kGateAwsSecret);
+      break;
+    case 'g':
+      if (t.size() - i >= 4 && t[i + 1] == 'h' && std::string_view("pousr").find(t[i + 2]) != std::string_view::npos &&
+          t[i + 3] == '_')
+        g |= bit(kGateGithubToken);
+      if (starts_with(t, i, "github_pat_")) g |= bit(kGateGithubPat);
+      break;
+    case 'x':
+      if (starts_with(t, i, "xox")) g |= bit(kGateSlackToken);
+      break;
+    case '-':
+      if (starts_with(t, i, "-----BEGIN")) g |= bit(kGatePrivateKey);
+      break;
+    case ':':
+      if (starts_with(t, i, "::")) g |= bit(kGateIpv6Short);
+      if (starts_with(t, i, "://")) {
+        g |= bit(kGateUrlCredentials);  // kept only with an '@'
+        if (i >= 5 && starts_with(t, i - 5, "https://hooks.slack.com/services/")) g |= bit(kGateSlackHook);
+      }
+      break;
+  }
+  return g;
+}
+
+// Separators with groups of 1 to `group` bytes of a class between them:
+// the three dots of an IPv4 address, the seven colons of a full IPv6 one.
+// Separators are fed in order, each one with a group byte before it.
+struct SeparatorChain {
+  unsigned group;
+  bool (*in_group)(char);
+  size_t last = 0;
+  unsigned length = 0;
+
+  // The length of the chain ending at t[pos].
+  unsigned add(std::string_view t, size_t pos) {
+    bool joined = length > 0 && pos - last >= 2 && pos - last <= group + 1;
+    for (size_t k = last + 1; joined && k < pos; ++k) joined = in_group(t[k]);
+    length = joined ? length + 1 : 1;
+    last = pos;
+    return length;
+  }
+};
+
+bool is_hex(char c) { return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f'); }
+
+template <bool kSimd>
+uint32_t gates_of(std::string_view t) {
+  uint32_t g = 0;
+  uint64_t any_at = 0, any_fold = 0, digit_carry = 0, hex_carry = 0;
+  size_t card_run = 0;
+  bool card = false;
+  SeparatorChain quad{3, is_digit}, ipv6{4, is_hex};
+  uint8_t last[65];
+  for (size_t off = 0; off < t.size(); off += 64) {
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(t.data()) + off;
+    if (t.size() - off < 65) {
+      std::memset(last, 0, sizeof last);
+      std::memcpy(last, p, t.size() - off);
+      p = last;
+    }
+#if defined(__AVX2__)
+    BlockMasks m = kSimd ? block_masks_simd(p) : block_masks_bytewise(p);
+#else
+    BlockMasks m = block_masks_bytewise(p);
+#endif
+    any_at |= m.at;
+    any_fold |= m.fold;
+    uint64_t after_digit = (m.digit << 1) | digit_carry;
+    digit_carry = m.digit >> 63;
+    uint64_t hex = m.digit | m.hex_letter;
+    uint64_t after_hex = (hex << 1) | hex_carry;
+    hex_carry = hex >> 63;
+    for (uint64_t d = m.dot & after_digit; d != 0; d &= d - 1)
+      if (quad.add(t, off + static_cast<size_t>(std::countr_zero(d))) >= 3) g |= uint32_t{1} << kGateIpv4;
+    for (uint64_t c = m.colon & after_hex; c != 0; c &= c - 1)
+      if (ipv6.add(t, off + static_cast<size_t>(std::countr_zero(c))) >= 7) g |= uint32_t{1} << kGateIpv6Full;
+    // Card numbers: 13 or more digits, single separators between them.
+    uint64_t cardish = m.digit | (m.sep & after_digit);
+    if (~cardish == 0) {
+      card_run += 64;
+      card = card || card_run >= 13;
+    } else {
+      uint64_t r = cardish;
+      r &= r >> 1;  // runs of 2
+      r &= r >> 2;  // 4
+      r &= r >> 4;  // 8
+      r &= r >> 5;  // 13
+      card = card || r != 0 || card_run + static_cast<size_t>(std::countr_one(cardish)) >= 13;
+      card_run = static_cast<size_t>(std::countl_one(cardish));
+    }
+    for (uint64_t lit = m.literal; lit != 0; lit &= lit - 1)
+      g |= literal_gates(t, off + static_cast<size_t>(std::countr_zero(lit)));
+  }
+  auto bit = [](GateBit b) { return uint32_t{1} << b; };
+  if (any_at) g |= bit(kGateEmail);
+  else g &= ~bit(kGateUrlCredentials);
+  if (any_fold) g |= bit(kGateBearerScheme) | bit(kGateBearerField) | bit(kGateAwsSecret);
+  if (card) g |= bit(kGateCreditCard);
+  return g;
+}
+
 }  // namespace
 
 const std::vector<std::string>& builtin_secret_kinds() {
@@ -249,11 +531,32 @@ const std::vector<std::string>& builtin_secret_kinds() {
   return kinds;
 }
 
+uint32_t secret_pattern_gates(std::string_view text, bool simd) {
+  return simd ? gates_of<true>(text) : gates_of<false>(text);
+}
+
+// A group is searched with one RE2 program: a built-in pattern alone, gated,
+// or every user pattern in one alternation (users' patterns have no gates).
 struct SecretScanner::Database {
-  std::unique_ptr<re2::RE2> any;                // every pattern, one alternation
+  struct Group {
+    const re2::RE2* re;
+    unsigned first, count;  // its pattern ids
+    int gate;               // GateBit, or -1: always searched
+  };
   std::vector<std::unique_ptr<re2::RE2>> each;  // pattern id -> its own regex
   std::vector<unsigned> kind_of;                // pattern id -> kind index
   std::vector<Validator> validator_of;          // pattern id -> validator (may be null)
+  std::unique_ptr<re2::RE2> users;              // the user patterns, one alternation
+  std::vector<Group> groups;
+  bool gated = true;
+  bool ungated_group = false;  // user patterns
+  uint32_t gates = 0;          // the gates of the built-in patterns in use
+
+  // The scan in progress: each searched group's next match.
+  struct Next {
+    size_t group, begin, end;
+  };
+  std::vector<Next> next;
 };
 
 namespace {
@@ -267,8 +570,10 @@ re2::RE2::Options regex_options() {
 
 }  // namespace
 
-SecretScanner::SecretScanner(const std::vector<std::string>& kinds, const std::vector<UserPattern>& user)
+SecretScanner::SecretScanner(const std::vector<std::string>& kinds, const std::vector<UserPattern>& user,
+                             bool gated)
     : db_(std::make_unique<Database>()) {
+  db_->gated = gated;
   std::vector<std::string> wanted;
   for (const auto& k : kinds) {
     if (k == "all") {
@@ -287,75 +592,119 @@ SecretScanner::SecretScanner(const std::vector<std::string>& kinds, const std::v
     names_.push_back(label);
     return static_cast<unsigned>(names_.size() - 1);
   };
-  std::string joined;
   auto add = [&](const std::string& regex, unsigned kind, Validator v) {
     db_->each.push_back(std::make_unique<re2::RE2>(regex, regex_options()));
     db_->kind_of.push_back(kind);
     db_->validator_of.push_back(v);
-    if (!joined.empty()) joined += '|';
-    joined += "(?:" + regex + ")";
+    return static_cast<unsigned>(db_->each.size() - 1);
   };
-  for (const auto& p : kBuiltins)
-    if (std::find(wanted.begin(), wanted.end(), p.kind) != wanted.end())
-      add(p.regex, kind_index(p.kind), p.validate);
+  for (size_t b = 0; b < std::size(kBuiltins); ++b) {
+    const auto& p = kBuiltins[b];
+    if (std::find(wanted.begin(), wanted.end(), p.kind) == wanted.end()) continue;
+    unsigned id = add(p.regex, kind_index(p.kind), p.validate);
+    if (!db_->each[id]->ok()) throw Error(kExitFailure, "mask pattern: " + db_->each[id]->error());
+    db_->groups.push_back({db_->each[id].get(), id, 1, static_cast<int>(b)});
+    db_->gates |= uint32_t{1} << b;
+  }
+  std::string joined;
   for (const auto& u : user) {
     re2::RE2 alone(u.regex, regex_options());
     if (!alone.ok()) throw Error(kExitUsage, "--mask-regex " + u.name + ": " + alone.error());
     if (u.regex.find("\\A") != std::string::npos || u.regex.find("\\z") != std::string::npos)
       throw Error(kExitUsage, "--mask-regex " + u.name + ": \\A and \\z are not supported (use ^ and $)");
     // Strings are scanned together, one per line: ^ and $ are line anchors.
-    add("(?m:" + u.regex + ")", kind_index(u.name), nullptr);
-    const re2::RE2& re = *db_->each.back();
-    if (re2::RE2::FullMatch("", re))
+    std::string regex = "(?m:" + u.regex + ")";
+    add(regex, kind_index(u.name), nullptr);
+    if (re2::RE2::FullMatch("", *db_->each.back()))
       throw Error(kExitUsage, "--mask-regex " + u.name + ": matches the empty string");
+    if (!joined.empty()) joined += '|';
+    joined += "(?:" + regex + ")";
   }
-  if (db_->each.empty()) throw Error(kExitUsage, "no mask patterns");
-  for (const auto& re : db_->each)
-    if (!re->ok()) throw Error(kExitFailure, "mask pattern: " + re->error());
-  db_->any = std::make_unique<re2::RE2>(joined, regex_options());
-  if (!db_->any->ok()) throw Error(kExitUsage, "mask patterns: " + db_->any->error());
+  if (!user.empty()) {
+    db_->users = std::make_unique<re2::RE2>(joined, regex_options());
+    if (!db_->users->ok()) throw Error(kExitUsage, "mask patterns: " + db_->users->error());
+    auto first = static_cast<unsigned>(db_->each.size() - user.size());
+    db_->groups.push_back({db_->users.get(), first, static_cast<unsigned>(user.size()), -1});
+    db_->ungated_group = true;
+  }
+  if (db_->groups.empty()) throw Error(kExitUsage, "no mask patterns");
+  db_->next.reserve(db_->groups.size());
 }
 
 SecretScanner::~SecretScanner() = default;
+
+bool SecretScanner::may_match(std::string_view text) const {
+  return !db_->gated || db_->ungated_group || (gates_of<true>(text) & db_->gates) != 0;
+}
 
 size_t SecretScanner::scan(std::string_view text) {
   return scan_joined(text, {text.size()});
 }
 
+// Each group whose gate the text passes is searched; the leftmost of their
+// matches is taken (the earlier group on a tie, as in one alternation of
+// them all), and only the groups whose next match it overlaps search again.
 size_t SecretScanner::scan_joined(std::string_view text, const std::vector<size_t>& ends) {
   spans_.clear();
-  const re2::RE2& any = *db_->any;
+  Database& db = *db_;
+  uint32_t gates = db.gated ? gates_of<true>(text) : ~uint32_t{0};
   re2::StringPiece input(text.data(), text.size());
-  re2::StringPiece m;
-  size_t at = 0, seg = 0, seg_begin = 0;
-  while (at < text.size() && any.Match(input, at, text.size(), re2::RE2::UNANCHORED, &m, 1)) {
-    size_t b = static_cast<size_t>(m.data() - text.data());
-    size_t e = b + m.size();
+  auto& next = db.next;
+  next.clear();
+  // Sets n to the group's first match at or after `from`; false if none.
+  auto search = [&](Database::Next& n, size_t from) {
+    re2::StringPiece m;
+    if (from >= text.size() ||
+        !db.groups[n.group].re->Match(input, from, text.size(), re2::RE2::UNANCHORED, &m, 1))
+      return false;
+    n.begin = static_cast<size_t>(m.data() - text.data());
+    n.end = n.begin + m.size();
+    return true;
+  };
+  for (size_t g = 0; g < db.groups.size(); ++g) {
+    int gate = db.groups[g].gate;
+    if (gate >= 0 && !(gates >> gate & 1)) continue;
+    Database::Next n{g, 0, 0};
+    if (search(n, 0)) next.push_back(n);
+  }
+  size_t seg = 0, seg_begin = 0;
+  while (!next.empty()) {
+    auto first = std::min_element(next.begin(), next.end(), [](const auto& a, const auto& b) {
+      return a.begin < b.begin || (a.begin == b.begin && a.group < b.group);
+    });
+    Database::Next& n = *first;
+    const Database::Group& group = db.groups[n.group];
+    size_t b = n.begin, e = n.end;
+    auto retry_after = [&](size_t at) {
+      if (!search(n, at)) next.erase(first);
+    };
     while (seg < ends.size() && ends[seg] <= b) seg_begin = ends[seg++] + 1;
     if (seg == ends.size()) break;
     size_t seg_end = ends[seg];
     if (e > seg_end) {
       // Across a text's end: what the text alone holds at b, if anything.
-      if (!any.Match(input, b, seg_end, re2::RE2::ANCHOR_START, &m, 1)) {
-        at = b + 1;
+      re2::StringPiece m;
+      if (!group.re->Match(input, b, seg_end, re2::RE2::ANCHOR_START, &m, 1)) {
+        retry_after(b + 1);
         continue;
       }
       e = b + m.size();
     }
     if (e == b) {  // an empty match (a user pattern such as \b) masks nothing
-      at = b + 1;
+      retry_after(b + 1);
       continue;
     }
-    size_t id = 0;
-    while (id < db_->each.size() &&
-           !db_->each[id]->Match(input, b, e, re2::RE2::ANCHOR_BOTH, nullptr, 0))
-      ++id;
+    unsigned id = group.first;
+    if (group.count > 1)
+      while (id < group.first + group.count &&
+             !db.each[id]->Match(input, b, e, re2::RE2::ANCHOR_BOTH, nullptr, 0))
+        ++id;
     // Validators see the one text, as if it had been scanned alone.
     std::string_view one = text.substr(seg_begin, seg_end - seg_begin);
     size_t vb = b - seg_begin, ve = e - seg_begin;
-    Validator v = id < db_->each.size() ? db_->validator_of[id] : nullptr;
-    if (id == db_->each.size() || (v && !v(one, vb, ve)) || ve <= vb) {
-      at = b + 1;
+    Validator v = id < group.first + group.count ? db.validator_of[id] : nullptr;
+    if (id == group.first + group.count || (v && !v(one, vb, ve)) || ve <= vb) {
+      retry_after(b + 1);
       continue;
     }
     vb += seg_begin;
@@ -363,9 +712,11 @@ size_t SecretScanner::scan_joined(std::string_view text, const std::vector<size_
     if (!spans_.empty() && spans_.back().end > vb) {
       spans_.back().end = std::max(spans_.back().end, ve);
     } else {
-      spans_.push_back({vb, ve, db_->kind_of[id]});
+      spans_.push_back({vb, ve, db.kind_of[id]});
     }
-    at = e;
+    // Every match starting inside this one is passed over.
+    for (size_t k = next.size(); k-- > 0;)
+      if (next[k].begin < e && !search(next[k], e)) next.erase(next.begin() + static_cast<long>(k));
   }
   return spans_.size();
 }

@@ -1,11 +1,13 @@
 // Secret and PII detection in text: e-mail addresses, IP addresses, JWTs,
 // Authorization tokens, cloud and chat tokens, PEM private keys, URL
 // credentials, card numbers (Luhn-checked), plus user patterns. Every
-// pattern is compiled once into one RE2 program and a string is scanned in
-// a single pass; scan time is linear in the text whatever the patterns
-// (automata, no backtracking).
+// pattern is compiled once into an RE2 program; scan time is linear in the
+// text whatever the patterns (automata, no backtracking). One SIMD pass
+// over the text first finds which built-in patterns can match at all (a
+// literal, or a run of digits, they cannot match without): only those run.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +23,12 @@ struct UserPattern {
   std::string regex;  // RE2 syntax
 };
 
+// The built-in patterns (bit i: the i-th pattern of the table) whose
+// necessary conditions `text` meets, found with SIMD instructions when the
+// build has them and `simd` is set, else byte by byte. For tests: both
+// ways must agree, and no pattern may match text its bit is clear for.
+uint32_t secret_pattern_gates(std::string_view text, bool simd);
+
 class SecretScanner {
  public:
   struct Span {
@@ -30,11 +38,18 @@ class SecretScanner {
 
   // `kinds`: built-in kind names ("all" expands to every one). Throws
   // Error(kExitUsage) naming the kind or pattern that is unknown or does
-  // not compile.
-  SecretScanner(const std::vector<std::string>& kinds, const std::vector<UserPattern>& user);
+  // not compile. `gated` false runs every pattern on all text (for tests:
+  // the result must be the same).
+  SecretScanner(const std::vector<std::string>& kinds, const std::vector<UserPattern>& user,
+                bool gated = true);
   ~SecretScanner();
   SecretScanner(const SecretScanner&) = delete;
   SecretScanner& operator=(const SecretScanner&) = delete;
+
+  // False when no pattern can match in `text` or any piece of it (the
+  // strings of a JSON text without escapes): a pass at SIMD speed, which
+  // spares collecting them. Always true with user patterns.
+  bool may_match(std::string_view text) const;
 
   // Finds the matches in `text`; returns how many replacements apply
   // (overlapping matches are merged into one).

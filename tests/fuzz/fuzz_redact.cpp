@@ -1,7 +1,8 @@
 // Fuzz the redaction engine with a fixed rule set (hash, drop, keep-less
 // masking of every built-in secret kind and a user pattern). Properties: a
 // line json_check() accepts is redacted, never refused; what comes out is
-// valid JSON; and secrets planted in string values never survive.
+// valid JSON; and secrets planted in string values never survive. Also:
+// the gates that pick the secret patterns worth running never hide a match.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -10,6 +11,7 @@
 #include "json_check.hpp"
 #include "line_reader.hpp"
 #include "redact.hpp"
+#include "secret_scan.hpp"
 
 namespace {
 
@@ -76,8 +78,23 @@ void check(std::string_view line, bool planted) {
 
 }  // namespace
 
+// The input as text: the gated scanner finds what running every pattern
+// finds, and the SIMD gates agree with the bytewise ones.
+void check_gates(std::string_view text) {
+  static ndj::SecretScanner gated({"all"}, {}), everything({"all"}, {}, false);
+  if (ndj::secret_pattern_gates(text, true) != ndj::secret_pattern_gates(text, false)) std::abort();
+  gated.scan(text);
+  everything.scan(text);
+  const auto &a = gated.spans(), &b = everything.spans();
+  if (a.size() != b.size()) std::abort();
+  for (size_t k = 0; k < a.size(); ++k)
+    if (a[k].begin != b[k].begin || a[k].end != b[k].end || a[k].kind != b[k].kind) std::abort();
+  if (!gated.may_match(text) && !b.empty()) std::abort();
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view line(reinterpret_cast<const char*>(data), size);
+  check_gates(line);
   check(line, false);
   bool clean = true;
   for (auto secret : kPlanted) clean = clean && line.find(secret) == std::string_view::npos;

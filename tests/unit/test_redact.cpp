@@ -2,11 +2,16 @@
 // summaries, streams and config errors; and the secret scanner's kinds.
 #include <catch2/catch.hpp>
 
+#include <iterator>
+#include <random>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "diag.hpp"
 #include "line_reader.hpp"
 #include "redact.hpp"
+#include "secret_scan.hpp"
 
 using namespace ndj;
 
@@ -309,6 +314,15 @@ TEST_CASE("masking and hashing in one record, every string scanned once") {
         R"({"a":"x [REDACTED:ipv4]","h_sha256":"08168cd80dfd534ab0f10af10f1303fe00af2d43ab5c1432360d137f8197e17a","h_bytes":13,"b":["ok","[REDACTED:email]!"],"c":{"d":"[REDACTED:aws-key]"},"redaction":{"hashed":1,"dropped":0,"masked":3}})");
 }
 
+TEST_CASE("a secret spelled with escapes is found in its decoded text") {
+  // The record's raw text holds no '@' and no "AKIA": the gates must look
+  // at the decoded strings.
+  RedactRules r;
+  r.mask = {"all"};
+  CHECK(redact(r, R"({"m":"mail a\u0040example.com","k":"\u0041KIAIOSFODNN7EXAMPLE"})") ==
+        R"({"m":"mail [REDACTED:email]","k":"[REDACTED:aws-key]"})");
+}
+
 TEST_CASE("masking inside a member kept after dropped ones (fuzz finding)") {
   // The comma before the first kept member was cut after its value had
   // been walked, but masking writes out everything before the string it
@@ -323,4 +337,85 @@ TEST_CASE("masking inside a member kept after dropped ones (fuzz finding)") {
   k.keep = {path("l[].a")};
   k.mask = {"all"};
   CHECK(redact(k, R"({"l":[1,{"a":"x@y.example.com","b":2}]})") == R"({"l":[{"a":"[REDACTED:email]"}]})");
+}
+
+namespace {
+
+// Random text built from pieces of every pattern, their look-alikes and the
+// bytes the gates look at.
+std::string random_secretish_text(std::mt19937& rng) {
+  static const char* const kPieces[] = {
+      "eyJ", "eyJhbGciOiJIUzI1NiJ9", ".", "Bearer ", "bAsIc ", "token ", "_token", "access_token=",
+      "Authorization: ", "aws_secret_access_key = ", "AWS", "AKIA", "ASIA", "AROA", "IOSFODNN7EXAMPLE",
+      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "ghp_", "gho_", "github_pat_", "xoxb-", "xox",
+      "https://hooks.slack.com/services/", "T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX", "-----BEGIN",
+      " RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "MIIBOgIBAAJBAK", "://", "https",
+      "user:pa55@", "@", "a.b@example.com", "example.com", "10.", "192.168.", "1.2", ":", "::", "fe80",
+      "2001:db8:", "a:b", "0", "1", "7", "12", "255", "4111 1111 1111 1111", "4111-1111-", "4111",
+      " ", "-", "_", "\xc5\xbf", "\xe2\x84\xaa", "\xc3\xa9", "\xe5\x8f\x97", "\n", "\t", "a", "Z", "k",
+      "s", "=", "\"", "'", "/", "version ", "0123456789", "abcdef", "ABCDEF0123456789ABCD",
+      // Under (?i), RE2 matches U+017F for 's' and U+212A for 'k'.
+      "ba\xc5\xbfic ", "refresh_to\xe2\x84\xaaen=", "aw\xc5\xbf_secret_key=", "30569309025904"};
+  std::uniform_int_distribution<size_t> piece(0, std::size(kPieces) - 1), count(0, 60);
+  std::string s;
+  for (size_t k = count(rng); k > 0; --k) s += kPieces[piece(rng)];
+  return s;
+}
+
+std::vector<std::tuple<size_t, size_t, std::string>> found(SecretScanner& s, std::string_view joined,
+                                                          const std::vector<size_t>& ends) {
+  s.scan_joined(joined, ends);
+  std::vector<std::tuple<size_t, size_t, std::string>> v;
+  for (const auto& span : s.spans()) v.emplace_back(span.begin, span.end, s.label(span.kind));
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("the gates never hide a match") {
+  // The SIMD pass that picks the patterns worth running must find what
+  // running them all finds, byte for byte, and agree with its bytewise twin.
+  std::mt19937 rng(20261122);
+  std::vector<std::vector<std::string>> kind_sets{{"all"}};
+  for (const auto& k : builtin_secret_kinds()) kind_sets.push_back({k});
+  for (const auto& kinds : kind_sets) {
+    SecretScanner gated(kinds, {}), everything(kinds, {}, false);
+    for (int round = 0; round < 3000; ++round) {
+      std::string text = random_secretish_text(rng);
+      INFO("kinds " << kinds[0] << " text '" << text << "'");
+      REQUIRE(secret_pattern_gates(text, true) == secret_pattern_gates(text, false));
+      auto expected = found(everything, text, {text.size()});
+      REQUIRE(found(gated, text, {text.size()}) == expected);
+      if (!gated.may_match(text)) {
+        REQUIRE(expected.empty());
+        // Nor in any piece of it (the strings of a JSON text).
+        size_t b = rng() % (text.size() + 1), e = b + rng() % (text.size() - b + 1);
+        REQUIRE(everything.scan(text.substr(b, e - b)) == 0);
+      }
+      // Several strings scanned at once.
+      std::string joined;
+      std::vector<size_t> ends;
+      for (int k = 0; k < 3; ++k) {
+        joined += random_secretish_text(rng);
+        ends.push_back(joined.size());
+        joined += '\n';
+      }
+      REQUIRE(found(gated, joined, ends) == found(everything, joined, ends));
+    }
+  }
+}
+
+TEST_CASE("the gates on a 64-byte block boundary") {
+  // Runs and literals that straddle the blocks the SIMD pass works in.
+  SecretScanner gated({"all"}, {});
+  for (size_t pad = 40; pad < 140; ++pad) {
+    for (std::string secret : {"4111 1111 1111 1111", "10.20.30.40", "2001:db8:0:0:1:0:0:1", "AKIAIOSFODNN7EXAMPLE",
+                               "a.b@example.com", "xoxb-1234567890-abcdef", "Bearer abcdefgh12345678",
+                               "30569309025904", "ba\xc5\xbfic abcdefgh12345678"}) {
+      std::string text = std::string(pad, 'x') + " " + secret + " y";
+      INFO(text);
+      REQUIRE(secret_pattern_gates(text, true) == secret_pattern_gates(text, false));
+      REQUIRE(gated.scan(text) == 1);
+    }
+  }
 }
