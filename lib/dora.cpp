@@ -12,6 +12,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <tuple>
@@ -134,18 +135,69 @@ namespace {
 // below a whole rank and interpolate where it must not.
 size_t rank_below(size_t n, int percent) { return static_cast<uint64_t>(percent) * (n - 1) / 100; }
 
+// PERCENTILE_CONT from the values at its two closest ranks (the same
+// arithmetic as percentile_from).
+template <class At>
+double interpolated(size_t n, int percent, At value_at) {
+  const uint64_t scaled = static_cast<uint64_t>(percent) * (n - 1);
+  const double frac = static_cast<double>(scaled % 100) / 100.0;
+  const double x = static_cast<double>(value_at(scaled / 100));
+  if (frac == 0) return x;
+  return x + frac * (static_cast<double>(value_at(scaled / 100 + 1)) - x);
+}
+
 // PERCENTILE_CONT when no value before `from` is above one from `from` on
 // and the percentile's lower rank is at least `from`: only the values from
 // there on are searched.
 double percentile_from(std::span<int64_t> v, int percent, size_t from) {
-  const uint64_t scaled = static_cast<uint64_t>(percent) * (v.size() - 1);
-  const size_t lo = scaled / 100;
-  const double frac = static_cast<double>(scaled % 100) / 100.0;
-  std::nth_element(v.begin() + from, v.begin() + lo, v.end());
-  const double x = static_cast<double>(v[lo]);
-  if (frac == 0) return x;
-  const double y = static_cast<double>(*std::min_element(v.begin() + lo + 1, v.end()));
-  return x + frac * (y - x);
+  return interpolated(v.size(), percent, [&](size_t r) {
+    if (r == rank_below(v.size(), percent)) {
+      std::nth_element(v.begin() + static_cast<long>(from), v.begin() + static_cast<long>(r), v.end());
+      return v[r];
+    }
+    // The next rank: the least of the values after the one just selected.
+    return *std::min_element(v.begin() + static_cast<long>(r), v.end());
+  });
+}
+
+// Below this many values nth_element is cheap; above, a histogram is.
+constexpr size_t kHistogramFrom = size_t{1} << 16;
+
+// The values at `ranks` (ascending) of the large `v`, which is left as it
+// is: a histogram of the values' top bits (from the minimum) gives each
+// rank's bucket, then only the values of those buckets are selected among.
+// Two passes over v instead of nth_element's moves, several ranks at once.
+std::vector<int64_t> ranked_values(std::span<const int64_t> v, int64_t min, int64_t max,
+                                   const std::vector<size_t>& ranks) {
+  const uint64_t range = static_cast<uint64_t>(max) - static_cast<uint64_t>(min);
+  const int shift = std::max(0, static_cast<int>(std::bit_width(range)) - 16);
+  auto bucket_of = [&](int64_t x) { return (static_cast<uint64_t>(x) - static_cast<uint64_t>(min)) >> shift; };
+  std::vector<uint64_t> count(static_cast<size_t>(range >> shift) + 1);
+  for (int64_t x : v) ++count[bucket_of(x)];
+  std::vector<uint64_t> buckets;     // distinct, ascending
+  std::vector<size_t> held_in, within;  // per rank: its bucket's index there, its rank inside it
+  uint64_t b = 0;
+  size_t below = 0;
+  for (size_t r : ranks) {
+    while (below + count[b] <= r) below += count[b++];
+    if (buckets.empty() || buckets.back() != b) buckets.push_back(b);
+    held_in.push_back(buckets.size() - 1);
+    within.push_back(r - below);
+  }
+  std::vector<std::vector<int64_t>> held(buckets.size());
+  for (size_t k = 0; k < buckets.size(); ++k) held[k].reserve(count[buckets[k]]);
+  for (int64_t x : v) {
+    const uint64_t bx = bucket_of(x);
+    for (size_t k = 0; k < buckets.size(); ++k)
+      if (bx == buckets[k]) held[k].push_back(x);
+  }
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < ranks.size(); ++i) {
+    auto& h = held[held_in[i]];
+    std::nth_element(h.begin(), h.begin() + static_cast<long>(within[i]), h.end());
+    out.push_back(h[within[i]]);
+  }
+  return out;
 }
 
 }  // namespace
@@ -157,13 +209,30 @@ Distribution summarize_hours(std::span<int64_t> ns) {
   d.n = ns.size();
   if (ns.empty()) return d;
   __int128 sum = 0;
-  for (int64_t x : ns) sum += x;
+  int64_t min = ns[0], max = ns[0];
+  for (int64_t x : ns) {
+    sum += x;
+    min = std::min(min, x);
+    max = std::max(max, x);
+  }
   const double hour = static_cast<double>(kNsPerHour);
   d.mean = static_cast<double>(static_cast<long double>(sum) / ns.size()) / hour;
-  d.median = percentile_cont(ns, 50) / hour;
-  // Selecting the median left the values after its rank at or above it.
-  const size_t after_median = rank_below(ns.size(), 50) + 1;
-  d.p90 = percentile_from(ns, 90, rank_below(ns.size(), 90) >= after_median ? after_median : 0) / hour;
+  if (ns.size() < kHistogramFrom || min == max) {
+    d.median = percentile_cont(ns, 50) / hour;
+    // Selecting the median left the values after its rank at or above it.
+    const size_t after_median = rank_below(ns.size(), 50) + 1;
+    d.p90 = percentile_from(ns, 90, rank_below(ns.size(), 90) >= after_median ? after_median : 0) / hour;
+    return d;
+  }
+  // The ranks both percentiles interpolate between, ascending.
+  std::vector<size_t> ranks;
+  for (int percent : {50, 90})
+    for (size_t r : {rank_below(ns.size(), percent), rank_below(ns.size(), percent) + 1})
+      if (r < ns.size() && (ranks.empty() || ranks.back() < r)) ranks.push_back(r);
+  const std::vector<int64_t> at = ranked_values(ns, min, max, ranks);
+  auto value_at = [&](size_t r) { return at[static_cast<size_t>(std::find(ranks.begin(), ranks.end(), r) - ranks.begin())]; };
+  d.median = interpolated(ns.size(), 50, value_at) / hour;
+  d.p90 = interpolated(ns.size(), 90, value_at) / hour;
   return d;
 }
 

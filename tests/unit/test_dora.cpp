@@ -2,7 +2,10 @@
 // windows, and the mapped array it keeps events in.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
+#include <functional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -66,6 +69,35 @@ TEST_CASE("summarize_hours gives median, mean and p90 in hours") {
   CHECK(d.p90 == Approx(16.8));
   std::vector<int64_t> none;
   CHECK(summarize_hours(none).n == 0);
+}
+
+TEST_CASE("summarize_hours on large samples equals sorting them") {
+  // From 65536 values on, the percentiles come from a histogram of the
+  // values: they must be exactly those of the sorted values.
+  std::mt19937_64 rng(7);
+  auto reference = [](std::vector<int64_t> v, int percent) {
+    std::sort(v.begin(), v.end());
+    const uint64_t scaled = static_cast<uint64_t>(percent) * (v.size() - 1);
+    const double frac = static_cast<double>(scaled % 100) / 100.0, x = static_cast<double>(v[scaled / 100]);
+    return (frac == 0 ? x : x + frac * (static_cast<double>(v[scaled / 100 + 1]) - x)) / static_cast<double>(kNsPerHour);
+  };
+  std::vector<std::function<int64_t()>> shapes{
+      [&] { return static_cast<int64_t>(rng() % (400 * kNsPerHour)); },                   // uniform
+      [&] { return static_cast<int64_t>(rng() % 5) * kNsPerHour; },                         // few distinct
+      [&] { return rng() % 1000 == 0 ? INT64_MAX / 2 : static_cast<int64_t>(rng() % 1000); },  // far outliers
+      [&] { return static_cast<int64_t>(rng() % 2000) - 1000; },                            // negative too
+      [&] { return rng() % 2 ? INT64_MIN : INT64_MAX; }};                                    // the extremes
+  for (size_t shape = 0; shape < shapes.size(); ++shape) {
+    for (size_t n : {size_t{65536}, size_t{65537}, size_t{100003}, size_t{262144}}) {
+      std::vector<int64_t> v(n);
+      for (auto& x : v) x = shapes[shape]();
+      INFO("shape " << shape << " n " << n);
+      std::vector<int64_t> work = v;
+      Distribution d = summarize_hours(work);
+      CHECK(d.median == reference(v, 50));
+      CHECK(d.p90 == reference(v, 90));
+    }
+  }
 }
 
 TEST_CASE("tiers follow the DORA thresholds at their boundaries") {
