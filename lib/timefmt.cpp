@@ -3,6 +3,7 @@
 #include "timefmt.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <limits>
 
@@ -54,16 +55,29 @@ void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
 }
 
 std::optional<TimeNs> parse_rfc3339(std::string_view s) {
-  unsigned year, mon, day, hour, min, sec;
   if (s.size() < 20) return std::nullopt;
-  if (!digits(s, 0, 4, year) || s[4] != '-' || !digits(s, 5, 2, mon) || s[7] != '-' ||
-      !digits(s, 8, 2, day))
-    return std::nullopt;
+  // Logs hold long runs of one day: the last date this thread parsed is
+  // remembered, and the same ten bytes are not parsed again.
+  thread_local char last_date[10] = {'1', '9', '7', '0', '-', '0', '1', '-', '0', '1'};
+  thread_local int64_t last_days = 0;  // a valid date to start with
+  int64_t days;
+  if (std::memcmp(s.data(), last_date, sizeof last_date) == 0) {
+    days = last_days;
+  } else {
+    unsigned year, mon, day;
+    if (!digits(s, 0, 4, year) || s[4] != '-' || !digits(s, 5, 2, mon) || s[7] != '-' ||
+        !digits(s, 8, 2, day))
+      return std::nullopt;
+    if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon)) return std::nullopt;
+    days = days_from_civil(year, mon, day);
+    std::memcpy(last_date, s.data(), sizeof last_date);
+    last_days = days;
+  }
+  unsigned hour, min, sec;
   if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
   if (!digits(s, 11, 2, hour) || s[13] != ':' || !digits(s, 14, 2, min) || s[16] != ':' ||
       !digits(s, 17, 2, sec))
     return std::nullopt;
-  if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon)) return std::nullopt;
   if (hour > 23 || min > 59 || sec > 60) return std::nullopt;
   size_t pos = 19;
   int64_t frac = 0;
@@ -94,7 +108,6 @@ std::optional<TimeNs> parse_rfc3339(std::string_view s) {
     return std::nullopt;
   }
   if (pos != s.size()) return std::nullopt;
-  int64_t days = days_from_civil(year, mon, day);
   int64_t secs = days * 86400 + hour * 3600 + min * 60 + sec - offset;
   return secs * kNsPerSec + frac;
 }

@@ -41,6 +41,19 @@ TEST_CASE("RFC 3339 leap years and day ranges") {
   CHECK(*parse_rfc3339("2024-03-01T00:00:00Z") - *parse_rfc3339("2024-02-28T00:00:00Z") == secs(2 * 86400));
 }
 
+TEST_CASE("RFC 3339: the remembered date never stands in for another") {
+  // Each thread keeps its last date: a valid date right after must not
+  // make a bad one or a different one pass.
+  CHECK(parse_rfc3339("2026-11-22T10:00:00Z") == secs(1795341600));
+  CHECK(parse_rfc3339("2026-11-23T10:00:00Z") == secs(1795341600 + 86400));
+  CHECK(parse_rfc3339("2026-11-22T10:00:00Z") == secs(1795341600));
+  CHECK_FALSE(parse_rfc3339("2026-11-22T25:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("2026-11-22X10:00:00Z"));
+  CHECK_FALSE(parse_rfc3339(std::string_view("\0\0\0\0\0\0\0\0\0\0T00:00:00Z", 20)));
+  CHECK_FALSE(parse_rfc3339("2023-02-29T00:00:00Z"));
+  CHECK(parse_rfc3339("1970-01-01T00:00:00Z") == TimeNs{0});
+}
+
 TEST_CASE("RFC 3339 malformed input is rejected, never guessed") {
   for (const char* bad : {"", "2026-11-22", "2026-11-22T10:00:00", "2026-11-22T10:00Z",
                           "2026-11-22T24:00:00Z", "2026-11-22T10:60:00Z", "2026-11-22T10:00:61Z",
