@@ -12,6 +12,8 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <thread>
+#include <utility>
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -130,6 +132,21 @@ const std::string& Schema::input_name(const std::string& name) const {
 }
 
 namespace {
+
+// Runs work(part) for every part in [0, parts), each on its own thread (the
+// calling thread takes part 0). The work must not throw.
+template <class Work>
+void run_parts(unsigned parts, Work work) {
+  std::vector<std::thread> others;
+  for (unsigned p = 1; p < parts; ++p) others.emplace_back([&work, p] { work(p); });
+  work(0);
+  for (auto& t : others) t.join();
+}
+
+// Part p of n items split in `parts`: [begin, end).
+std::pair<size_t, size_t> part_of(size_t n, unsigned p, unsigned parts) {
+  return {n * p / parts, n * (p + 1) / parts};
+}
 
 // Integer rank arithmetic: p*(n-1) in floating point can land a hair
 // below a whole rank and interpolate where it must not.
@@ -763,22 +780,37 @@ void EventStore::resolve() {
   link_samples_ = std::move(links_).reinterpret<LeadSample>();
   changes_by_id_.release();
 
-  out = 0;
   // Each lookup is two cache misses (table slot, deployment): start both
-  // early, the slot 16 changes ahead and the deployment 8 ahead.
+  // early, the slot 16 changes ahead and the deployment 8 ahead. The
+  // changes are split between the threads, each compacting its part in
+  // place; the parts are then closed up, in order.
   const size_t nchanges = changes_by_deployment_.size();
   const size_t mask = by_id_.size() - 1;
-  for (size_t i = 0; i < nchanges; ++i) {
-    if (i + 16 < nchanges) __builtin_prefetch(&by_id_[changes_by_deployment_[i + 16].key & mask]);
-    if (i + 8 < nchanges) {
-      uint32_t ahead = by_id_[changes_by_deployment_[i + 8].key & mask];
-      if (ahead != kNoDeployment) __builtin_prefetch(&deployments_[ahead]);
+  const unsigned parts = nchanges >= (size_t{1} << 16) ? threads_ : 1;
+  std::vector<size_t> kept(parts);
+  run_parts(parts, [&](unsigned p) {
+    const auto [begin, end] = part_of(nchanges, p, parts);
+    size_t at = begin;
+    for (size_t i = begin; i < end; ++i) {
+      if (i + 16 < end) __builtin_prefetch(&by_id_[changes_by_deployment_[i + 16].key & mask]);
+      if (i + 8 < end) {
+        uint32_t ahead = by_id_[changes_by_deployment_[i + 8].key & mask];
+        if (ahead != kNoDeployment) __builtin_prefetch(&deployments_[ahead]);
+      }
+      const Change c = changes_by_deployment_[i];
+      uint32_t d = find_deployment(c.key);
+      if (d == kNoDeployment) continue;
+      LeadSample s{deployments_[d].time - c.time, d};
+      std::memcpy(static_cast<void*>(&changes_by_deployment_[at++]), &s, sizeof s);
     }
-    const Change c = changes_by_deployment_[i];
-    uint32_t d = find_deployment(c.key);
-    if (d == kNoDeployment) continue;
-    LeadSample s{deployments_[d].time - c.time, d};
-    std::memcpy(static_cast<void*>(&changes_by_deployment_[out++]), &s, sizeof s);
+    kept[p] = at - begin;
+  });
+  out = kept[0];
+  for (unsigned p = 1; p < parts; ++p) {
+    const size_t begin = part_of(nchanges, p, parts).first;
+    std::memmove(static_cast<void*>(&changes_by_deployment_[out]), &changes_by_deployment_[begin],
+                 kept[p] * sizeof(Change));
+    out += kept[p];
   }
   changes_by_deployment_.truncate(out);
   change_samples_ = std::move(changes_by_deployment_).reinterpret<LeadSample>();
@@ -847,19 +879,29 @@ namespace {
 
 // Samples of one distribution for every group, laid out group after group
 // in one array (a counting sort: two passes over the events, 8 bytes per
-// sample). `visit(emit)` calls emit(group, value) for each sample.
+// sample). `visit(part, parts, emit)` calls emit(group, value) for each
+// sample of its part; the parts run on threads of their own. A group's
+// values are in part order (their order changes no statistic).
 struct Samples {
   std::vector<int64_t> values;
   std::vector<size_t> begin;  // group g: [begin[g], begin[g+1])
 
   template <class Visit>
-  void gather(size_t groups, Visit visit) {
+  void gather(size_t groups, unsigned parts, Visit visit) {
+    // Per part: its count in each group, then where its next value goes.
+    std::vector<std::vector<size_t>> at(parts, std::vector<size_t>(groups));
+    run_parts(parts, [&](unsigned p) { visit(p, parts, [&c = at[p]](size_t g, int64_t) { ++c[g]; }); });
     begin.assign(groups + 1, 0);
-    visit([&](size_t g, int64_t) { ++begin[g + 1]; });
-    for (size_t g = 1; g <= groups; ++g) begin[g] += begin[g - 1];
-    values.resize(begin[groups]);
-    std::vector<size_t> pos(begin.begin(), begin.end() - 1);
-    visit([&](size_t g, int64_t v) { values[pos[g]++] = v; });
+    size_t total = 0;
+    for (size_t g = 0; g < groups; ++g) {
+      begin[g] = total;
+      for (auto& part : at) total += std::exchange(part[g], total);
+    }
+    begin[groups] = total;
+    values.resize(total);
+    run_parts(parts, [&](unsigned p) {
+      visit(p, parts, [this, &next = at[p]](size_t g, int64_t v) { values[next[g]++] = v; });
+    });
   }
   std::span<int64_t> of(size_t g) { return {values.data() + begin[g], begin[g + 1] - begin[g]}; }
   // Slots [first, last).
@@ -916,9 +958,14 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
   }
 
   Samples lead, recovery, restore;
-  lead.gather(nslots, [&](auto emit) {
+  // The lead-time samples are most of the events: they are split between
+  // the threads.
+  const size_t nlead = link_samples_.size() + change_samples_.size() + self_deployed_.size();
+  lead.gather(nslots, nlead >= (size_t{1} << 16) ? threads_ : 1, [&](unsigned p, unsigned parts, auto emit) {
     auto take = [&](const MappedArray<LeadSample>& samples) {
-      for (const auto& s : samples) {
+      const auto [first, last] = part_of(samples.size(), p, parts);
+      for (size_t i = first; i < last; ++i) {
+        const LeadSample& s = samples[i];
         const Deployment& d = deployments_[s.deployment];
         if (!d.succeeded || s.lead < 0) continue;
         if (int64_t slot = slot_of(d.time, d.group); slot >= 0) emit(slot, s.lead);
@@ -926,18 +973,21 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
     };
     take(link_samples_);
     take(change_samples_);
-    for (const auto& c : self_deployed_)
+    const auto [first, last] = part_of(self_deployed_.size(), p, parts);
+    for (size_t i = first; i < last; ++i) {
+      const auto& c = self_deployed_[i];
       if (int64_t slot = slot_of(c.deployed_at, c.group); slot >= 0 && c.deployed_at >= c.time)
         emit(slot, c.deployed_at - c.time);
+    }
   });
-  recovery.gather(nslots, [&](auto emit) {
+  recovery.gather(nslots, 1, [&](unsigned, unsigned, auto emit) {
     for (const auto& r : recoveries_) {
       const Deployment& d = deployments_[r.deployment];
       if (r.at == kNever || r.at < d.time) continue;
       if (int64_t slot = slot_of(d.time, d.group); slot >= 0) emit(slot, r.at - d.time);
     }
   });
-  restore.gather(nslots, [&](auto emit) {
+  restore.gather(nslots, 1, [&](unsigned, unsigned, auto emit) {
     for (const auto& inc : incidents_)
       if (inc.resolved != kNever)
         if (int64_t slot = slot_of(inc.resolved, inc.group); slot >= 0) emit(slot, inc.resolved - inc.opened);

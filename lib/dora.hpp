@@ -195,6 +195,10 @@ class EventStore {
   // store as add() record by record.
   void insert(const IntakeBatch& batch);
 
+  // Threads resolve() and compute() may use (this one included); the
+  // results do not depend on it.
+  void set_threads(unsigned n) { threads_ = std::max(1u, n); }
+
   // Joins changes and incidents to deployments, marks failures and
   // computes recoveries. Call once, after the last add().
   void resolve();
@@ -299,6 +303,7 @@ class EventStore {
   std::vector<uint32_t> service_begin_;  // deployments_ of service s: [begin[s], begin[s+1])
   std::vector<uint32_t> by_id_;          // open-addressing table of deployment indexes
   bool resolved_ = false;
+  unsigned threads_ = 1;
 };
 
 enum class Tiered { kDeploymentFrequency, kLeadTime, kRecovery, kChangeFailureRate };

@@ -228,6 +228,7 @@ int run(const Options& o) {
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kNone);  // read_batch parses
   dora::EventStore store(o.schema, keep_from, w.until);
+  store.set_threads(o.threads);
   std::vector<std::unique_ptr<BatchReader>> readers;
   for (unsigned i = 0; i < o.threads; ++i)
     readers.push_back(std::make_unique<BatchReader>(BatchReader{{}, {o.schema, keep_from, w.until}}));

@@ -132,4 +132,18 @@ for t in 1 2 4 8; do
   cmp -s "$dir/serr.1" "$dir/serr.$t" || { echo "FAIL: --strict --threads $t stopped elsewhere"; exit 1; }
 done
 head -1 "$err" | cmp -s - "$dir/serr.1" || { echo "FAIL: --strict did not stop at the first bad line"; exit 1; }
+
+# Past 65536 changes the end phase splits its work (joining changes to
+# deployments, gathering lead times) between the threads: same reports.
+"$(dirname "$0")/../../bench/gen" --kind dora --records 150000 --days 31 --seed 3 >"$dir/big"
+for t in 1 2 3; do
+  for extra in "--group-by team,service" "--bucket week --format json --group-by team"; do
+    # shellcheck disable=SC2086
+    ndj-dora --since 2026-01-01T00:00:00Z --until 2026-02-01T00:00:00Z --threads $t $extra "$dir/big" \
+      >>"$dir/big.$t" || { echo "FAIL: --threads $t $extra on 150000 events"; exit 1; }
+  done
+done
+grep -q '"metric":"lead_time","value":[0-9]' "$dir/big.1" || { echo "FAIL: no lead time on 150000 events"; exit 1; }
+cmp -s "$dir/big.1" "$dir/big.2" && cmp -s "$dir/big.1" "$dir/big.3" ||
+  { echo "FAIL: 150000 events: reports differ between thread counts"; exit 1; }
 echo ok
