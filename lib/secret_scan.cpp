@@ -1,13 +1,15 @@
-// Secret detection: the pattern table, the validators that turn regex
-// candidates into confident matches, and the scan loop.
+// Secret detection: the pattern table, the gates that tell which patterns
+// can match a text at all, the validators that turn regex candidates into
+// confident matches, and the scan loop.
 //
-// All patterns are joined into one RE2 alternation and a string is searched
-// once, left to right (RE2 runs automata: time linear in the text, whatever
-// the pattern). Only at a match are the single patterns tried on the
-// matched span to learn its kind. A validator may reject a match (Luhn,
-// address syntax, context that says "version number"): the search resumes
-// one byte after its start. It may also narrow it to the secret itself (the
-// token after "Bearer ", the user:pass of a URL).
+// One SIMD pass over the text finds the built-in patterns whose gates it
+// passes; each of those is searched alone, and the user patterns together
+// in one alternation (RE2 runs automata: time linear in the text, whatever
+// the pattern). The leftmost match wins, as in one alternation of them
+// all. A validator may reject a match (Luhn, address syntax, context that
+// says "version number"): that pattern's search resumes one byte after its
+// start. It may also narrow it to the secret itself (the token after
+// "Bearer ", the user:pass of a URL).
 #include "secret_scan.hpp"
 
 #include <arpa/inet.h>
@@ -335,6 +337,13 @@ BlockMasks block_masks_bytewise(const uint8_t* p) {
 }
 
 #if defined(__AVX2__)
+// Bit K of each class byte, moved to its top bit for movemask (the 16-bit
+// shift cannot carry a bit into another byte's top).
+template <int K>
+uint64_t class_bits(__m256i c) {
+  return static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_slli_epi16(c, 7 - K)));
+}
+
 BlockMasks block_masks_simd(const uint8_t* p) {
   auto table = [](const uint8_t* t) {
     return _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t)));
@@ -345,18 +354,6 @@ BlockMasks block_masks_simd(const uint8_t* p) {
     __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble);
     return _mm256_and_si256(_mm256_shuffle_epi8(table(t.lo), lo), _mm256_shuffle_epi8(table(t.hi), hi));
   };
-  // Bit k of each byte, moved to its top bit (the 16-bit shift cannot carry
-  // a bit into another byte's top).
-  auto bits = [](__m256i c, int k) -> uint64_t {
-    __m256i top = k == 0 ? _mm256_slli_epi16(c, 7)
-                  : k == 1 ? _mm256_slli_epi16(c, 6)
-                  : k == 2 ? _mm256_slli_epi16(c, 5)
-                  : k == 3 ? _mm256_slli_epi16(c, 4)
-                  : k == 4 ? _mm256_slli_epi16(c, 3)
-                  : k == 5 ? _mm256_slli_epi16(c, 2)
-                           : _mm256_slli_epi16(c, 1);
-    return static_cast<uint32_t>(_mm256_movemask_epi8(top));
-  };
   BlockMasks m;
   for (unsigned half = 0; half < 2; ++half) {
     const uint8_t* q = p + 32 * half;
@@ -365,13 +362,15 @@ BlockMasks block_masks_simd(const uint8_t* p) {
     __m256i c = lookup(kClasses, v);
     __m256i pair = _mm256_and_si256(lookup(kFirst, v), lookup(kSecond, next));
     unsigned shift = 32 * half;
-    m.digit |= bits(c, 0) << shift;
-    m.dot |= bits(c, 1) << shift;
-    m.colon |= bits(c, 2) << shift;
-    m.at |= bits(c, 3) << shift;
-    m.sep |= bits(c, 4) << shift;
-    m.fold |= bits(c, 5) << shift;
-    m.hex_letter |= bits(c, 6) << shift;
+    static_assert(kClassDigit == 1 << 0 && kClassDot == 1 << 1 && kClassColon == 1 << 2 && kClassAt == 1 << 3 &&
+                  kClassSep == 1 << 4 && kClassFold == 1 << 5 && kClassHexLetter == 1 << 6);
+    m.digit |= class_bits<0>(c) << shift;
+    m.dot |= class_bits<1>(c) << shift;
+    m.colon |= class_bits<2>(c) << shift;
+    m.at |= class_bits<3>(c) << shift;
+    m.sep |= class_bits<4>(c) << shift;
+    m.fold |= class_bits<5>(c) << shift;
+    m.hex_letter |= class_bits<6>(c) << shift;
     uint64_t none = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(pair, _mm256_setzero_si256())));
     m.literal |= (~none & 0xffffffffu) << shift;
   }
