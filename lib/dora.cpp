@@ -134,13 +134,13 @@ const std::string& Schema::input_name(const std::string& name) const {
 namespace {
 
 // Runs work(part) for every part in [0, parts), each on its own thread (the
-// calling thread takes part 0). The work must not throw.
+// calling thread takes part 0), and returns when all are done (also when a
+// thread cannot be started). The work must not throw.
 template <class Work>
 void run_parts(unsigned parts, Work work) {
-  std::vector<std::thread> others;
+  std::vector<std::jthread> others;
   for (unsigned p = 1; p < parts; ++p) others.emplace_back([&work, p] { work(p); });
   work(0);
-  for (auto& t : others) t.join();
 }
 
 // Part p of n items split in `parts`: [begin, end).
