@@ -12,12 +12,12 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <thread>
-#include <utility>
 #include <bit>
 #include <charconv>
 #include <cstring>
+#include <thread>
 #include <tuple>
+#include <utility>
 
 namespace ndj::dora {
 
@@ -142,6 +142,9 @@ void run_parts(unsigned parts, Work work) {
   for (unsigned p = 1; p < parts; ++p) others.emplace_back([&work, p] { work(p); });
   work(0);
 }
+
+// Work on fewer items stays on one thread.
+constexpr size_t kSplitFrom = size_t{1} << 16;
 
 // Part p of n items split in `parts`: [begin, end).
 std::pair<size_t, size_t> part_of(size_t n, unsigned p, unsigned parts) {
@@ -786,7 +789,7 @@ void EventStore::resolve() {
   // place; the parts are then closed up, in order.
   const size_t nchanges = changes_by_deployment_.size();
   const size_t mask = by_id_.size() - 1;
-  const unsigned parts = nchanges >= (size_t{1} << 16) ? threads_ : 1;
+  const unsigned parts = nchanges >= kSplitFrom ? threads_ : 1;
   std::vector<size_t> kept(parts);
   run_parts(parts, [&](unsigned p) {
     const auto [begin, end] = part_of(nchanges, p, parts);
@@ -961,7 +964,7 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
   // The lead-time samples are most of the events: they are split between
   // the threads.
   const size_t nlead = link_samples_.size() + change_samples_.size() + self_deployed_.size();
-  lead.gather(nslots, nlead >= (size_t{1} << 16) ? threads_ : 1, [&](unsigned p, unsigned parts, auto emit) {
+  lead.gather(nslots, nlead >= kSplitFrom ? threads_ : 1, [&](unsigned p, unsigned parts, auto emit) {
     auto take = [&](const MappedArray<LeadSample>& samples) {
       const auto [first, last] = part_of(samples.size(), p, parts);
       for (size_t i = first; i < last; ++i) {
