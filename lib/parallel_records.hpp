@@ -65,6 +65,8 @@ class LineBatch {
   const std::string& file() const { return file_; }
   std::span<const Item> items() const { return items_; }
   std::string_view text(const Item& item) const { return {buf_.get() + item.begin, item.size}; }
+  // Every line, each followed by '\n', then kLinePadding readable bytes.
+  std::string_view all_text() const { return {buf_.get(), size_}; }
   std::string_view text(size_t i) const { return text(items_[i]); }
 
   void fail(size_t item, size_t pos, std::string reason) { failures_.push_back({item, pos, std::move(reason)}); }

@@ -165,25 +165,55 @@ int parse_args(int argc, char** argv, Options& o) {
 // A valid line the DOM cannot hold (see JsonParser) cannot be read.
 constexpr const char* kBeyondDouble = "a number beyond the range of a double";
 
-// One thread's parser and event reader.
+// One thread's parsers and event reader.
 struct BatchReader {
   JsonParser parser;
+  simdjson::dom::parser stream;  // whole batches
   dora::EventReader events;
 };
 
+// Reads one parsed line's events; a bad record becomes a failure.
+void read_events(BatchReader& r, WorkBatch<dora::IntakeBatch>& b, size_t i, simdjson::dom::element root) {
+  if (auto why = r.events.read(root, b.result)) b.lines.fail(i, 0, std::move(*why));
+}
+
 // Parses the lines of a batch and reads their events; bad lines become
 // failures with the reasons RecordReader and EventStore::add give.
+//
+// The batch is first parsed as one stream of documents (one stage 1 for
+// all its lines, not one per line), as long as each document is exactly
+// the next line; from the first one that is not (an invalid line, two
+// values on a line, a number beyond a double), lines are parsed one by one.
 void read_batch(BatchReader& r, WorkBatch<dora::IntakeBatch>& b) {
   b.result.clear();
   const auto items = b.lines.items();
-  for (size_t i = 0; i < items.size(); ++i) {
+  size_t i = 0;
+  const std::string_view all = b.lines.all_text();
+  if (all.size() <= LineBatch::kTargetBytes * 4) {
+    simdjson::dom::document_stream docs;
+    if (!r.stream.parse_many(all.data(), all.size(), std::max<size_t>(all.size(), 1 << 16)).get(docs)) {
+      for (auto it = docs.begin(); it != docs.end() && i < items.size(); ++it) {
+        simdjson::dom::element root;
+        if ((*it).get(root)) break;
+        std::string_view line = b.lines.text(items[i]);
+        const size_t lead = line.find_first_not_of(" \t\r");
+        const size_t last = line.find_last_not_of(" \t\r");
+        if (lead == std::string_view::npos || it.current_index() != items[i].begin + lead ||
+            it.source().size() != last + 1 - lead)
+          break;
+        if (!items[i].mark) read_events(r, b, i, root);
+        ++i;
+      }
+    }
+  }
+  for (; i < items.size(); ++i) {
     if (items[i].mark) continue;
     if (const char* why = r.parser.parse(b.lines.text(items[i]))) {
       b.lines.fail(i, 0, bad_line_reason(why, items[i].complete));
     } else if (!r.parser.has_root()) {
       b.lines.fail(i, 0, kBeyondDouble);
-    } else if (auto why = r.events.read(r.parser.root(), b.result)) {
-      b.lines.fail(i, 0, std::move(*why));
+    } else {
+      read_events(r, b, i, r.parser.root());
     }
   }
 }
@@ -231,7 +261,7 @@ int run(const Options& o) {
   store.set_threads(o.threads);
   std::vector<std::unique_ptr<BatchReader>> readers;
   for (unsigned i = 0; i < o.threads; ++i)
-    readers.push_back(std::make_unique<BatchReader>(BatchReader{{}, {o.schema, keep_from, w.until}}));
+    readers.push_back(std::make_unique<BatchReader>(BatchReader{{}, {}, {o.schema, keep_from, w.until}}));
   // Events go in in input order, so the store is the same for any number of
   // threads. A bad line is reported after the good ones of its batch: after
   // a --strict stop the store is not used.
