@@ -547,9 +547,8 @@ struct SecretScanner::Database {
   std::vector<Validator> validator_of;          // pattern id -> validator (may be null)
   std::unique_ptr<re2::RE2> users;              // the user patterns, one alternation
   std::vector<Group> groups;
-  bool gated = true;
-  bool ungated_group = false;  // user patterns
-  uint32_t gates = 0;          // the gates of the built-in patterns in use
+  bool gated = true;                            // false: every pattern runs on all text (tests)
+  uint32_t gates = 0;                           // the gates of the built-in patterns in use
 
   // The scan in progress: each searched group's next match.
   struct Next {
@@ -624,7 +623,6 @@ SecretScanner::SecretScanner(const std::vector<std::string>& kinds, const std::v
     if (!db_->users->ok()) throw Error(kExitUsage, "mask patterns: " + db_->users->error());
     auto first = static_cast<unsigned>(db_->each.size() - user.size());
     db_->groups.push_back({db_->users.get(), first, static_cast<unsigned>(user.size()), -1});
-    db_->ungated_group = true;
   }
   if (db_->groups.empty()) throw Error(kExitUsage, "no mask patterns");
   db_->next.reserve(db_->groups.size());
@@ -633,7 +631,8 @@ SecretScanner::SecretScanner(const std::vector<std::string>& kinds, const std::v
 SecretScanner::~SecretScanner() = default;
 
 bool SecretScanner::may_match(std::string_view text) const {
-  return !db_->gated || db_->ungated_group || (gates_of<true>(text) & db_->gates) != 0;
+  // User patterns have no gates.
+  return !db_->gated || db_->users || (gates_of<true>(text) & db_->gates) != 0;
 }
 
 size_t SecretScanner::scan(std::string_view text) {
