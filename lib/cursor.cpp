@@ -2,7 +2,10 @@
 // written by hand, so the format stays exactly as DESIGN.md shows it.
 #include "cursor.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <simdjson.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -96,10 +99,10 @@ std::optional<FilePosition> parse_mark(std::string_view line) {
 
 CursorFile::CursorFile(std::string path) : path_(std::move(path)) {}
 
-std::vector<CursorEntry> CursorFile::load() const {
-  std::vector<CursorEntry> entries;
+CursorState CursorFile::load_state() const {
+  CursorState state;
   auto text = read_file(path_);
-  if (!text) return entries;
+  if (!text) return state;
   auto corrupt = [&](const std::string& why) {
     return Error(kExitFailure, path_ + ": corrupt cursor file: " + why +
                                    " (left untouched; move it away to start over)");
@@ -123,37 +126,190 @@ std::vector<CursorEntry> CursorFile::load() const {
     if (!pos) throw corrupt(why);
     std::string_view updated;
     if (o["updated_at"].get(updated)) updated = "";
-    entries.push_back({std::move(*pos), std::string(updated)});
+    CursorEntry e{std::move(*pos), std::string(updated), std::nullopt};
+    uint64_t size;
+    if (!o["size"].get(size)) e.size = size;
+    state.files.push_back(std::move(e));
   }
-  return entries;
+  simdjson::dom::array lost;
+  if (!doc["lost"].get(lost)) {
+    for (auto l : lost) {
+      LostFile f;
+      std::string_view path, at;
+      uint64_t bytes;
+      if (l["path"].get(path) || l["offset"].get(f.offset)) throw corrupt("a \"lost\" item lacks path or offset");
+      if (!l["bytes"].get(bytes)) f.bytes = bytes;
+      if (!l["at"].get(at)) f.at = at;
+      f.path = path;
+      state.lost.push_back(std::move(f));
+    }
+  }
+  if (doc["lost_bytes"].get(state.lost_bytes)) state.lost_bytes = 0;
+  return state;
 }
 
-void CursorFile::commit(const std::vector<CursorEntry>& updates) const {
-  FileLock lock(lock_path());
-  commit_locked(updates);
-}
+namespace {
 
-void CursorFile::commit_locked(const std::vector<CursorEntry>& updates) const {
-  std::vector<CursorEntry> entries = load();
-  std::string now = format_rfc3339(now_ns());
-  for (const auto& u : updates) {
-    auto it = std::find_if(entries.begin(), entries.end(),
-                           [&](const CursorEntry& e) { return e.pos.path == u.pos.path; });
-    CursorEntry e = u;
-    if (e.updated_at.empty()) e.updated_at = now;
-    if (it == entries.end()) entries.push_back(std::move(e));
-    else *it = std::move(e);
-  }
+std::string format_state(const CursorState& state) {
   std::string out = "{\"version\":1,\"files\":[";
-  for (size_t i = 0; i < entries.size(); ++i) {
+  for (size_t i = 0; i < state.files.size(); ++i) {
+    const CursorEntry& e = state.files[i];
     if (i) out += ",\n  ";
-    append_position(out, entries[i].pos);
+    append_position(out, e.pos);
+    if (e.size) out += ",\"size\":" + std::to_string(*e.size);
     out += ",\"updated_at\":";
-    append_json_string(out, entries[i].updated_at);
+    append_json_string(out, e.updated_at);
     out += "}";
   }
-  out += "]}\n";
-  write_file_atomic(path_, out, 0600);
+  out += "]";
+  if (!state.lost.empty() || state.lost_bytes) {
+    out += ",\n \"lost_bytes\":" + std::to_string(state.lost_bytes) + ",\"lost\":[";
+    for (size_t i = 0; i < state.lost.size(); ++i) {
+      const LostFile& l = state.lost[i];
+      if (i) out += ",\n  ";
+      out += "{\"path\":";
+      append_json_string(out, l.path);
+      out += ",\"bytes\":" + (l.bytes ? std::to_string(*l.bytes) : std::string("null"));
+      out += ",\"offset\":" + std::to_string(l.offset) + ",\"at\":";
+      append_json_string(out, l.at);
+      out += "}";
+    }
+    out += "]";
+  }
+  out += "}\n";
+  return out;
+}
+
+CursorEntry* find_entry(CursorState& state, const FilePosition& file) {
+  for (auto& e : state.files)
+    if (same_file(e.pos, file)) return &e;
+  return nullptr;
+}
+
+// The name, in `dir`, of the regular file with this device and inode ("").
+std::string find_inode(const std::string& dir, uint64_t dev, uint64_t ino) {
+  std::string found;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return found;
+  while (struct dirent* de = ::readdir(d)) {
+    if (de->d_ino != ino) continue;
+    std::string p = dir + "/" + de->d_name;
+    struct stat st;
+    if (::lstat(p.c_str(), &st) == 0 && st.st_dev == dev && st.st_ino == ino && S_ISREG(st.st_mode)) {
+      found = std::move(p);
+      break;
+    }
+  }
+  ::closedir(d);
+  return found;
+}
+
+// True if the file at `path` is the one of `pos` (an empty fp: any first line).
+bool is_file(const std::string& path, const FilePosition& pos) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return false;
+  struct stat st;
+  bool same = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == pos.dev && st.st_ino == pos.ino;
+  if (same && !pos.fp.empty()) same = file_fingerprint(fd).value_or("") == pos.fp;
+  ::close(fd);
+  return same;
+}
+
+}  // namespace
+
+std::string locate_file(const FilePosition& pos) {
+  if (is_file(pos.path, pos)) return pos.path;
+  std::string at = find_inode(parent_dir(pos.path), pos.dev, pos.ino);
+  return !at.empty() && is_file(at, pos) ? at : std::string();
+}
+
+bool add_new_entries(CursorState& state, const std::vector<CursorEntry>& entries) {
+  bool changed = false;
+  std::string now = format_rfc3339(now_ns());
+  for (const auto& e : entries) {
+    if (find_entry(state, e.pos)) continue;
+    state.files.push_back(e);
+    if (state.files.back().updated_at.empty()) state.files.back().updated_at = now;
+    changed = true;
+  }
+  return changed;
+}
+
+bool raise_size(CursorState& state, const FilePosition& file, uint64_t size) {
+  CursorEntry* e = find_entry(state, file);
+  if (!e || (e->size && *e->size >= size)) return false;
+  e->size = size;
+  return true;
+}
+
+bool sweep_shipped(CursorState& state, std::vector<std::string>* dropped) {
+  size_t before = state.files.size();
+  std::erase_if(state.files, [&](const CursorEntry& e) {
+    // Without a size the entry was not made by ndj-tail (an older one, or
+    // marks from elsewhere): whether its file was read to the end is unknown.
+    if (!e.size || e.pos.offset < *e.size || !locate_file(e.pos).empty()) return false;
+    if (dropped) dropped->push_back(e.pos.path);
+    return true;
+  });
+  return state.files.size() != before;
+}
+
+bool record_loss(CursorState& state, const FilePosition& file, const LostFile& loss) {
+  std::erase_if(state.files, [&](const CursorEntry& e) { return same_file(e.pos, file); });
+  state.lost.push_back(loss);
+  if (state.lost.size() > CursorFile::kLostKept)
+    state.lost.erase(state.lost.begin(), state.lost.end() - CursorFile::kLostKept);
+  state.lost_bytes += loss.bytes.value_or(0);
+  return true;
+}
+
+CursorState CursorFile::update(const std::function<bool(CursorState&)>& edit) const {
+  FileLock lock(lock_path());
+  return update_locked(edit);
+}
+
+CursorState CursorFile::update_locked(const std::function<bool(CursorState&)>& edit) const {
+  CursorState state = load_state();
+  if (edit(state)) write_file_atomic(path_, format_state(state), 0600);
+  return state;
+}
+
+namespace {
+
+// A position with no entry whose file is gone while its path has an entry
+// of another file: the entry moved on (ndj-prune replaced the file, or
+// rotation retired it) and the position is stale.
+bool moved_on(const CursorState& state, const FilePosition& p) {
+  bool path_known = std::any_of(state.files.begin(), state.files.end(),
+                                [&](const CursorEntry& e) { return e.pos.path == p.path; });
+  return path_known && locate_file(p).empty();
+}
+
+}  // namespace
+
+bool apply_positions(CursorState& state, const std::vector<FilePosition>& positions) {
+  bool changed = false;
+  std::string now = format_rfc3339(now_ns());
+  for (const auto& p : positions) {
+    if (CursorEntry* e = find_entry(state, p)) {
+      e->pos = p;
+      e->updated_at = now;
+      changed = true;
+    } else if (!moved_on(state, p)) {
+      state.files.push_back({p, now, std::nullopt});
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+CursorState CursorFile::commit(const std::vector<FilePosition>& positions, bool sweep,
+                               std::vector<std::string>* dropped) const {
+  return update([&](CursorState& state) {
+    bool changed = apply_positions(state, positions);
+    if (sweep) changed |= sweep_shipped(state, dropped);
+    return changed;
+  });
 }
 
 std::string fingerprint_hex(std::string_view bytes) {
@@ -163,8 +319,16 @@ std::string fingerprint_hex(std::string_view bytes) {
   return hex;
 }
 
+std::optional<std::string> head_fingerprint(std::string_view head) {
+  head = head.substr(0, kFingerprintBytes);
+  size_t nl = head.find('\n');
+  if (nl != std::string_view::npos) return fingerprint_hex(head.substr(0, nl + 1));
+  if (head.size() == kFingerprintBytes) return fingerprint_hex(head);
+  return std::nullopt;
+}
+
 std::optional<std::string> file_fingerprint(int fd) {
-  char buf[4096];
+  char buf[kFingerprintBytes];
   size_t got = 0;
   while (got < sizeof buf) {
     ssize_t n = ::pread(fd, buf + got, sizeof buf - got, static_cast<off_t>(got));
@@ -175,10 +339,7 @@ std::optional<std::string> file_fingerprint(int fd) {
     if (n == 0) break;
     got += static_cast<size_t>(n);
   }
-  const void* nl = std::memchr(buf, '\n', got);
-  if (nl) return fingerprint_hex({buf, static_cast<size_t>(static_cast<const char*>(nl) - buf) + 1});
-  if (got == sizeof buf) return fingerprint_hex({buf, got});
-  return std::nullopt;
+  return head_fingerprint({buf, got});
 }
 
 }  // namespace ndj

@@ -1,6 +1,7 @@
 // Checkpoint marks (DESIGN.md §2) and the cursor file (DESIGN.md §3).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,37 +38,96 @@ std::optional<FilePosition> parse_mark(std::string_view line);
 struct CursorEntry {
   FilePosition pos;
   std::string updated_at;  // RFC 3339
+  // The file's size when ndj-tail first opened it, raised when it read the
+  // file to an end it will not grow past (rotated away, or the end of a run
+  // without --follow). An entry whose file is gone is fully shipped when its
+  // offset has reached this; below it, bytes were lost. Absent in cursors
+  // written before it existed: taken as the offset.
+  std::optional<uint64_t> size;
 };
 
+// A file that vanished with bytes no receiver acknowledged, as ndj-tail found
+// it: kept in the cursor so ndj-post's status can report it.
+struct LostFile {
+  std::string path;
+  std::optional<uint64_t> bytes;  // nullopt: the size was not known
+  uint64_t offset = 0;            // shipped up to here
+  std::string at;                 // RFC 3339, when it was found missing
+};
+
+struct CursorState {
+  std::vector<CursorEntry> files;
+  std::vector<LostFile> lost;  // the newest kLostKept
+  uint64_t lost_bytes = 0;     // all bytes ever reported lost
+};
+
+// Same file: device, inode and first line all equal (DESIGN.md §3).
+inline bool same_file(const FilePosition& a, const FilePosition& b) {
+  return a.dev == b.dev && a.ino == b.ino && a.fp == b.fp;
+}
+
 // The cursor file. Writers serialise on flock(PATH.lock); every write
-// replaces the file atomically and merges by path: entries it carries are
-// updated, the others kept.
+// replaces the file atomically and merges: it changes the entries it
+// carries, matched by file identity (several files, rotated generations of
+// one log, may share a path), and keeps the others.
 class CursorFile {
  public:
+  static constexpr size_t kLostKept = 100;
+
   explicit CursorFile(std::string path);
   const std::string& path() const { return path_; }
 
   // Reads the entries. A missing file is an empty cursor. A corrupt file,
   // or one of another version, throws Error(1) and is left untouched.
-  std::vector<CursorEntry> load() const;
+  std::vector<CursorEntry> load() const { return load_state().files; }
+  CursorState load_state() const;
 
-  // Under the lock: reload, merge `updates` (updated_at set to now when
-  // empty), write atomically.
-  void commit(const std::vector<CursorEntry>& updates) const;
-
-  // The same, for a caller that already holds lock() (ndj-prune rewrites a
-  // log and its entry in one critical section).
-  void commit_locked(const std::vector<CursorEntry>& updates) const;
+  // Under the lock: reload, let `edit` change the state, and write it back
+  // (atomically) if `edit` returns true. Returns the state as it now is.
+  CursorState update(const std::function<bool(CursorState&)>& edit) const;
+  // The same, for a caller that already holds the lock (ndj-prune rewrites
+  // a log and its entry in one critical section).
+  CursorState update_locked(const std::function<bool(CursorState&)>& edit) const;
   std::string lock_path() const { return path_ + ".lock"; }
+
+  // Acknowledged positions (ndj-post, ndj-tail --autocommit): each moves the
+  // entry of its file, or adds one. A position for a file that is gone,
+  // while its path has an entry of another file, is dropped: a late mark
+  // for a log ndj-prune has replaced must not bring back a stale offset. With `sweep`, entries of files that are gone and were
+  // fully shipped are dropped too (their paths are added to `dropped`).
+  CursorState commit(const std::vector<FilePosition>& positions, bool sweep = false,
+                     std::vector<std::string>* dropped = nullptr) const;
 
  private:
   std::string path_;
 };
 
+// Edits of a cursor state, for CursorFile::update.
+// Adds entries for files the cursor does not know yet (by identity); true if
+// any was added.
+bool add_new_entries(CursorState& state, const std::vector<CursorEntry>& entries);
+// Moves entries to acknowledged positions (see CursorFile::commit).
+bool apply_positions(CursorState& state, const std::vector<FilePosition>& positions);
+// Raises the recorded size of a file's entry; true if it changed.
+bool raise_size(CursorState& state, const FilePosition& file, uint64_t size);
+// Drops the entries of files gone after being fully shipped (entries with a
+// size: made by ndj-tail); their paths go to `dropped`. True if any was.
+bool sweep_shipped(CursorState& state, std::vector<std::string>* dropped);
+// Records a loss (and drops the entry of that file); true.
+bool record_loss(CursorState& state, const FilePosition& file, const LostFile& loss);
+
+// Where the file of a position lives now: its own path if it is still that
+// file, else its name in the same directory (renamed: rotated), else ""
+// (gone: deleted, or another file reuses its inode).
+std::string locate_file(const FilePosition& pos);
+
 // Hex XXH3-64 of the first line of the file open at fd, newline included,
 // at most 4096 bytes; nullopt while the file has no complete first line
 // (and fewer than 4096 bytes). Reads with pread: the offset is untouched.
 std::optional<std::string> file_fingerprint(int fd);
+// The same for the first bytes of a file (a decompressed rotated log).
+inline constexpr size_t kFingerprintBytes = 4096;
+std::optional<std::string> head_fingerprint(std::string_view head);
 std::string fingerprint_hex(std::string_view bytes);
 
 }  // namespace ndj

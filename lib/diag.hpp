@@ -13,6 +13,7 @@ enum ExitCode : int {
   kExitUsage = 2,       // unknown option, bad value
   kExitRegression = 3,  // ndj-dora --fail-on-regression
   kExitDataError = 65,  // invalid input lines, rejected payloads
+  kExitLost = 66,       // ndj-tail: a file was gone before all of it was shipped
   kExitTempFail = 75,   // ndj-post: retry budget ran out
   kExitNoPerm = 77,     // ndj-post: deterministic rejection
 };

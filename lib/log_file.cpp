@@ -30,24 +30,6 @@ bool has_suffix(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// The name, in `dir`, of the regular file with this identity ("" if none).
-std::string find_inode(const std::string& dir, uint64_t dev, uint64_t ino) {
-  std::string found;
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return found;
-  while (struct dirent* de = ::readdir(d)) {
-    if (de->d_ino != ino) continue;
-    std::string p = dir + "/" + de->d_name;
-    struct stat st;
-    if (::stat(p.c_str(), &st) == 0 && st.st_dev == dev && st.st_ino == ino && S_ISREG(st.st_mode)) {
-      found = std::move(p);
-      break;
-    }
-  }
-  ::closedir(d);
-  return found;
-}
-
 }  // namespace
 
 LogFile::LogFile(std::string path, size_t max_line) : path_(std::move(path)), max_line_(max_line) {
@@ -61,6 +43,14 @@ LogFile::LogFile(std::string path, size_t max_line) : path_(std::move(path)), ma
     fd_ = -1;
     throw Error(kExitFailure, path_ + ": " + (regular ? errno_text(err) : "not a regular file"));
   }
+  dev_ = st.st_dev;
+  ino_ = st.st_ino;
+}
+
+LogFile::LogFile(int fd, std::string path, size_t max_line)
+    : path_(std::move(path)), max_line_(max_line), fd_(fd) {
+  struct stat st;
+  if (::fstat(fd_, &st) != 0) throw Error(kExitFailure, path_ + ": " + errno_text(errno));
   dev_ = st.st_dev;
   ino_ = st.st_ino;
 }
@@ -87,7 +77,9 @@ void LogFile::restart_at(uint64_t offset) {
 
 void LogFile::start_at(uint64_t offset) { restart_at(offset); }
 
-void LogFile::start_at_end() {
+void LogFile::start_at_end() { restart_at(complete_end()); }
+
+uint64_t LogFile::complete_end() const {
   // Back up to the last newline so that a partial line being written now is
   // emitted whole once it is complete, never as a fragment.
   off_t end = size();
@@ -97,13 +89,11 @@ void LogFile::start_at_end() {
     size_t n = static_cast<size_t>(std::min<uint64_t>(pos, sizeof buf));
     ssize_t r = pread_full(fd_, buf, n, pos - n);
     if (r != static_cast<ssize_t>(n)) break;
-    if (const void* nl = memrchr(buf, '\n', n)) {
-      restart_at(pos - n + static_cast<size_t>(static_cast<const char*>(nl) - buf) + 1);
-      return;
-    }
+    if (const void* nl = memrchr(buf, '\n', n))
+      return pos - n + static_cast<size_t>(static_cast<const char*>(nl) - buf) + 1;
     pos -= n;
   }
-  restart_at(0);
+  return 0;
 }
 
 off_t LogFile::size() const {
@@ -259,10 +249,11 @@ bool LogFile::emit(const char* b, const char* e, LogLineSink& sink) {
   return true;
 }
 
-ResumePoint find_resume_point(const std::vector<CursorEntry>& entries, LogFile& file) {
+ResumePoint find_resume_point(const std::vector<CursorEntry>& entries, LogFile& file, bool by_path) {
   ResumePoint r;
   const std::string abs = absolute_path(file.path());
   const std::string& fp = file.fingerprint();
+  const FilePosition me{abs, file.dev(), file.ino(), fp, 0};
   auto resume = [&](uint64_t offset) {
     if (offset > static_cast<uint64_t>(file.size())) {
       r.offset = 0;
@@ -272,29 +263,26 @@ ResumePoint find_resume_point(const std::vector<CursorEntry>& entries, LogFile& 
     }
     return r;
   };
-  auto it = std::find_if(entries.begin(), entries.end(),
-                         [&](const CursorEntry& e) { return e.pos.path == abs; });
-  std::string elsewhere;  // where the entry's inode lives now, if not here
-  if (it != entries.end()) {
-    const FilePosition& old = it->pos;
-    bool same_inode = old.dev == file.dev() && old.ino == file.ino();
-    if (!same_inode) elsewhere = find_inode(parent_dir(abs), old.dev, old.ino);
-    if (!fp.empty() && fp == old.fp && (same_inode || elsewhere.empty())) return resume(old.offset);
-  }
-  // Renamed while no one was reading: known under its old name.
-  for (const auto& e : entries) {
-    if (e.pos.dev == file.dev() && e.pos.ino == file.ino() && !fp.empty() && e.pos.fp == fp)
+  if (!fp.empty()) {
+    for (const auto& e : entries) {
+      if (!same_file(e.pos, me)) continue;
+      r.known = true;
       return resume(e.pos.offset);
+    }
+    // The same first line at the same path, its inode gone: the file was
+    // copied back (restored, moved across file systems).
+    for (const auto& e : entries) {
+      if (by_path && e.pos.path == abs && e.pos.fp == fp && locate_file(e.pos).empty()) {
+        r.replaces = e.pos;
+        return resume(e.pos.offset);
+      }
+    }
   }
-  // Another file now has this name: it is new, read from 0.
-  if (it != entries.end()) r.offset = 0;
+  // Another file now has this name: it follows one that was rotated, and is
+  // read from its start.
+  for (const auto& e : entries)
+    if (e.pos.path == abs) r.offset = 0;
   return r;
-}
-
-std::string locate_entry(const FilePosition& pos) {
-  struct stat st;
-  if (::stat(pos.path.c_str(), &st) == 0 && st.st_dev == pos.dev && st.st_ino == pos.ino) return pos.path;
-  return find_inode(parent_dir(pos.path), pos.dev, pos.ino);
 }
 
 std::string log_path_dir(const std::string& pattern) {

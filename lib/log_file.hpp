@@ -68,6 +68,8 @@ class LogFile {
  public:
   // Opens `path` read-only. Throws Error(1) "PATH: reason".
   LogFile(std::string path, size_t max_line);
+  // Takes over an open descriptor (a decompressed copy of `path`).
+  LogFile(int fd, std::string path, size_t max_line);
   ~LogFile();
   LogFile(const LogFile&) = delete;
   LogFile& operator=(const LogFile&) = delete;
@@ -90,6 +92,8 @@ class LogFile {
   void start_at(uint64_t offset);
   // Starts after the last complete line now in the file.
   void start_at_end();
+  // The end of the last complete line now in the file.
+  uint64_t complete_end() const;
 
   enum class Change { kNone, kTruncated, kReplaced };
   // Detects copytruncate (size below what was read) and rewriting in place
@@ -133,19 +137,18 @@ class LogFile {
   uint64_t counted_lines_ = 0;  // ...number this many
 };
 
-// Where to start reading `file` given the cursor entries (DESIGN.md §3):
-// nullopt when the cursor does not know it. `truncated` is set when the
-// entry matched but its offset lies beyond the end (start at 0 and warn).
+// Where to start reading `file` given the cursor entries (DESIGN.md §3).
 struct ResumePoint {
-  std::optional<uint64_t> offset;
-  bool truncated = false;
+  std::optional<uint64_t> offset;  // nullopt: the cursor knows neither it nor its path
+  bool truncated = false;          // the entry's offset lies past the end: start at 0, warn
+  bool known = false;              // an entry has this file's identity
+  // The entry of this path and first line whose inode is gone: the file
+  // was copied back; its entry moves to the copy.
+  std::optional<FilePosition> replaces;
 };
-ResumePoint find_resume_point(const std::vector<CursorEntry>& entries, LogFile& file);
-
-// Where the file of a cursor entry lives now: its own path if the inode is
-// still there, else the name of that inode in the same directory (it was
-// rotated), else "" (gone).
-std::string locate_entry(const FilePosition& pos);
+// `by_path`: allow that match by path and first line (only for the first
+// file seen at a path: a later one replaced it during this run).
+ResumePoint find_resume_point(const std::vector<CursorEntry>& entries, LogFile& file, bool by_path);
 
 // The files a PATH argument names now: a regular file, the *.ndjson and
 // *.jsonl files of a directory, or the matches of a glob pattern. Sorted.

@@ -131,16 +131,14 @@ void print_stats(Output& out, const std::string& name, const FileStats& s, const
   out.write(line);
 }
 
-// The cursor entry that describes the file open at fd, if any.
-std::optional<CursorEntry> find_entry(const std::vector<CursorEntry>& entries, const std::string& path,
-                                      int fd, const struct stat& st) {
-  for (const auto& e : entries) {
-    if (e.pos.path != path) continue;
-    if (e.pos.dev != st.st_dev || e.pos.ino != st.st_ino) return std::nullopt;
-    auto fp = file_fingerprint(fd);
-    if (!fp || *fp != e.pos.fp) return std::nullopt;
-    return e;
-  }
+// The cursor entry that describes the file open at fd, if any: the same
+// device, inode and first line, under whatever name.
+std::optional<CursorEntry> find_entry(const std::vector<CursorEntry>& entries, int fd, const struct stat& st) {
+  auto fp = file_fingerprint(fd);
+  if (!fp) return std::nullopt;
+  FilePosition file{"", static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino), *fp, 0};
+  for (const auto& e : entries)
+    if (same_file(e.pos, file)) return e;
   return std::nullopt;
 }
 
@@ -178,7 +176,7 @@ class Pruner {
                        std::optional<CursorEntry>& entry) {
     entry.reset();
     if (o_.cursor.empty()) return Retention::kAllShipped;
-    entry = find_entry(cursor_.load(), absolute_path(name), fd, st);
+    entry = find_entry(cursor_.load(), fd, st);
     if (!entry) return 0;
     if (entry->pos.offset > static_cast<uint64_t>(st.st_size)) {
       warn(name + ": cursor offset is past the end of the file (truncated?); nothing pruned");
@@ -340,39 +338,46 @@ class Pruner {
     // the old file with an entry whose offset is smaller (resent records,
     // never skipped ones).
     FileLock cursor_lock(cursor_.lock_path());
-    auto now = find_entry_by_path(cursor_.load(), absolute_path(path));
-    if (!now || now->pos.ino != entry->pos.ino || now->pos.dev != entry->pos.dev ||
-        now->pos.fp != entry->pos.fp || now->pos.offset < entry->pos.offset) {
+    std::optional<CursorEntry> now;
+    for (const auto& e : cursor_.load())
+      if (same_file(e.pos, entry->pos)) now = e;
+    if (!now || now->pos.offset < entry->pos.offset) {
       warn(path + ": its cursor entry changed during the prune; left as it was");
       return true;
     }
+    // A removed file keeps its entry, fully shipped, until a commit sweeps it.
+    if (remove) {
+      rw.remove();
+      return true;
+    }
+    // The entry moves to the new file in the same write that drops the old
+    // one: a mark for the old file committed later finds no entry and no
+    // file, and is dropped (CursorFile::commit) instead of bringing back an
+    // offset into a file that no longer exists.
     CursorEntry updated = *now;
     updated.updated_at.clear();
-    if (remove) {
-      updated.pos.offset = 0;  // a new file at this path starts from its beginning
-    } else {
-      struct stat nst = rw.temp_stat();
-      updated.pos.dev = nst.st_dev;
-      updated.pos.ino = nst.st_ino;
-      updated.pos.fp = file_fingerprint(rw.temp_fd()).value_or("");
-      updated.pos.offset = now->pos.offset - removed;
-    }
-    cursor_.commit_locked({updated});
+    struct stat nst = rw.temp_stat();
+    updated.pos.path = absolute_path(path);
+    updated.pos.dev = nst.st_dev;
+    updated.pos.ino = nst.st_ino;
+    updated.pos.fp = file_fingerprint(rw.temp_fd()).value_or("");
+    updated.pos.offset = now->pos.offset - removed;
+    if (updated.size) updated.size = std::max(*updated.size, now->pos.offset) - removed;
+    auto swap_entry = [&](const CursorEntry& out, const CursorEntry& in) {
+      cursor_.update_locked([&](CursorState& state) {
+        std::erase_if(state.files, [&](const CursorEntry& e) { return same_file(e.pos, out.pos); });
+        add_new_entries(state, {in});
+        return true;
+      });
+    };
+    swap_entry(*now, updated);
     try {
-      if (remove) rw.remove();
-      else rw.replace();
+      rw.replace();
     } catch (const Error&) {
-      cursor_.commit_locked({*now});
+      swap_entry(updated, *now);
       throw;
     }
     return true;
-  }
-
-  static std::optional<CursorEntry> find_entry_by_path(const std::vector<CursorEntry>& entries,
-                                                       const std::string& path) {
-    for (const auto& e : entries)
-      if (e.pos.path == path) return e;
-    return std::nullopt;
   }
 
   const PruneOptions& o_;

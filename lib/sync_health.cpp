@@ -21,7 +21,15 @@ std::string SyncHealth::json(uint64_t pending) const {
   s += ",\"requests\":" + std::to_string(requests) + ",\"bytes\":" + std::to_string(bytes);
   s += ",\"retries\":" + std::to_string(retries) + ",\"acked\":" + std::to_string(acked);
   s += ",\"dead_lettered\":" + std::to_string(dead_lettered);
-  s += ",\"pending\":" + std::to_string(pending) + "}\n";
+  s += ",\"pending\":" + std::to_string(pending);
+  s += ",\"unshipped_lost_bytes\":" + std::to_string(lost_bytes) + ",\"lost\":[";
+  for (size_t i = 0; i < lost.size(); ++i) {
+    if (i) s += ',';
+    s += "{\"path\":" + json_string(lost[i].path) + ",\"bytes\":";
+    s += lost[i].bytes ? std::to_string(*lost[i].bytes) : std::string("null");
+    s += ",\"offset\":" + std::to_string(lost[i].offset) + ",\"at\":" + json_string(lost[i].at) + "}";
+  }
+  s += "]}\n";
   return s;
 }
 

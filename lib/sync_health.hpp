@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "cursor.hpp"
 #include "timefmt.hpp"
 
 namespace ndj {
@@ -19,8 +21,12 @@ struct SyncHealth {
   TimeNs last_success_at = 0;  // 0: never
   TimeNs last_error_at = 0;
   std::string last_error;
+  // From the cursor file: files ndj-tail found gone before they were shipped.
+  uint64_t lost_bytes = 0;
+  std::vector<LostFile> lost;
 
-  // {"updated_at":...,"last_success_at":...,...,"pending":N}\n
+  // {"updated_at":...,"last_success_at":...,...,"pending":N,
+  //  "unshipped_lost_bytes":N,"lost":[...]}\n
   std::string json(uint64_t pending) const;
 };
 

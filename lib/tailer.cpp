@@ -1,12 +1,15 @@
 // Tailer: the file set, chunked reads, rotation and marks.
 #include "tailer.hpp"
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 
 #include "atomic_file.hpp"
 #include "diag.hpp"
+#include "gzip.hpp"
 #include "signals.hpp"
 
 namespace ndj {
@@ -26,6 +29,8 @@ constexpr size_t kMarkedChunk = size_t{64} << 10;
 constexpr TimeNs kRetireGrace = kNsPerSec;
 // --autocommit writes the cursor at most this often while catching up.
 constexpr TimeNs kCommitEvery = kNsPerSec;
+// and looks for entries of files gone after being shipped this often.
+constexpr TimeNs kSweepEvery = 5 * kNsPerSec;
 
 bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
@@ -61,16 +66,17 @@ void Tailer::scan(bool at_start) {
   }
   std::erase_if(sources_, [&](const auto& kv) { return !kv.second.file && !live.count(kv.first); });
   if (at_start) resume_rotated();
+  register_sources();
 }
 
 size_t Tailer::round() {
   size_t total = 0;
   for (auto& [path, s] : sources_) {
-    if (s.file) total += step(s);
+    if (s.file) total += step(s, false);
     if (stop_requested() || strict_stop_) return total;
   }
   for (auto& s : retired_) {
-    if (s.file) total += step(s);
+    if (s.file) total += step(s, true);
     if (stop_requested() || strict_stop_) return total;
   }
   std::erase_if(retired_, [](const Source& s) { return !s.file; });
@@ -86,10 +92,27 @@ bool Tailer::any_open() const {
 }
 
 void Tailer::commit(bool force) {
-  if (pending_.empty() || (!force && now_ns() - last_commit_ < kCommitEvery)) return;
+  if (!cursor_ || (pending_.empty() && sizes_.empty())) return;
+  if (!force && now_ns() - last_commit_ < kCommitEvery) return;
   out_.flush();
-  cursor_->commit(pending_);
+  bool sweep = o_.autocommit && now_ns() - last_sweep_ >= kSweepEvery;
+  std::vector<std::string> dropped;
+  try {
+    cursor_->update([&](CursorState& state) {
+      bool changed = apply_positions(state, pending_);
+      for (const auto& [file, size] : sizes_) changed |= raise_size(state, file, size);
+      if (sweep) changed |= sweep_shipped(state, &dropped);
+      return changed;
+    });
+  } catch (const Error& e) {
+    if (o_.autocommit) throw;
+    cursor_unwritable(e);
+  }
+  if (sweep) last_sweep_ = now_ns();
+  if (o_.verbose)
+    for (const auto& path : dropped) warn(path + ": gone after it was shipped; dropped from the cursor");
   pending_.clear();
+  sizes_.clear();
   last_commit_ = now_ns();
 }
 
@@ -101,6 +124,7 @@ int Tailer::retire_due_ms() const {
 }
 
 int Tailer::exit_code() const {
+  if (lost_) return kExitLost;
   if (failed_) return kExitFailure;
   if (strict_stop_ || bad_.count()) return kExitDataError;
   return kExitOk;
@@ -173,24 +197,32 @@ void Tailer::open(const std::string& path, Source& s, bool at_start) {
   }
   s.mark_path = absolute_path(path);
   s.marked = {};
+  s.stands_for.reset();
+  s.replaces.reset();
   s.last_data = now_ns();
   // A file being read, renamed to another matching name: carry on.
   if (Source* from = find_open(f->dev(), f->ino(), &s)) {
     s.file = std::move(from->file);
     s.file->set_path(path);
+    s.registered = from->registered;
+    s.marked = from->marked;
     return;
   }
-  // Only the first file seen at a path may resume from the cursor: a later
-  // one replaced it during this run.
-  ResumePoint rp;
-  if (seen_.insert(path).second) rp = find_resume_point(entries_, *f);
+  // A file that appears during the run may have an entry made since the
+  // start: ndj-prune moves a log's entry to the file that replaces it.
+  if (cursor_ && !at_start) entries_ = cursor_->load();
+  // Only the first file seen at a path may take over an entry by its path:
+  // a later one replaced it during this run.
+  ResumePoint rp = find_resume_point(entries_, *f, seen_.insert(path).second);
   if (rp.truncated) warn(path + ": shorter than the cursor offset (truncated?): reading from the start");
   if (rp.offset) {
     f->start_at(*rp.offset);
-    s.marked = {s.mark_path, f->dev(), f->ino(), f->fingerprint(), *rp.offset};
+    if (rp.known) s.marked = {s.mark_path, f->dev(), f->ino(), f->fingerprint(), *rp.offset};
   } else if (at_start && o_.from_end) {
     f->start_at_end();
   }
+  s.registered = !cursor_ || rp.known;
+  s.replaces = rp.replaces;
   s.file = std::move(f);
 }
 
@@ -198,66 +230,233 @@ Tailer::Source* Tailer::find_open(uint64_t dev, uint64_t ino, const Source* exce
   for (auto& [path, t] : sources_)
     if (&t != except && t.file && t.file->dev() == dev && t.file->ino() == ino && t.file->path_moved()) return &t;
   for (auto& t : retired_)
-    if (t.file && t.file->dev() == dev && t.file->ino() == ino) return &t;
+    if (t.file && !t.stands_for && t.file->dev() == dev && t.file->ino() == ino) return &t;
   return nullptr;
+}
+
+FilePosition Tailer::identity(Source& s) const {
+  LogFile& f = *s.file;
+  if (s.stands_for) return {s.mark_path, s.stands_for->dev, s.stands_for->ino, s.stands_for->fp, f.offset()};
+  return {s.mark_path, f.dev(), f.ino(), f.fingerprint(), f.offset()};
+}
+
+bool Tailer::reading(const FilePosition& pos) {
+  for (auto& [path, s] : sources_)
+    if (s.file && same_file(identity(s), pos)) return true;
+  for (auto& s : retired_)
+    if (s.file && same_file(identity(s), pos)) return true;
+  return false;
+}
+
+void Tailer::register_sources() {
+  if (!cursor_) return;
+  std::vector<Source*> waiting;
+  for (auto& [path, s] : sources_)
+    if (s.file && !s.registered && !s.file->fingerprint().empty()) waiting.push_back(&s);
+  if (waiting.empty()) return;
+  std::vector<CursorEntry> add;
+  std::vector<FilePosition> drop;
+  for (Source* s : waiting) {
+    // The size is what the file holds now: if it vanishes before those
+    // bytes are shipped, the next run can tell they were lost.
+    add.push_back({identity(*s), "", std::max(s->file->offset(), s->file->complete_end())});
+    if (s->replaces) drop.push_back(*s->replaces);
+  }
+  try {
+    cursor_->update([&](CursorState& state) {
+      std::erase_if(state.files, [&](const CursorEntry& e) {
+        return std::any_of(drop.begin(), drop.end(), [&](const FilePosition& d) { return same_file(d, e.pos); });
+      });
+      return add_new_entries(state, add) || !drop.empty();
+    });
+  } catch (const Error& e) {
+    cursor_unwritable(e);
+  }
+  for (Source* s : waiting) {
+    s->registered = true;
+    s->replaces.reset();
+  }
+}
+
+void Tailer::cursor_unwritable(const Error& e) {
+  // A cursor ndj-tail may only read (someone else's, on a read-only file
+  // system) still tells where to start; what it cannot promise is said once.
+  if (!cursor_read_only_)
+    warn(std::string(e.what()) + ": new files are not recorded in the cursor; one rotated away before "
+                                 "its first commit will not be finished by the next run");
+  cursor_read_only_ = true;
 }
 
 void Tailer::retire(Source& s) {
   Source r;
   r.file = std::move(s.file);
   r.last_data = now_ns();
+  r.registered = s.registered;
+  r.marked = s.marked;
+  r.mark_path = s.mark_path;
   if (!s.mark_path.empty()) {
     FilePosition where{s.mark_path, r.file->dev(), r.file->ino(), "", 0};
-    std::string now_at = locate_entry(where);
-    if (!now_at.empty()) r.file->set_path(now_at);
-    r.mark_path = now_at.empty() ? "" : absolute_path(now_at);
+    std::string now_at = locate_file(where);
+    if (!now_at.empty()) {
+      r.file->set_path(now_at);
+      r.mark_path = absolute_path(now_at);
+    }
   }
   retired_.push_back(std::move(r));
 }
 
+void Tailer::finish(std::unique_ptr<LogFile> file, uint64_t offset, std::optional<FilePosition> stands_for) {
+  Source r;
+  file->start_at(offset);
+  r.mark_path = absolute_path(file->path());
+  r.file = std::move(file);
+  r.stands_for = std::move(stands_for);
+  r.registered = true;
+  r.marked = identity(r);
+  r.last_data = now_ns();
+  if (o_.verbose) warn(r.file->path() + ": finishing it from offset " + std::to_string(offset));
+  retired_.push_back(std::move(r));
+}
+
 void Tailer::resume_rotated() {
+  if (!cursor_) return;
+  std::vector<FilePosition> shipped;
   for (const auto& e : entries_) {
-    if (!dirs_.count(parent_dir(e.pos.path))) continue;
-    std::string at = locate_entry(e.pos);
-    if (at.empty() || find_open(e.pos.dev, e.pos.ino, nullptr) || matched(e.pos.dev, e.pos.ino)) continue;
+    if (!dirs_.count(parent_dir(e.pos.path)) || reading(e.pos)) continue;
     try {
-      auto f = std::make_unique<LogFile>(at, o_.input.max_line);
-      if (f->fingerprint() != e.pos.fp || f->size() <= static_cast<off_t>(e.pos.offset)) continue;
-      f->start_at(e.pos.offset);
-      Source r;
-      r.file = std::move(f);
-      r.mark_path = at;
-      r.marked = {at, r.file->dev(), r.file->ino(), r.file->fingerprint(), e.pos.offset};
-      r.last_data = now_ns();
-      retired_.push_back(std::move(r));
-    } catch (const Error&) {
-      // gone since: nothing left to finish
+      if (std::string at = locate_file(e.pos); !at.empty()) {
+        auto f = std::make_unique<LogFile>(at, o_.input.max_line);
+        if (f->complete_end() > e.pos.offset) finish(std::move(f), e.pos.offset, std::nullopt);
+        continue;
+      }
+      if (e.pos.offset >= e.size.value_or(e.pos.offset)) {
+        shipped.push_back(e.pos);
+        if (o_.verbose) warn(e.pos.path + ": gone after it was shipped; dropped from the cursor");
+        continue;
+      }
+      if (std::string copy = find_copy(e.pos); !copy.empty()) {
+        finish(std::make_unique<LogFile>(copy, o_.input.max_line), e.pos.offset, e.pos);
+        continue;
+      }
+      std::string gz = find_gzip(e.pos);
+      if (!gz.empty() && o_.rotated_gzip) {
+        int fd = gunzip_to_temp(gz);
+        auto f = std::make_unique<LogFile>(fd, gz, o_.input.max_line);
+        if (f->complete_end() < e.pos.offset) {
+          ::close(fd);
+          throw Error(kExitFailure, gz + ": holds less than the cursor says was shipped of " + e.pos.path);
+        }
+        finish(std::move(f), e.pos.offset, e.pos);
+        continue;
+      }
+      report_loss(e, gz);
+    } catch (const Error& err) {
+      error(err.what());
+      failed_ = true;
     }
+  }
+  if (!shipped.empty()) {
+    cursor_->update([&](CursorState& state) {
+      return std::erase_if(state.files, [&](const CursorEntry& e) {
+               return std::any_of(shipped.begin(), shipped.end(),
+                                  [&](const FilePosition& s) { return same_file(s, e.pos); });
+             }) > 0;
+    });
   }
 }
 
-bool Tailer::matched(uint64_t dev, uint64_t ino) const {
-  for (const auto& [path, s] : sources_)
-    if (s.file && s.file->dev() == dev && s.file->ino() == ino) return true;
-  return false;
+void Tailer::report_loss(const CursorEntry& e, const std::string& gz) {
+  LostFile loss{e.pos.path, *e.size - e.pos.offset, e.pos.offset, format_rfc3339(now_ns())};
+  std::string msg = e.pos.path + ": gone before it was shipped: " + std::to_string(*loss.bytes) +
+                    " bytes after offset " + std::to_string(e.pos.offset) + " were never sent";
+  if (!gz.empty()) msg += " (compressed to " + gz + ": --rotated-gzip reads it)";
+  error(msg);
+  lost_ = true;
+  cursor_->update([&](CursorState& state) { return record_loss(state, e.pos, loss); });
 }
 
-size_t Tailer::step(Source& s) {
+namespace {
+
+// The names of the regular files in `dir`.
+std::vector<std::string> files_in(const std::string& dir) {
+  std::vector<std::string> out;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (struct dirent* de = ::readdir(d)) {
+      if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2]))) continue;
+      std::string p = dir + "/" + de->d_name;
+      struct stat st;
+      if (::lstat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode)) out.push_back(std::move(p));
+    }
+    ::closedir(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool has_suffix(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+std::string Tailer::find_copy(const FilePosition& pos) {
+  std::set<std::string> live;
+  for (const auto& pattern : o_.paths)
+    for (auto& p : expand_log_path(pattern)) live.insert(absolute_path(p));
+  for (const auto& path : files_in(parent_dir(pos.path))) {
+    if (live.count(path) || has_suffix(path, ".gz")) continue;
+    try {
+      LogFile f(path, o_.input.max_line);
+      FilePosition them{path, f.dev(), f.ino(), f.fingerprint(), 0};
+      if (them.fp != pos.fp || (them.dev == pos.dev && them.ino == pos.ino) || reading(them)) continue;
+      if (std::any_of(entries_.begin(), entries_.end(), [&](const CursorEntry& e) { return same_file(e.pos, them); }))
+        continue;  // a file of its own
+      if (f.complete_end() >= pos.offset) return path;
+    } catch (const Error&) {
+      // vanished or unreadable: not the copy
+    }
+  }
+  return "";
+}
+
+std::string Tailer::find_gzip(const FilePosition& pos) {
+  for (const auto& path : files_in(parent_dir(pos.path))) {
+    if (!has_suffix(path, ".gz")) continue;
+    std::string head;
+    try {
+      gunzip_file(path, [&](std::string_view data) {
+        head.append(data.substr(0, kFingerprintBytes - head.size()));
+        return head.size() < kFingerprintBytes;
+      });
+    } catch (const Error&) {
+      // not gzip, or cut short: judged by what it held
+    }
+    if (head_fingerprint(head).value_or("") == pos.fp) return path;
+  }
+  return "";
+}
+
+size_t Tailer::step(Source& s, bool retired) {
   LogFile& f = *s.file;
+  std::string fp_was = f.offset() > 0 ? f.fingerprint() : std::string();
+  uint64_t offset_was = f.offset();
   switch (f.check_rewritten()) {
     case LogFile::Change::kTruncated:
       warn(f.path() + ": truncated (copytruncate?): reading again from the start");
+      rescue_truncated(s, fp_was, offset_was);
       break;
     case LogFile::Change::kReplaced:
       warn(f.path() + ": first line changed (rewritten in place): reading again from the start");
+      rescue_truncated(s, fp_was, offset_was);
       break;
     case LogFile::Change::kNone:
       break;
   }
+  if (!s.registered) register_sources();
   current_ = &f;
   size_t n = 0;
   try {
-    n = f.read(buf_, *this);
+    if (s.registered) n = f.read(buf_, *this);  // else: no complete first line yet
   } catch (const Error& e) {
     error(e.what());
     failed_ = true;
@@ -271,27 +470,50 @@ size_t Tailer::step(Source& s) {
     s.last_data = now_ns();
     return n;
   }
-  bool retired = &s >= retired_.data() && &s < retired_.data() + retired_.size();
   if (!o_.follow) {
-    s.file.reset();
+    closed(s);
     s.done = true;
   } else if (retired && now_ns() - s.last_data >= kRetireGrace) {
-    s.file.reset();
+    closed(s);
   }
   return 0;
 }
 
+void Tailer::rescue_truncated(Source& s, const std::string& fp_was, uint64_t offset_was) {
+  // The file now holds other lines: its new content is a file of its own
+  // for the cursor, registered before it is read.
+  s.registered = !cursor_;
+  s.marked = {};
+  if (!cursor_ || fp_was.empty() || s.stands_for) return;
+  FilePosition was{s.mark_path, s.file->dev(), s.file->ino(), fp_was, offset_was};
+  std::string copy = find_copy(was);
+  if (copy.empty()) return;
+  try {
+    finish(std::make_unique<LogFile>(copy, o_.input.max_line), offset_was, was);
+  } catch (const Error& e) {
+    error(e.what());
+    failed_ = true;
+  }
+}
+
+void Tailer::closed(Source& s) {
+  // Read to an end it will not grow past: the size the cursor keeps, so
+  // that once the file is gone the next run can tell whether all of it
+  // was shipped.
+  if (cursor_ && s.registered && !s.mark_path.empty()) sizes_.emplace_back(identity(s), s.file->offset());
+  s.file.reset();
+}
+
 void Tailer::mark(Source& s) {
   if (!cursor_ || s.mark_path.empty()) return;
-  LogFile& f = *s.file;
-  FilePosition pos{s.mark_path, f.dev(), f.ino(), f.fingerprint(), f.offset()};
+  FilePosition pos = identity(s);
   if (pos.fp.empty() || pos == s.marked) return;
   out_.write(format_mark(pos));
   out_.put('\n');
   s.marked = pos;
   if (!o_.autocommit) return;
-  std::erase_if(pending_, [&](const CursorEntry& e) { return e.pos.path == pos.path; });
-  pending_.push_back({pos, ""});
+  std::erase_if(pending_, [&](const FilePosition& p) { return same_file(p, pos); });
+  pending_.push_back(pos);
 }
 
 }  // namespace ndj

@@ -28,6 +28,9 @@
 namespace ndj {
 namespace {
 
+// Entries of files gone after being shipped are looked for this often.
+constexpr TimeNs kSweepEvery = 5 * kNsPerSec;
+
 struct Options {
   InputOptions input;
   HttpTarget target;
@@ -122,7 +125,12 @@ std::string load_token(const Options& o) {
 class Shipper {
  public:
   Shipper(const Options& o, HttpTarget target) : o_(o), poster_(std::move(target)) {
-    if (!o.cursor.empty()) cursor_.emplace(o.cursor);
+    if (!o.cursor.empty()) {
+      cursor_.emplace(o.cursor);
+      CursorState state = cursor_->load_state();
+      health_.lost_bytes = state.lost_bytes;
+      health_.lost = std::move(state.lost);
+    }
     if (!o.dead_letter.empty()) dead_letter_.emplace(o.dead_letter);
     poster_.on_attempt = [this](const Attempt& a) { note_attempt(a); };
   }
@@ -140,7 +148,7 @@ class Shipper {
   // Abandons what is still held and writes the final cursor and status.
   void finish() {
     poster_.abandon_all();
-    commit_releasable();
+    commit_releasable(true);
     write_status(true);
   }
 
@@ -237,17 +245,25 @@ class Shipper {
     dead_letter_->append(s.status, s.label, s.response, body);
   }
 
-  void commit_releasable() {
+  void commit_releasable(bool final = false) {
     auto released = window_.take_releasable();
-    if (released.empty() || !cursor_) return;
-    std::map<std::string, CursorEntry> latest;  // one entry per file: the newest
+    if (!cursor_ || (released.empty() && !final)) return;
+    // One position per file, the newest; files are told apart by identity,
+    // since rotated generations of a log may share a path.
+    std::vector<FilePosition> latest;
     for (auto& p : released) {
-      std::string path = p.path;
-      latest[path] = CursorEntry{std::move(p), ""};
+      auto it = std::find_if(latest.begin(), latest.end(), [&](const FilePosition& q) { return same_file(p, q); });
+      if (it == latest.end()) latest.push_back(std::move(p));
+      else *it = std::move(p);
     }
-    std::vector<CursorEntry> entries;
-    for (auto& [path, e] : latest) entries.push_back(std::move(e));
-    cursor_->commit(entries);
+    bool sweep = final || now_ns() - last_sweep_ >= kSweepEvery;
+    std::vector<std::string> dropped;
+    CursorState state = cursor_->commit(latest, sweep, &dropped);
+    if (sweep) last_sweep_ = now_ns();
+    health_.lost_bytes = state.lost_bytes;
+    health_.lost = std::move(state.lost);
+    if (o_.verbose)
+      for (const auto& path : dropped) error(path + ": gone after it was shipped; dropped from the cursor");
   }
 
   const Options& o_;
@@ -258,6 +274,7 @@ class Shipper {
   SyncHealth health_;
   std::vector<Settled> done_;
   int fatal_ = 0;
+  TimeNs last_sweep_ = 0;
   TimeNs status_written_ = 0;
   bool status_dirty_ = false;
 };

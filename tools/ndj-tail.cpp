@@ -35,6 +35,8 @@ int parse_args(int argc, char** argv, Options& o) {
       ->check(CLI::IsMember({"start", "end"}));
   add_duration_option(app, "--poll", o.poll, "Poll this often instead of inotify");
   add_duration_option(app, "--exit-idle", o.exit_idle, "With -f: exit after this long idle");
+  app.add_flag("--rotated-gzip", o.tail.rotated_gzip, "Finish rotated files that were compressed (.gz)");
+  app.add_flag("-v,--verbose", o.tail.verbose, "Say which rotated files are finished or forgotten");
   app.add_flag("--validate", o.tail.validate, "Check each line is JSON; report the rest");
   app.add_option("--rejects", o.tail.input.rejects, "Append bad lines to FILE (mode 0600)")->type_name("FILE");
   app.add_flag("--strict", o.tail.input.strict, "Stop at the first bad line (exit 65)");
@@ -43,6 +45,7 @@ int parse_args(int argc, char** argv, Options& o) {
   o.tail.poll = o.poll != 0;
   o.tail.from_end = from == "end";
   if (o.tail.autocommit && o.tail.cursor.empty()) return usage_error("--autocommit needs --cursor");
+  if (o.tail.rotated_gzip && o.tail.cursor.empty()) return usage_error("--rotated-gzip needs --cursor");
   if (!o.tail.follow && (o.poll || o.exit_idle)) return usage_error("--poll and --exit-idle need --follow");
   for (const auto& p : o.tail.paths)
     if (p == "-") return usage_error("'-': ndj-tail reads files, not standard input");
@@ -81,11 +84,13 @@ int run(const Options& o) {
     t.scan(false);
     last_scan = now_ns();
   }
-  if (o.tail.autocommit) t.commit(true);
+  t.commit(true);
   out.flush();
   if (t.strict_stopped()) return kExitDataError;
+  int status = t.exit_code();
+  if (status == kExitLost) return status;  // never hidden behind how the run ended
   if (stop_requested() && !o.tail.follow) return interrupted_exit_code();
-  return t.exit_code();
+  return status;
 }
 
 }  // namespace

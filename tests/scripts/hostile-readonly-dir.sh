@@ -78,11 +78,15 @@ done
 expect_failure "ndj-tail --validate" ro/rej ndj-tail --validate --rejects ro/rej bad.ndjson
 verdict "ndj-tail --validate --rejects in a read-only directory"
 
-# ndj-tail only reads its cursor unless --autocommit.
+# Without --autocommit ndj-tail only records new files in its cursor: one it
+# may not write still tells where to start, with a warning of what it
+# cannot promise.
 status=0
 ndj-tail --cursor ro/cursor.json good.ndjson >out 2>err || status=$?
 [ $status = 0 ] || fail "ndj-tail --cursor (read only): exit $status: $(cat err)"
 [ "$(grep -c '"id"' out)" = 2 ] || fail "ndj-tail --cursor (read only): records missing"
+grep -q "new files are not recorded in the cursor" err || fail "ndj-tail --cursor (read only): no warning: $(cat err)"
+[ "$(wc -l <err)" = 1 ] || fail "ndj-tail --cursor (read only): the warning is not said once: $(cat err)"
 expect_failure "ndj-tail --autocommit" ro/cursor.json ndj-tail --cursor ro/cursor.json --autocommit good.ndjson
 verdict "ndj-tail --cursor in a read-only directory"
 

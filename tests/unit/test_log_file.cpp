@@ -182,44 +182,48 @@ TEST_CASE("resume points follow the identity rules of the cursor") {
   append(path, "{\"a\":1}\n{\"a\":2}\n");
   LogFile f(path, 1024);
   FilePosition pos{absolute_path(path), f.dev(), f.ino(), f.fingerprint(), 8};
-  std::vector<CursorEntry> entries{{pos, ""}};
+  std::vector<CursorEntry> entries{{pos, "", std::nullopt}};
 
   SECTION("same inode and fingerprint: resume") {
-    auto r = find_resume_point(entries, f);
+    auto r = find_resume_point(entries, f, true);
     REQUIRE(r.offset);
     CHECK(*r.offset == 8);
   }
   SECTION("offset beyond the end: truncated, start at 0") {
     entries[0].pos.offset = 999;
-    auto r = find_resume_point(entries, f);
+    auto r = find_resume_point(entries, f, true);
     CHECK(r.truncated);
     CHECK(*r.offset == 0);
   }
   SECTION("old inode gone, same fingerprint (restored copy): resume") {
     entries[0].pos.ino = f.ino() + 1000000;
-    auto r = find_resume_point(entries, f);
+    auto r = find_resume_point(entries, f, true);
     CHECK(*r.offset == 8);
+    REQUIRE(r.replaces);
+    CHECK(r.replaces->ino == entries[0].pos.ino);
+    CHECK_FALSE(find_resume_point(entries, f, false).replaces);
   }
   SECTION("unknown file") {
     entries[0].pos.path = "/elsewhere";
     entries[0].pos.ino = f.ino() + 1000000;
-    CHECK_FALSE(find_resume_point(entries, f).offset);
+    CHECK_FALSE(find_resume_point(entries, f, true).offset);
   }
   SECTION("renamed while no one read it: found by inode and fingerprint") {
     entries[0].pos.path = dir + "/old-name.ndjson";
-    CHECK(*find_resume_point(entries, f).offset == 8);
+    CHECK(*find_resume_point(entries, f, true).offset == 8);
   }
   SECTION("rotated: the old inode is elsewhere, the new file starts at 0") {
-    CHECK(locate_entry(pos) == absolute_path(path));
+    CHECK(locate_file(pos) == absolute_path(path));
     std::string rotated = dir + "/app.ndjson.1";
     REQUIRE(rename(path.c_str(), rotated.c_str()) == 0);
     append(path, "{\"new\":1}\n");
     LogFile g(path, 1024);
-    auto r = find_resume_point(entries, g);
+    auto r = find_resume_point(entries, g, true);
     CHECK(*r.offset == 0);
-    CHECK(locate_entry(pos) == absolute_path(rotated));
+    CHECK_FALSE(r.known);
+    CHECK(locate_file(pos) == absolute_path(rotated));
     REQUIRE(unlink(rotated.c_str()) == 0);
-    CHECK(locate_entry(pos).empty());
+    CHECK(locate_file(pos).empty());
   }
 }
 
