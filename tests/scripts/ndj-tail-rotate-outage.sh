@@ -31,11 +31,13 @@ setup() {
 outage() { curl -s -o /dev/null --max-time 5 -X POST --data-binary "$1" "http://127.0.0.1:$RPORT/_outage"; }
 
 # One pass of the pipeline; each stage's exit status in $d/{tail,batch,post}.rc,
-# ndj-tail's stderr in $d/tail.err. Arguments go to ndj-tail.
+# ndj-tail's stderr in $d/tail.err. Arguments go to ndj-tail. (timeout
+# --foreground keeps each stage in the pipeline's process group, where
+# the SIGKILL test finds it.)
 pipeline() {
-  { timeout 60 ndj-tail --cursor "$C" "$@" "$d/logs/*.ndjson" 2>"$d/tail.err"; echo $? >"$d/tail.rc"; } \
-    | { timeout 60 ndj-batch -n 100 --linger 50ms; echo $? >"$d/batch.rc"; } \
-    | { timeout 60 ndj-post --cursor "$C" --status "$d/status.json" --backoff 10ms --max-backoff 200ms \
+  { timeout --foreground 60 ndj-tail --cursor "$C" "$@" "$d/logs/*.ndjson" 2>"$d/tail.err"; echo $? >"$d/tail.rc"; } \
+    | { timeout --foreground 60 ndj-batch -n 100 --linger 50ms; echo $? >"$d/batch.rc"; } \
+    | { timeout --foreground 60 ndj-post --cursor "$C" --status "$d/status.json" --backoff 10ms --max-backoff 200ms \
           --retry-for 3s "$URL" 2>"$d/post.err"; echo $? >"$d/post.rc"; }
 }
 rcs() { echo "$(cat "$d/tail.rc") $(cat "$d/batch.rc") $(cat "$d/post.rc")"; }
