@@ -160,7 +160,7 @@ gen() {  # gen NAME COUNT: COUNT records NAME-0 ...
 killed_runs() {  # killed_runs KILLS: passes of the pipeline, each SIGKILLed
   local k stage pids
   for ((k = 0; k < $1; k++)); do
-    setsid bash -c "$(declare -f pipeline); d='$d' C='$C' URL='$URL'; pipeline" &
+    setsid bash -c "$(declare -f pipeline); d='$d' C='$C' URL='$URL'; pipeline" 2>/dev/null &
     pgid=$!
     sleep "0.$(printf '%02d' $((RANDOM % 60 + 5)))"
     stage=$(echo ndj-tail ndj-batch ndj-post | cut -d' ' -f$((RANDOM % 3 + 1)))
