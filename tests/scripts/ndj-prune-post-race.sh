@@ -125,7 +125,7 @@ def received_ids():
         pass
     return ids
 
-for _ in range(600):  # the pipeline drains what was appended (at most 60 s)
+for _ in range(300):  # the pipeline drains what was appended (at most 30 s)
     if len(received_ids()) >= n:
         break
     time.sleep(0.1)
