@@ -328,6 +328,12 @@ def run(args, seed):
     if final.returncode != 0:
         ok = False
         print(f"torture: seed {seed}: FAIL the final drain exited {final.returncode}")
+    if not ok:  # what the stages said, most frequent first
+        said = {}
+        for line in open(f"{work}/pipeline.log", errors="replace"):
+            said[line.rstrip()] = said.get(line.rstrip(), 0) + 1
+        for line, n in sorted(said.items(), key=lambda x: -x[1])[:3]:
+            print(f"torture: seed {seed}: stderr ({n}x): {line[:200]}")
     if ok and not args.keep:
         shutil.rmtree(work)
     return ok
