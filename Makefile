@@ -65,11 +65,16 @@ fuzz: deps
 	ninja -C $(BUILD)-fuzz fuzzers
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(BUILD)-fuzz
 
-# The whole pipeline under appenders, rotation, faults, prune and SIGKILLs
-# (TORTURE_SECONDS, default 120; make test runs a 15 s version).
-TORTURE_SECONDS ?= 120
+# The whole pipeline under appenders, logrotate-style rotation, receiver
+# faults and outages, prune and SIGKILLs: TORTURE_SEEDS runs (seeds
+# TORTURE_SEED, TORTURE_SEED+1, ...) of TORTURE_SECONDS each; make test runs
+# one 15 s version.
+TORTURE_SECONDS ?= 30
+TORTURE_SEEDS   ?= 10
+TORTURE_SEED    ?= 1
 torture: build
-	PATH="$(CURDIR)/$(BUILD):$$PATH" python3 tests/torture.py --seconds $(TORTURE_SECONDS)
+	PATH="$(CURDIR)/$(BUILD):$$PATH" python3 tests/torture.py --seconds $(TORTURE_SECONDS) \
+	  --seed $(TORTURE_SEED) --seeds $(TORTURE_SEEDS)
 
 bench: build
 	bench/run-all $(BUILD)

@@ -21,7 +21,9 @@ probability P, picked from --fault-kinds (default 500,503:0,429:0,drop).
 --token-file FILE: requests without "Authorization: Bearer <token>" get 401.
 --delay SECONDS delays every answer; --slow-if TEXT:SECONDS delays those
 whose body contains TEXT. POST /_plan (body: a plan) replaces the
-plan; GET /_stats returns counters as JSON (requests, stored, faults, lost,
+plan. --outage ANSWER (or POST /_outage, body: an answer such as 503, empty
+to end it) answers every request with ANSWER, plan and faults aside, until
+it ends: a receiver that is down for a while. GET /_stats returns counters as JSON (requests, stored, faults, lost,
 connections: how many distinct client connections sent requests). The port is written to
 --port-file (and printed on stdout).
 """
@@ -66,7 +68,9 @@ class State:
                 self.token = f.read().strip()
         self.out = open(args.out, "ab") if args.out else None
         self.headers_out = open(args.headers_out, "a") if args.headers_out else None
-        self.stats = {"requests": 0, "stored": 0, "faults": 0, "lost": 0, "connections": 0}
+        self.outage = args.outage
+        self.stats = {"requests": 0, "stored": 0, "faults": 0, "lost": 0, "connections": 0,
+                      "outage_answers": 0}
         self.clients = set()  # (address, port) of every connection seen
 
     def next_answer(self, client):
@@ -74,6 +78,9 @@ class State:
             self.stats["requests"] += 1
             self.clients.add(client)
             self.stats["connections"] = len(self.clients)
+            if self.outage:
+                self.stats["outage_answers"] += 1
+                return self.outage
             if self.plan:
                 return self.plan.pop(0)
             if self.fault_rate and self.rng.random() < self.fault_rate:
@@ -124,6 +131,10 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.plan = parse_plan(body.decode())
             return self.reply(204)
+        if self.path == "/_outage":
+            with st.lock:
+                st.outage = body.decode().strip()
+            return self.reply(204)
         answer = st.next_answer(self.client_address)
         if st.delay:
             time.sleep(st.delay)
@@ -170,6 +181,7 @@ def main():
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--fault-kinds", default="500,503:0,429:0,drop")
+    p.add_argument("--outage", default="", help="answer every request with this until POST /_outage ends it")
     p.add_argument("--delay", type=float, default=0.0)
     p.add_argument("--slow-if")
     p.add_argument("--token-file")
