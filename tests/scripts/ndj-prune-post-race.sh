@@ -42,6 +42,7 @@ url = "http://127.0.0.1:%s/api/v1/telemetry" % open(f"{work}/port").read().strip
 open(log, "wb").close()
 pipeline = subprocess.Popen(
     ["bash", "-c", 'timeout --foreground 120 ndj-tail -f --cursor "$1" "$2" 2>>"$3/tail.err" '
+     '| timeout --foreground 120 ndj-batch -n 500 --linger 50ms '
      '| timeout --foreground 120 ndj-post -j 4 --cursor "$1" --backoff 10ms --max-backoff 100ms '
      '--retry-for 60s "$4" 2>>"$3/post.err"', "_", cursor, log, work, url], start_new_session=True)
 procs.append(pipeline)
@@ -120,7 +121,7 @@ def received_ids():
     ids = set()
     try:
         for body in open(f"{work}/received"):
-            ids.add(json.loads(body)["id"])
+            ids.update(r["id"] for r in json.loads(body))
     except FileNotFoundError:
         pass
     return ids
