@@ -126,9 +126,10 @@ CursorState CursorFile::load_state() const {
     if (!pos) throw corrupt(why);
     std::string_view updated;
     if (o["updated_at"].get(updated)) updated = "";
-    CursorEntry e{std::move(*pos), std::string(updated), std::nullopt};
+    CursorEntry e{std::move(*pos), std::string(updated), std::nullopt, 0};
     uint64_t size;
     if (!o["size"].get(size)) e.size = size;
+    if (o["seen"].get(e.seen)) e.seen = 0;
     state.files.push_back(std::move(e));
   }
   simdjson::dom::array lost;
@@ -157,6 +158,7 @@ std::string format_state(const CursorState& state) {
     if (i) out += ",\n  ";
     append_position(out, e.pos);
     if (e.size) out += ",\"size\":" + std::to_string(*e.size);
+    if (e.seen) out += ",\"seen\":" + std::to_string(e.seen);
     out += ",\"updated_at\":";
     append_json_string(out, e.updated_at);
     out += "}";
@@ -235,19 +237,30 @@ bool add_new_entries(CursorState& state, const std::vector<CursorEntry>& entries
   return changed;
 }
 
-bool raise_size(CursorState& state, const FilePosition& file, uint64_t size) {
+bool record_size(CursorState& state, const FilePosition& file, uint64_t size, bool final) {
   CursorEntry* e = find_entry(state, file);
-  if (!e || (e->size && *e->size >= size)) return false;
-  e->size = size;
+  if (!e) return false;
+  if (final) {
+    if (e->size == size) return false;
+    e->size = size;
+  } else {
+    if (e->seen >= size) return false;
+    e->seen = size;
+  }
   return true;
 }
 
 bool sweep_shipped(CursorState& state, std::vector<std::string>* dropped) {
   size_t before = state.files.size();
   std::erase_if(state.files, [&](const CursorEntry& e) {
-    // Without a size the entry was not made by ndj-tail (an older one, or
-    // marks from elsewhere): whether its file was read to the end is unknown.
-    if (!e.size || e.pos.offset < *e.size || !locate_file(e.pos).empty()) return false;
+    // Only a final size says the file was read to its end; and while its
+    // inode holds other content, a copytruncate copy may still need reading
+    // (ndj-tail's start decides that).
+    if (!e.size || e.pos.offset < *e.size) return false;
+    if (!locate_file(e.pos).empty()) return false;
+    FilePosition any_content = e.pos;
+    any_content.fp.clear();
+    if (!locate_file(any_content).empty()) return false;
     if (dropped) dropped->push_back(e.pos.path);
     return true;
   });
@@ -296,7 +309,7 @@ bool apply_positions(CursorState& state, const std::vector<FilePosition>& positi
       e->updated_at = now;
       changed = true;
     } else if (!moved_on(state, p)) {
-      state.files.push_back({p, now, std::nullopt});
+      state.files.push_back({p, now, std::nullopt, 0});
       changed = true;
     }
   }

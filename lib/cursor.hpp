@@ -38,12 +38,14 @@ std::optional<FilePosition> parse_mark(std::string_view line);
 struct CursorEntry {
   FilePosition pos;
   std::string updated_at;  // RFC 3339
-  // The file's size when ndj-tail first opened it, raised when it read the
-  // file to an end it will not grow past (rotated away, or the end of a run
-  // without --follow). An entry whose file is gone is fully shipped when its
-  // offset has reached this; below it, bytes were lost. Absent in cursors
-  // written before it existed: taken as the offset.
+  // What ndj-tail knows of the file's length, so that once the file is gone
+  // the next run can tell whether all of it was shipped. `size` is final:
+  // the end of a file read after it was rotated away or deleted (it grows no
+  // more). `seen` is a lower bound: its length when first opened, or at the
+  // end of a run without --follow. Entries from before these fields (or from
+  // marks alone) have neither.
   std::optional<uint64_t> size;
+  uint64_t seen = 0;
 };
 
 // A file that vanished with bytes no receiver acknowledged, as ndj-tail found
@@ -108,10 +110,11 @@ class CursorFile {
 bool add_new_entries(CursorState& state, const std::vector<CursorEntry>& entries);
 // Moves entries to acknowledged positions (see CursorFile::commit).
 bool apply_positions(CursorState& state, const std::vector<FilePosition>& positions);
-// Raises the recorded size of a file's entry; true if it changed.
-bool raise_size(CursorState& state, const FilePosition& file, uint64_t size);
-// Drops the entries of files gone after being fully shipped (entries with a
-// size: made by ndj-tail); their paths go to `dropped`. True if any was.
+// Records the final size of a file's entry, or raises its lower bound
+// (`final` false); true if it changed.
+bool record_size(CursorState& state, const FilePosition& file, uint64_t size, bool final);
+// Drops the entries of files whose inode is gone after they were shipped up
+// to their final size; their paths go to `dropped`. True if any was.
 bool sweep_shipped(CursorState& state, std::vector<std::string>* dropped);
 // Records a loss (and drops the entry of that file); true.
 bool record_loss(CursorState& state, const FilePosition& file, const LostFile& loss);

@@ -363,6 +363,7 @@ class Pruner {
     updated.pos.fp = file_fingerprint(rw.temp_fd()).value_or("");
     updated.pos.offset = now->pos.offset - removed;
     if (updated.size) updated.size = std::max(*updated.size, now->pos.offset) - removed;
+    updated.seen = std::max(updated.seen, now->pos.offset) - removed;
     auto swap_entry = [&](const CursorEntry& out, const CursorEntry& in) {
       cursor_.update_locked([&](CursorState& state) {
         std::erase_if(state.files, [&](const CursorEntry& e) { return same_file(e.pos, out.pos); });

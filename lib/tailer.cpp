@@ -100,7 +100,7 @@ void Tailer::commit(bool force) {
   try {
     cursor_->update([&](CursorState& state) {
       bool changed = apply_positions(state, pending_);
-      for (const auto& [file, size] : sizes_) changed |= raise_size(state, file, size);
+      for (const auto& sz : sizes_) changed |= record_size(state, sz.file, sz.size, sz.final);
       if (sweep) changed |= sweep_shipped(state, &dropped);
       return changed;
     });
@@ -259,7 +259,7 @@ void Tailer::register_sources() {
   for (Source* s : waiting) {
     // The size is what the file holds now: if it vanishes before those
     // bytes are shipped, the next run can tell they were lost.
-    add.push_back({identity(*s), "", std::max(s->file->offset(), s->file->complete_end())});
+    add.push_back({identity(*s), "", std::nullopt, std::max(s->file->offset(), s->file->complete_end())});
     if (s->replaces) drop.push_back(*s->replaces);
   }
   try {
@@ -329,11 +329,8 @@ void Tailer::resume_rotated() {
         if (f->complete_end() > e.pos.offset) finish(std::move(f), e.pos.offset, std::nullopt);
         continue;
       }
-      if (e.pos.offset >= e.size.value_or(e.pos.offset)) {
-        shipped.push_back(e.pos);
-        if (o_.verbose) warn(e.pos.path + ": gone after it was shipped; dropped from the cursor");
-        continue;
-      }
+      // Gone from where it was. What it held may live on in a copy or a
+      // .gz: those know its real end, which the entry may not.
       if (std::string copy = find_copy(e.pos); !copy.empty()) {
         finish(std::make_unique<LogFile>(copy, o_.input.max_line), e.pos.offset, e.pos);
         continue;
@@ -342,14 +339,20 @@ void Tailer::resume_rotated() {
       if (!gz.empty() && o_.rotated_gzip) {
         int fd = gunzip_to_temp(gz);
         auto f = std::make_unique<LogFile>(fd, gz, o_.input.max_line);
-        if (f->complete_end() < e.pos.offset) {
-          ::close(fd);
+        if (f->complete_end() < e.pos.offset)
           throw Error(kExitFailure, gz + ": holds less than the cursor says was shipped of " + e.pos.path);
-        }
         finish(std::move(f), e.pos.offset, e.pos);
         continue;
       }
-      report_loss(e, gz);
+      // Entries without any size (older cursors, marks alone) were taken
+      // as complete before; they still are.
+      uint64_t known = std::max(e.size.value_or(e.pos.offset), e.seen);
+      if (e.pos.offset >= known) {
+        shipped.push_back(e.pos);
+        if (o_.verbose) warn(e.pos.path + ": gone after it was shipped; dropped from the cursor");
+        continue;
+      }
+      report_loss(e, known - e.pos.offset, gz);
     } catch (const Error& err) {
       error(err.what());
       failed_ = true;
@@ -365,8 +368,8 @@ void Tailer::resume_rotated() {
   }
 }
 
-void Tailer::report_loss(const CursorEntry& e, const std::string& gz) {
-  LostFile loss{e.pos.path, *e.size - e.pos.offset, e.pos.offset, format_rfc3339(now_ns())};
+void Tailer::report_loss(const CursorEntry& e, uint64_t bytes, const std::string& gz) {
+  LostFile loss{e.pos.path, bytes, e.pos.offset, format_rfc3339(now_ns())};
   std::string msg = e.pos.path + ": gone before it was shipped: " + std::to_string(*loss.bytes) +
                     " bytes after offset " + std::to_string(e.pos.offset) + " were never sent";
   if (!gz.empty()) msg += " (compressed to " + gz + ": --rotated-gzip reads it)";
@@ -471,10 +474,10 @@ size_t Tailer::step(Source& s, bool retired) {
     return n;
   }
   if (!o_.follow) {
-    closed(s);
+    closed(s, retired);
     s.done = true;
   } else if (retired && now_ns() - s.last_data >= kRetireGrace) {
-    closed(s);
+    closed(s, true);
   }
   return 0;
 }
@@ -496,11 +499,12 @@ void Tailer::rescue_truncated(Source& s, const std::string& fp_was, uint64_t off
   }
 }
 
-void Tailer::closed(Source& s) {
-  // Read to an end it will not grow past: the size the cursor keeps, so
-  // that once the file is gone the next run can tell whether all of it
-  // was shipped.
-  if (cursor_ && s.registered && !s.mark_path.empty()) sizes_.emplace_back(identity(s), s.file->offset());
+void Tailer::closed(Source& s, bool final) {
+  // What the cursor keeps of the file's length, so that once the file is
+  // gone the next run can tell whether all of it was shipped: final for a
+  // file rotated away or deleted, a lower bound for one that may grow.
+  if (cursor_ && s.registered && !s.mark_path.empty())
+    sizes_.push_back({identity(s), s.file->offset(), final});
   s.file.reset();
 }
 

@@ -124,7 +124,7 @@ class Tailer : public LogLineSink {
   std::string find_copy(const FilePosition& pos);
   // A .gz in the same directory whose content starts with the first line of `pos`.
   std::string find_gzip(const FilePosition& pos);
-  void report_loss(const CursorEntry& e, const std::string& gz);
+  void report_loss(const CursorEntry& e, uint64_t bytes, const std::string& gz);
 
   // Reads one chunk of `s`; closes it at its end (without --follow) or
   // after the grace period (retired).
@@ -132,7 +132,8 @@ class Tailer : public LogLineSink {
   // Finds a copy of a file that was truncated under us, so what it held
   // past our position is read from the copy.
   void rescue_truncated(Source& s, const std::string& fp_was, uint64_t offset_was);
-  void closed(Source& s);
+  // Closes a source read to its end; `final`: it grows no more.
+  void closed(Source& s, bool final);
   // A mark when the file's position moved since the last one.
   void mark(Source& s);
 
@@ -145,7 +146,12 @@ class Tailer : public LogLineSink {
   std::unique_ptr<CursorFile> cursor_;
   std::vector<CursorEntry> entries_;
   std::vector<FilePosition> pending_;  // --autocommit: marks not yet committed
-  std::vector<std::pair<FilePosition, uint64_t>> sizes_;  // sizes to raise
+  struct SizeNote {
+    FilePosition file;
+    uint64_t size;
+    bool final;
+  };
+  std::vector<SizeNote> sizes_;  // what the cursor learns of files' lengths
   TimeNs last_commit_ = 0;
   TimeNs last_sweep_ = 0;
   std::set<std::string> dirs_;        // absolute directories of the PATHs
