@@ -251,14 +251,17 @@ bool Tailer::reading(const FilePosition& pos) {
 void Tailer::register_sources() {
   if (!cursor_) return;
   std::vector<Source*> waiting;
+  auto wants = [](Source& s) { return s.file && !s.registered && !s.file->fingerprint().empty(); };
   for (auto& [path, s] : sources_)
-    if (s.file && !s.registered && !s.file->fingerprint().empty()) waiting.push_back(&s);
+    if (wants(s)) waiting.push_back(&s);
+  for (auto& s : retired_)  // one whose content was replaced while it was finished
+    if (wants(s)) waiting.push_back(&s);
   if (waiting.empty()) return;
   std::vector<CursorEntry> add;
   std::vector<FilePosition> drop;
   for (Source* s : waiting) {
-    // The size is what the file holds now: if it vanishes before those
-    // bytes are shipped, the next run can tell they were lost.
+    // What the file holds now: if it vanishes before those bytes are
+    // shipped, the next run can tell they were lost.
     add.push_back({identity(*s), "", std::nullopt, std::max(s->file->offset(), s->file->complete_end())});
     if (s->replaces) drop.push_back(*s->replaces);
   }
