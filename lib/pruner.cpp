@@ -281,7 +281,7 @@ class Pruner {
 
   // False when another process replaced the file meanwhile (try again).
   bool rewrite_once(const std::string& path) {
-    LogRewrite rw(path);
+    LogRewrite rw(path, true);
     std::optional<CursorEntry> entry;
     uint64_t shipped = shipped_end(path, rw.source_fd(), rw.source_stat(), entry);
     rules_.start(path, static_cast<uint64_t>(rw.source_stat().st_size), shipped);
