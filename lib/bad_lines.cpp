@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "atomic_file.hpp"
 #include "diag.hpp"
 #include "records.hpp"
 
@@ -19,7 +20,9 @@ BadLines::~BadLines() {
 void BadLines::append_rejects(std::string_view data) {
   if (rejects_path_.empty()) return;
   if (rejects_fd_ < 0) {
-    rejects_fd_ = ::open(rejects_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    // Never through a link: whoever can write the directory could aim one
+    // at any file.
+    rejects_fd_ = open_no_follow(rejects_path_, O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (rejects_fd_ < 0) throw Error(kExitFailure, rejects_path_ + ": " + errno_text(errno));
   }
   while (!data.empty()) {

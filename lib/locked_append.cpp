@@ -21,11 +21,13 @@ int64_t monotonic_ms() {
   return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
 }
 
+// Never through a link: whoever can write the directory could aim one at
+// any file.
 int open_for_append(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  int fd = open_no_follow(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
   if (fd < 0 && errno == ENOENT) {
     make_dirs(parent_dir(path), 0700);
-    fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    fd = open_no_follow(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
   }
   if (fd < 0) throw Error(kExitFailure, path + ": " + errno_text(errno));
   return fd;
@@ -34,7 +36,7 @@ int open_for_append(const std::string& path) {
 // True if `path` still names the file open at fd.
 bool still_linked(int fd, const std::string& path) {
   struct stat by_fd, by_path;
-  if (::fstat(fd, &by_fd) != 0 || ::stat(path.c_str(), &by_path) != 0) return false;
+  if (::fstat(fd, &by_fd) != 0 || ::lstat(path.c_str(), &by_path) != 0) return false;
   return by_fd.st_dev == by_path.st_dev && by_fd.st_ino == by_path.st_ino;
 }
 

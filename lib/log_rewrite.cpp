@@ -1,4 +1,5 @@
-// In-place log rewrite: temp file, flock catch-up, rename.
+// In-place log rewrite: temp file, flock catch-up, rename, all relative to
+// the directory's descriptor.
 #include "log_rewrite.hpp"
 
 #include <fcntl.h>
@@ -26,43 +27,49 @@ bool same_file(const struct stat& a, const struct stat& b) {
 
 }  // namespace
 
-LogRewrite::LogRewrite(const std::string& path) {
-  char* real = ::realpath(path.c_str(), nullptr);
+LogRewrite::LogRewrite(const std::string& path, bool follow_symlinks) {
+  // Without follow_symlinks only the directory is resolved, so that a link
+  // at the path itself is seen, and refused, below.
+  char* real = ::realpath((follow_symlinks ? path : parent_dir(path)).c_str(), nullptr);
   if (!real) fail(path, "cannot open", errno);
   target_ = real;
   std::free(real);
-  // Checked before opening: opening a FIFO would block.
-  struct stat pre;
-  if (::stat(target_.c_str(), &pre) != 0) fail(path, "cannot open", errno);
-  if (!S_ISREG(pre.st_mode)) throw Error(kExitFailure, path + ": not a regular file");
+  if (!follow_symlinks) {
+    if (target_ != "/") target_ += '/';
+    target_ += base_name(path);
+  }
+  name_ = base_name(target_);
   dir_ = ::open(parent_dir(target_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_ < 0) fail(parent_dir(target_), "cannot open", errno);
+  struct Cleanup {  // undoes what is done so far if the constructor throws
+    LogRewrite* rw;
+    ~Cleanup() {
+      if (!rw) return;
+      if (rw->tmp_ >= 0) ::unlinkat(rw->dir_, rw->temp_name_.c_str(), 0);
+      for (int fd : {rw->tmp_, rw->src_, rw->dir_})
+        if (fd >= 0) ::close(fd);
+    }
+  } cleanup{this};
+  // Checked before opening: opening a FIFO would block.
+  struct stat pre;
+  if (::fstatat(dir_, name_.c_str(), &pre, AT_SYMLINK_NOFOLLOW) != 0) fail(path, "cannot open", errno);
+  if (S_ISLNK(pre.st_mode)) throw SymlinkRefused(path);
+  if (!S_ISREG(pre.st_mode)) throw Error(kExitFailure, path + ": not a regular file");
   if (!FileLock::lock_fd(dir_, -1)) {
     int err = errno;
-    ::close(dir_);
     fail(parent_dir(target_), "cannot lock", err);
   }
-  remove_stale_temps(target_);
-  src_ = ::open(target_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (src_ < 0) {
-    int err = errno;
-    ::close(dir_);
-    fail(path, "cannot open", err);
-  }
-  if (::fstat(src_, &src_st_) != 0) {
-    int err = errno;
-    ::close(src_);
-    ::close(dir_);
-    fail(path, "stat failed", err);
-  }
-  temp_ = target_ + ".tmp." + std::to_string(::getpid());
-  tmp_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (tmp_ < 0) {
-    int err = errno;
-    ::close(src_);
-    ::close(dir_);
-    fail(temp_, "cannot create", err);
-  }
+  remove_stale_temps_at(dir_, name_);
+  // O_NOFOLLOW and O_NONBLOCK: the name may have been swapped since the check.
+  src_ = ::openat(dir_, name_.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (src_ < 0 && errno == ELOOP) throw SymlinkRefused(path);
+  if (src_ < 0) fail(path, "cannot open", errno);
+  if (::fstat(src_, &src_st_) != 0) fail(path, "stat failed", errno);
+  if (!S_ISREG(src_st_.st_mode)) throw Error(kExitFailure, path + ": not a regular file");
+  tmp_ = create_temp_at(dir_, name_, temp_name_);
+  int err = errno;
+  temp_ = parent_dir(target_) + "/" + temp_name_;
+  if (tmp_ < 0) fail(temp_, "cannot create", err);
   // Mode and owner of the original: a rewrite must not change who may
   // read or append to the log.
   struct stat tst;
@@ -70,18 +77,12 @@ LogRewrite::LogRewrite(const std::string& path) {
   if (ok && (tst.st_uid != src_st_.st_uid || tst.st_gid != src_st_.st_gid))
     ok = ::fchown(tmp_, src_st_.st_uid, src_st_.st_gid) == 0;
   if (ok) ok = ::fchmod(tmp_, src_st_.st_mode & 07777) == 0;
-  if (!ok) {
-    int err = errno;
-    ::close(src_);
-    ::close(tmp_);
-    ::close(dir_);
-    ::unlink(temp_.c_str());
-    fail(path, "cannot give the new file the same owner and mode", err);
-  }
+  if (!ok) fail(path, "cannot give the new file the same owner and mode", errno);
+  cleanup.rw = nullptr;
 }
 
 LogRewrite::~LogRewrite() {
-  if (!done_) ::unlink(temp_.c_str());
+  if (!done_) ::unlinkat(dir_, temp_name_.c_str(), 0);
   if (tmp_ >= 0) ::close(tmp_);
   if (src_ >= 0) ::close(src_);  // closing releases the locks
   if (dir_ >= 0) ::close(dir_);
@@ -140,7 +141,7 @@ bool LogRewrite::lock() {
   while (::flock(tmp_, LOCK_EX) != 0)
     if (errno != EINTR) fail(temp_, "cannot lock", errno);
   struct stat now;
-  if (::stat(target_.c_str(), &now) != 0) return false;
+  if (::fstatat(dir_, name_.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0) return false;
   return same_file(now, src_st_);
 }
 
@@ -156,9 +157,9 @@ uint64_t LogRewrite::copy_appended(uint64_t from) {
 
 void LogRewrite::replace() {
   if (::fsync(tmp_) != 0) fail(temp_, "fsync failed", errno);
-  if (::rename(temp_.c_str(), target_.c_str()) != 0) fail(target_, "rename failed", errno);
+  if (::renameat(dir_, temp_name_.c_str(), dir_, name_.c_str()) != 0) fail(target_, "rename failed", errno);
   done_ = true;
-  sync_parent_dir(target_);
+  ::fsync(dir_);
   // A writer that does not lock and opened the old file before the rename
   // may have appended to it since copy_appended(); carry that over. Appending
   // (O_APPEND) so non-locking writers of the new file are not overwritten.
@@ -174,8 +175,8 @@ void LogRewrite::replace() {
 }
 
 void LogRewrite::remove() {
-  if (::unlink(target_.c_str()) != 0) fail(target_, "cannot remove", errno);
-  sync_parent_dir(target_);
+  if (::unlinkat(dir_, name_.c_str(), 0) != 0) fail(target_, "cannot remove", errno);
+  ::fsync(dir_);
 }
 
 }  // namespace ndj

@@ -1,7 +1,10 @@
 // In-place rewrite of a log file that other processes may be appending to.
-// The new content goes to PATH.tmp.PID (same directory, mode and owner),
-// which replaces PATH by rename: a reader, or a crash at any moment, sees
-// the old file or the new one, whole (DESIGN.md §1).
+// The new content goes to a temp file in the same directory
+// (create_temp_at: a new, unguessable name, never a planted link) given the
+// mode and owner of the original, which replaces PATH by rename: a reader,
+// or a crash at any moment, sees the old file or the new one, whole
+// (DESIGN.md §1). Every name is used relative to the directory, opened once,
+// so a name swapped for a link meanwhile is never followed.
 //
 // Appenders: the caller streams the new content, then lock() takes flock(2)
 // on the file and copy_appended() copies whatever was written after the part
@@ -18,12 +21,13 @@ namespace ndj {
 
 class LogRewrite {
  public:
-  // Opens `path` and creates the temp file next to the file it names
-  // (symlinks are followed, so a link stays a link). Rewrites in the same
-  // directory are serialised by flock(2) on the directory (writers never
-  // lock it), so two runs never race on one file. Removes temp files left by
-  // killed runs. Throws Error(1) naming the file.
-  explicit LogRewrite(const std::string& path);
+  // Opens `path` and creates the temp file next to it. A symbolic link at
+  // `path` throws SymlinkRefused, unless follow_symlinks: then the file it
+  // names is rewritten (next to itself, so a link stays a link). Rewrites in
+  // the same directory are serialised by flock(2) on the directory (writers
+  // never lock it), so two runs never race on one file. Removes temp files
+  // left by killed runs. Throws Error(1) naming the file.
+  explicit LogRewrite(const std::string& path, bool follow_symlinks = false);
   LogRewrite(const LogRewrite&) = delete;
   LogRewrite& operator=(const LogRewrite&) = delete;
   // Removes the temp file unless it replaced the original.
@@ -65,8 +69,10 @@ class LogRewrite {
  private:
   void copy_out(uint64_t begin, uint64_t end, bool append_mode);
 
-  std::string target_;  // the real file (symlinks resolved)
-  std::string temp_;
+  std::string target_;  // the file, its directory's symlinks resolved
+  std::string temp_;    // the temp file's path, for messages
+  std::string name_;    // target_ and temp_ within dir_
+  std::string temp_name_;
   int dir_ = -1;
   int src_ = -1;
   int tmp_ = -1;

@@ -267,6 +267,14 @@ class Pruner {
         }
         if (rewrite_once(path)) return;
       }
+    } catch (const SymlinkRefused& e) {
+      // Whoever can write the directory could point a link at any file
+      // (SECURITY CONSIDERATIONS in the man page). A refused lock file, or a
+      // link swapped in during a run with --follow-symlinks, is an error.
+      if (e.path() != path || o_.follow_symlinks) throw;
+      warn(path + ": is a symbolic link; not rewritten (--follow-symlinks to rewrite its target)");
+      failed_ = true;
+      return;
     } catch (const Error& e) {
       std::string msg = e.what();
       if (msg.rfind(path, 0) != 0) msg = path + ": " + msg;  // Output's errors name no file
@@ -279,7 +287,7 @@ class Pruner {
 
   // False when another process replaced the file meanwhile (try again).
   bool rewrite_once(const std::string& path) {
-    LogRewrite rw(path);
+    LogRewrite rw(path, o_.follow_symlinks);
     std::optional<CursorEntry> entry;
     uint64_t shipped = shipped_end(path, rw.source_fd(), rw.source_stat(), entry);
     rules_.start(path, static_cast<uint64_t>(rw.source_stat().st_size), shipped);

@@ -21,6 +21,7 @@ struct PruneOptions {
   bool drop_undated = false;
   bool in_place = false;
   bool dry_run = false;
+  bool follow_symlinks = false;  // -i rewrites the file a link names
   std::string cursor;
 };
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "atomic_file.hpp"
 #include "diag.hpp"
 #include "json.hpp"
 
@@ -47,7 +48,7 @@ void DeadLetterFile::append(long status, std::string_view source, std::string_vi
                      ",\"response\":" + json_string(excerpt) + ",\"body\":";
   line.append(body).append("}\n");
   if (fd_ < 0) {
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    fd_ = open_no_follow(path_, O_WRONLY | O_CREAT | O_APPEND, 0600);  // never through a planted link
     if (fd_ < 0) throw Error(kExitFailure, path_ + ": " + errno_text(errno));
   }
   std::string_view left = line;

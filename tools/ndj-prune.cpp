@@ -21,6 +21,7 @@ int parse_args(int argc, char** argv, PruneOptions& o) {
   app.add_flag("--drop-undated", o.drop_undated, "Drop records without a usable time");
   add_size_option(app, "--max-size", o.max_size, "Drop the oldest records until a file fits");
   app.add_flag("-i,--in-place", o.in_place, "Rewrite each FILE (or DIR's logs) in place");
+  app.add_flag("--follow-symlinks", o.follow_symlinks, "With -i, rewrite the file a symbolic link names");
   app.add_option("--cursor", o.cursor, "Keep records at or past its offsets")->type_name("FILE");
   app.add_flag("--dry-run", o.dry_run, "Change nothing; print one JSON line per file");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;

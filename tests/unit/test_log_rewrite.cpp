@@ -69,3 +69,26 @@ TEST_CASE("LogRewrite notices a replaced path and cleans up") {
   CHECK_THROWS(LogRewrite(dir));  // a directory is not a log
   std::system(("rm -rf " + dir).c_str());
 }
+
+TEST_CASE("LogRewrite refuses a log that is a link unless asked to follow it") {
+  std::string dir = make_dir(), real = dir + "/real.ndjson", link = dir + "/app.ndjson";
+  append(real, "old\nkeep\n");
+  chmod(real.c_str(), 0640);
+  REQUIRE(symlink(real.c_str(), link.c_str()) == 0);
+  CHECK_THROWS_AS(LogRewrite(link), SymlinkRefused);
+  CHECK(*read_file(real) == "old\nkeep\n");
+  {
+    LogRewrite rw(link, true);
+    write_all(rw.temp_fd(), "keep\n");
+    REQUIRE(rw.lock());
+    rw.copy_appended(9);
+    rw.replace();
+  }
+  CHECK(*read_file(real) == "keep\n");
+  struct stat st;
+  REQUIRE(lstat(link.c_str(), &st) == 0);
+  CHECK(S_ISLNK(st.st_mode));  // the link stays a link
+  REQUIRE(stat(real.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0640);
+  std::system(("rm -rf " + dir).c_str());
+}
