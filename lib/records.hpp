@@ -61,7 +61,7 @@ class BadLines {
 
 struct Record {
   std::string_view text;       // the line, CR/LF and BOM stripped
-  bool is_mark = false;        // a checkpoint mark: not validated, not a record
+  bool is_mark = false;        // a well-formed checkpoint mark (cursor.hpp): not a record
   const std::string* file = nullptr;
   uint64_t line = 0;
   bool complete = true;        // false for a last line without newline

@@ -316,15 +316,9 @@ int run(const Options& o) {
     }
     if ((st = reader.next(rec)) != RecordReader::Status::kRecord) break;
     if (rec.is_mark) {
-      auto pos = parse_mark(rec.text);
-      if (!pos) {
-        if (reader.bad_lines().report(*rec.file, rec.line, "invalid checkpoint mark", rec.text)) {
-          st = RecordReader::Status::kStrictStop;
-          break;
-        }
-      } else if (!o.dry_run) {
-        shipper.add_mark(std::move(*pos));
-      }
+      // is_mark has parsed it: a line that is not a well-formed mark is a
+      // record and is sent like one.
+      if (!o.dry_run) shipper.add_mark(*parse_mark(rec.text));
       continue;
     }
     std::string_view body = rec.text;
