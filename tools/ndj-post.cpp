@@ -363,7 +363,7 @@ int run(const Options& o) {
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
   int rc = reader.exit_code();
-  return rc == kExitOk && shipper.dead_lettered() ? kExitDataError : rc;
+  return (rc == kExitOk || rc == kExitTempFail) && shipper.dead_lettered() ? kExitDataError : rc;
 }
 
 }  // namespace
