@@ -53,6 +53,16 @@ bool BadLines::report(std::string_view file, uint64_t line, std::string_view rea
   return strict_;
 }
 
+void BadLines::cut_short(std::string_view file, uint64_t line) {
+  cut_short_ = true;
+  line_error(file, line, "input ended mid-line (the writer stopped?); the partial line is not used");
+}
+
+int BadLines::exit_code() const {
+  if (count_ > 0) return kExitDataError;
+  return cut_short_ ? kExitTempFail : kExitOk;
+}
+
 void BadLines::quarantine_part(std::string_view part, bool last) {
   append_rejects(part);
   if (last) append_rejects("\n");

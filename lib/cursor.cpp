@@ -52,7 +52,12 @@ std::optional<FilePosition> read_position(simdjson::dom::object o, std::string& 
 }  // namespace
 
 size_t find_mark_line(std::string_view lines, size_t from) {
-  auto is_mark_at = [&](size_t i) { return is_mark(lines.substr(i)); };
+  auto is_mark_at = [&](size_t i) {
+    if (!has_mark_prefix(lines.substr(i))) return false;
+    std::string_view line = lines.substr(i, lines.find('\n', i) - i);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return is_mark(line);
+  };
   if (from == 0 && is_mark_at(0)) return 0;
   if (from == 0) from = 1;
   // Look for "\n{\"n" and check the rest of the prefix at each hit.
@@ -86,15 +91,35 @@ std::string format_mark(const FilePosition& pos) {
   return out;
 }
 
+bool is_mark(std::string_view line) { return has_mark_prefix(line) && parse_mark(line); }
+
 std::optional<FilePosition> parse_mark(std::string_view line) {
-  if (!is_mark(line)) return std::nullopt;
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(line.data(), line.size(), true).get(doc)) return std::nullopt;
-  simdjson::dom::object o;
-  if (doc["ndj_mark"].get(o)) return std::nullopt;
-  std::string why;
-  return read_position(o, why);
+  if (!has_mark_prefix(line)) return std::nullopt;
+  // Lines with the prefix are rare: one parser per thread is plenty.
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::object root, o;
+  if (parser.parse(line.data(), line.size(), true).get(root)) return std::nullopt;
+  if (root.size() != 1 || root["ndj_mark"].get(o)) return std::nullopt;
+  // Exactly the keys format_mark writes, in its order: a record that merely
+  // resembles a mark (extra keys, other types) must stay a record.
+  static constexpr std::string_view kKeys[] = {"path", "dev", "ino", "fp", "offset"};
+  simdjson::dom::element values[5];
+  size_t n = 0;
+  for (auto field : o) {
+    if (n == 5 || field.key != kKeys[n]) return std::nullopt;
+    values[n++] = field.value;
+  }
+  if (n != 5) return std::nullopt;
+  FilePosition p;
+  std::string_view path, fp;
+  if (values[0].get(path) || values[1].get(p.dev) || values[2].get(p.ino) || values[3].get(fp) ||
+      values[4].get(p.offset))
+    return std::nullopt;
+  if (fp.size() != 16 || fp.find_first_not_of("0123456789abcdef") != std::string_view::npos)
+    return std::nullopt;
+  p.path = path;
+  p.fp = fp;
+  return p;
 }
 
 CursorFile::CursorFile(std::string path) : path_(std::move(path)) {}

@@ -11,13 +11,18 @@ namespace ndj {
 
 inline constexpr std::string_view kMarkPrefix = "{\"ndj_mark\":";
 
-inline bool is_mark(std::string_view line) {
+// The cheap gate: only lines that start with kMarkPrefix can be marks.
+inline bool has_mark_prefix(std::string_view line) {
   return line.size() >= kMarkPrefix.size() && line.compare(0, kMarkPrefix.size(), kMarkPrefix) == 0;
 }
 
-// The offset of the first line at or after `from` in `lines` (complete
-// lines, newline-terminated) that starts with kMarkPrefix; npos if none.
-// Scans 16 bytes a step: lines that look like marks are rare, lines many.
+// A line is a mark only if parse_mark() accepts it: the prefix alone would
+// let any record that starts like a mark skip redaction and validation.
+bool is_mark(std::string_view line);
+
+// The offset of the first mark line (is_mark) at or after `from` in `lines`
+// (complete lines, newline-terminated); npos if none. Scans 16 bytes a step
+// for the prefix: lines that look like marks are rare, lines many.
 size_t find_mark_line(std::string_view lines, size_t from = 0);
 
 // One file's position: a mark's payload and a cursor entry share it.
@@ -32,7 +37,10 @@ struct FilePosition {
 
 // The mark line for a position (no newline).
 std::string format_mark(const FilePosition& pos);
-// nullopt if the line is not a well-formed mark.
+// The position in a mark of exactly the shape format_mark writes:
+// {"ndj_mark":{"path":STRING,"dev":UINT,"ino":UINT,"fp":HEX16,"offset":UINT}}
+// with these keys only, in this order (HEX16: 16 lowercase hex digits);
+// whitespace between tokens is allowed. nullopt for anything else.
 std::optional<FilePosition> parse_mark(std::string_view line);
 
 struct CursorEntry {

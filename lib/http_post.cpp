@@ -17,14 +17,55 @@
 namespace ndj {
 
 namespace {
-constexpr size_t kResponseExcerpt = 1024;
+// More than the excerpt is kept, so that a secret which starts inside the
+// excerpt is still whole when it is scrubbed.
+constexpr size_t kResponseCapture = 16 * 1024;
+
+struct ResponseStart {
+  std::string text;
+  bool cut = false;  // the answer went on past text
+};
 
 size_t keep_excerpt(char* data, size_t size, size_t n, void* user) {
-  auto* response = static_cast<std::string*>(user);
+  auto* response = static_cast<ResponseStart*>(user);
   size_t bytes = size * n;
-  if (response->size() < kResponseExcerpt)
-    response->append(data, std::min(bytes, kResponseExcerpt - response->size()));
+  size_t room = kResponseCapture - std::min(kResponseCapture, response->text.size());
+  response->text.append(data, std::min(bytes, room));
+  if (bytes > room) response->cut = true;
   return bytes;
+}
+
+// Replaces the value of every NAME: value, "NAME": "value" or NAME=value
+// with ***, case-insensitively.
+void scrub_header_values(std::string& out) {
+  std::string lower = out;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto blank = [&](size_t p) { return p < out.size() && (out[p] == ' ' || out[p] == '\t'); };
+  for (std::string_view name : {"proxy-authorization", "authorization", "set-cookie", "cookie"}) {
+    for (size_t at = 0; (at = lower.find(name, at)) != std::string::npos;) {
+      size_t p = at + name.size();
+      if (p < out.size() && (out[p] == '"' || out[p] == '\'')) ++p;
+      while (blank(p)) ++p;
+      if (p >= out.size() || (out[p] != ':' && out[p] != '=')) {
+        at = p;
+        continue;
+      }
+      ++p;
+      while (blank(p)) ++p;
+      size_t end;
+      if (p < out.size() && (out[p] == '"' || out[p] == '\'')) {
+        char quote = out[p++];
+        for (end = p; end < out.size() && out[end] != quote; ++end)
+          if (out[end] == '\\') ++end;
+        end = std::min(end, out.size());
+      } else {
+        end = std::min(out.find_first_of("\r\n", p), out.size());
+      }
+      out.replace(p, end - p, "***");
+      lower.replace(p, end - p, "***");
+      at = p + 3;
+    }
+  }
 }
 
 // Failures no retry can fix: the certificate does not verify, or the URL
@@ -64,6 +105,41 @@ bool is_secret_header(std::string_view name) {
   return false;
 }
 
+bool url_has_credentials(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return false;
+  std::string_view authority = url.substr(scheme + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  return authority.find('@') != std::string_view::npos;
+}
+
+std::string scrub_response(std::string_view text, const std::vector<std::string>& secrets, bool cut) {
+  std::string out(text);
+  std::vector<std::string> forms;
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    forms.push_back(secret);
+    std::string escaped;
+    for (char c : secret) escaped += c == '/' ? std::string("\\/") : std::string(1, c);
+    if (escaped != secret) forms.push_back(escaped);
+  }
+  for (const auto& f : forms)
+    for (size_t at = 0; (at = out.find(f, at)) != std::string::npos; at += 3) out.replace(at, f.size(), "***");
+  if (cut) {
+    for (const auto& f : forms) {
+      for (size_t k = std::min(f.size() - 1, out.size()); k > 0; --k) {
+        if (out.compare(out.size() - k, k, f, 0, k) == 0) {
+          out.resize(out.size() - k);
+          break;
+        }
+      }
+    }
+  }
+  scrub_header_values(out);
+  if (out.size() > kResponseExcerpt) out.resize(kResponseExcerpt);
+  return out;
+}
+
 std::string redact_url(std::string_view url) {
   std::string out(url);
   size_t scheme = out.find("://");
@@ -78,7 +154,7 @@ struct HttpPoster::Job {
   uint64_t seq = 0;
   std::string payload;
   std::string label;
-  std::string response;
+  ResponseStart response;
   CURL* easy = nullptr;  // set while in transfer
   unsigned attempts = 0;
   TimeNs first_try = 0;
@@ -130,6 +206,11 @@ void* HttpPoster::easy_handle() {
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(target_.timeout / 1'000'000));
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(target_.connect_timeout / 1'000'000));
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep_excerpt);
+  if (!target_.user.empty()) {
+    curl_easy_setopt(e, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    curl_easy_setopt(e, CURLOPT_USERNAME, target_.user.c_str());
+    curl_easy_setopt(e, CURLOPT_PASSWORD, target_.password.c_str());
+  }
   if (!target_.cacert.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, target_.cacert.c_str());
   if (target_.insecure) {
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -149,7 +230,7 @@ void HttpPoster::post(uint64_t seq, std::string payload, std::string label) {
 void HttpPoster::start(Job& job) {
   CURL* e = static_cast<CURL*>(easy_handle());
   job.easy = e;
-  job.response.clear();
+  job.response = ResponseStart{};
   job.errbuf[0] = '\0';
   job.started = now_ns();
   if (job.attempts++ == 0) job.first_try = job.started;
@@ -181,7 +262,7 @@ void HttpPoster::finish(Job& job, int curl_code, std::vector<Settled>& done) {
         curl_easy_header(e, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
       retry_after = parse_retry_after(h->value, now_ns());
   } else {
-    a.error = job.errbuf[0] ? job.errbuf : curl_easy_strerror(code);
+    a.error = scrub_response(job.errbuf[0] ? job.errbuf : curl_easy_strerror(code), target_.secrets, false);
     verdict = is_deterministic(code) ? HttpVerdict::kDenied : HttpVerdict::kTransient;
   }
   curl_multi_remove_handle(multi(multi_), e);
@@ -209,7 +290,7 @@ void HttpPoster::finish(Job& job, int curl_code, std::vector<Settled>& done) {
   s.status = a.status;
   s.reason = a.status ? "HTTP " + std::to_string(a.status) : a.error;
   if (s.kind != Settled::Kind::kAcked) {
-    s.response = std::move(job.response);
+    s.response = scrub_response(job.response.text, target_.secrets, job.response.cut);
     s.payload = std::move(job.payload);
   }
   s.label = std::move(job.label);

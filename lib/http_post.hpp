@@ -18,6 +18,10 @@ namespace ndj {
 struct HttpTarget {
   std::string url;
   std::vector<std::string> headers;  // "Name: value", sent with every request
+  std::string user, password;        // HTTP basic auth when user is set
+  // Credentials (a token, a password, the basic auth header value): never
+  // shown; scrubbed from the response excerpts and errors handed back.
+  std::vector<std::string> secrets;
   int64_t timeout = 30 * kNsPerSec;  // whole request
   int64_t connect_timeout = 10 * kNsPerSec;
   std::string cacert;                // empty: the system store
@@ -50,7 +54,7 @@ struct Settled {
   std::string label;
   long status = 0;        // last HTTP status, 0 if none
   std::string reason;     // "HTTP 401" or the transfer error
-  std::string response;   // the start of the response body
+  std::string response;   // the start of the response body, scrubbed (scrub_response)
   std::string payload;    // the body as sent
 };
 
@@ -62,6 +66,18 @@ std::optional<std::string> header_problem(std::string_view header);
 bool is_secret_header(std::string_view name);
 // The URL with any user:password@ replaced by ***@.
 std::string redact_url(std::string_view url);
+// True if the URL holds a user or password (scheme://user:pw@host).
+bool url_has_credentials(std::string_view url);
+
+// At most kResponseExcerpt bytes of what a receiver answered, safe to store
+// and print: every occurrence of a secret (also with '/' escaped as in
+// JSON) and the values of Authorization, Proxy-Authorization, Cookie and
+// Set-Cookie (as "Name: value" lines or JSON members) become ***. A
+// receiver that echoes the request, as some do in a 4xx, must not put the
+// token into a dead-letter file or a log. `cut` says the text is only the
+// start of the answer: a piece of a secret at its end is dropped too.
+inline constexpr size_t kResponseExcerpt = 1024;
+std::string scrub_response(std::string_view text, const std::vector<std::string>& secrets, bool cut);
 
 class HttpPoster {
  public:

@@ -166,7 +166,7 @@ class Pruner {
     // Stopping is how a stream from a pipe ends; for files it is an interruption.
     if (stop_requested()) return streaming_ ? kExitOk : interrupted_exit_code();
     if (failed_) return kExitFailure;
-    return bad_.count() ? kExitDataError : kExitOk;
+    return bad_.exit_code();
   }
 
  private:
@@ -228,6 +228,8 @@ class Pruner {
         if (o_.in_place) rules_.keep_raw(line.raw_size);
       } else if (o_.in_place && !line.complete) {
         rules_.keep_raw(line.raw_size);  // a writer is still writing it
+      } else if (streaming_ && !line.complete && !is_blank(line.text) && parser_.validate(line.text)) {
+        bad_.cut_short(name, line.number);
       } else if (rules_.judge(line, start, parser_) == Retention::Verdict::kKeep &&
                  !is_blank(line.text)) {
         written += line.text.size() + 1;

@@ -126,6 +126,12 @@ RecordReader::Status RecordReader::next(Record& rec) {
     rec.is_mark = is_mark(line.text);
     if (rec.is_mark) return Status::kRecord;
     if (is_blank(line.text)) continue;
+    // A pipe's last line without a newline is used when it is valid JSON
+    // (printf '{}' | ndj-X); otherwise its writer stopped mid-line.
+    if (!line.complete && streaming_ && parser_.validate(line.text)) {
+      bad_.cut_short(name_, line.number);
+      continue;
+    }
     if (validation_ != Validation::kNone) {
       const char* why = validation_ == Validation::kDom ? parser_.parse(line.text)
                                                         : parser_.validate(line.text);
@@ -142,8 +148,7 @@ RecordReader::Status RecordReader::next(Record& rec) {
 
 int RecordReader::exit_code() const {
   if (open_failed_) return kExitFailure;
-  if (bad_.count() > 0) return kExitDataError;
-  return kExitOk;
+  return bad_.exit_code();
 }
 
 }  // namespace ndj

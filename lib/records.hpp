@@ -51,17 +51,27 @@ class BadLines {
   uint64_t count() const { return count_; }
   bool strict() const { return strict_; }
 
+  // A pipe (not a regular file) ended in a line without a newline that is
+  // not valid JSON: its writer was stopped mid-line, typically killed with
+  // the rest of a pipeline. Reported as such, neither quarantined nor
+  // counted as invalid: upstream resends it from its last mark, so this is
+  // a transient failure (75), not a data error (65).
+  void cut_short(std::string_view file, uint64_t line);
+  // 65 if lines were invalid, else 75 if an input was cut short, else 0.
+  int exit_code() const;
+
  private:
   void append_rejects(std::string_view data);
   std::string rejects_path_;
   int rejects_fd_ = -1;
   bool strict_;
   uint64_t count_ = 0;
+  bool cut_short_ = false;
 };
 
 struct Record {
   std::string_view text;       // the line, CR/LF and BOM stripped
-  bool is_mark = false;        // a checkpoint mark: not validated, not a record
+  bool is_mark = false;        // a well-formed checkpoint mark (cursor.hpp): not a record
   const std::string* file = nullptr;
   uint64_t line = 0;
   bool complete = true;        // false for a last line without newline
@@ -101,7 +111,8 @@ class RecordReader {
   // SIGTERM is the normal way to end), false for regular files.
   bool streaming() const { return streaming_; }
   // 1 if a file could not be opened or read, else 65 if lines were
-  // invalid, else 0; SIGINT/SIGTERM are the tool's business.
+  // invalid, else 75 if a pipe ended mid-line (BadLines::cut_short), else
+  // 0; SIGINT/SIGTERM are the tool's business.
   int exit_code() const;
 
  private:

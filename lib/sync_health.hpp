@@ -40,8 +40,10 @@ class DeadLetterFile {
   DeadLetterFile& operator=(const DeadLetterFile&) = delete;
 
   // {"status":S,"time":...,"source":...,"response":...,"body":BODY}; `body`
-  // must be one JSON value and is embedded as it is. Non-ASCII bytes of
-  // the response excerpt become '?' (it may not be UTF-8). Throws Error(1).
+  // must be one JSON value and is embedded as it is. `response` must be an
+  // excerpt already scrubbed of credentials (scrub_response in
+  // http_post.hpp): this file outlives the run. Non-ASCII bytes of the
+  // excerpt become '?' (it may not be UTF-8). Throws Error(1).
   void append(long status, std::string_view source, std::string_view response, std::string_view body);
   const std::string& path() const { return path_; }
 

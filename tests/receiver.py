@@ -13,6 +13,10 @@ entry per request, then --default (200):
                                              answer is lost: the sender will
                                              send it again)
   slow:0.5                                   wait 0.5 s, then 200
+  echo:422                                   answer 422 with a body that echoes
+                                             the request headers (as JSON, as
+                                             "Name: value" lines, and the bare
+                                             credential), then 3000 bytes more
   ENTRY*N                                    the entry N times
 
 --fault-rate P (with --seed) makes each request after the plan a fault with
@@ -150,6 +154,15 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
+        if answer.startswith("echo:"):
+            # Like receivers that echo the request in an error: the
+            # credentials come back in the body, in every common form.
+            headers = dict(self.headers.items())
+            auth = headers.get("Authorization", "")
+            echo = json.dumps({"error": "unprocessable", "request_headers": headers,
+                               "credential": auth.partition(" ")[2]})
+            echo += "\n" + "".join("%s: %s\n" % kv for kv in headers.items()) + "x" * 3000
+            return self.reply(int(answer[5:]), echo.encode())
         if answer.startswith("slow:"):
             time.sleep(float(answer[5:]))
             answer = "200"

@@ -119,6 +119,10 @@ int append_stdin(const Options& o, Output& out) {
     }
     if (is_mark(line.text) || is_blank(line.text)) continue;  // marks: pipeline bookkeeping
     if (const char* why = json_check(line.text)) {
+      if (streaming && !line.complete) {
+        bad.cut_short(reader.name(), line.number);
+        continue;
+      }
       if (bad.report(reader.name(), line.number, bad_line_reason(why, line.complete), line.text)) break;
       continue;
     }
@@ -126,7 +130,7 @@ int append_stdin(const Options& o, Output& out) {
     if (block.size() >= kBlock) flush_block();
   }
   flush_block();
-  return bad.count() ? kExitDataError : kExitOk;
+  return bad.exit_code();
 }
 
 int run(const Options& o) {

@@ -21,6 +21,7 @@
 #include "json_array.hpp"
 #include "output.hpp"
 #include "records.hpp"
+#include "secret_file.hpp"
 #include "signals.hpp"
 #include "sync_health.hpp"
 #include "timefmt.hpp"
@@ -36,6 +37,7 @@ struct Options {
   HttpTarget target;
   std::vector<std::string> headers;
   std::string token_file, token_env;
+  std::string user, password_file;
   std::string content_type;
   std::string body = "json";
   bool gzip = false;
@@ -51,6 +53,9 @@ int parse_args(int argc, char** argv, Options& o) {
       ->type_name("HEADER");
   app.add_option("--token-file", o.token_file, "Bearer token from FILE")->type_name("FILE");
   app.add_option("--token-env", o.token_env, "Bearer token from variable VAR")->type_name("VAR");
+  app.add_option("--user", o.user, "HTTP basic auth user (with --password-file)")->type_name("NAME");
+  app.add_option("--password-file", o.password_file, "HTTP basic auth password from FILE")
+      ->type_name("FILE");
   app.add_option("--content-type", o.content_type, "Content-Type (application/json)")
       ->type_name("TYPE");
   app.add_option("--body", o.body, "json: line as is; ndjson: array as NDJSON")
@@ -80,8 +85,17 @@ int parse_args(int argc, char** argv, Options& o) {
   for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (o.target.url.find("://") == std::string::npos || (scheme != "http" && scheme != "https"))
     return usage_error("URL must start with http:// or https://");
+  if (url_has_credentials(o.target.url))
+    return usage_error("credentials are never taken on the command line: remove user:password@ from the "
+                       "URL and use --user NAME --password-file FILE");
   if (!o.token_file.empty() && !o.token_env.empty())
     return usage_error("--token-file and --token-env are mutually exclusive");
+  if (o.user.empty() != o.password_file.empty())
+    return usage_error("--user and --password-file go together");
+  if (!o.user.empty() && (!o.token_file.empty() || !o.token_env.empty()))
+    return usage_error("--user/--password-file and --token-file/--token-env are mutually exclusive");
+  if (o.user.find(':') != std::string::npos)
+    return usage_error("--user NAME must not hold a ':' (the password comes from --password-file)");
   if (o.target.timeout <= 0 || o.target.connect_timeout <= 0)
     return usage_error("--timeout and --connect-timeout must be longer than 0s");
   for (const auto& h : o.headers) {
@@ -90,7 +104,7 @@ int parse_args(int argc, char** argv, Options& o) {
     std::string name = h.substr(0, colon);
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (name == "authorization" || name == "proxy-authorization")
-      return usage_error("credentials are never taken on the command line: use --token-file or --token-env");
+      return usage_error("credentials are never taken on the command line: use --token-file, --token-env or --user with --password-file");
   }
   if (o.content_type.empty()) o.content_type = o.body == "ndjson" ? "application/x-ndjson" : "application/json";
   return -1;
@@ -102,7 +116,7 @@ std::string load_token(const Options& o) {
   if (!o.token_file.empty()) {
     std::optional<std::string> text;
     try {
-      text = read_file(o.token_file);
+      text = read_secret_file(o.token_file, "token file");
     } catch (const Error& e) {
       throw Error(kExitNoPerm, std::string(e.what()) + " (--token-file)");
     }
@@ -110,7 +124,8 @@ std::string load_token(const Options& o) {
     token = *text;
   } else if (!o.token_env.empty()) {
     const char* v = std::getenv(o.token_env.c_str());
-    if (!v || !*v) throw Error(kExitNoPerm, "environment variable " + o.token_env + " is not set (--token-env)");
+    if (!v) throw Error(kExitNoPerm, "environment variable " + o.token_env + " is not set (--token-env)");
+    if (!*v) throw Error(kExitNoPerm, "environment variable " + o.token_env + " is empty (--token-env)");
     token = v;
   } else {
     return token;
@@ -120,6 +135,39 @@ std::string load_token(const Options& o) {
   if (token.find_first_of("\r\n") != std::string::npos)
     throw Error(kExitNoPerm, "the bearer token spans several lines");
   return token;
+}
+
+// The basic auth password: the file's first line, never printed.
+std::string load_password(const Options& o) {
+  if (o.password_file.empty()) return {};
+  std::optional<std::string> text;
+  try {
+    text = read_secret_file(o.password_file, "password file");
+  } catch (const Error& e) {
+    throw Error(kExitNoPerm, std::string(e.what()) + " (--password-file)");
+  }
+  if (!text) throw Error(kExitNoPerm, o.password_file + ": password file not found (--password-file)");
+  if (text->empty()) throw Error(kExitNoPerm, o.password_file + ": the password is empty (--password-file)");
+  if (text->find_first_of("\r\n") != std::string::npos)
+    throw Error(kExitNoPerm, o.password_file + ": the password spans several lines (--password-file)");
+  return *text;
+}
+
+// The value of the Authorization header curl sends for basic auth, so that
+// an answer echoing it can be scrubbed like the password itself.
+std::string basic_credentials(const std::string& user, const std::string& password) {
+  static constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string in = user + ":" + password, out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(in[i])) << 16;
+    if (i + 1 < in.size()) n |= static_cast<uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
+    if (i + 2 < in.size()) n |= static_cast<unsigned char>(in[i + 2]);
+    out += kDigits[(n >> 18) & 63];
+    out += kDigits[(n >> 12) & 63];
+    out += i + 1 < in.size() ? kDigits[(n >> 6) & 63] : '=';
+    out += i + 2 < in.size() ? kDigits[n & 63] : '=';
+  }
+  return out;
 }
 
 class Shipper {
@@ -221,7 +269,8 @@ class Shipper {
     } else {
       fatal_ = kExitNoPerm;
       bool have_token = !o_.token_file.empty() || !o_.token_env.empty();
-      if ((s.status == 401 || s.status == 407) && !have_token) msg += ": the endpoint wants a token: use --token-file or --token-env";
+      if ((s.status == 401 || s.status == 407) && !o_.user.empty()) msg += ": the credentials were refused: check --user/--password-file";
+      else if ((s.status == 401 || s.status == 407) && !have_token) msg += ": the endpoint wants a token: use --token-file or --token-env";
       else if (s.status == 401 || s.status == 407) msg += ": the credentials were refused: check --token-file/--token-env";
       else if (s.status == 403) msg += ": the token is not allowed to post here: check its permissions";
       else if (s.status == 404) msg += ": no such endpoint: check the URL";
@@ -298,6 +347,7 @@ void print_request(Output& out, const Options& o, const std::vector<std::string>
     else if (h.find(": Bearer ") == name.size()) s += std::string(name) + ": Bearer ***\n";
     else s += std::string(name) + ": ***\n";
   }
+  if (!o.user.empty()) s += "Authorization: Basic ***\n";
   s += "Content-Length: " + std::to_string(size) + "\n\n";
   out.write(s);
 }
@@ -305,7 +355,12 @@ void print_request(Output& out, const Options& o, const std::vector<std::string>
 int run(const Options& o) {
   if (o.target.insecure) warn("--insecure: TLS certificates are not verified");
   HttpTarget target = o.target;
-  target.headers = request_headers(o, load_token(o));
+  std::string token = load_token(o);
+  target.headers = request_headers(o, token);
+  target.user = o.user;
+  target.password = load_password(o);
+  target.secrets = {token, target.password};
+  if (!o.user.empty()) target.secrets.push_back(basic_credentials(o.user, target.password));
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kSyntax);
   Shipper shipper(o, target);
@@ -333,15 +388,9 @@ int run(const Options& o) {
     }
     if ((st = reader.next(rec)) != RecordReader::Status::kRecord) break;
     if (rec.is_mark) {
-      auto pos = parse_mark(rec.text);
-      if (!pos) {
-        if (reader.bad_lines().report(*rec.file, rec.line, "invalid checkpoint mark", rec.text)) {
-          st = RecordReader::Status::kStrictStop;
-          break;
-        }
-      } else if (!o.dry_run) {
-        shipper.add_mark(std::move(*pos));
-      }
+      // is_mark has parsed it: a line that is not a well-formed mark is a
+      // record and is sent like one.
+      if (!o.dry_run) shipper.add_mark(*parse_mark(rec.text));
       continue;
     }
     std::string_view body = rec.text;
@@ -386,7 +435,7 @@ int run(const Options& o) {
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
   int rc = reader.exit_code();
-  return rc == kExitOk && shipper.dead_lettered() ? kExitDataError : rc;
+  return (rc == kExitOk || rc == kExitTempFail) && shipper.dead_lettered() ? kExitDataError : rc;
 }
 
 }  // namespace

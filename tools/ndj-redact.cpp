@@ -1,7 +1,6 @@
 // ndj-redact: hash, drop or allowlist fields and mask secrets in NDJSON
 // records before they leave the machine; untouched bytes are copied as
 // they were.
-#include <sys/stat.h>
 
 #include <string>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "parallel_records.hpp"
 #include "records.hpp"
 #include "redact.hpp"
+#include "secret_file.hpp"
 #include "signals.hpp"
 
 namespace ndj {
@@ -102,14 +102,9 @@ int rules_from_options(const Options& o, RedactRules& r) {
 // The HMAC key: the file's bytes without one trailing newline, so that
 // `echo secret > key` means the key "secret".
 std::string read_key(const std::string& path) {
-  auto key = read_file(path);
+  auto key = read_secret_file(path, "key file");
   if (!key) throw Error(kExitFailure, path + ": " + errno_text(ENOENT));
-  if (!key->empty() && key->back() == '\n') key->pop_back();
-  if (!key->empty() && key->back() == '\r') key->pop_back();
   if (key->empty()) throw Error(kExitUsage, path + ": empty key");
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && (st.st_mode & 077))
-    warn(path + ": key file is readable by other users (chmod 600)");
   return *key;
 }
 

@@ -23,7 +23,7 @@ ndj-batch -n 1000 --linger 1h <"$dir/in" >"$dir/out" 2>"$dir/err" &
 batch=$!
 exec 3>"$dir/in"
 for i in $(seq 2500); do printf '{"i":%d}\n' "$i"; done >&3
-printf '{"ndj_mark":{"path":"/x","dev":1,"ino":1,"fp":"f","offset":9}}\n' >&3
+printf '{"ndj_mark":{"path":"/x","dev":1,"ino":1,"fp":"000000000000000f","offset":9}}\n' >&3
 sleep 0.5
 kill -TERM $batch
 set +e

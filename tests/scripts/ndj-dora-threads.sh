@@ -64,7 +64,7 @@ def records(prefix, n):
     for k in range(60):
         lines.insert(random.randrange(0, len(lines)), random.choice(bad))
     for k in range(20):
-        lines.insert(random.randrange(0, len(lines)), '{"ndj_mark":{"file":"x","offset":%d}}' % k)
+        lines.insert(random.randrange(0, len(lines)), '{"ndj_mark":{"path":"/x","dev":1,"ino":2,"fp":"0000000000000000","offset":%d}}' % k)
         lines.insert(random.randrange(0, len(lines)), "   ")
     return lines
 

@@ -61,7 +61,7 @@ for kind, items in secrets.items():
 # Invalid lines holding secrets: reported, quarantined, never echoed.
 lines.append('{"message":"%s"' % secrets["email"][0][0])
 lines.append('{"message":"%s", oops}' % secrets["aws-key"][0][0])
-lines.append('{"ndj_mark":{"path":"/x","dev":1,"ino":2,"fp":"00","offset":3}}')
+lines.append('{"ndj_mark":{"path":"/x","dev":1,"ino":2,"fp":"0000000000000000","offset":3}}')
 open("secrets.ndjson", "w").write("\n".join(lines) + "\n")
 open("cores.txt", "w").write("\n".join(cores) + "\n")
 

@@ -28,7 +28,7 @@ for name, n, last_newline in (("a.ndjson", 12000, True), ("b.ndjson", 9000, Fals
         elif r < 0.003:
             out.append('[1,2,3]')
         elif r < 0.004:
-            out.append('{"ndj_mark":{"path":"/x","dev":1,"ino":2,"fp":"00","offset":%d}}' % i)
+            out.append('{"ndj_mark":{"path":"/x","dev":1,"ino":2,"fp":"0000000000000000","offset":%d}}' % i)
         elif r < 0.0045:
             out.append('{"id":%d,"message":"%s"}' % (i, "x" * 3000))
         else:

@@ -37,6 +37,32 @@ TEST_CASE("marks round-trip and are recognised by prefix") {
   CHECK_FALSE(parse_mark("{\"ndj_mark\":{\"path\":\"/x\"}}"));
 }
 
+TEST_CASE("only the exact mark shape is a mark") {
+  const std::string good =
+      R"({"ndj_mark":{"path":"/a","dev":1,"ino":2,"fp":"0123456789abcdef","offset":3}})";
+  CHECK(is_mark(good));
+  CHECK(is_mark(R"({"ndj_mark": {"path": "/a", "dev": 1, "ino": 2, "fp": "0123456789abcdef", "offset": 3}})"));
+  for (const char* fake : {
+           R"({"ndj_mark":"ghp_0123456789abcdef0123456789abcdef0123"})",
+           R"({"ndj_mark":{}})",
+           R"({"ndj_mark":{"path":"/a","dev":1,"ino":2,"fp":"0123456789abcdef","offset":3}} )"
+           R"(x)",
+           R"({"ndj_mark":{"path":"/a","dev":1,"ino":2,"fp":"0123456789abcdef","offset":3},"x":1})",
+           R"({"ndj_mark":{"path":"/a","dev":1,"ino":2,"fp":"0123456789abcdef","offset":3,"x":1}})",
+           R"({"ndj_mark":{"dev":1,"path":"/a","ino":2,"fp":"0123456789abcdef","offset":3}})",
+           R"({"ndj_mark":{"path":1,"dev":1,"ino":2,"fp":"0123456789abcdef","offset":3}})",
+           R"({"ndj_mark":{"path":"/a","dev":-1,"ino":2,"fp":"0123456789abcdef","offset":3}})",
+           R"({"ndj_mark":{"path":"/a","dev":1,"ino":2.5,"fp":"0123456789abcdef","offset":3}})",
+           R"({"ndj_mark":{"path":"/a","dev":1,"ino":2,"fp":"00","offset":3}})",
+           R"({"ndj_mark":{"path":"/a","dev":1,"ino":2,"fp":"0123456789ABCDEF","offset":3}})",
+           R"({"ndj_mark":{"path":"/a","dev":1,"ino":2,"fp":"0123456789abcdef","offset":"3"}})",
+       }) {
+    INFO(fake);
+    CHECK_FALSE(is_mark(fake));
+    CHECK_FALSE(parse_mark(fake));
+  }
+}
+
 namespace {
 // The position of the file at `path` (created with `content`).
 FilePosition file_at(const std::string& path, const std::string& content, uint64_t offset) {

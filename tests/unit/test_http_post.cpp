@@ -23,3 +23,24 @@ TEST_CASE("secret headers and URL credentials are recognised", "[http_post]") {
   CHECK(redact_url("http://host") == "http://host");
   CHECK(redact_url("not a url") == "not a url");
 }
+
+TEST_CASE("URLs that hold credentials are recognised", "[http_post]") {
+  CHECK(url_has_credentials("https://u:p@host/x"));
+  CHECK(url_has_credentials("http://u@host"));
+  CHECK_FALSE(url_has_credentials("http://host/path@x?q=a@b"));
+  CHECK_FALSE(url_has_credentials("http://host#a@b"));
+}
+
+TEST_CASE("responses are scrubbed of credentials and capped", "[http_post]") {
+  const std::vector<std::string> secrets = {"tok/en", ""};
+  CHECK(scrub_response("saw tok/en and tok\\/en", secrets, false) == "saw *** and ***");
+  CHECK(scrub_response("Authorization: Bearer x\r\nCOOKIE:a=b\nX: y", {}, false) ==
+        "Authorization: ***\r\nCOOKIE:***\nX: y");
+  CHECK(scrub_response(R"({"set-cookie": "a=\"b\"", "proxy-authorization":'Basic q', "n":1})", {}, false) ==
+        R"({"set-cookie": "***", "proxy-authorization":'***', "n":1})");
+  CHECK(scrub_response("no authorization here", {}, false) == "no authorization here");
+  // An answer cut inside the secret: its start does not survive either.
+  CHECK(scrub_response("x tok/", secrets, true) == "x ");
+  CHECK(scrub_response("x tok/", secrets, false) == "x tok/");
+  CHECK(scrub_response(std::string(5000, 'a'), {}, false).size() == kResponseExcerpt);
+}

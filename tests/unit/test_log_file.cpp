@@ -241,7 +241,7 @@ TEST_CASE("PATH arguments: files, directories, globs") {
 }
 
 TEST_CASE("find_mark_line finds mark-like lines at line starts only") {
-  const std::string mark = "{\"ndj_mark\":{}}";
+  const std::string mark = format_mark({"/a", 1, 2, "0123456789abcdef", 3});
   std::string filler;
   for (int i = 0; i < 10; ++i) filler += "{\"x\":{\"ndj_mark\":1},\"n\":" + std::to_string(i) + "}\n";
   CHECK(find_mark_line(filler) == std::string_view::npos);
@@ -256,5 +256,7 @@ TEST_CASE("find_mark_line finds mark-like lines at line starts only") {
     CHECK(find_mark_line(s, next) == std::string_view::npos);
   }
   CHECK(find_mark_line("{\"ndj_mar\n{\"ndj_mark\"") == std::string_view::npos);
-  CHECK(find_mark_line("a\n{\"ndj_mark\":\n") == 2);
+  CHECK(find_mark_line("a\n" + mark + "\r\n") == 2);
+  // The prefix alone is not a mark (the shape is checked at each hit).
+  CHECK(find_mark_line("a\n{\"ndj_mark\":\n{\"ndj_mark\":{}}\n") == std::string_view::npos);
 }
