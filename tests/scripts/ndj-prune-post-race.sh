@@ -7,7 +7,7 @@
 # every prune run, just before the next one, and at the end; then every
 # record written must have arrived at least once. About 25 s of pruning.
 set -eu
-exec timeout 150 python3 - "$TESTS_DIR" <<'PY'
+exec timeout $((150 * ${NDJ_TEST_SLOWDOWN:-1})) python3 - "$TESTS_DIR" <<'PY'
 import atexit, fcntl, json, os, signal, subprocess, sys, tempfile, threading, time
 
 tests = sys.argv[1]
@@ -16,6 +16,7 @@ logs = os.path.join(work, "logs")
 os.mkdir(logs)
 log = os.path.join(logs, "app.ndjson")
 cursor = os.path.join(work, "cursor.json")
+SLOW = int(os.environ.get("NDJ_TEST_SLOWDOWN", "1"))  # sanitized builds run slower
 PRUNE_SECONDS = 25
 procs = []
 
@@ -41,9 +42,9 @@ url = "http://127.0.0.1:%s/api/v1/telemetry" % open(f"{work}/port").read().strip
 
 open(log, "wb").close()
 pipeline = subprocess.Popen(
-    ["bash", "-c", 'timeout --foreground 120 ndj-tail -f --cursor "$1" "$2" 2>>"$3/tail.err" '
-     '| timeout --foreground 120 ndj-batch -n 500 --linger 50ms '
-     '| timeout --foreground 120 ndj-post -j 4 --cursor "$1" --backoff 10ms --max-backoff 100ms '
+    ["bash", "-c", f'timeout --foreground {120 * SLOW} ndj-tail -f --cursor "$1" "$2" 2>>"$3/tail.err" '
+     f'| timeout --foreground {120 * SLOW} ndj-batch -n 500 --linger 50ms '
+     f'| timeout --foreground {120 * SLOW} ndj-post -j 4 --cursor "$1" --backoff 10ms --max-backoff 100ms '
      '--retry-for 60s "$4" 2>>"$3/post.err"', "_", cursor, log, work, url], start_new_session=True)
 procs.append(pipeline)
 
@@ -126,7 +127,7 @@ def received_ids():
         pass
     return ids
 
-for _ in range(300):  # the pipeline drains what was appended (at most 30 s)
+for _ in range(300 * SLOW):  # the pipeline drains what was appended (at most 30 s)
     if len(received_ids()) >= n:
         break
     time.sleep(0.1)

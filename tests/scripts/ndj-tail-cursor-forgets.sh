@@ -16,9 +16,9 @@ rotations=${ROT:-100} per=5 slack=2
 start_receiver "$dir" || exit 1
 
 start_pipeline() {
-  setsid bash -c 'timeout --foreground 120 ndj-tail -f --cursor "$1" "$2/*.ndjson" 2>>"$3/tail.err" \
-    | timeout --foreground 120 ndj-batch -n 50 --linger 20ms \
-    | timeout --foreground 120 ndj-post --cursor "$1" --backoff 10ms --max-backoff 100ms --retry-for 20s "$4" 2>>"$3/post.err"' \
+  setsid bash -c 'timeout --foreground $((120 * ${NDJ_TEST_SLOWDOWN:-1})) ndj-tail -f --cursor "$1" "$2/*.ndjson" 2>>"$3/tail.err" \
+    | timeout --foreground $((120 * ${NDJ_TEST_SLOWDOWN:-1})) ndj-batch -n 50 --linger 20ms \
+    | timeout --foreground $((120 * ${NDJ_TEST_SLOWDOWN:-1})) ndj-post --cursor "$1" --backoff 10ms --max-backoff 100ms --retry-for 20s "$4" 2>>"$3/post.err"' \
     _ "$C" "$logs" "$dir" "$URL" &
   pgid=$!
 }
@@ -65,8 +65,8 @@ wait_received $((rotations * per + 1))
 sleep 1.5  # past ndj-tail's one-second grace for rotated files
 stop_pipeline
 # One more pass without -f, as a cron job would run it.
-timeout 60 ndj-tail --cursor "$C" "$logs/*.ndjson" 2>>"$dir/tail.err" | timeout 60 ndj-batch \
-  | timeout 60 ndj-post --cursor "$C" --retry-for 10s "$URL" 2>>"$dir/post.err"
+timeout $((60 * ${NDJ_TEST_SLOWDOWN:-1})) ndj-tail --cursor "$C" "$logs/*.ndjson" 2>>"$dir/tail.err" | timeout $((60 * ${NDJ_TEST_SLOWDOWN:-1})) ndj-batch \
+  | timeout $((60 * ${NDJ_TEST_SLOWDOWN:-1})) ndj-post --cursor "$C" --retry-for 10s "$URL" 2>>"$dir/post.err"
 
 fail=0
 live=$(ls "$logs" | wc -l)

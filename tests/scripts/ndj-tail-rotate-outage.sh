@@ -35,9 +35,9 @@ outage() { curl -s -o /dev/null --max-time 5 -X POST --data-binary "$1" "http://
 # --foreground keeps each stage in the pipeline's process group, where
 # the SIGKILL test finds it.)
 pipeline() {
-  { timeout --foreground 60 ndj-tail --cursor "$C" "$@" "$d/logs/*.ndjson" 2>"$d/tail.err"; echo $? >"$d/tail.rc"; } \
-    | { timeout --foreground 60 ndj-batch -n 100 --linger 50ms; echo $? >"$d/batch.rc"; } \
-    | { timeout --foreground 60 ndj-post --cursor "$C" --status "$d/status.json" --backoff 10ms --max-backoff 200ms \
+  { timeout --foreground $((60 * ${NDJ_TEST_SLOWDOWN:-1})) ndj-tail --cursor "$C" "$@" "$d/logs/*.ndjson" 2>"$d/tail.err"; echo $? >"$d/tail.rc"; } \
+    | { timeout --foreground $((60 * ${NDJ_TEST_SLOWDOWN:-1})) ndj-batch -n 100 --linger 50ms; echo $? >"$d/batch.rc"; } \
+    | { timeout --foreground $((60 * ${NDJ_TEST_SLOWDOWN:-1})) ndj-post --cursor "$C" --status "$d/status.json" --backoff 10ms --max-backoff 200ms \
           --retry-for 3s "$URL" 2>"$d/post.err"; echo $? >"$d/post.rc"; }
 }
 rcs() { echo "$(cat "$d/tail.rc") $(cat "$d/batch.rc") $(cat "$d/post.rc")"; }
