@@ -40,8 +40,8 @@ elif [ "$(id -u)" != 0 ] && chmod a-w "$ro"; then
   how=chmod
 fi
 if [ -z "$how" ] || touch ro/probe 2>/dev/null; then
-  echo "skip: cannot make a read-only directory here"
-  exit 0
+  echo "SKIP: cannot make a read-only directory here"
+  exit 77
 fi
 echo "read-only directory by: $how"
 

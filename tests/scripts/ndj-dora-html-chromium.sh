@@ -6,8 +6,8 @@
 set -eu
 chromium=$(command -v chromium || true)
 if [ -z "$chromium" ]; then
-  echo "skipped: chromium is not installed"
-  exit 0
+  echo "SKIP: chromium is not installed (make deps installs it)"
+  exit 77
 fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

@@ -18,7 +18,7 @@
 set -eu
 if ! command -v ndj-dora >/dev/null; then
   echo "SKIP: ndj-dora not built"
-  exit 0
+  exit 77
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

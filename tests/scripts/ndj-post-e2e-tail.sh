@@ -7,7 +7,7 @@
 set -u
 if ! command -v ndj-tail >/dev/null; then
   echo "SKIP: ndj-tail not built"
-  exit 0
+  exit 77
 fi
 source "$TESTS_DIR/receiver.bash"
 dir=$(mktemp -d)

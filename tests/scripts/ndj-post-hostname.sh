@@ -12,7 +12,7 @@ name=
 for n in "$(hostname)" ip6-localhost localhost.localdomain; do
   if [ -n "$n" ] && getent ahostsv4 "$n" 2>/dev/null | grep -q '^127\.0\.0\.1 '; then name=$n; break; fi
 done
-[ -n "$name" ] || { echo "skip: no host name for 127.0.0.1 here"; exit 0; }
+[ -n "$name" ] || { echo "SKIP: no host name for 127.0.0.1 here"; exit 77; }
 start_receiver "$dir" --plan "503:0,drop,200,500" || exit 1
 url="http://$name:$RPORT/api/v1/telemetry"
 for i in $(seq 1 20); do echo "[{\"id\":$i}]"; done >"$dir/in"

@@ -90,7 +90,7 @@ PY
 
 if ! command -v ndj-tail >/dev/null; then
   echo "SKIP: ndj-tail not built"
-  exit 0
+  exit 77
 fi
 
 # Round trip: tail (committing), append, prune, tail again: the second tail
