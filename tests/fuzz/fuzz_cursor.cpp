@@ -21,13 +21,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ndj::write_file_atomic(path, text);
   ndj::CursorFile cursor(path);
   try {
-    auto entries = cursor.load();
-    cursor.commit({});
-    auto again = cursor.load();
-    if (again.size() != entries.size()) std::abort();
-    for (size_t i = 0; i < entries.size(); ++i)
-      if (again[i].pos.path != entries[i].pos.path || again[i].pos.offset != entries[i].pos.offset ||
-          again[i].pos.fp != entries[i].pos.fp)
+    auto state = cursor.load_state();
+    cursor.update([](ndj::CursorState&) { return true; });  // written out as ndj writes it
+    auto again = cursor.load_state();
+    if (again.files.size() != state.files.size() || again.lost.size() != state.lost.size() ||
+        again.lost_bytes != state.lost_bytes)
+      std::abort();
+    for (size_t i = 0; i < state.files.size(); ++i) {
+      const auto &a = again.files[i], &b = state.files[i];
+      if (!(a.pos == b.pos) || a.size != b.size || a.seen != b.seen) std::abort();
+    }
+    for (size_t i = 0; i < state.lost.size(); ++i)
+      if (again.lost[i].path != state.lost[i].path || again.lost[i].bytes != state.lost[i].bytes ||
+          again.lost[i].offset != state.lost[i].offset)
         std::abort();
   } catch (const ndj::Error&) {
   }
