@@ -115,6 +115,7 @@ bool LogFile::path_moved() const {
 LogFile::Change LogFile::check_rewritten() {
   uint64_t sz = static_cast<uint64_t>(size());
   if (sz < read_pos_) {
+    before_ = {offset_ > 0 ? fingerprint() : std::string(), offset_};
     restart_at(0);
     fp_.clear();
     return Change::kTruncated;
@@ -123,6 +124,7 @@ LogFile::Change LogFile::check_rewritten() {
   if (sz > read_pos_ && !fp_.empty() && offset_ > 0) {
     auto now = file_fingerprint(fd_);
     if (!now || *now != fp_) {
+      before_ = {fp_, offset_};
       restart_at(0);
       fp_ = now.value_or("");
       return Change::kReplaced;

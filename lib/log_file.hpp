@@ -99,6 +99,13 @@ class LogFile {
   // Detects copytruncate (size below what was read) and rewriting in place
   // (the first line changed); either way reading starts again at 0.
   Change check_rewritten();
+  // After a change: the first line and the offset read of the content
+  // that was replaced (fp empty when nothing of it had been read).
+  struct Before {
+    std::string fp;
+    uint64_t offset = 0;
+  };
+  const Before& before_change() const { return before_; }
 
   // Reads at most one chunk at the read position and hands the complete
   // lines in it to `sink`. Returns the bytes read: 0 at end of file, or
@@ -128,6 +135,7 @@ class LogFile {
   int fd_ = -1;
   uint64_t dev_ = 0, ino_ = 0;
   std::string fp_;
+  Before before_;
   uint64_t offset_ = 0;    // end of the complete lines consumed
   uint64_t read_pos_ = 0;  // next byte to read
   std::string pending_;    // bytes of a partial line past offset_

@@ -444,16 +444,14 @@ std::string Tailer::find_gzip(const FilePosition& pos) {
 
 size_t Tailer::step(Source& s, bool retired) {
   LogFile& f = *s.file;
-  std::string fp_was = f.offset() > 0 ? f.fingerprint() : std::string();
-  uint64_t offset_was = f.offset();
   switch (f.check_rewritten()) {
     case LogFile::Change::kTruncated:
       warn(f.path() + ": truncated (copytruncate?): reading again from the start");
-      rescue_truncated(s, fp_was, offset_was);
+      rescue_truncated(s);
       break;
     case LogFile::Change::kReplaced:
       warn(f.path() + ": first line changed (rewritten in place): reading again from the start");
-      rescue_truncated(s, fp_was, offset_was);
+      rescue_truncated(s);
       break;
     case LogFile::Change::kNone:
       break;
@@ -485,7 +483,8 @@ size_t Tailer::step(Source& s, bool retired) {
   return 0;
 }
 
-void Tailer::rescue_truncated(Source& s, const std::string& fp_was, uint64_t offset_was) {
+void Tailer::rescue_truncated(Source& s) {
+  const auto& [fp_was, offset_was] = s.file->before_change();
   // The file now holds other lines: its new content is a file of its own
   // for the cursor, registered before it is read.
   s.registered = !cursor_;

@@ -131,7 +131,7 @@ class Tailer : public LogLineSink {
   size_t step(Source& s, bool retired);
   // Finds a copy of a file that was truncated under us, so what it held
   // past our position is read from the copy.
-  void rescue_truncated(Source& s, const std::string& fp_was, uint64_t offset_was);
+  void rescue_truncated(Source& s);
   // Closes a source read to its end; `final`: it grows no more.
   void closed(Source& s, bool final);
   // A mark when the file's position moved since the last one.
