@@ -16,12 +16,12 @@
 #include "cursor.hpp"
 #include "diag.hpp"
 #include "gzip.hpp"
+#include "http_credentials.hpp"
 #include "http_post.hpp"
 #include "json.hpp"
 #include "json_array.hpp"
 #include "output.hpp"
 #include "records.hpp"
-#include "secret_file.hpp"
 #include "signals.hpp"
 #include "sync_health.hpp"
 #include "timefmt.hpp"
@@ -108,66 +108,6 @@ int parse_args(int argc, char** argv, Options& o) {
   }
   if (o.content_type.empty()) o.content_type = o.body == "ndjson" ? "application/x-ndjson" : "application/json";
   return -1;
-}
-
-// The bearer token: read once, never printed (DESIGN.md: never on argv).
-std::string load_token(const Options& o) {
-  std::string token;
-  if (!o.token_file.empty()) {
-    std::optional<std::string> text;
-    try {
-      text = read_secret_file(o.token_file, "token file");
-    } catch (const Error& e) {
-      throw Error(kExitNoPerm, std::string(e.what()) + " (--token-file)");
-    }
-    if (!text) throw Error(kExitNoPerm, o.token_file + ": token file not found (--token-file)");
-    token = *text;
-  } else if (!o.token_env.empty()) {
-    const char* v = std::getenv(o.token_env.c_str());
-    if (!v) throw Error(kExitNoPerm, "environment variable " + o.token_env + " is not set (--token-env)");
-    if (!*v) throw Error(kExitNoPerm, "environment variable " + o.token_env + " is empty (--token-env)");
-    token = v;
-  } else {
-    return token;
-  }
-  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-  if (token.empty()) throw Error(kExitNoPerm, "the bearer token is empty");
-  if (token.find_first_of("\r\n") != std::string::npos)
-    throw Error(kExitNoPerm, "the bearer token spans several lines");
-  return token;
-}
-
-// The basic auth password: the file's first line, never printed.
-std::string load_password(const Options& o) {
-  if (o.password_file.empty()) return {};
-  std::optional<std::string> text;
-  try {
-    text = read_secret_file(o.password_file, "password file");
-  } catch (const Error& e) {
-    throw Error(kExitNoPerm, std::string(e.what()) + " (--password-file)");
-  }
-  if (!text) throw Error(kExitNoPerm, o.password_file + ": password file not found (--password-file)");
-  if (text->empty()) throw Error(kExitNoPerm, o.password_file + ": the password is empty (--password-file)");
-  if (text->find_first_of("\r\n") != std::string::npos)
-    throw Error(kExitNoPerm, o.password_file + ": the password spans several lines (--password-file)");
-  return *text;
-}
-
-// The value of the Authorization header curl sends for basic auth, so that
-// an answer echoing it can be scrubbed like the password itself.
-std::string basic_credentials(const std::string& user, const std::string& password) {
-  static constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string in = user + ":" + password, out;
-  for (size_t i = 0; i < in.size(); i += 3) {
-    uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(in[i])) << 16;
-    if (i + 1 < in.size()) n |= static_cast<uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
-    if (i + 2 < in.size()) n |= static_cast<unsigned char>(in[i + 2]);
-    out += kDigits[(n >> 18) & 63];
-    out += kDigits[(n >> 12) & 63];
-    out += i + 1 < in.size() ? kDigits[(n >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? kDigits[n & 63] : '=';
-  }
-  return out;
 }
 
 class Shipper {
@@ -355,10 +295,10 @@ void print_request(Output& out, const Options& o, const std::vector<std::string>
 int run(const Options& o) {
   if (o.target.insecure) warn("--insecure: TLS certificates are not verified");
   HttpTarget target = o.target;
-  std::string token = load_token(o);
+  std::string token = load_bearer_token(o.token_file, o.token_env);
   target.headers = request_headers(o, token);
   target.user = o.user;
-  target.password = load_password(o);
+  target.password = load_password(o.password_file);
   target.secrets = {token, target.password};
   if (!o.user.empty()) target.secrets.push_back(basic_credentials(o.user, target.password));
   Output out;

@@ -1,6 +1,7 @@
 // Header checks and redaction used on command lines and in logs.
 #include <catch2/catch.hpp>
 
+#include "http_credentials.hpp"
 #include "http_post.hpp"
 
 using namespace ndj;
@@ -43,4 +44,10 @@ TEST_CASE("responses are scrubbed of credentials and capped", "[http_post]") {
   CHECK(scrub_response("x tok/", secrets, true) == "x ");
   CHECK(scrub_response("x tok/", secrets, false) == "x tok/");
   CHECK(scrub_response(std::string(5000, 'a'), {}, false).size() == kResponseExcerpt);
+}
+
+TEST_CASE("basic credentials are base64 of user:password, as curl sends them") {
+  CHECK(ndj::basic_credentials("Aladdin", "open sesame") == "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+  CHECK(ndj::basic_credentials("alice", "pw") == "YWxpY2U6cHc=");
+  CHECK(ndj::basic_credentials("a", "") == "YTo=");
 }
