@@ -5,13 +5,9 @@
 #include <cctype>
 #include <cstdlib>
 #include <exception>
-#include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "ack_window.hpp"
-#include "atomic_file.hpp"
 #include "cli.hpp"
 #include "cursor.hpp"
 #include "diag.hpp"
@@ -22,15 +18,12 @@
 #include "json_array.hpp"
 #include "output.hpp"
 #include "records.hpp"
+#include "shipper.hpp"
 #include "signals.hpp"
-#include "sync_health.hpp"
 #include "timefmt.hpp"
 
 namespace ndj {
 namespace {
-
-// Entries of files gone after being shipped are looked for this often.
-constexpr TimeNs kSweepEvery = 5 * kNsPerSec;
 
 struct Options {
   InputOptions input;
@@ -110,163 +103,6 @@ int parse_args(int argc, char** argv, Options& o) {
   return -1;
 }
 
-class Shipper {
- public:
-  Shipper(const Options& o, HttpTarget target) : o_(o), poster_(std::move(target)) {
-    if (!o.cursor.empty()) {
-      cursor_.emplace(o.cursor);
-      CursorState state = cursor_->load_state();
-      health_.lost_bytes = state.lost_bytes;
-      health_.lost = std::move(state.lost);
-    }
-    if (!o.dead_letter.empty()) dead_letter_.emplace(o.dead_letter);
-    poster_.on_attempt = [this](const Attempt& a) { note_attempt(a); };
-  }
-  Shipper(const Shipper&) = delete;
-  Shipper& operator=(const Shipper&) = delete;
-
-  int fatal() const { return fatal_; }
-  bool dead_lettered() const { return health_.dead_lettered > 0; }
-  HttpPoster& poster() { return poster_; }
-
-  // Committed by the next pump() or finish(): consecutive marks share one
-  // cursor write.
-  void add_mark(FilePosition pos) { window_.add_mark(std::move(pos)); }
-
-  // Abandons what is still held and writes the final cursor and status.
-  void finish() {
-    poster_.abandon_all();
-    commit_releasable(true);
-    write_status(true);
-  }
-
-  void post(std::string payload, std::string label) {
-    poster_.post(window_.add_body(), std::move(payload), std::move(label));
-  }
-
-  // Drives the network for up to timeout_ms and settles what finished.
-  void pump(int timeout_ms, int input_fd) {
-    poster_.pump(timeout_ms, input_fd, done_);
-    for (auto& s : done_) settle(s);
-    done_.clear();
-    commit_releasable();
-    if (status_dirty_) write_status(false);
-  }
-
-  void write_status(bool force) {
-    if (o_.status.empty()) return;
-    TimeNs now = now_ns();
-    // Every request, but at most ten times a second: each write is an fsync.
-    if (!force && now - status_written_ < kNsPerSec / 10) return;
-    status_written_ = now;
-    status_dirty_ = false;
-    write_file_atomic(o_.status, health_.json(window_.unsettled()));
-  }
-
- private:
-  void note_attempt(const Attempt& a) {
-    status_dirty_ = true;
-    ++health_.requests;
-    health_.bytes += a.bytes;
-    std::string what = a.status ? "HTTP " + std::to_string(a.status) : a.error;
-    if (a.retry_in >= 0) ++health_.retries;
-    if (a.status < 200 || a.status > 299) {
-      health_.last_error = what;
-      health_.last_error_at = now_ns();
-    } else {
-      health_.last_success_at = now_ns();
-    }
-    if (!o_.verbose) return;
-    std::string line = *a.label + ": " + what + ", " + std::to_string(a.latency / 1'000'000) + " ms, " +
-                       std::to_string(a.bytes) + " bytes, attempt " + std::to_string(a.number);
-    if (a.retry_in >= 0) line += ", retry in " + format_duration(a.retry_in / 1'000'000 * 1'000'000);
-    error(line);
-  }
-
-  void settle(Settled& s) {
-    using Kind = Settled::Kind;
-    if (s.kind == Kind::kAcked) {
-      ++health_.acked;
-      window_.settle(s.seq);
-      return;
-    }
-    if (s.kind == Kind::kRejected && dead_letter_) {
-      append_dead_letter(s);
-      ++health_.dead_lettered;
-      window_.settle(s.seq);
-      error(s.label + ": rejected by the receiver (" + s.reason + "), kept in " + o_.dead_letter);
-      return;
-    }
-    if (fatal_) return;
-    std::string msg = s.label + ": " + s.reason;
-    if (s.kind == Kind::kRejected) {
-      fatal_ = kExitDataError;
-      msg += ": the receiver rejected the body; stopped, nothing committed past it (--dead-letter FILE keeps such bodies and goes on)";
-    } else if (s.kind == Kind::kGaveUp) {
-      fatal_ = kExitTempFail;
-      msg += ": still failing after --retry-for " + format_duration(o_.target.backoff.budget) +
-             "; nothing committed past the last acknowledged body";
-    } else {
-      fatal_ = kExitNoPerm;
-      bool have_token = !o_.token_file.empty() || !o_.token_env.empty();
-      if ((s.status == 401 || s.status == 407) && !o_.user.empty()) msg += ": the credentials were refused: check --user/--password-file";
-      else if ((s.status == 401 || s.status == 407) && !have_token) msg += ": the endpoint wants a token: use --token-file or --token-env";
-      else if (s.status == 401 || s.status == 407) msg += ": the credentials were refused: check --token-file/--token-env";
-      else if (s.status == 403) msg += ": the token is not allowed to post here: check its permissions";
-      else if (s.status == 404) msg += ": no such endpoint: check the URL";
-      else if (s.status >= 300 && s.status < 400) msg += ": redirects are not followed: use the final URL";
-      else if (s.status) msg += ": not an answer ndj-post can act on";
-      else msg += " (for a private CA use --cacert FILE)";
-    }
-    error(msg);
-  }
-
-  // The original line: before gzip, and the array it was for --body ndjson.
-  void append_dead_letter(const Settled& s) {
-    std::string body = s.payload;
-    if (o_.gzip) gzip_decompress(s.payload, body);
-    if (o_.body == "ndjson") {
-      if (!body.empty() && body.back() == '\n') body.pop_back();
-      for (char& c : body)
-        if (c == '\n') c = ',';
-      body = "[" + body + "]";
-    }
-    dead_letter_->append(s.status, s.label, s.response, body);
-  }
-
-  void commit_releasable(bool final = false) {
-    auto released = window_.take_releasable();
-    if (!cursor_ || (released.empty() && !final)) return;
-    // One position per file, the newest; files are told apart by identity,
-    // since rotated generations of a log may share a path.
-    std::vector<FilePosition> latest;
-    for (auto& p : released) {
-      auto it = std::find_if(latest.begin(), latest.end(), [&](const FilePosition& q) { return same_file(p, q); });
-      if (it == latest.end()) latest.push_back(std::move(p));
-      else *it = std::move(p);
-    }
-    bool sweep = final || now_ns() - last_sweep_ >= kSweepEvery;
-    std::vector<std::string> dropped;
-    CursorState state = cursor_->commit(latest, sweep, &dropped);
-    if (sweep) last_sweep_ = now_ns();
-    health_.lost_bytes = state.lost_bytes;
-    health_.lost = std::move(state.lost);
-    if (o_.verbose)
-      for (const auto& path : dropped) error(path + ": gone after it was shipped; dropped from the cursor");
-  }
-
-  const Options& o_;
-  HttpPoster poster_;
-  AckWindow window_;
-  std::optional<CursorFile> cursor_;
-  std::optional<DeadLetterFile> dead_letter_;
-  SyncHealth health_;
-  std::vector<Settled> done_;
-  int fatal_ = 0;
-  TimeNs last_sweep_ = 0;
-  TimeNs status_written_ = 0;
-  bool status_dirty_ = false;
-};
 
 std::vector<std::string> request_headers(const Options& o, const std::string& token) {
   std::vector<std::string> h;
@@ -303,7 +139,11 @@ int run(const Options& o) {
   if (!o.user.empty()) target.secrets.push_back(basic_credentials(o.user, target.password));
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kSyntax);
-  Shipper shipper(o, target);
+  ShipperOptions so{o.cursor, o.status, o.dead_letter, o.verbose, o.gzip, o.body == "ndjson",
+                    o.target.backoff.budget, ShipperOptions::Auth::kNone};
+  if (!o.user.empty()) so.auth = ShipperOptions::Auth::kBasic;
+  else if (!token.empty()) so.auth = ShipperOptions::Auth::kBearer;
+  Shipper shipper(std::move(so), target);
   std::exception_ptr failure;
   if (!o.dry_run) {
     reader.set_wait_hook([&] {
