@@ -4,13 +4,13 @@
 #include <map>
 #include <string>
 
-#include "cli.hpp"
-#include "cursor.hpp"
-#include "diag.hpp"
-#include "output.hpp"
-#include "records.hpp"
-#include "signals.hpp"
-#include "timefmt.hpp"
+#include "core/cli.hpp"
+#include "core/cursor.hpp"
+#include "core/diag.hpp"
+#include "core/output.hpp"
+#include "core/records.hpp"
+#include "core/signals.hpp"
+#include "core/timefmt.hpp"
 
 namespace ndj {
 namespace {

@@ -7,21 +7,21 @@
 #include <string>
 #include <vector>
 
-#include "atomic_file.hpp"
-#include "cli.hpp"
-#include "diag.hpp"
-#include "dora.hpp"
-#include "dora_html.hpp"
-#include "dora_report.hpp"
-#include "dora_series.hpp"
-#include "dora_trends.hpp"
-#include "local_time.hpp"
-#include "json.hpp"
-#include "output.hpp"
-#include "parallel_records.hpp"
-#include "records.hpp"
-#include "signals.hpp"
-#include "timefmt.hpp"
+#include "core/atomic_file.hpp"
+#include "core/cli.hpp"
+#include "core/diag.hpp"
+#include "dora/dora.hpp"
+#include "dora/dora_html.hpp"
+#include "dora/dora_report.hpp"
+#include "dora/dora_series.hpp"
+#include "dora/dora_trends.hpp"
+#include "core/local_time.hpp"
+#include "json/json.hpp"
+#include "core/output.hpp"
+#include "core/parallel_records.hpp"
+#include "core/records.hpp"
+#include "core/signals.hpp"
+#include "core/timefmt.hpp"
 
 namespace ndj {
 namespace {

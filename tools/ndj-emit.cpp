@@ -7,18 +7,18 @@
 #include <string>
 #include <vector>
 
-#include "cli.hpp"
-#include "cursor.hpp"
-#include "diag.hpp"
-#include "event_builder.hpp"
-#include "json.hpp"
-#include "json_check.hpp"
-#include "line_reader.hpp"
-#include "locked_append.hpp"
-#include "output.hpp"
-#include "records.hpp"
-#include "signals.hpp"
-#include "timefmt.hpp"
+#include "core/cli.hpp"
+#include "core/cursor.hpp"
+#include "core/diag.hpp"
+#include "emit/event_builder.hpp"
+#include "json/json.hpp"
+#include "json/json_check.hpp"
+#include "core/line_reader.hpp"
+#include "emit/locked_append.hpp"
+#include "core/output.hpp"
+#include "core/records.hpp"
+#include "core/signals.hpp"
+#include "core/timefmt.hpp"
 
 namespace ndj {
 namespace {

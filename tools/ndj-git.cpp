@@ -12,14 +12,14 @@
 #include <unordered_set>
 #include <vector>
 
-#include "cli.hpp"
-#include "deployment_walk.hpp"
-#include "diag.hpp"
-#include "git_log.hpp"
-#include "json.hpp"
-#include "output.hpp"
-#include "signals.hpp"
-#include "timefmt.hpp"
+#include "core/cli.hpp"
+#include "git/deployment_walk.hpp"
+#include "core/diag.hpp"
+#include "git/git_log.hpp"
+#include "json/json.hpp"
+#include "core/output.hpp"
+#include "core/signals.hpp"
+#include "core/timefmt.hpp"
 
 namespace ndj {
 namespace {

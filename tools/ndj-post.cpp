@@ -8,19 +8,19 @@
 #include <string>
 #include <vector>
 
-#include "cli.hpp"
-#include "cursor.hpp"
-#include "diag.hpp"
-#include "gzip.hpp"
-#include "http_credentials.hpp"
-#include "http_post.hpp"
-#include "json.hpp"
-#include "json_array.hpp"
-#include "output.hpp"
-#include "records.hpp"
-#include "shipper.hpp"
-#include "signals.hpp"
-#include "timefmt.hpp"
+#include "core/cli.hpp"
+#include "core/cursor.hpp"
+#include "core/diag.hpp"
+#include "core/gzip.hpp"
+#include "ship/http_credentials.hpp"
+#include "ship/http_post.hpp"
+#include "json/json.hpp"
+#include "ship/json_array.hpp"
+#include "core/output.hpp"
+#include "core/records.hpp"
+#include "ship/shipper.hpp"
+#include "core/signals.hpp"
+#include "core/timefmt.hpp"
 
 namespace ndj {
 namespace {

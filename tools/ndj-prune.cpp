@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <string>
 
-#include "cli.hpp"
-#include "pruner.hpp"
+#include "core/cli.hpp"
+#include "prune/pruner.hpp"
 
 namespace ndj {
 namespace {

@@ -5,15 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "atomic_file.hpp"
-#include "cli.hpp"
-#include "diag.hpp"
-#include "output.hpp"
-#include "parallel_records.hpp"
-#include "records.hpp"
-#include "redact.hpp"
-#include "secret_file.hpp"
-#include "signals.hpp"
+#include "core/atomic_file.hpp"
+#include "core/cli.hpp"
+#include "core/diag.hpp"
+#include "core/output.hpp"
+#include "core/parallel_records.hpp"
+#include "core/records.hpp"
+#include "redact/redact.hpp"
+#include "core/secret_file.hpp"
+#include "core/signals.hpp"
 
 namespace ndj {
 namespace {

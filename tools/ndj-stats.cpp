@@ -3,13 +3,13 @@
 #include <string>
 #include <vector>
 
-#include "cli.hpp"
-#include "diag.hpp"
-#include "group_stats.hpp"
-#include "output.hpp"
-#include "records.hpp"
-#include "signals.hpp"
-#include "stats_output.hpp"
+#include "core/cli.hpp"
+#include "core/diag.hpp"
+#include "stats/group_stats.hpp"
+#include "core/output.hpp"
+#include "core/records.hpp"
+#include "core/signals.hpp"
+#include "stats/stats_output.hpp"
 
 namespace ndj {
 namespace {

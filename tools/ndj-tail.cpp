@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <string>
 
-#include "cli.hpp"
-#include "diag.hpp"
-#include "signals.hpp"
-#include "tailer.hpp"
-#include "timefmt.hpp"
+#include "core/cli.hpp"
+#include "core/diag.hpp"
+#include "core/signals.hpp"
+#include "tail/tailer.hpp"
+#include "core/timefmt.hpp"
 
 namespace ndj {
 namespace {

@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "atomic_file.hpp"
-#include "cursor.hpp"
-#include "diag.hpp"
+#include "core/atomic_file.hpp"
+#include "core/cursor.hpp"
+#include "core/diag.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string dir = [] {

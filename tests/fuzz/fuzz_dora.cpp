@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "dora.hpp"
-#include "json.hpp"
-#include "line_reader.hpp"
+#include "dora/dora.hpp"
+#include "json/json.hpp"
+#include "core/line_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view s(reinterpret_cast<const char*>(data), size);

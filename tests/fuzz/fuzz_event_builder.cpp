@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "diag.hpp"
-#include "event_builder.hpp"
-#include "json_check.hpp"
+#include "core/diag.hpp"
+#include "emit/event_builder.hpp"
+#include "json/json_check.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view s(reinterpret_cast<const char*>(data), size);

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "http_retry.hpp"
+#include "ship/http_retry.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view s(reinterpret_cast<const char*>(data), size);

@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "json.hpp"
-#include "json_check.hpp"
-#include "line_reader.hpp"
+#include "json/json.hpp"
+#include "json/json_check.hpp"
+#include "core/line_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string padded(reinterpret_cast<const char*>(data), size);

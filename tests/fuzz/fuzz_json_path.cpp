@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "json_path.hpp"
-#include "redact.hpp"
+#include "json/json_path.hpp"
+#include "redact/redact.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view s(reinterpret_cast<const char*>(data), size);

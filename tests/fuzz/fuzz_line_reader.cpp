@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "json.hpp"
-#include "line_reader.hpp"
+#include "json/json.hpp"
+#include "core/line_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int fd = memfd_create("fuzz", 0);

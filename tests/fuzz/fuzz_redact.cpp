@@ -8,10 +8,10 @@
 #include <string>
 #include <string_view>
 
-#include "json_check.hpp"
-#include "line_reader.hpp"
-#include "redact.hpp"
-#include "secret_scan.hpp"
+#include "json/json_check.hpp"
+#include "core/line_reader.hpp"
+#include "redact/redact.hpp"
+#include "redact/secret_scan.hpp"
 
 namespace {
 

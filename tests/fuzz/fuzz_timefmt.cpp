@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "timefmt.hpp"
+#include "core/timefmt.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view s(reinterpret_cast<const char*>(data), size);

@@ -1,0 +1,71 @@
+// Reporting and quarantining invalid lines (kept apart from the record
+// reader so a tool can use it without linking simdjson).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "core/atomic_file.hpp"
+#include "core/diag.hpp"
+#include "core/records.hpp"
+
+namespace ndj {
+
+BadLines::BadLines(const InputOptions& opts) : rejects_path_(opts.rejects), strict_(opts.strict) {}
+
+BadLines::~BadLines() {
+  if (rejects_fd_ >= 0) ::close(rejects_fd_);
+}
+
+void BadLines::append_rejects(std::string_view data) {
+  if (rejects_path_.empty()) return;
+  if (rejects_fd_ < 0) {
+    // Never through a link: whoever can write the directory could aim one
+    // at any file.
+    rejects_fd_ = open_no_follow(rejects_path_, O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (rejects_fd_ < 0) throw Error(kExitFailure, rejects_path_ + ": " + errno_text(errno));
+  }
+  while (!data.empty()) {
+    ssize_t n = ::write(rejects_fd_, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(kExitFailure, rejects_path_ + ": write failed: " + errno_text(errno));
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+bool BadLines::note(std::string_view file, uint64_t line, std::string_view reason) {
+  ++count_;
+  line_error(file, line, reason);
+  return strict_;
+}
+
+bool BadLines::report(std::string_view file, uint64_t line, std::string_view reason,
+                      std::string_view raw) {
+  note(file, line, reason);
+  if (!rejects_path_.empty()) {
+    std::string buf;
+    buf.reserve(raw.size() + 1);
+    buf.append(raw).push_back('\n');
+    append_rejects(buf);
+  }
+  return strict_;
+}
+
+void BadLines::cut_short(std::string_view file, uint64_t line) {
+  cut_short_ = true;
+  line_error(file, line, "input ended mid-line (the writer stopped?); the partial line is not used");
+}
+
+int BadLines::exit_code() const {
+  if (count_ > 0) return kExitDataError;
+  return cut_short_ ? kExitTempFail : kExitOk;
+}
+
+void BadLines::quarantine_part(std::string_view part, bool last) {
+  append_rejects(part);
+  if (last) append_rejects("\n");
+}
+
+}  // namespace ndj

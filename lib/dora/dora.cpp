@@ -1,0 +1,1064 @@
+// DORA metrics: intake, resolution and per-window computation.
+//
+// Memory: every retained event is a small fixed-size struct in a
+// MappedArray (deployment 24 bytes, change 16, incident 32, plus 16 per
+// entry of a deployment's "changes" list). Strings that repeat (services,
+// group values) are interned; ids are only joined on, so they are kept as
+// XXH3-64 hashes: with n distinct ids, the chance that two of them collide
+// is about n^2 / 2^65 (3e-6 for ten million ids), and a collision can at
+// worst attach one change or incident to the wrong deployment.
+#include "dora/dora.hpp"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <cstring>
+#include <thread>
+#include <tuple>
+#include <utility>
+
+namespace ndj::dora {
+
+namespace {
+
+enum Field : uint32_t {
+  kType,
+  kId,
+  kTime,
+  kService,
+  kStatus,
+  kChanges,
+  kChangeType,
+  kUnplanned,
+  kDeploymentId,
+  kDeployedAt,
+  kCompletedAt,
+  kResolvedAt,
+  kFieldCount
+};
+
+constexpr uint32_t kNoService = UINT32_MAX;
+constexpr uint32_t kNoDeployment = UINT32_MAX;
+constexpr const char* kTimeHint = " (RFC 3339, or a number with --epoch)";
+
+// Spreads the field names a record is searched for over 256 buckets.
+size_t bucket_of(std::string_view key) {
+  return (key.size() * 131 + static_cast<unsigned char>(key[0]) * 31 +
+          static_cast<unsigned char>(key.back())) & 255;
+}
+
+// Field names are short: comparing them a word at a time (the last word
+// overlapping the one before) beats a byte loop and a call to memcmp.
+bool same_name(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  auto word = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  auto half = [](const char* p) {
+    uint32_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (word(a.data() + i) != word(b.data() + i)) return false;
+    return word(a.data() + n - 8) == word(b.data() + n - 8);
+  }
+  if (n >= 4) return half(a.data()) == half(b.data()) && half(a.data() + n - 4) == half(b.data() + n - 4);
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+uint64_t hash_id(std::string_view s) {
+  uint64_t h = XXH3_64bits(s.data(), s.size());
+  return h ? h : 1;  // 0 means "no id"
+}
+
+const char* type_name(EventType t) {
+  switch (t) {
+    case EventType::kDeployment: return "deployment";
+    case EventType::kChange: return "change";
+    case EventType::kIncident: return "incident";
+    default: return "record";
+  }
+}
+
+// Insertion sort, given up (the range left in some order) once it has
+// moved elements more than `budget` places: linear on nearly sorted input.
+template <class It, class Less>
+bool insertion_sort(It first, It last, Less less, size_t budget) {
+  if (first == last) return true;
+  size_t moves = 0;
+  for (It i = first + 1; i != last; ++i) {
+    if (!less(*i, *(i - 1))) continue;
+    auto held = *i;
+    It j = i;
+    do {
+      *j = *(j - 1);
+      --j;
+      ++moves;
+    } while (j != first && less(held, *(j - 1)));
+    *j = held;
+    if (moves > budget) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const std::vector<std::string>& canonical_fields() {
+  static const std::vector<std::string> names = {
+      "type",       "id",          "time",          "service",     "status",      "changes",
+      "change_type", "unplanned", "deployment_id", "deployed_at", "completed_at", "resolved_at"};
+  return names;
+}
+
+std::optional<EventType> parse_event_type(std::string_view name) {
+  if (name == "deployment") return EventType::kDeployment;
+  if (name == "change") return EventType::kChange;
+  if (name == "incident") return EventType::kIncident;
+  return std::nullopt;
+}
+
+const std::string& Schema::input_name(const std::string& name) const {
+  auto it = renames.find(name);
+  return it == renames.end() ? name : it->second;
+}
+
+namespace {
+
+// Runs work(part) for every part in [0, parts), each on its own thread (the
+// calling thread takes part 0), and returns when all are done (also when a
+// thread cannot be started). The work must not throw.
+template <class Work>
+void run_parts(unsigned parts, Work work) {
+  std::vector<std::jthread> others;
+  for (unsigned p = 1; p < parts; ++p) others.emplace_back([&work, p] { work(p); });
+  work(0);
+}
+
+// Work on fewer items stays on one thread.
+constexpr size_t kSplitFrom = size_t{1} << 16;
+
+// Part p of n items split in `parts`: [begin, end).
+std::pair<size_t, size_t> part_of(size_t n, unsigned p, unsigned parts) {
+  return {n * p / parts, n * (p + 1) / parts};
+}
+
+// Integer rank arithmetic: p*(n-1) in floating point can land a hair
+// below a whole rank and interpolate where it must not.
+size_t rank_below(size_t n, int percent) { return static_cast<uint64_t>(percent) * (n - 1) / 100; }
+
+// PERCENTILE_CONT from the values at its two closest ranks (the same
+// arithmetic as percentile_from).
+template <class At>
+double interpolated(size_t n, int percent, At value_at) {
+  const uint64_t scaled = static_cast<uint64_t>(percent) * (n - 1);
+  const double frac = static_cast<double>(scaled % 100) / 100.0;
+  const double x = static_cast<double>(value_at(scaled / 100));
+  if (frac == 0) return x;
+  return x + frac * (static_cast<double>(value_at(scaled / 100 + 1)) - x);
+}
+
+// PERCENTILE_CONT when no value before `from` is above one from `from` on
+// and the percentile's lower rank is at least `from`: only the values from
+// there on are searched.
+double percentile_from(std::span<int64_t> v, int percent, size_t from) {
+  return interpolated(v.size(), percent, [&](size_t r) {
+    if (r == rank_below(v.size(), percent)) {
+      std::nth_element(v.begin() + static_cast<long>(from), v.begin() + static_cast<long>(r), v.end());
+      return v[r];
+    }
+    // The next rank: the least of the values after the one just selected.
+    return *std::min_element(v.begin() + static_cast<long>(r), v.end());
+  });
+}
+
+// Below this many values nth_element is cheap; above, a histogram is.
+constexpr size_t kHistogramFrom = size_t{1} << 16;
+
+// The values at `ranks` (ascending) of the large `v`, which is left as it
+// is: a histogram of the values' top bits (from the minimum) gives each
+// rank's bucket, then only the values of those buckets are selected among.
+// Two passes over v instead of nth_element's moves, several ranks at once.
+std::vector<int64_t> ranked_values(std::span<const int64_t> v, int64_t min, int64_t max,
+                                   const std::vector<size_t>& ranks) {
+  const uint64_t range = static_cast<uint64_t>(max) - static_cast<uint64_t>(min);
+  const int shift = std::max(0, static_cast<int>(std::bit_width(range)) - 16);
+  auto bucket_of = [&](int64_t x) { return (static_cast<uint64_t>(x) - static_cast<uint64_t>(min)) >> shift; };
+  std::vector<uint64_t> count(static_cast<size_t>(range >> shift) + 1);
+  for (int64_t x : v) ++count[bucket_of(x)];
+  std::vector<uint64_t> buckets;     // distinct, ascending
+  std::vector<size_t> held_in, within;  // per rank: its bucket's index there, its rank inside it
+  uint64_t b = 0;
+  size_t below = 0;
+  for (size_t r : ranks) {
+    while (below + count[b] <= r) below += count[b++];
+    if (buckets.empty() || buckets.back() != b) buckets.push_back(b);
+    held_in.push_back(buckets.size() - 1);
+    within.push_back(r - below);
+  }
+  std::vector<std::vector<int64_t>> held(buckets.size());
+  for (size_t k = 0; k < buckets.size(); ++k) held[k].reserve(count[buckets[k]]);
+  for (int64_t x : v) {
+    const uint64_t bx = bucket_of(x);
+    for (size_t k = 0; k < buckets.size(); ++k)
+      if (bx == buckets[k]) held[k].push_back(x);
+  }
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < ranks.size(); ++i) {
+    auto& h = held[held_in[i]];
+    std::nth_element(h.begin(), h.begin() + static_cast<long>(within[i]), h.end());
+    out.push_back(h[within[i]]);
+  }
+  return out;
+}
+
+}  // namespace
+
+double percentile_cont(std::span<int64_t> v, int percent) { return percentile_from(v, percent, 0); }
+
+Distribution summarize_hours(std::span<int64_t> ns) {
+  Distribution d;
+  d.n = ns.size();
+  if (ns.empty()) return d;
+  __int128 sum = 0;
+  int64_t min = ns[0], max = ns[0];
+  for (int64_t x : ns) {
+    sum += x;
+    min = std::min(min, x);
+    max = std::max(max, x);
+  }
+  const double hour = static_cast<double>(kNsPerHour);
+  d.mean = static_cast<double>(static_cast<long double>(sum) / ns.size()) / hour;
+  if (ns.size() < kHistogramFrom || min == max) {
+    d.median = percentile_cont(ns, 50) / hour;
+    // Selecting the median left the values after its rank at or above it.
+    const size_t after_median = rank_below(ns.size(), 50) + 1;
+    d.p90 = percentile_from(ns, 90, rank_below(ns.size(), 90) >= after_median ? after_median : 0) / hour;
+    return d;
+  }
+  // The ranks both percentiles interpolate between, ascending.
+  std::vector<size_t> ranks;
+  for (int percent : {50, 90})
+    for (size_t r : {rank_below(ns.size(), percent), rank_below(ns.size(), percent) + 1})
+      if (r < ns.size() && (ranks.empty() || ranks.back() < r)) ranks.push_back(r);
+  const std::vector<int64_t> at = ranked_values(ns, min, max, ranks);
+  auto value_at = [&](size_t r) { return at[static_cast<size_t>(std::find(ranks.begin(), ranks.end(), r) - ranks.begin())]; };
+  d.median = interpolated(ns.size(), 50, value_at) / hour;
+  d.p90 = interpolated(ns.size(), 90, value_at) / hour;
+  return d;
+}
+
+const char* tier(Tiered metric, double v) {
+  switch (metric) {
+    case Tiered::kDeploymentFrequency:
+      return v >= 1.0 ? "elite" : v >= 1.0 / 7 ? "high" : v >= 1.0 / 30 ? "medium" : "low";
+    case Tiered::kLeadTime:
+      return v < 24 ? "elite" : v < 24 * 7 ? "high" : v < 24 * 30 ? "medium" : "low";
+    case Tiered::kRecovery:
+      return v < 1 ? "elite" : v < 24 ? "high" : v < 24 * 7 ? "medium" : "low";
+    case Tiered::kChangeFailureRate:
+      return v <= 5 ? "elite" : v <= 10 ? "high" : v <= 15 ? "medium" : "low";
+  }
+  return "low";
+}
+
+namespace {
+
+enum class Got { kAbsent, kOk, kBad };
+
+// A timestamp field: RFC 3339 text, or a number in the --epoch unit.
+Got read_time(simdjson::dom::element v, bool present, const std::optional<EpochUnit>& epoch,
+              TimeNs& out) {
+  if (!present || v.is_null()) return Got::kAbsent;
+  std::string_view s;
+  if (!v.get_string().get(s)) {
+    auto t = parse_rfc3339(s);
+    if (!t) return Got::kBad;
+    out = *t;
+    return Got::kOk;
+  }
+  if (!epoch) return Got::kBad;
+  std::optional<TimeNs> t;
+  int64_t i;
+  double d;
+  if (!v.get_int64().get(i)) t = epoch_to_ns(i, *epoch);
+  else if (!v.get_double().get(d)) t = epoch_to_ns(d, *epoch);
+  if (!t) return Got::kBad;
+  out = *t;
+  return Got::kOk;
+}
+
+// An id: a string, or an integer read as its decimal text.
+Got read_id(simdjson::dom::element v, bool present, uint64_t& out) {
+  if (!present || v.is_null()) return Got::kAbsent;
+  std::string_view s;
+  if (!v.get_string().get(s)) {
+    out = hash_id(s);
+    return Got::kOk;
+  }
+  int64_t i;
+  uint64_t u;
+  char buf[24];
+  char* end;
+  if (!v.get_int64().get(i)) end = std::to_chars(buf, buf + sizeof buf, i).ptr;
+  else if (!v.get_uint64().get(u)) end = std::to_chars(buf, buf + sizeof buf, u).ptr;
+  else return Got::kBad;
+  out = hash_id(std::string_view(buf, static_cast<size_t>(end - buf)));
+  return Got::kOk;
+}
+
+// Group key: per field a marker (absent, string, other JSON), the length
+// and the bytes (a string's content, or the JSON text), so no two keys
+// collide and the key alone gives the group's values.
+enum : char { kAbsentValue = '\0', kStringValue = '\1', kJsonValue = '\2' };
+
+void append_key_value(std::string& key, char marker, std::string_view bytes) {
+  const auto n = static_cast<uint32_t>(bytes.size());
+  key.push_back(marker);
+  key.append(reinterpret_cast<const char*>(&n), sizeof n).append(bytes);
+}
+
+std::vector<GroupValue> group_values(std::string_view key) {
+  std::vector<GroupValue> values;
+  while (!key.empty()) {
+    const char marker = key[0];
+    uint32_t n;
+    std::memcpy(&n, key.data() + 1, sizeof n);
+    const std::string_view bytes = key.substr(1 + sizeof n, n);
+    key.remove_prefix(1 + sizeof n + n);
+    GroupValue v;
+    v.present = marker != kAbsentValue;
+    if (marker == kJsonValue) {
+      v.json = v.text = bytes;
+    } else if (marker == kStringValue) {
+      // What simdjson::minify writes for this string element.
+      simdjson::internal::mini_formatter json;
+      json.string(bytes);
+      v.json = json.str();
+      v.text = bytes;
+    }
+    values.push_back(std::move(v));
+  }
+  return values;
+}
+
+}  // namespace
+
+EventReader::EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of)
+    : epoch_(schema.epoch), keep_from_(keep_from), as_of_(as_of) {
+  for (const auto& name : canonical_fields()) slots_.push_back({schema.input_name(name), {}, false});
+  for (const auto& name : schema.group_by) {
+    const std::string& input = schema.input_name(name);
+    uint32_t i = 0;
+    while (i < slots_.size() && slots_[i].name != input) ++i;
+    if (i == slots_.size()) slots_.push_back({input, {}, false});
+    group_slots_.push_back(i);
+  }
+  // Slot indexes bucket by bucket: bucket b is bucket_slots_[bucket_begin_[b], bucket_begin_[b+1]).
+  std::array<std::vector<uint32_t>, 256> buckets;
+  for (uint32_t i = 0; i < slots_.size(); ++i)
+    if (!slots_[i].name.empty()) buckets[bucket_of(slots_[i].name)].push_back(i);
+  for (size_t b = 0; b < buckets.size(); ++b) {
+    bucket_begin_[b] = static_cast<uint32_t>(bucket_slots_.size());
+    bucket_slots_.insert(bucket_slots_.end(), buckets[b].begin(), buckets[b].end());
+  }
+  bucket_begin_[buckets.size()] = static_cast<uint32_t>(bucket_slots_.size());
+  type_values_ = {{"deployment", EventType::kDeployment},
+                  {"change", EventType::kChange},
+                  {"incident", EventType::kIncident}};
+  type_values_.insert(type_values_.end(), schema.type_values.begin(), schema.type_values.end());
+}
+
+std::optional<std::string> EventReader::read(simdjson::dom::element record, IntakeBatch& out) {
+  simdjson::dom::object obj;
+  if (record.get_object().get(obj)) return std::nullopt;
+  for (auto& s : slots_) s.present = false;
+  for (auto field : obj) {
+    const std::string_view key = field.key;
+    if (key.empty()) continue;
+    const size_t b = bucket_of(key);
+    for (uint32_t k = bucket_begin_[b]; k < bucket_begin_[b + 1]; ++k) {
+      Slot& s = slots_[bucket_slots_[k]];
+      // No break: two names may be mapped to one field.
+      if (same_name(s.name, key)) {
+        s.value = field.value;
+        s.present = true;
+      }
+    }
+  }
+  const Slot& type = slots_[kType];
+  std::string_view type_value;
+  if (!type.present || type.value.get_string().get(type_value)) return std::nullopt;
+  EventType t = EventType::kOther;
+  for (const auto& [value, type_of] : type_values_)
+    if (same_name(value, type_value)) t = type_of;
+  if (t == EventType::kOther) return std::nullopt;
+
+  TimeNs time = 0;
+  switch (read_time(slots_[kTime].value, slots_[kTime].present, epoch_, time)) {
+    case Got::kAbsent: return std::string(type_name(t)) + ": missing \"" + slots_[kTime].name + "\"";
+    case Got::kBad: return std::string(type_name(t)) + ": bad timestamp in \"" + slots_[kTime].name + "\"" + kTimeHint;
+    case Got::kOk: break;
+  }
+  if (t == EventType::kDeployment) return read_deployment(time, out);
+  if (t == EventType::kChange) return read_change(time, out);
+  return read_incident(time, out);
+}
+
+IntakeBatch::Entry& EventReader::start_entry(IntakeBatch& out, IntakeBatch::Kind kind, TimeNs time) {
+  IntakeBatch::Entry& e = out.entries_.emplace_back();
+  e = {};
+  e.kind = kind;
+  e.time = time;
+  e.text = static_cast<uint32_t>(out.text_.size());
+  return e;
+}
+
+void EventReader::add_service(IntakeBatch& out, IntakeBatch::Entry& e, std::string_view s) {
+  e.has_service = true;
+  e.service_size = static_cast<uint32_t>(s.size());
+  e.service_hash = XXH3_64bits(s.data(), s.size());
+  out.text_.append(s);
+}
+
+void EventReader::add_group_key(IntakeBatch& out, IntakeBatch::Entry& e) {
+  if (group_slots_.empty()) return;
+  const size_t begin = out.text_.size();
+  for (uint32_t i : group_slots_) {
+    const Slot& s = slots_[i];
+    std::string_view str;
+    if (!s.present) append_key_value(out.text_, kAbsentValue, {});
+    else if (!s.value.get_string().get(str)) append_key_value(out.text_, kStringValue, str);
+    else append_key_value(out.text_, kJsonValue, simdjson::minify(s.value));
+  }
+  e.group_size = static_cast<uint32_t>(out.text_.size() - begin);
+  e.group_hash = XXH3_64bits(out.text_.data() + begin, e.group_size);
+}
+
+std::optional<std::string> EventReader::read_deployment(TimeNs time, IntakeBatch& out) {
+  auto bad = [&](Field f, const char* what) {
+    return "deployment: " + std::string(what) + " \"" + slots_[f].name + "\"";
+  };
+  uint64_t id = 0;
+  if (read_id(slots_[kId].value, slots_[kId].present, id) == Got::kBad) return bad(kId, "bad id in");
+  bool succeeded = true, failed = false, unplanned = false;
+  if (slots_[kStatus].present && !slots_[kStatus].value.is_null()) {
+    std::string_view st;
+    if (slots_[kStatus].value.get_string().get(st))
+      return bad(kStatus, "status must be success, failure or rolled_back in");
+    if (st == "failure" || st == "rolled_back") {
+      succeeded = false;
+      failed = true;
+    } else if (st != "success") {
+      return bad(kStatus, "status must be success, failure or rolled_back in");
+    }
+  }
+  if (slots_[kUnplanned].present && !slots_[kUnplanned].value.is_null()) {
+    bool b;
+    if (slots_[kUnplanned].value.get_bool().get(b)) return bad(kUnplanned, "expected true or false in");
+    unplanned = b;
+  }
+  if (slots_[kChangeType].present && !slots_[kChangeType].value.is_null()) {
+    std::string_view ct;
+    if (slots_[kChangeType].value.get_string().get(ct)) return bad(kChangeType, "expected a string in");
+    if (ct == "emergency") unplanned = true;
+  }
+  std::string_view service;
+  const bool has_service = slots_[kService].present && !slots_[kService].value.is_null();
+  if (has_service && slots_[kService].value.get_string().get(service)) return bad(kService, "expected a string in");
+  simdjson::dom::array changes;
+  const bool has_changes = slots_[kChanges].present && !slots_[kChanges].value.is_null();
+  const size_t changes_begin = out.change_ids_.size();
+  if (has_changes) {
+    if (slots_[kChanges].value.get_array().get(changes)) return bad(kChanges, "expected an array of ids in");
+    for (auto c : changes) {
+      uint64_t h;
+      if (read_id(c, true, h) != Got::kOk) {
+        out.change_ids_.resize(changes_begin);
+        return bad(kChanges, "expected an array of ids in");
+      }
+      out.change_ids_.push_back(h);
+    }
+  }
+  if (time < keep_from_ || time >= as_of_) {
+    out.change_ids_.resize(changes_begin);
+    return std::nullopt;
+  }
+  IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kDeployment, time);
+  e.id = id;
+  e.succeeded = succeeded;
+  e.failed = failed;
+  e.unplanned = unplanned;
+  if (has_service) add_service(out, e, service);
+  e.has_changes = has_changes;
+  e.changes = static_cast<uint32_t>(changes_begin);
+  e.changes_size = static_cast<uint32_t>(out.change_ids_.size() - changes_begin);
+  add_group_key(out, e);
+  return std::nullopt;
+}
+
+std::optional<std::string> EventReader::read_change(TimeNs time, IntakeBatch& out) {
+  TimeNs deployed_at = 0;
+  Field at_field = kDeployedAt;
+  Got got = read_time(slots_[kDeployedAt].value, slots_[kDeployedAt].present, epoch_, deployed_at);
+  if (got == Got::kAbsent) {
+    at_field = kCompletedAt;
+    got = read_time(slots_[kCompletedAt].value, slots_[kCompletedAt].present, epoch_, deployed_at);
+  }
+  if (got == Got::kBad) return "change: bad timestamp in \"" + slots_[at_field].name + "\"" + kTimeHint;
+  if (got == Got::kOk) {
+    if (deployed_at >= keep_from_ && deployed_at < as_of_) {
+      IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kSelfDeployedChange, time);
+      e.until = deployed_at;
+      add_group_key(out, e);
+    }
+    return std::nullopt;
+  }
+  uint64_t key = 0;
+  Got dep = read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, key);
+  if (dep == Got::kBad) return "change: bad id in \"" + slots_[kDeploymentId].name + "\"";
+  if (dep == Got::kOk) {
+    start_entry(out, IntakeBatch::Kind::kChangeByDeployment, time).id = key;
+    return std::nullopt;
+  }
+  Got own = read_id(slots_[kId].value, slots_[kId].present, key);
+  if (own == Got::kBad) return "change: bad id in \"" + slots_[kId].name + "\"";
+  if (own == Got::kAbsent)
+    return "change: missing \"" + slots_[kDeploymentId].name + "\", \"" + slots_[kId].name +
+           "\" and \"" + slots_[kDeployedAt].name + "\"";
+  start_entry(out, IntakeBatch::Kind::kChangeById, time).id = key;
+  return std::nullopt;
+}
+
+std::optional<std::string> EventReader::read_incident(TimeNs time, IntakeBatch& out) {
+  TimeNs resolved = kNever;
+  switch (read_time(slots_[kResolvedAt].value, slots_[kResolvedAt].present, epoch_, resolved)) {
+    case Got::kBad: return "incident: bad timestamp in \"" + slots_[kResolvedAt].name + "\"" + kTimeHint;
+    case Got::kOk:
+      if (resolved < time)
+        return "incident: \"" + slots_[kResolvedAt].name + "\" is before \"" + slots_[kTime].name + "\"";
+      break;
+    case Got::kAbsent: break;
+  }
+  uint64_t deployment = 0;
+  if (read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, deployment) == Got::kBad)
+    return "incident: bad id in \"" + slots_[kDeploymentId].name + "\"";
+  std::string_view service;
+  const bool has_service = slots_[kService].present && !slots_[kService].value.is_null();
+  if (has_service && slots_[kService].value.get_string().get(service))
+    return "incident: expected a string in \"" + slots_[kService].name + "\"";
+  if (time >= as_of_) return std::nullopt;
+  if (resolved >= as_of_) resolved = kNever;  // not resolved yet as of --until
+  // Resolved before the window, it matters only through the deployment it names.
+  if (resolved < keep_from_ && deployment == 0) return std::nullopt;
+  IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kIncident, time);
+  e.until = resolved;
+  e.id = deployment;
+  if (has_service) add_service(out, e, service);
+  add_group_key(out, e);
+  return std::nullopt;
+}
+
+EventStore::EventStore(Schema schema, TimeNs keep_from, TimeNs as_of)
+    : schema_(std::move(schema)), reader_(schema_, keep_from, as_of) {
+  if (schema_.group_by.empty()) groups_.emplace_back();  // the one group of everything
+}
+
+std::optional<std::string> EventStore::add(simdjson::dom::element record) {
+  one_.clear();
+  auto why = reader_.read(record, one_);
+  insert(one_);
+  return why;
+}
+
+std::pair<uint32_t, bool> EventStore::StringIds::intern(std::string_view s, uint64_t hash) {
+  const auto id = static_cast<uint32_t>(size());
+  if (4 * (id + 1) > 3 * table_.size()) {
+    std::vector<Slot> table(std::max<size_t>(16, 2 * table_.size()), Slot{0, UINT32_MAX});
+    const size_t mask = table.size() - 1;
+    for (const Slot& old : table_) {
+      if (old.id == UINT32_MAX) continue;
+      size_t i = old.hash & mask;
+      while (table[i].id != UINT32_MAX) i = (i + 1) & mask;
+      table[i] = old;
+    }
+    table_ = std::move(table);
+  }
+  const size_t mask = table_.size() - 1;
+  size_t i = hash & mask;
+  for (; table_[i].id != UINT32_MAX; i = (i + 1) & mask) {
+    const Slot& slot = table_[i];
+    if (slot.hash == hash &&
+        std::string_view(bytes_).substr(begin_[slot.id], begin_[slot.id + 1] - begin_[slot.id]) == s)
+      return {slot.id, false};
+  }
+  table_[i] = {hash, id};
+  bytes_.append(s);
+  begin_.push_back(bytes_.size());
+  return {id, true};
+}
+
+uint32_t EventStore::intern_group(std::string_view key, uint64_t hash) {
+  if (schema_.group_by.empty()) return 0;
+  auto [g, is_new] = group_ids_.intern(key, hash);
+  if (!is_new) return g;
+  if (g >= (1u << 27)) throw std::length_error("too many groups (more than 2^27)");
+  groups_.push_back(group_values(key));
+  return g;
+}
+
+void EventStore::insert(const IntakeBatch& batch) {
+  using Kind = IntakeBatch::Kind;
+  for (const IntakeBatch::Entry& e : batch.entries()) {
+    uint32_t service = kNoService;
+    if (e.has_service) service = services_.intern(batch.service(e), e.service_hash).first;
+    switch (e.kind) {
+      case Kind::kDeployment: {
+        Deployment d{};
+        d.time = e.time;
+        d.id = e.id;
+        d.service = service;
+        d.succeeded = e.succeeded;
+        d.failed = e.failed;
+        d.unplanned = e.unplanned;
+        if (d.id == 0 && e.has_changes) {
+          // Only its own list names its changes: any unique key will do.
+          d.id = hash_id("\x1f" "deployment#" + std::to_string(deployments_.size()));
+        }
+        for (uint64_t c : batch.change_ids(e)) links_.push_back({c, d.id});
+        d.group = intern_group(batch.group_key(e), e.group_hash);
+        deployments_.push_back(d);
+        break;
+      }
+      case Kind::kChangeByDeployment: changes_by_deployment_.push_back({e.time, e.id}); break;
+      case Kind::kChangeById: changes_by_id_.push_back({e.time, e.id}); break;
+      case Kind::kSelfDeployedChange:
+        self_deployed_.push_back({e.time, e.until, intern_group(batch.group_key(e), e.group_hash)});
+        break;
+      case Kind::kIncident:
+        incidents_.push_back({e.time, e.until, e.id, service, intern_group(batch.group_key(e), e.group_hash)});
+        break;
+    }
+  }
+}
+
+
+uint32_t EventStore::find_deployment(uint64_t id) const {
+  if (by_id_.empty()) return kNoDeployment;
+  const size_t mask = by_id_.size() - 1;
+  for (size_t i = id & mask;; i = (i + 1) & mask) {
+    uint32_t d = by_id_[i];
+    if (d == kNoDeployment || deployments_[d].id == id) return d;
+  }
+}
+
+uint32_t EventStore::latest_deployment_before(uint32_t service, TimeNs t) const {
+  const Deployment* first = deployments_.begin() + service_begin_[service];
+  const Deployment* last = deployments_.begin() + service_begin_[service + 1];
+  auto it = std::upper_bound(first, last, t, [](TimeNs x, const Deployment& d) { return x < d.time; });
+  if (it == first) return kNoDeployment;
+  return static_cast<uint32_t>(it - 1 - deployments_.begin());
+}
+
+// Deployments in (service, time) order: a service's timeline is one run.
+// Input mostly comes in time order, so each service's deployments are
+// usually in order already: an index is spread over the services (a
+// counting sort), each service's run is sorted only when it is not sorted
+// yet, and the deployments are then moved to their places in one pass, in
+// place. The order is total, so this is the order std::sort would give.
+void EventStore::sort_deployments(size_t spare_bytes) {
+  const uint32_t nservices = static_cast<uint32_t>(services_.size());
+  auto run_of = [nservices](const Deployment& d) { return d.service == kNoService ? nservices : d.service; };
+  service_begin_.assign(nservices + 2, 0);
+  for (const auto& d : deployments_) ++service_begin_[run_of(d) + 1];
+  for (size_t s = 1; s < service_begin_.size(); ++s) service_begin_[s] += service_begin_[s - 1];
+
+  std::vector<uint32_t> order(deployments_.size());
+  {
+    std::vector<uint32_t> pos(service_begin_.begin(), service_begin_.end() - 1);
+    for (uint32_t i = 0; i < deployments_.size(); ++i) order[pos[run_of(deployments_[i])]++] = i;
+  }
+  auto before = [this](uint32_t x, uint32_t y) {
+    const Deployment& a = deployments_[x];
+    const Deployment& b = deployments_[y];
+    if (a.time != b.time) return a.time < b.time;
+    if (a.id != b.id) return a.id < b.id;
+    // Equal ids only for deployments without one: order them fully anyway,
+    // so the result does not depend on the input order.
+    return std::tuple(a.group, a.succeeded, a.failed, a.unplanned) <
+           std::tuple(b.group, b.succeeded, b.failed, b.unplanned);
+  };
+  for (size_t s = 0; s + 1 < service_begin_.size(); ++s) {
+    auto first = order.begin() + service_begin_[s], last = order.begin() + service_begin_[s + 1];
+    // Deployments finished in the same second are in any order: a few
+    // moves put them right; a run that needs more is sorted.
+    if (!insertion_sort(first, last, before, 8 * static_cast<size_t>(last - first)))
+      std::sort(first, last, before);
+  }
+  // Place k takes deployment order[k]. A copy reads the services' runs
+  // front to back, where following the cycles of the permutation in place
+  // jumps all over the array: copy when memory just freed can hold it, so
+  // that the peak does not grow.
+  if (spare_bytes >= deployments_.size() * sizeof(Deployment)) {
+    MappedArray<Deployment> sorted;
+    for (uint32_t i : order) sorted.push_back(deployments_[i]);
+    deployments_ = std::move(sorted);
+    return;
+  }
+  // In place, place by place, marking places done by order[k] = k.
+  for (uint32_t k = 0; k < order.size(); ++k) {
+    if (order[k] == k) continue;
+    const Deployment held = deployments_[k];
+    uint32_t j = k;
+    for (;;) {
+      const uint32_t from = order[j];
+      order[j] = j;
+      if (from == k) {
+        deployments_[j] = held;
+        break;
+      }
+      deployments_[j] = deployments_[from];
+      j = from;
+    }
+  }
+}
+
+void EventStore::resolve() {
+  if (resolved_) return;
+  resolved_ = true;
+  // Lists matter only for changes without a deployment_id: without such
+  // changes, free them before the sort and the id table (the peak of the run).
+  size_t freed = 0;
+  if (changes_by_id_.empty()) {
+    freed = links_.size() * sizeof(ChangeLink);
+    links_.release();
+  }
+  sort_deployments(freed);
+
+  size_t cap = 16;
+  while (cap < deployments_.size() + deployments_.size() / 3 + 1) cap *= 2;
+  by_id_.assign(cap, kNoDeployment);
+  // Slots are random: start loading them 16 deployments ahead, and the
+  // deployment a slot holds (whose id a probe compares) 8 ahead.
+  const size_t ndeployments = deployments_.size();
+  for (uint32_t i = 0; i < ndeployments; ++i) {
+    if (i + 16 < ndeployments) __builtin_prefetch(&by_id_[deployments_[i + 16].id & (cap - 1)]);
+    if (i + 8 < ndeployments) {
+      uint32_t ahead = by_id_[deployments_[i + 8].id & (cap - 1)];
+      if (ahead != kNoDeployment) __builtin_prefetch(&deployments_[ahead]);
+    }
+    uint64_t id = deployments_[i].id;
+    if (id == 0) continue;
+    size_t slot = id & (cap - 1);
+    while (by_id_[slot] != kNoDeployment && deployments_[by_id_[slot]].id != id) slot = (slot + 1) & (cap - 1);
+    if (by_id_[slot] == kNoDeployment) by_id_[slot] = i;  // a repeated id keeps its first deployment
+  }
+
+  // Changes named only in their deployment's list; each link becomes a
+  // lead-time sample in place.
+  size_t out = 0;
+  if (!changes_by_id_.empty()) {
+    std::sort(changes_by_id_.begin(), changes_by_id_.end(),
+              [](const Change& a, const Change& b) { return a.key < b.key; });
+    for (size_t i = 0; i < links_.size(); ++i) {
+      const ChangeLink link = links_[i];
+      auto c = std::lower_bound(changes_by_id_.begin(), changes_by_id_.end(), link.change,
+                                [](const Change& x, uint64_t k) { return x.key < k; });
+      if (c == changes_by_id_.end() || c->key != link.change) continue;
+      uint32_t d = find_deployment(link.deployment);
+      if (d == kNoDeployment) continue;
+      LeadSample s{deployments_[d].time - c->time, d};
+      std::memcpy(static_cast<void*>(&links_[out++]), &s, sizeof s);
+    }
+  }
+  links_.truncate(out);
+  link_samples_ = std::move(links_).reinterpret<LeadSample>();
+  changes_by_id_.release();
+
+  // Each lookup is two cache misses (table slot, deployment): start both
+  // early, the slot 16 changes ahead and the deployment 8 ahead. The
+  // changes are split between the threads, each compacting its part in
+  // place; the parts are then closed up, in order.
+  const size_t nchanges = changes_by_deployment_.size();
+  const size_t mask = by_id_.size() - 1;
+  const unsigned parts = nchanges >= kSplitFrom ? threads_ : 1;
+  std::vector<size_t> kept(parts);
+  run_parts(parts, [&](unsigned p) {
+    const auto [begin, end] = part_of(nchanges, p, parts);
+    size_t at = begin;
+    for (size_t i = begin; i < end; ++i) {
+      if (i + 16 < end) __builtin_prefetch(&by_id_[changes_by_deployment_[i + 16].key & mask]);
+      if (i + 8 < end) {
+        uint32_t ahead = by_id_[changes_by_deployment_[i + 8].key & mask];
+        if (ahead != kNoDeployment) __builtin_prefetch(&deployments_[ahead]);
+      }
+      const Change c = changes_by_deployment_[i];
+      uint32_t d = find_deployment(c.key);
+      if (d == kNoDeployment) continue;
+      LeadSample s{deployments_[d].time - c.time, d};
+      std::memcpy(static_cast<void*>(&changes_by_deployment_[at++]), &s, sizeof s);
+    }
+    kept[p] = at - begin;
+  });
+  out = kept[0];
+  for (unsigned p = 1; p < parts; ++p) {
+    const size_t begin = part_of(nchanges, p, parts).first;
+    std::memmove(static_cast<void*>(&changes_by_deployment_[out]), &changes_by_deployment_[begin],
+                 kept[p] * sizeof(Change));
+    out += kept[p];
+  }
+  changes_by_deployment_.truncate(out);
+  change_samples_ = std::move(changes_by_deployment_).reinterpret<LeadSample>();
+
+  // Incidents fail the deployment they name, or else the latest deployment
+  // of their service if they opened within the failure window after it
+  // (and so before that service's next deployment). Sorted, the pairs give
+  // each failed deployment's latest resolved_at (kNever: one is open).
+  std::vector<std::pair<uint32_t, TimeNs>> incident_resolution;
+  for (const auto& inc : incidents_) {
+    uint32_t d = kNoDeployment;
+    if (inc.deployment) {
+      d = find_deployment(inc.deployment);
+    } else if (inc.service != kNoService) {
+      d = latest_deployment_before(inc.service, inc.opened);
+      if (d != kNoDeployment && inc.opened - deployments_[d].time >= schema_.failure_window) d = kNoDeployment;
+    }
+    if (d == kNoDeployment) continue;
+    deployments_[d].failed = 1;
+    incident_resolution.emplace_back(d, inc.resolved);
+  }
+  std::sort(incident_resolution.begin(), incident_resolution.end());
+  by_id_.clear();
+  by_id_.shrink_to_fit();
+
+  auto next_resolution = incident_resolution.cbegin();
+  for (uint32_t i = 0; i < deployments_.size(); ++i) {
+    const Deployment& d = deployments_[i];
+    if (!d.failed) continue;
+    TimeNs at = kNever;
+    while (next_resolution != incident_resolution.end() && next_resolution->first < i) ++next_resolution;
+    if (next_resolution != incident_resolution.end() && next_resolution->first == i) {
+      while (next_resolution + 1 != incident_resolution.end() && (next_resolution + 1)->first == i) ++next_resolution;
+      at = next_resolution->second;  // the latest: pairs sort by time within a deployment
+    } else {
+      // Deployments without a service (a single-service repository, such
+      // as ndj-git's output) are one timeline: they sort after all others.
+      uint32_t slot = d.service == kNoService ? static_cast<uint32_t>(service_begin_.size() - 2) : d.service;
+      for (uint32_t j = i + 1; j < service_begin_[slot + 1]; ++j) {
+        if (deployments_[j].succeeded && deployments_[j].time > d.time) {
+          at = deployments_[j].time;
+          break;
+        }
+      }
+    }
+    recoveries_.push_back({i, at});
+  }
+
+  // Groups in order: value by value, absent values last.
+  std::vector<uint32_t> order(groups_.size());
+  for (uint32_t g = 0; g < order.size(); ++g) order[g] = g;
+  std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+    const auto& x = groups_[a];
+    const auto& y = groups_[b];
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (x[i].present != y[i].present) return x[i].present;
+      if (x[i].text != y[i].text) return x[i].text < y[i].text;
+      if (x[i].json != y[i].json) return x[i].json < y[i].json;
+    }
+    return false;
+  });
+  sorted_groups_ = std::move(order);
+}
+
+namespace {
+
+// Samples of one distribution for every group, laid out group after group
+// in one array (a counting sort: two passes over the events, 8 bytes per
+// sample). `visit(part, parts, emit)` calls emit(group, value) for each
+// sample of its part; the parts run on threads of their own. A group's
+// values are in part order (their order changes no statistic).
+struct Samples {
+  std::vector<int64_t> values;
+  std::vector<size_t> begin;  // group g: [begin[g], begin[g+1])
+
+  template <class Visit>
+  void gather(size_t groups, unsigned parts, Visit visit) {
+    // Per part: its count in each group, then where its next value goes.
+    std::vector<std::vector<size_t>> at(parts, std::vector<size_t>(groups));
+    run_parts(parts, [&](unsigned p) { visit(p, parts, [&c = at[p]](size_t g, int64_t) { ++c[g]; }); });
+    begin.assign(groups + 1, 0);
+    size_t total = 0;
+    for (size_t g = 0; g < groups; ++g) {
+      begin[g] = total;
+      for (auto& part : at) total += std::exchange(part[g], total);
+    }
+    begin[groups] = total;
+    values.resize(total);
+    run_parts(parts, [&](unsigned p) {
+      visit(p, parts, [this, &next = at[p]](size_t g, int64_t v) { values[next[g]++] = v; });
+    });
+  }
+  std::span<int64_t> of(size_t g) { return {values.data() + begin[g], begin[g + 1] - begin[g]}; }
+  // Slots [first, last).
+  std::span<int64_t> range(size_t first, size_t last) {
+    return {values.data() + begin[first], begin[last] - begin[first]};
+  }
+};
+
+}  // namespace
+
+std::vector<GroupMetrics> EventStore::compute(Window w) const {
+  const TimeNs edges[] = {w.since, w.until};
+  auto rows = std::move(compute_buckets(edges).front());
+  std::erase_if(rows, [](const GroupMetrics& m) { return m.group != kOverall && !m.has_data(); });
+  return rows;
+}
+
+// One pass over the events for all buckets: every per-group quantity is
+// kept per slot bucket * ngroups + group, so a bucket's groups are
+// contiguous and its overall samples are one range of the gathered values.
+std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<const TimeNs> edges) const {
+  const size_t ngroups = groups_.size();
+  const size_t nbuckets = edges.size() < 2 ? 0 : edges.size() - 1;
+  const size_t nslots = nbuckets * ngroups;
+  std::vector<GroupMetrics> per(nslots);
+  // Buckets of one length between the clipped ends (UTC days, weeks) are
+  // found by division instead of a search: every sample asks.
+  int64_t step = nbuckets > 2 ? edges[2] - edges[1] : 0;
+  for (size_t b = 2; step > 0 && b + 1 < nbuckets; ++b)
+    if (edges[b + 1] - edges[b] != step) step = 0;
+  // The bucket holding t, or -1 outside [edges.front(), edges.back()).
+  auto bucket_of = [&](TimeNs t) -> int64_t {
+    if (nbuckets == 0 || t < edges.front() || t >= edges.back()) return -1;
+    if (step > 0) {
+      if (t < edges[1]) return 0;
+      int64_t b = 1 + (t - edges[1]) / step;
+      return std::min<int64_t>(b, static_cast<int64_t>(nbuckets) - 1);
+    }
+    return std::upper_bound(edges.begin(), edges.end(), t) - edges.begin() - 1;
+  };
+  auto slot_of = [&](TimeNs t, uint32_t group) -> int64_t {
+    int64_t b = bucket_of(t);
+    return b < 0 ? -1 : b * static_cast<int64_t>(ngroups) + group;
+  };
+
+  for (const auto& d : deployments_) {
+    int64_t slot = slot_of(d.time, d.group);
+    if (slot < 0) continue;
+    GroupMetrics& m = per[slot];
+    ++m.total_deployments;
+    m.successful_deployments += d.succeeded;
+    m.failed_deployments += d.failed;
+    m.rework_deployments += d.unplanned;
+  }
+
+  Samples lead, recovery, restore;
+  // The lead-time samples are most of the events: they are split between
+  // the threads.
+  const size_t nlead = link_samples_.size() + change_samples_.size() + self_deployed_.size();
+  lead.gather(nslots, nlead >= kSplitFrom ? threads_ : 1, [&](unsigned p, unsigned parts, auto emit) {
+    auto take = [&](const MappedArray<LeadSample>& samples) {
+      const auto [first, last] = part_of(samples.size(), p, parts);
+      for (size_t i = first; i < last; ++i) {
+        const LeadSample& s = samples[i];
+        const Deployment& d = deployments_[s.deployment];
+        if (!d.succeeded || s.lead < 0) continue;
+        if (int64_t slot = slot_of(d.time, d.group); slot >= 0) emit(slot, s.lead);
+      }
+    };
+    take(link_samples_);
+    take(change_samples_);
+    const auto [first, last] = part_of(self_deployed_.size(), p, parts);
+    for (size_t i = first; i < last; ++i) {
+      const auto& c = self_deployed_[i];
+      if (int64_t slot = slot_of(c.deployed_at, c.group); slot >= 0 && c.deployed_at >= c.time)
+        emit(slot, c.deployed_at - c.time);
+    }
+  });
+  recovery.gather(nslots, 1, [&](unsigned, unsigned, auto emit) {
+    for (const auto& r : recoveries_) {
+      const Deployment& d = deployments_[r.deployment];
+      if (r.at == kNever || r.at < d.time) continue;
+      if (int64_t slot = slot_of(d.time, d.group); slot >= 0) emit(slot, r.at - d.time);
+    }
+  });
+  restore.gather(nslots, 1, [&](unsigned, unsigned, auto emit) {
+    for (const auto& inc : incidents_)
+      if (inc.resolved != kNever)
+        if (int64_t slot = slot_of(inc.resolved, inc.group); slot >= 0) emit(slot, inc.resolved - inc.opened);
+  });
+
+  // Counts the samples above leave out.
+  auto negative_lead = [&](const MappedArray<LeadSample>& samples) {
+    for (const auto& s : samples) {
+      const Deployment& d = deployments_[s.deployment];
+      if (!d.succeeded || s.lead >= 0) continue;
+      if (int64_t slot = slot_of(d.time, d.group); slot >= 0) ++per[slot].negative_lead_times;
+    }
+  };
+  negative_lead(link_samples_);
+  negative_lead(change_samples_);
+  for (const auto& c : self_deployed_)
+    if (int64_t slot = slot_of(c.deployed_at, c.group); slot >= 0 && c.deployed_at < c.time)
+      ++per[slot].negative_lead_times;
+  for (const auto& r : recoveries_) {
+    const Deployment& d = deployments_[r.deployment];
+    int64_t slot = slot_of(d.time, d.group);
+    if (slot < 0) continue;
+    if (r.at == kNever) ++per[slot].unrecovered;
+    else if (r.at < d.time) ++per[slot].negative_recoveries;
+  }
+  // Open at the end of bucket b: opened before edges[b+1], resolved at or
+  // after it (or never). Those buckets are a range; a difference array per
+  // group adds every incident once.
+  std::vector<int64_t> open_diff(nslots + ngroups);
+  for (const auto& inc : incidents_) {
+    auto first = std::upper_bound(edges.begin() + 1, edges.end(), inc.opened) - (edges.begin() + 1);
+    auto last = inc.resolved == kNever ? static_cast<int64_t>(nbuckets)
+                                       : std::upper_bound(edges.begin() + 1, edges.end(), inc.resolved) - (edges.begin() + 1);
+    if (first >= last) continue;
+    ++open_diff[first * ngroups + inc.group];
+    --open_diff[last * ngroups + inc.group];
+  }
+  for (size_t g = 0; g < ngroups; ++g) {
+    int64_t open = 0;
+    for (size_t b = 0; b < nbuckets; ++b) {
+      open += open_diff[b * ngroups + g];
+      per[b * ngroups + g].open_incidents = static_cast<uint64_t>(open);
+    }
+  }
+
+  std::vector<std::vector<GroupMetrics>> out(nbuckets);
+  for (size_t b = 0; b < nbuckets; ++b) {
+    GroupMetrics all;
+    all.group = kOverall;
+    for (uint32_t g = 0; g < ngroups; ++g) {
+      GroupMetrics& m = per[b * ngroups + g];
+      m.group = g;
+      if (!schema_.group_by.empty()) {
+        m.lead_time = summarize_hours(lead.of(b * ngroups + g));
+        m.recovery = summarize_hours(recovery.of(b * ngroups + g));
+        m.restore = summarize_hours(restore.of(b * ngroups + g));
+      }
+      all.add_counts(m);
+      all.open_incidents += m.open_incidents;  // groups of one bucket do add up
+    }
+    all.lead_time = summarize_hours(lead.range(b * ngroups, (b + 1) * ngroups));
+    all.recovery = summarize_hours(recovery.range(b * ngroups, (b + 1) * ngroups));
+    all.restore = summarize_hours(restore.range(b * ngroups, (b + 1) * ngroups));
+    out[b].push_back(all);
+    if (schema_.group_by.empty()) continue;
+    for (uint32_t g : sorted_groups_) out[b].push_back(per[b * ngroups + g]);
+  }
+  return out;
+}
+
+}  // namespace ndj::dora

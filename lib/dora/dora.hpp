@@ -1,0 +1,314 @@
+// DORA metrics from deployment, change and incident events: intake of
+// records into compact arrays, resolution of the links between them, and
+// per-group computation over a time window returning plain numbers.
+// Formatting lives in dora_report.hpp; ndj-dora and anything that compares
+// windows (buckets, baselines) call compute() once per window.
+#pragma once
+#include <simdjson.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dora/mapped_array.hpp"
+#include "core/timefmt.hpp"
+
+namespace ndj::dora {
+
+inline constexpr TimeNs kNever = INT64_MAX;
+inline constexpr int64_t kNsPerHour = 3600 * kNsPerSec;
+inline constexpr int64_t kNsPerDay = 24 * kNsPerHour;
+
+enum class EventType : uint8_t { kOther, kDeployment, kChange, kIncident };
+
+// How input records are read: field renames (--map NAME=FIELD), extra type
+// values (--type-value deployment=deploy), grouping fields, epoch unit.
+struct Schema {
+  std::map<std::string, std::string> renames;
+  std::vector<std::pair<std::string, EventType>> type_values;
+  std::vector<std::string> group_by;
+  std::optional<EpochUnit> epoch;
+  TimeNs failure_window = kNsPerDay;
+
+  // The input field that holds `name`.
+  const std::string& input_name(const std::string& name) const;
+};
+
+// The canonical field names --map accepts besides grouping fields.
+const std::vector<std::string>& canonical_fields();
+std::optional<EventType> parse_event_type(std::string_view name);
+
+// [since, until)
+struct Window {
+  TimeNs since = 0;
+  TimeNs until = 0;
+  bool contains(TimeNs t) const { return t >= since && t < until; }
+  double days() const { return static_cast<double>(until - since) / kNsPerDay; }
+};
+
+// Median, mean and 90th percentile of n durations, in hours.
+struct Distribution {
+  uint64_t n = 0;
+  double median = 0;
+  double mean = 0;
+  double p90 = 0;
+};
+
+// PERCENTILE_CONT: linear interpolation between the closest ranks, rank
+// percent/100*(n-1) counted from 0. Reorders `values`; n must be > 0.
+double percentile_cont(std::span<int64_t> values, int percent);
+// Hours; reorders `ns`.
+Distribution summarize_hours(std::span<int64_t> ns);
+
+// Everything one group (or the overall row) needs for the six metrics.
+struct GroupMetrics {
+  uint32_t group = 0;  // index into EventStore::group(); kOverall for the overall row
+  uint64_t successful_deployments = 0;
+  uint64_t total_deployments = 0;
+  uint64_t failed_deployments = 0;
+  uint64_t rework_deployments = 0;
+  Distribution lead_time;
+  uint64_t negative_lead_times = 0;
+  Distribution recovery;
+  uint64_t unrecovered = 0;
+  uint64_t negative_recoveries = 0;
+  Distribution restore;
+  uint64_t open_incidents = 0;
+
+  bool has_data() const {
+    return total_deployments || lead_time.n || negative_lead_times || restore.n || open_incidents;
+  }
+  // Adds the event counts of `m` (not the distributions, and not
+  // open_incidents, a state at one moment that does not add up over time).
+  void add_counts(const GroupMetrics& m) {
+    successful_deployments += m.successful_deployments;
+    total_deployments += m.total_deployments;
+    failed_deployments += m.failed_deployments;
+    rework_deployments += m.rework_deployments;
+    negative_lead_times += m.negative_lead_times;
+    unrecovered += m.unrecovered;
+    negative_recoveries += m.negative_recoveries;
+  }
+};
+inline constexpr uint32_t kOverall = UINT32_MAX;
+
+// One value of a grouping field, as its JSON text and as display text
+// (strings unescaped); absent fields are not present.
+struct GroupValue {
+  bool present = false;
+  std::string json;
+  std::string text;
+};
+
+// Records read into compact entries on any thread (EventReader), then
+// inserted into an EventStore in input order (EventStore::insert): reading
+// is the costly half and needs nothing from the store. A batch is reused:
+// nothing is allocated per record once its vectors have grown.
+class IntakeBatch {
+ public:
+  enum class Kind : uint8_t { kDeployment, kChangeByDeployment, kChangeById, kSelfDeployedChange, kIncident };
+  struct Entry {
+    TimeNs time;    // deployment: finished; change: committed; incident: opened
+    TimeNs until;   // self-deployed change: deployed_at; incident: resolved (kNever: open)
+    uint64_t id;    // deployment: its id; change: deployment id or own id; incident: deployment id
+    uint64_t service_hash, group_hash;
+    uint32_t text;  // service bytes, then group key bytes, in text_
+    uint32_t service_size, group_size;
+    uint32_t changes, changes_size;  // change ids of a deployment, in change_ids_
+    Kind kind;
+    bool has_service, has_changes;
+    bool succeeded, failed, unplanned;
+  };
+
+  void clear() {
+    entries_.clear();
+    change_ids_.clear();
+    text_.clear();
+  }
+  std::span<const Entry> entries() const { return entries_; }
+  std::string_view service(const Entry& e) const { return {text_.data() + e.text, e.service_size}; }
+  std::string_view group_key(const Entry& e) const {
+    return {text_.data() + e.text + e.service_size, e.group_size};
+  }
+  std::span<const uint64_t> change_ids(const Entry& e) const { return {change_ids_.data() + e.changes, e.changes_size}; }
+
+ private:
+  friend class EventReader;
+  std::vector<Entry> entries_;
+  std::vector<uint64_t> change_ids_;
+  std::string text_;
+};
+
+// Reads records into IntakeBatch entries, with its own field lookup state:
+// one per thread. Deployments and incidents are checked and filtered as
+// EventStore's constructor describes.
+class EventReader {
+ public:
+  EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of);
+
+  // Returns the reason when `record` is of a known type but a required
+  // field is missing or unusable (nothing is added to `out`); nullopt when
+  // it was read or is of another type.
+  std::optional<std::string> read(simdjson::dom::element record, IntakeBatch& out);
+
+ private:
+  struct Slot {
+    std::string name;
+    simdjson::dom::element value;
+    bool present = false;
+  };
+  std::optional<std::string> read_deployment(TimeNs time, IntakeBatch& out);
+  std::optional<std::string> read_change(TimeNs time, IntakeBatch& out);
+  std::optional<std::string> read_incident(TimeNs time, IntakeBatch& out);
+  // Appends an entry whose text starts here; the caller adds the service.
+  IntakeBatch::Entry& start_entry(IntakeBatch& out, IntakeBatch::Kind kind, TimeNs time);
+  void add_service(IntakeBatch& out, IntakeBatch::Entry& e, std::string_view s);
+  void add_group_key(IntakeBatch& out, IntakeBatch::Entry& e);
+
+  std::optional<EpochUnit> epoch_;
+  TimeNs keep_from_, as_of_;
+  // Slot per wanted input field.
+  std::vector<Slot> slots_;
+  // Slots by bucket_of(name), bucket after bucket: one array to walk.
+  std::array<uint32_t, 257> bucket_begin_;
+  std::vector<uint32_t> bucket_slots_;
+  std::vector<uint32_t> group_slots_;
+  std::vector<std::pair<std::string, EventType>> type_values_;  // later entries win
+};
+
+class EventStore {
+ public:
+  // Events at or after `as_of` are not known yet: deployments and
+  // incidents from then on are dropped, resolutions from then on are open.
+  // Events that end before `keep_from` cannot matter and are dropped.
+  EventStore(Schema schema, TimeNs keep_from, TimeNs as_of);
+
+  // Takes one record: EventReader::read, then insert().
+  std::optional<std::string> add(simdjson::dom::element record);
+  // Takes the entries an EventReader made with this store's schema,
+  // keep_from and as_of. Batches inserted in input order give the same
+  // store as add() record by record.
+  void insert(const IntakeBatch& batch);
+
+  // Threads resolve() and compute() may use (this one included); the
+  // results do not depend on it.
+  void set_threads(unsigned n) { threads_ = std::max(1u, n); }
+
+  // Joins changes and incidents to deployments, marks failures and
+  // computes recoveries. Call once, after the last add().
+  void resolve();
+
+  // Metrics over `w`: the overall row first, then one per group in sorted
+  // order (only with group-by fields; groups without events in w are left out).
+  std::vector<GroupMetrics> compute(Window w) const;
+  // Metrics over the buckets [edges[b], edges[b+1]) (edges ascending), in
+  // one pass: per bucket the overall row, then every group in sorted order,
+  // with or without data in the bucket.
+  std::vector<std::vector<GroupMetrics>> compute_buckets(std::span<const TimeNs> edges) const;
+
+  const std::vector<std::string>& group_fields() const { return schema_.group_by; }
+  const std::vector<GroupValue>& group(uint32_t g) const { return groups_[g]; }
+  size_t group_count() const { return groups_.size(); }
+
+ private:
+  struct Deployment {
+    TimeNs time;
+    uint64_t id;  // XXH3-64 of the id; 0: none
+    uint32_t service;
+    uint32_t group : 27;
+    uint32_t succeeded : 1;
+    uint32_t failed : 1;
+    uint32_t unplanned : 1;
+  };
+  struct Change {  // joined by key: the deployment id, or the change's own id
+    TimeNs time;
+    uint64_t key;
+  };
+  struct ChangeLink {  // one entry of a deployment's "changes" list
+    uint64_t change;
+    uint64_t deployment;
+  };
+  struct SelfDeployedChange {  // carries deployed_at: needs no join
+    TimeNs time;
+    TimeNs deployed_at;
+    uint32_t group;
+  };
+  struct Incident {
+    TimeNs opened;
+    TimeNs resolved;  // kNever: open
+    uint64_t deployment;  // 0: none named
+    uint32_t service;
+    uint32_t group;
+  };
+  struct LeadSample {  // written over the Change or ChangeLink it comes from
+    int64_t lead;
+    uint32_t deployment;  // index into deployments_ (sorted)
+  };
+  static_assert(sizeof(LeadSample) == sizeof(Change) && sizeof(LeadSample) == sizeof(ChangeLink));
+  // The memory promise of the man page.
+  static_assert(sizeof(Deployment) == 24 && sizeof(Change) == 16 && sizeof(ChangeLink) == 16 &&
+                sizeof(SelfDeployedChange) == 24 && sizeof(Incident) == 32);
+  struct Recovery {
+    uint32_t deployment;
+    TimeNs at;  // kNever: unrecovered
+  };
+
+  // Strings numbered in order of first appearance; the caller brings the
+  // hash (computed on the reading thread).
+  class StringIds {
+   public:
+    // The id of `s` and whether it is new.
+    std::pair<uint32_t, bool> intern(std::string_view s, uint64_t hash);
+    size_t size() const { return begin_.size() - 1; }
+
+   private:
+    struct Slot {
+      uint64_t hash;
+      uint32_t id;  // UINT32_MAX: empty
+    };
+    std::vector<Slot> table_;
+    std::string bytes_;
+    std::vector<size_t> begin_{0};  // string i: bytes_[begin_[i], begin_[i+1])
+  };
+
+  uint32_t intern_group(std::string_view key, uint64_t hash);
+  // spare_bytes: memory just freed, that a sorted copy may use.
+  void sort_deployments(size_t spare_bytes);
+  uint32_t find_deployment(uint64_t id) const;
+  uint32_t latest_deployment_before(uint32_t service, TimeNs t) const;
+
+  Schema schema_;
+  EventReader reader_;  // for add()
+  IntakeBatch one_;
+
+  StringIds services_;
+  StringIds group_ids_;
+  std::vector<std::vector<GroupValue>> groups_;
+  std::vector<uint32_t> sorted_groups_;
+
+  MappedArray<Deployment> deployments_;
+  MappedArray<Change> changes_by_deployment_;
+  MappedArray<Change> changes_by_id_;
+  MappedArray<ChangeLink> links_;
+  MappedArray<SelfDeployedChange> self_deployed_;
+  MappedArray<Incident> incidents_;
+  MappedArray<LeadSample> link_samples_;    // from deployments' change lists
+  MappedArray<LeadSample> change_samples_;  // from changes' deployment ids
+  std::vector<Recovery> recoveries_;
+  std::vector<uint32_t> service_begin_;  // deployments_ of service s: [begin[s], begin[s+1])
+  std::vector<uint32_t> by_id_;          // open-addressing table of deployment indexes
+  bool resolved_ = false;
+  unsigned threads_ = 1;
+};
+
+enum class Tiered { kDeploymentFrequency, kLeadTime, kRecovery, kChangeFailureRate };
+// "elite", "high", "medium" or "low" for a metric value (per day, hours,
+// hours, percent).
+const char* tier(Tiered metric, double value);
+
+}  // namespace ndj::dora

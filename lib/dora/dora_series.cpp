@@ -1,0 +1,293 @@
+// Bucketed DORA metrics: one-pass computation and the series formats.
+#include "dora/dora_series.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "json/json.hpp"
+
+namespace ndj::dora {
+
+ReportSettings Series::settings_of(size_t b, const ReportSettings& base) const {
+  ReportSettings s = base;
+  s.window = window(b);
+  s.bucket = bucket_unit_name(unit);
+  s.regressions = nullptr;
+  if (!previous.empty()) {
+    s.previous = &previous[b];
+    s.previous_window = previous_window(b);
+  }
+  return s;
+}
+
+GroupMetrics Series::summed_overall() const {
+  GroupMetrics sum;
+  sum.group = kOverall;
+  for (const auto& rows : buckets) sum.add_counts(rows.front());
+  return sum;
+}
+
+Series compute_series(const EventStore& store, std::vector<TimeNs> edges, BucketUnit unit, bool compare,
+                      const std::string& zone) {
+  Series s;
+  s.unit = unit;
+  s.zone = zone;
+  s.edges = std::move(edges);
+  std::vector<TimeNs> all = s.edges;
+  if (compare) all.insert(all.begin(), s.previous_window(0).since);
+  auto buckets = store.compute_buckets(all);
+  const size_t first = compare ? 1 : 0;
+  // Row positions are the same in every bucket: keep a group everywhere
+  // when it has data in some bucket of the window.
+  std::vector<bool> keep(buckets.empty() ? 0 : buckets.front().size(), false);
+  for (size_t b = first; b < buckets.size(); ++b)
+    for (size_t i = 0; i < buckets[b].size(); ++i)
+      if (buckets[b][i].group == kOverall || buckets[b][i].has_data()) keep[i] = true;
+  auto kept = [&](std::vector<GroupMetrics>& rows) {
+    std::vector<GroupMetrics> out;
+    for (size_t i = 0; i < rows.size(); ++i)
+      if (keep[i]) out.push_back(rows[i]);
+    return out;
+  };
+  for (size_t b = first; b < buckets.size(); ++b) {
+    if (compare) s.previous.push_back(kept(buckets[b - 1]));
+    s.buckets.push_back(kept(buckets[b]));
+  }
+  return s;
+}
+
+std::vector<int> sparkline_levels(std::span<const std::optional<double>> values) {
+  double top = 0;
+  for (const auto& v : values)
+    if (v) top = std::max(top, *v);
+  std::vector<int> levels;
+  for (const auto& v : values) {
+    if (!v) levels.push_back(-1);
+    else if (*v <= 0 || top <= 0) levels.push_back(0);
+    // Any value above 0 shows above the floor, so the lowest bar means 0.
+    else levels.push_back(std::clamp(static_cast<int>(std::ceil(*v / top * 7 - 1e-9)), 1, 7));
+  }
+  return levels;
+}
+
+namespace {
+
+constexpr const char* kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+constexpr const char* kNoValue = "·";
+
+const char* tier_color(const char* tier) {
+  if (!tier) return nullptr;
+  std::string_view t = tier;
+  return t == "elite" ? "\x1b[32m" : t == "high" ? "\x1b[36m" : t == "medium" ? "\x1b[33m" : "\x1b[31m";
+}
+
+constexpr const char* kReset = "\x1b[0m";
+constexpr const char* kDim = "\x1b[2m";
+constexpr const char* kAlarm = "\x1b[1;31m";
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+// Pads to `width` columns; `columns` is the width of s as shown.
+std::string pad(std::string s, size_t columns, size_t width, bool right) {
+  if (columns >= width) return s;
+  return right ? std::string(width - columns, ' ') + s : s + std::string(width - columns, ' ');
+}
+
+std::string value_text(const MetricRecord& r) {
+  if (!r.value) return "-";
+  if (std::string_view(r.metric) == "deployment_frequency") return fixed(*r.value, 3) + "/day";
+  if (std::string_view(r.unit) == "percent") return fixed(*r.value, 2) + " %";
+  return fixed(*r.value, 2) + " h";
+}
+
+std::string group_title(const EventStore& store, uint32_t group) {
+  if (group == kOverall) return "all";
+  std::string s;
+  const auto& fields = store.group_fields();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const auto& v = store.group(group)[i];
+    s += (i ? ", " : "") + fields[i] + "=" + (v.present ? v.text : "(none)");
+  }
+  return s;
+}
+
+std::string json_series(const EventStore& store, const Series& series, const ReportSettings& s) {
+  std::string out = "{\"since\":\"" + time_text(s.window.since) + "\",\"until\":\"" + time_text(s.window.until) +
+                    "\",\"days\":";
+  append_number(out, s.window.days());
+  out.append(",\"bucket\":\"").append(bucket_unit_name(series.unit)).append("\",\"group_by\":[");
+  for (size_t i = 0; i < store.group_fields().size(); ++i) {
+    if (i) out.push_back(',');
+    append_json_string(out, store.group_fields()[i]);
+  }
+  out.append("],\"buckets\":[");
+  for (size_t b = 0; b < series.size(); ++b) {
+    out.append(b ? ",{\"since\":\"" : "{\"since\":\"").append(time_text(series.edges[b]));
+    out.append("\",\"until\":\"").append(time_text(series.edges[b + 1])).append("\"}");
+  }
+  out.append("],\"series\":[");
+  // records[b][row]: every bucket's records, then read row by row.
+  std::vector<std::vector<std::vector<MetricRecord>>> records(series.size());
+  std::vector<ReportSettings> settings;
+  settings.reserve(series.size());  // records point at the settings' goals
+  for (size_t b = 0; b < series.size(); ++b) {
+    settings.push_back(series.settings_of(b, s));
+    for (const auto& row : series.buckets[b]) records[b].push_back(row_records(row, settings.back()));
+  }
+  const size_t nrows = series.size() ? series.buckets.front().size() : 0;
+  for (size_t row = 0; row < nrows; ++row) {
+    out.append(row ? ",{\"group\":" : "{\"group\":");
+    append_group_object(out, store, series.buckets.front()[row].group);
+    out.append(",\"metrics\":{");
+    for (size_t m = 0; m < kMetricCount; ++m) {
+      const MetricRecord& head = records.front()[row][m];
+      out.append(m ? ",\"" : "\"").append(head.metric).append("\":{\"unit\":\"").append(head.unit).append("\"");
+      if (head.goal) {
+        out.append(",\"goal\":");
+        append_json_string(out, head.goal->text);
+      }
+      out.append(",\"points\":[");
+      for (size_t b = 0; b < series.size(); ++b) {
+        out.append(b ? ",{\"since\":\"" : "{\"since\":\"").append(time_text(series.edges[b])).append("\",");
+        append_metric_body(out, records[b][row][m]);
+        out.push_back('}');
+      }
+      out.append("]}");
+    }
+    out.append("}}");
+  }
+  out.append("]");
+  if (s.regressions) {
+    out.append(",\"regressions\":");
+    out.append(format_regressions(Format::kJson, store, *s.regressions, s.regression_windows));
+  }
+  out.append("}\n");
+  return out;
+}
+
+std::string table_series(const EventStore& store, const Series& series, const std::vector<GroupMetrics>& window_rows,
+                         const ReportSettings& s, bool color) {
+  const size_t shown = std::min(series.size(), kMaxSparkline), skip = series.size() - shown;
+  const char* unit = bucket_unit_name(series.unit);
+  std::string out = "DORA metrics by " + std::string(unit) + ", " + time_text(s.window.since) + " to " +
+                    time_text(s.window.until) + " (" + window_label(s.window) + ", " +
+                    std::to_string(series.size()) + " " + unit + (series.size() == 1 ? "" : "s");
+  if (skip) out += ", the last " + std::to_string(shown) + " drawn";
+  out += ")\n";
+  std::vector<ReportSettings> settings;
+  settings.reserve(series.size());
+  for (size_t b = 0; b < series.size(); ++b) settings.push_back(series.settings_of(b, s));
+  const ReportSettings& whole = s;
+  const size_t trend_width = std::max<size_t>(shown, 5);
+  const size_t nrows = series.size() ? series.buckets.front().size() : 0;
+  for (size_t row = 0; row < nrows; ++row) {
+    const uint32_t group = series.buckets.front()[row].group;
+    std::vector<std::vector<MetricRecord>> records;  // [b][metric]
+    for (size_t b = skip; b < series.size(); ++b) records.push_back(row_records(series.buckets[b][row], settings[b]));
+    GroupMetrics none;
+    none.group = group;
+    const GroupMetrics* total = &none;
+    for (const auto& r : window_rows)
+      if (r.group == group) total = &r;
+    auto window_records = row_records(*total, whole);
+
+    out.append("\n").append(group_title(store, group)).append("\n");
+    out.append("  ").append(pad("metric", 6, 26, false)).append(pad("trend", 5, trend_width, false));
+    out.append(pad("window", 6, 12, true)).append(pad("n", 1, 8, true)).append("  tier    detail\n");
+    for (size_t m = 0; m < kMetricCount; ++m) {
+      const MetricRecord& r = window_records[m];
+      std::vector<std::optional<double>> values;
+      for (const auto& b : records) values.push_back(b[m].value);
+      auto levels = sparkline_levels(values);
+      std::string spark;
+      const char* current = nullptr;  // colour in effect: one escape per run of a colour
+      for (size_t i = 0; i < levels.size(); ++i) {
+        if (color) {
+          const char* c = levels[i] < 0 ? kDim : tier_color(records[i][m].tier);
+          if (c != current) spark.append(current ? kReset : "").append(c ? c : "");
+          current = c;
+        }
+        spark.append(levels[i] < 0 ? kNoValue : kBars[levels[i]]);
+      }
+      if (current) spark.append(kReset);
+      std::string detail;
+      auto note = [&](const std::string& text) { detail += (detail.empty() ? "" : ", ") + text; };
+      double lo = INFINITY, hi = -INFINITY;
+      size_t missing = 0, missed = 0, judged = 0;
+      for (size_t b = skip; b < series.size(); ++b) {
+        const auto& rec = records[b - skip][m];
+        if (!rec.value) ++missing;
+        else lo = std::min(lo, *rec.value), hi = std::max(hi, *rec.value);
+        if (rec.goal_met) ++judged, missed += !*rec.goal_met;
+      }
+      if (hi >= lo) note("range " + fixed(lo, 2) + " to " + fixed(hi, 2));
+      if (missing) note(std::to_string(missing) + " " + unit + (missing == 1 ? "" : "s") + " without data");
+      if (r.compared) {
+        if (!r.compared->previous) note("previous: no data");
+        else if (!r.compared->change_pct) note("previous " + fixed(*r.compared->previous, 2));
+        else note("previous " + fixed(*r.compared->previous, 2) + " (" + (*r.compared->change_pct >= 0 ? "+" : "") +
+                  fixed(*r.compared->change_pct, 1) + "%)");
+      }
+      if (r.goal) {
+        std::string g = !r.goal_met ? "goal " + r.goal->text + ": no data"
+                        : *r.goal_met ? "goal " + r.goal->text + " met"
+                                      : "MISSED goal " + r.goal->text;
+        if (judged) g += " (missed in " + std::to_string(missed) + " of " + std::to_string(judged) + " " + unit + "s)";
+        if (color && r.goal_met == false) g = kAlarm + g + kReset;
+        note(g);
+      }
+      if (!r.value) note("insufficient data");
+      std::string mark = r.goal_met == false ? (color ? std::string(kAlarm) + "!" + kReset : "!") : " ";
+      out.append(mark).append(" ").append(pad(metric_label(r.metric), std::string_view(metric_label(r.metric)).size(), 26, false));
+      out.append(pad(spark, levels.size(), trend_width, false)).append(pad(value_text(r), value_text(r).size(), 12, true));
+      out.append(pad(std::to_string(r.n), std::to_string(r.n).size(), 8, true)).append("  ");
+      std::string tier = r.tier ? r.tier : "-";
+      const char* tc = color ? tier_color(r.tier) : nullptr;
+      out.append(tc ? tc + tier + kReset : tier).append(tier.size() < 6 ? std::string(6 - tier.size(), ' ') : "");
+      out.append("  ").append(detail);
+      while (out.back() == ' ') out.pop_back();
+      out.append("\n");
+    }
+  }
+  if (s.regressions) out += format_regressions(Format::kTable, store, *s.regressions, s.regression_windows);
+  return out;
+}
+
+}  // namespace
+
+std::string sparkline(std::span<const std::optional<double>> values) {
+  std::string out;
+  for (int level : sparkline_levels(values)) out.append(level < 0 ? kNoValue : kBars[level]);
+  return out;
+}
+
+void write_series(Format format, const EventStore& store, const Series& series,
+                  const std::vector<GroupMetrics>& window_rows, const ReportSettings& settings, bool color,
+                  const TextSink& sink) {
+  if (format == Format::kJson) return sink(json_series(store, series, settings));
+  if (format == Format::kTable) return sink(table_series(store, series, window_rows, settings, color));
+  for (size_t b = 0; b < series.size(); ++b) {
+    ReportSettings s = series.settings_of(b, settings);
+    if (format == Format::kCsv) {
+      s.regressions = settings.regressions;  // for the columns
+      sink(format_csv(store, series.buckets[b], s, b == 0));
+    } else {
+      sink(format_report(Format::kNdjson, store, series.buckets[b], s));
+    }
+  }
+  if (!settings.regressions) return;
+  if (format == Format::kCsv) {
+    ReportSettings s = settings;
+    s.bucket = bucket_unit_name(series.unit);
+    if (!series.previous.empty()) s.previous = &series.previous.front();
+    return sink(format_csv_regressions(store, s));
+  }
+  sink(format_regressions(Format::kNdjson, store, *settings.regressions, settings.regression_windows));
+}
+
+}  // namespace ndj::dora

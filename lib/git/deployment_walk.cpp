@@ -1,0 +1,147 @@
+// The walk: git prints every child before its parents, so when a commit
+// arrives all the deployments that contain it are known, and its own is the
+// oldest of them. Parents inherit that as a candidate; a deployment is
+// complete when no unseen commit carries it as a candidate any more.
+#include "git/deployment_walk.hpp"
+
+#include <algorithm>
+
+namespace ndj {
+
+namespace {
+constexpr int64_t kNone = INT64_MAX;
+}
+
+DeploymentWalk::DeploymentWalk(DeployMode mode, std::string branch_tip, std::vector<TagDeploy> tags)
+    : mode_(mode), next_mainline_(std::move(branch_tip)), tags_(std::move(tags)) {
+  for (size_t i = 0; i < tags_.size(); ++i) tag_index_.emplace(tags_[i].commit, i);
+}
+
+void DeploymentWalk::open(Deployment d) {
+  touched_.push_back(d.rank);
+  open_.emplace(d.rank, std::move(d));
+}
+
+void DeploymentWalk::lower(int64_t rank) {
+  auto it = open_.find(rank);
+  if (it != open_.end() && it->second.pending > 0) {
+    --it->second.pending;
+    touched_.push_back(rank);
+  }
+}
+
+const Deployment* DeploymentWalk::add(const GitCommit& c, const ChangeFacts& facts) {
+  std::string_view sha = c.sha;
+  int64_t rank = kNone;
+  if (auto it = frontier_.find(sha); it != frontier_.end()) {
+    rank = it->second;
+    lower(rank);
+    frontier_.erase(it);
+  }
+
+  bool on_mainline = mode_ != DeployMode::kTags && c.sha == next_mainline_;
+  if (on_mainline) {
+    next_mainline_ = std::string(c.first_parent());
+    mainline_time_ = c.commit_time;
+    if (mode_ == DeployMode::kFirstParent || c.parent_count() > 1) {
+      Deployment d;
+      d.id = std::string(sha);
+      d.time = c.commit_time;
+      d.rank = --mainline_rank_;
+      d.mainline = true;
+      rank = std::min(rank, d.rank);
+      open(std::move(d));
+    }
+  } else if (mode_ == DeployMode::kTags) {
+    auto [first, last] = tag_index_.equal_range(sha);
+    for (auto it = first; it != last; ++it) {
+      const TagDeploy& t = tags_[it->second];
+      Deployment d;
+      d.id = t.name;
+      d.time = t.time;
+      d.rank = static_cast<int64_t>(it->second);
+      d.unplanned = t.unplanned;
+      d.emergency = t.emergency;
+      rank = std::min(rank, d.rank);
+      open(std::move(d));
+    }
+  }
+  if (rank == kNone) return nullptr;
+
+  Deployment& dep = open_.at(rank);
+  touched_.push_back(rank);
+  if (facts.kept && facts.listed) {
+    dep.sha_size = c.sha.size();
+    dep.changes.append(c.sha);
+    ++dep.change_count;
+  }
+  if (facts.kept) {
+    dep.unplanned |= facts.unplanned;
+    dep.emergency |= facts.emergency;
+  }
+  dep.incomplete |= facts.shallow_boundary;
+  if (auto it = reverted_by_.find(sha); it != reverted_by_.end()) {
+    if (it->second > rank) dep.rolled_back = true;
+    reverted_by_.erase(it);
+  }
+  if (!reverted_subject_by_.empty()) {
+    if (auto it = reverted_subject_by_.find(c.subject); it != reverted_subject_by_.end()) {
+      if (it->second > rank) dep.rolled_back = true;
+      reverted_subject_by_.erase(it);
+    }
+  }
+  auto note_revert = [rank](ShaMap<int64_t>& by, std::string_view key) {
+    auto [it, fresh] = by.emplace(std::string(key), rank);
+    if (!fresh) it->second = std::max(it->second, rank);
+  };
+  if (!facts.reverts.empty()) note_revert(reverted_by_, facts.reverts);
+  else if (!facts.reverted_subject.empty()) note_revert(reverted_subject_by_, facts.reverted_subject);
+
+  std::string_view parents = c.parents;
+  while (!parents.empty()) {
+    size_t sp = parents.find(' ');
+    std::string_view p = parents.substr(0, sp);
+    parents.remove_prefix(sp == std::string_view::npos ? parents.size() : sp + 1);
+    // The next first-parent commit is a deployment of its own, older than
+    // this one: handing it this candidate would only delay completion.
+    if (mode_ == DeployMode::kFirstParent && on_mainline && p == next_mainline_) continue;
+    auto [it, fresh] = frontier_.emplace(std::string(p), rank);
+    if (fresh) {
+      ++dep.pending;
+    } else if (rank < it->second) {
+      lower(it->second);
+      it->second = rank;
+      ++dep.pending;
+    }
+  }
+  return &dep;
+}
+
+void DeploymentWalk::take_completed(const std::function<void(const Deployment&)>& sink) {
+  for (int64_t rank : touched_) {
+    auto it = open_.find(rank);
+    if (it == open_.end() || it->second.pending > 0) continue;
+    sink(it->second);
+    open_.erase(it);
+  }
+  touched_.clear();
+}
+
+void DeploymentWalk::take_all(const std::function<void(const Deployment&)>& sink) {
+  touched_.clear();
+  std::vector<int64_t> ranks;
+  for (const auto& [rank, d] : open_) ranks.push_back(rank);
+  std::sort(ranks.begin(), ranks.end());
+  for (int64_t rank : ranks) sink(open_.at(rank));
+  open_.clear();
+  frontier_.clear();
+}
+
+bool DeploymentWalk::done_before(int64_t since) const {
+  if (mode_ == DeployMode::kTags || mainline_time_ >= since) return false;
+  for (const auto& [rank, d] : open_)
+    if (d.time >= since) return false;
+  return true;
+}
+
+}  // namespace ndj

@@ -1,0 +1,146 @@
+// Shipper: settles each request, commits marks once acknowledged, keeps
+// --status and --dead-letter.
+#include "ship/shipper.hpp"
+
+#include <algorithm>
+
+#include "core/atomic_file.hpp"
+#include "core/diag.hpp"
+#include "core/gzip.hpp"
+
+namespace ndj {
+
+namespace {
+// Entries of files gone after being shipped are looked for this often.
+constexpr TimeNs kSweepEvery = 5 * kNsPerSec;
+}  // namespace
+
+Shipper::Shipper(ShipperOptions o, HttpTarget target) : o_(std::move(o)), poster_(std::move(target)) {
+  if (!o_.cursor.empty()) {
+    cursor_.emplace(o_.cursor);
+    CursorState state = cursor_->load_state();
+    health_.lost_bytes = state.lost_bytes;
+    health_.lost = std::move(state.lost);
+  }
+  if (!o_.dead_letter.empty()) dead_letter_.emplace(o_.dead_letter);
+  poster_.on_attempt = [this](const Attempt& a) { note_attempt(a); };
+}
+
+void Shipper::finish() {
+  poster_.abandon_all();
+  commit_releasable(true);
+  write_status(true);
+}
+
+void Shipper::post(std::string payload, std::string label) {
+  poster_.post(window_.add_body(), std::move(payload), std::move(label));
+}
+
+void Shipper::pump(int timeout_ms, int input_fd) {
+  poster_.pump(timeout_ms, input_fd, done_);
+  for (auto& s : done_) settle(s);
+  done_.clear();
+  commit_releasable();
+  if (status_dirty_) write_status(false);
+}
+
+void Shipper::write_status(bool force) {
+  if (o_.status.empty()) return;
+  TimeNs now = now_ns();
+  // Every request, but at most ten times a second: each write is an fsync.
+  if (!force && now - status_written_ < kNsPerSec / 10) return;
+  status_written_ = now;
+  status_dirty_ = false;
+  write_file_atomic(o_.status, health_.json(window_.unsettled()));
+}
+
+void Shipper::note_attempt(const Attempt& a) {
+  status_dirty_ = true;
+  ++health_.requests;
+  health_.bytes += a.bytes;
+  std::string what = a.status ? "HTTP " + std::to_string(a.status) : a.error;
+  if (a.retry_in >= 0) ++health_.retries;
+  if (a.status < 200 || a.status > 299) {
+    health_.last_error = what;
+    health_.last_error_at = now_ns();
+  } else {
+    health_.last_success_at = now_ns();
+  }
+  if (!o_.verbose) return;
+  std::string line = *a.label + ": " + what + ", " + std::to_string(a.latency / 1'000'000) + " ms, " +
+                     std::to_string(a.bytes) + " bytes, attempt " + std::to_string(a.number);
+  if (a.retry_in >= 0) line += ", retry in " + format_duration(a.retry_in / 1'000'000 * 1'000'000);
+  error(line);
+}
+
+void Shipper::settle(Settled& s) {
+  using Kind = Settled::Kind;
+  if (s.kind == Kind::kAcked) {
+    ++health_.acked;
+    window_.settle(s.seq);
+    return;
+  }
+  if (s.kind == Kind::kRejected && dead_letter_) {
+    append_dead_letter(s);
+    ++health_.dead_lettered;
+    window_.settle(s.seq);
+    error(s.label + ": rejected by the receiver (" + s.reason + "), kept in " + o_.dead_letter);
+    return;
+  }
+  if (fatal_) return;
+  std::string msg = s.label + ": " + s.reason;
+  if (s.kind == Kind::kRejected) {
+    fatal_ = kExitDataError;
+    msg += ": the receiver rejected the body; stopped, nothing committed past it (--dead-letter FILE keeps such bodies and goes on)";
+  } else if (s.kind == Kind::kGaveUp) {
+    fatal_ = kExitTempFail;
+    msg += ": still failing after --retry-for " + format_duration(o_.retry_for) +
+           "; nothing committed past the last acknowledged body";
+  } else {
+    fatal_ = kExitNoPerm;
+    if ((s.status == 401 || s.status == 407) && o_.auth == ShipperOptions::Auth::kBasic) msg += ": the credentials were refused: check --user/--password-file";
+    else if ((s.status == 401 || s.status == 407) && o_.auth == ShipperOptions::Auth::kNone) msg += ": the endpoint wants a token: use --token-file or --token-env";
+    else if (s.status == 401 || s.status == 407) msg += ": the credentials were refused: check --token-file/--token-env";
+    else if (s.status == 403) msg += ": the token is not allowed to post here: check its permissions";
+    else if (s.status == 404) msg += ": no such endpoint: check the URL";
+    else if (s.status >= 300 && s.status < 400) msg += ": redirects are not followed: use the final URL";
+    else if (s.status) msg += ": not an answer ndj-post can act on";
+    else msg += " (for a private CA use --cacert FILE)";
+  }
+  error(msg);
+}
+
+void Shipper::append_dead_letter(const Settled& s) {
+  std::string body = s.payload;
+  if (o_.gzip) gzip_decompress(s.payload, body);
+  if (o_.ndjson_body) {
+    if (!body.empty() && body.back() == '\n') body.pop_back();
+    for (char& c : body)
+      if (c == '\n') c = ',';
+    body = "[" + body + "]";
+  }
+  dead_letter_->append(s.status, s.label, s.response, body);
+}
+
+void Shipper::commit_releasable(bool final) {
+  auto released = window_.take_releasable();
+  if (!cursor_ || (released.empty() && !final)) return;
+  // One position per file, the newest; files are told apart by identity,
+  // since rotated generations of a log may share a path.
+  std::vector<FilePosition> latest;
+  for (auto& p : released) {
+    auto it = std::find_if(latest.begin(), latest.end(), [&](const FilePosition& q) { return same_file(p, q); });
+    if (it == latest.end()) latest.push_back(std::move(p));
+    else *it = std::move(p);
+  }
+  bool sweep = final || now_ns() - last_sweep_ >= kSweepEvery;
+  std::vector<std::string> dropped;
+  CursorState state = cursor_->commit(latest, sweep, &dropped);
+  if (sweep) last_sweep_ = now_ns();
+  health_.lost_bytes = state.lost_bytes;
+  health_.lost = std::move(state.lost);
+  if (o_.verbose)
+    for (const auto& path : dropped) error(path + ": gone after it was shipped; dropped from the cursor");
+}
+
+}  // namespace ndj

@@ -1,0 +1,74 @@
+// ndj-post's engine: bodies posted through HttpPoster, acknowledged in
+// order by AckWindow, and the acknowledge-then-commit rule of DESIGN.md §2:
+// a mark is committed into the cursor file only once every body before it
+// was acknowledged. Also the sync health (--status) and the dead-letter
+// file (--dead-letter) it keeps up to date.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ship/ack_window.hpp"
+#include "core/cursor.hpp"
+#include "ship/http_post.hpp"
+#include "ship/sync_health.hpp"
+#include "core/timefmt.hpp"
+
+namespace ndj {
+
+struct ShipperOptions {
+  std::string cursor;       // --cursor ("" for none)
+  std::string status;       // --status
+  std::string dead_letter;  // --dead-letter: rejected bodies are kept there and shipping goes on
+  bool verbose = false;     // a line per request, and cursor entries dropped
+  bool gzip = false;        // bodies are gzipped (dead letters keep them plain)
+  bool ndjson_body = false; // --body ndjson (dead letters keep the array)
+  TimeNs retry_for = 0;     // named when a body is given up
+  enum class Auth { kNone, kBearer, kBasic } auth = Auth::kNone;  // for 401 advice
+};
+
+class Shipper {
+ public:
+  Shipper(ShipperOptions o, HttpTarget target);
+  Shipper(const Shipper&) = delete;
+  Shipper& operator=(const Shipper&) = delete;
+
+  // The exit status a failure decided (0 while none): 65 rejected without
+  // --dead-letter, 75 retry budget spent, 77 refused.
+  int fatal() const { return fatal_; }
+  bool dead_lettered() const { return health_.dead_lettered > 0; }
+  HttpPoster& poster() { return poster_; }
+
+  // Committed by the next pump() or finish(): consecutive marks share one
+  // cursor write.
+  void add_mark(FilePosition pos) { window_.add_mark(std::move(pos)); }
+  void post(std::string payload, std::string label);
+  // Drives the network for up to timeout_ms and settles what finished.
+  void pump(int timeout_ms, int input_fd);
+  // Abandons what is still held and writes the final cursor and status.
+  void finish();
+  void write_status(bool force);
+
+ private:
+  void note_attempt(const Attempt& a);
+  void settle(Settled& s);
+  // The original line: before gzip, and the array it was for --body ndjson.
+  void append_dead_letter(const Settled& s);
+  // Commits the marks whose bodies are all acknowledged (`final`: and
+  // sweeps the cursor whatever the time).
+  void commit_releasable(bool final = false);
+
+  ShipperOptions o_;
+  HttpPoster poster_;
+  AckWindow window_;
+  std::optional<CursorFile> cursor_;
+  std::optional<DeadLetterFile> dead_letter_;
+  SyncHealth health_;
+  std::vector<Settled> done_;
+  int fatal_ = 0;
+  TimeNs last_sweep_ = 0;
+  TimeNs status_written_ = 0;
+  bool status_dirty_ = false;
+};
+
+}  // namespace ndj

@@ -1,0 +1,485 @@
+// Group table and per-field accumulators. Each distinct field is looked up
+// once per record however many aggregates use it.
+#include "stats/group_stats.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "json/json.hpp"
+#include "stats/quantile_sketch.hpp"
+
+namespace ndj {
+
+// ---- aggregate specs -------------------------------------------------------
+
+std::optional<AggSpec> AggSpec::parse(std::string_view text, std::string& why) {
+  AggSpec a;
+  a.spec = std::string(text);
+  if (text == "count") {
+    a.column = "count";
+    return a;
+  }
+  size_t colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    why = "'" + a.spec + "': expected count or AGG:FIELD (sum, mean, min, max, pN, median, distinct, rate, first, last)";
+    return std::nullopt;
+  }
+  std::string_view name = text.substr(0, colon);
+  auto field = FieldPath::parse(text.substr(colon + 1));
+  if (!field) {
+    why = "'" + a.spec + "': bad field path";
+    return std::nullopt;
+  }
+  std::string suffix(name);
+  if (name == "sum") a.kind = AggKind::kSum;
+  else if (name == "mean") a.kind = AggKind::kMean;
+  else if (name == "min") a.kind = AggKind::kMin;
+  else if (name == "max") a.kind = AggKind::kMax;
+  else if (name == "distinct") a.kind = AggKind::kDistinct;
+  else if (name == "rate") a.kind = AggKind::kRate;
+  else if (name == "first") a.kind = AggKind::kFirst;
+  else if (name == "last") a.kind = AggKind::kLast;
+  else if (name == "median") {
+    a.kind = AggKind::kPercentile;
+    a.percentile = 50;
+    suffix = "p50";
+  } else if (name.size() > 1 && name[0] == 'p') {
+    double p = -1;
+    auto [end, ec] = std::from_chars(name.data() + 1, name.data() + name.size(), p);
+    if (ec != std::errc() || end != name.data() + name.size() || !(p >= 0 && p <= 100)) {
+      why = "'" + a.spec + "': percentile must be p0 to p100";
+      return std::nullopt;
+    }
+    a.kind = AggKind::kPercentile;
+    a.percentile = p;
+  } else {
+    why = "'" + a.spec + "': unknown aggregate '" + std::string(name) + "'";
+    return std::nullopt;
+  }
+  a.column = field->text() + "_" + suffix;
+  a.field = std::move(field);
+  return a;
+}
+
+std::optional<double> percentile_linear(std::vector<double>& v, double p) {
+  if (v.empty()) return std::nullopt;
+  // p*(n-1) is exact for whole p, so the fraction below is too.
+  const double scaled = p * static_cast<double>(v.size() - 1);
+  size_t lo = std::min(static_cast<size_t>(scaled / 100.0), v.size() - 1);
+  const double frac = std::clamp((scaled - static_cast<double>(lo) * 100.0) / 100.0, 0.0, 1.0);
+  std::nth_element(v.begin(), v.begin() + static_cast<ptrdiff_t>(lo), v.end());
+  double low = v[lo];
+  if (lo + 1 >= v.size()) return low;
+  double high = *std::min_element(v.begin() + static_cast<ptrdiff_t>(lo) + 1, v.end());
+  return low + frac * (high - low);
+}
+
+// ---- time buckets ----------------------------------------------------------
+
+std::optional<TimeBucket> parse_time_bucket(std::string_view s) {
+  if (s == "day") return TimeBucket::kDay;
+  if (s == "week") return TimeBucket::kWeek;
+  if (s == "month") return TimeBucket::kMonth;
+  return std::nullopt;
+}
+
+const char* time_bucket_name(TimeBucket b) {
+  switch (b) {
+    case TimeBucket::kDay: return "day";
+    case TimeBucket::kWeek: return "week";
+    case TimeBucket::kMonth: return "month";
+    case TimeBucket::kNone: break;
+  }
+  return "";
+}
+
+namespace {
+constexpr int64_t kNsPerDay = 86400 * kNsPerSec;
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+}  // namespace
+
+TimeNs bucket_start(TimeNs t, TimeBucket b) {
+  int64_t day = floor_div(t, kNsPerDay);
+  switch (b) {
+    case TimeBucket::kNone: return 0;
+    case TimeBucket::kDay: return day * kNsPerDay;
+    case TimeBucket::kWeek: {
+      int64_t since_monday = ((day + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday
+      return (day - since_monday) * kNsPerDay;
+    }
+    case TimeBucket::kMonth: {
+      int64_t y;
+      unsigned m, d;
+      civil_from_days(day, y, m, d);
+      return days_from_civil(y, m, 1) * kNsPerDay;
+    }
+  }
+  return 0;
+}
+
+TimeNs next_bucket(TimeNs start, TimeBucket b) {
+  switch (b) {
+    case TimeBucket::kNone: return start;
+    case TimeBucket::kDay: return start + kNsPerDay;
+    case TimeBucket::kWeek: return start + 7 * kNsPerDay;
+    case TimeBucket::kMonth: {
+      int64_t y;
+      unsigned m, d;
+      civil_from_days(floor_div(start, kNsPerDay), y, m, d);
+      if (++m > 12) {
+        m = 1;
+        ++y;
+      }
+      return days_from_civil(y, m, 1) * kNsPerDay;
+    }
+  }
+  return start;
+}
+
+std::string bucket_label(TimeNs start, TimeBucket b) {
+  std::string s = format_rfc3339(start).substr(0, 10);
+  if (b == TimeBucket::kMonth) s.resize(7);
+  return s;
+}
+
+std::optional<TimeNs> read_time_field(simdjson::dom::element record, const FieldPath& path,
+                                      std::optional<EpochUnit> epoch, std::string& why) {
+  auto v = path.find(record);
+  if (!v) {
+    why = "no time field '" + path.text() + "'";
+    return std::nullopt;
+  }
+  std::string_view s;
+  if (v->get(s) == simdjson::SUCCESS) {
+    if (auto t = parse_rfc3339(s)) return t;
+    why = "field '" + path.text() + "' is not an RFC 3339 time";
+    return std::nullopt;
+  }
+  if (v->is_number() && epoch) {
+    std::optional<TimeNs> t;
+    int64_t i;
+    double d;
+    if (v->get(i) == simdjson::SUCCESS) t = epoch_to_ns(i, *epoch);
+    else if (v->get(d) == simdjson::SUCCESS) t = epoch_to_ns(d, *epoch);
+    if (t) return t;
+    why = "field '" + path.text() + "' is out of range";
+    return std::nullopt;
+  }
+  why = "field '" + path.text() + "' is not a time" +
+        (v->is_number() ? " (a number: say its unit with --epoch)" : "");
+  return std::nullopt;
+}
+
+// ---- accumulation ----------------------------------------------------------
+
+namespace {
+
+struct FieldNeeds {
+  bool numeric = false, values = false, sketch = false, distinct = false, rate = false, first = false, last = false;
+};
+
+struct FieldAcc {
+  uint64_t n = 0;  // numeric values seen
+  bool all_int = true;
+  int64_t isum = 0;
+  double dsum = 0;
+  double dsum_error = 0;  // Neumaier compensation: sums of costs stay exact
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  std::vector<double> values;  // exact percentiles
+  QuantileSketch sketch;       // --approx percentiles
+  std::unordered_set<std::string> distinct;
+  uint64_t present = 0, truthy = 0;  // rate: non-null values, successes
+  std::string first, last;
+  bool has_first = false;
+};
+
+struct Group {
+  TimeNs bucket = 0;
+  std::vector<StatValue> keys;
+  uint64_t count = 0;
+  std::vector<FieldAcc> fields;
+};
+
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+void append_value_json(std::string& out, simdjson::dom::element e) {
+  std::string_view s;
+  if (e.get(s) == simdjson::SUCCESS) append_json_string(out, s);
+  else append_json(out, e);
+}
+
+StatValue key_value(std::optional<simdjson::dom::element> e) {
+  StatValue v;
+  if (!e) return v;
+  v.json.clear();
+  append_value_json(v.json, *e);
+  v.is_string = e->is_string();
+  double d;
+  if (e->is_number() && e->get(d) == simdjson::SUCCESS) v.number = d;
+  return v;
+}
+
+bool is_success(simdjson::dom::element e) {
+  bool b;
+  if (e.get(b) == simdjson::SUCCESS) return b;
+  std::string_view s;
+  return e.get(s) == simdjson::SUCCESS && (s == "success" || s == "pass");
+}
+
+void append_number(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  if (v == std::trunc(v) && std::fabs(v) < 9e15) {
+    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(v));
+    out.append(buf, r.ptr);
+    return;
+  }
+  // 15 significant digits: enough for any input number, and the noise of
+  // interpolation and summation (340.00000000000006) is not shown.
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 15);
+  out.append(buf, r.ptr);
+}
+
+StatValue number_value(std::optional<double> d) {
+  StatValue v;
+  if (!d || !std::isfinite(*d)) return v;
+  v.json.clear();
+  append_number(v.json, *d);
+  v.number = d;
+  return v;
+}
+
+StatValue json_value(const std::string& text, bool has) {
+  StatValue v;
+  if (!has) return v;
+  v.json = text;
+  v.is_string = !text.empty() && text[0] == '"';
+  if (!v.is_string && !text.empty() && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9')))
+    v.number = std::strtod(text.c_str(), nullptr);
+  return v;
+}
+
+int type_rank(const StatValue& v) {
+  if (v.json == "null") return 0;
+  if (v.json == "false" || v.json == "true") return 1;
+  if (v.number) return 2;
+  if (v.is_string) return 3;
+  return 4;
+}
+
+int compare_values(const StatValue& a, const StatValue& b) {
+  int ra = type_rank(a), rb = type_rank(b);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  if (ra == 2 && *a.number != *b.number) return *a.number < *b.number ? -1 : 1;
+  return a.json.compare(b.json) < 0 ? -1 : (a.json == b.json ? 0 : 1);
+}
+
+}  // namespace
+
+int compare_group_keys(const GroupRow& a, const GroupRow& b) {
+  for (size_t i = 0; i < a.keys.size(); ++i)
+    if (int c = compare_values(a.keys[i], b.keys[i])) return c;
+  return 0;
+}
+
+namespace {
+bool row_less(const GroupRow& a, const GroupRow& b) {
+  if (a.bucket != b.bucket) return a.bucket < b.bucket;
+  return compare_group_keys(a, b) < 0;
+}
+}  // namespace
+
+struct GroupStats::Impl {
+  bool approx = false;
+  std::vector<FieldPath> group_by;
+  std::vector<AggSpec> aggs;
+  std::vector<FieldPath> fields;     // distinct aggregate fields
+  std::vector<FieldNeeds> needs;     // per field
+  std::vector<size_t> agg_field;     // aggregate -> field index
+  std::vector<Group> groups;
+  std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>> index;
+  std::string key;      // reused buffers
+  std::string scratch;
+
+  void accumulate(FieldAcc& acc, const FieldNeeds& need, simdjson::dom::element v) {
+    if (need.numeric && v.is_number()) {
+      int64_t i;
+      double d = 0;
+      if (v.get(i) == simdjson::SUCCESS) {
+        d = static_cast<double>(i);
+        if (acc.all_int && __builtin_add_overflow(acc.isum, i, &acc.isum)) acc.all_int = false;
+      } else if (v.get(d) == simdjson::SUCCESS) {  // a double, or uint64 beyond int64
+        acc.all_int = false;
+      }
+      ++acc.n;
+      double t = acc.dsum + d;
+      acc.dsum_error += std::fabs(acc.dsum) >= std::fabs(d) ? (acc.dsum - t) + d : (d - t) + acc.dsum;
+      acc.dsum = t;
+      acc.min = std::min(acc.min, d);
+      acc.max = std::max(acc.max, d);
+      if (need.values) acc.values.push_back(d);
+      if (need.sketch) acc.sketch.add(d);
+    }
+    if (need.rate && !v.is_null()) {
+      ++acc.present;
+      acc.truthy += is_success(v);
+    }
+    if (need.distinct || need.first || need.last) {
+      scratch.clear();
+      append_value_json(scratch, v);
+      if (need.distinct && !acc.distinct.count(scratch)) acc.distinct.insert(scratch);
+      if (need.first && !acc.has_first) {
+        acc.first = scratch;
+        acc.has_first = true;
+      }
+      if (need.last) acc.last = scratch;
+    }
+  }
+
+  StatValue result(const Group& g, size_t a) const {
+    const AggSpec& spec = aggs[a];
+    if (spec.kind == AggKind::kCount) return number_value(static_cast<double>(g.count));
+    const FieldAcc& acc = g.fields[agg_field[a]];
+    auto if_any = [&](double v) { return acc.n ? std::optional<double>(v) : std::nullopt; };
+    switch (spec.kind) {
+      case AggKind::kSum:
+        if (acc.n == 0) return {};
+        if (acc.all_int) {
+          StatValue v;
+          v.json = std::to_string(acc.isum);
+          v.number = static_cast<double>(acc.isum);
+          return v;
+        }
+        return number_value(acc.dsum + acc.dsum_error);
+      case AggKind::kMean:
+        return number_value(if_any((acc.dsum + acc.dsum_error) / static_cast<double>(acc.n)));
+      case AggKind::kMin: return number_value(if_any(acc.min));
+      case AggKind::kMax: return number_value(if_any(acc.max));
+      case AggKind::kPercentile: {
+        if (approx) return number_value(acc.sketch.quantile(spec.percentile));
+        std::vector<double> copy = acc.values;
+        return number_value(percentile_linear(copy, spec.percentile));
+      }
+      case AggKind::kDistinct: return number_value(static_cast<double>(acc.distinct.size()));
+      case AggKind::kRate:
+        return number_value(acc.present ? std::optional<double>(static_cast<double>(acc.truthy) /
+                                                                static_cast<double>(acc.present))
+                                        : std::nullopt);
+      case AggKind::kFirst: return json_value(acc.first, acc.has_first);
+      case AggKind::kLast: return json_value(acc.last, acc.has_first);
+      case AggKind::kCount: break;
+    }
+    return {};
+  }
+};
+
+GroupStats::GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> aggs,
+                       bool approx_percentiles)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.approx = approx_percentiles;
+  m.group_by = std::move(group_by);
+  m.aggs = std::move(aggs);
+  for (const AggSpec& a : m.aggs) {
+    size_t f = m.fields.size();
+    if (a.field) {
+      for (size_t i = 0; i < m.fields.size(); ++i)
+        if (m.fields[i].text() == a.field->text()) f = i;
+      if (f == m.fields.size()) {
+        m.fields.push_back(*a.field);
+        m.needs.emplace_back();
+      }
+      FieldNeeds& n = m.needs[f];
+      switch (a.kind) {
+        case AggKind::kSum: case AggKind::kMean: case AggKind::kMin: case AggKind::kMax:
+          n.numeric = true;
+          break;
+        case AggKind::kPercentile:
+          n.numeric = true;
+          (approx_percentiles ? n.sketch : n.values) = true;
+          break;
+        case AggKind::kDistinct: n.distinct = true; break;
+        case AggKind::kRate: n.rate = true; break;
+        case AggKind::kFirst: n.first = true; break;
+        case AggKind::kLast: n.first = n.last = true; break;
+        case AggKind::kCount: break;
+      }
+    }
+    m.agg_field.push_back(f);
+  }
+}
+
+GroupStats::~GroupStats() = default;
+
+void GroupStats::add(simdjson::dom::element record, TimeNs bucket) {
+  Impl& m = *impl_;
+  m.key.assign(reinterpret_cast<const char*>(&bucket), sizeof bucket);
+  for (const FieldPath& p : m.group_by) {
+    m.key.push_back('\x1f');  // never raw inside JSON text
+    if (auto v = p.find(record)) append_value_json(m.key, *v);
+    else m.key += "null";
+  }
+  auto it = m.index.find(std::string_view(m.key));
+  size_t gi;
+  if (it == m.index.end()) {
+    gi = m.groups.size();
+    m.index.emplace(m.key, gi);
+    Group g;
+    g.bucket = bucket;
+    for (const FieldPath& p : m.group_by) g.keys.push_back(key_value(p.find(record)));
+    g.fields.resize(m.fields.size());
+    m.groups.push_back(std::move(g));
+  } else {
+    gi = it->second;
+  }
+  Group& g = m.groups[gi];
+  ++g.count;
+  for (size_t f = 0; f < m.fields.size(); ++f)
+    if (auto v = m.fields[f].find(record)) m.accumulate(g.fields[f], m.needs[f], *v);
+}
+
+std::vector<GroupRow> GroupStats::rows() const {
+  std::vector<GroupRow> rows;
+  rows.reserve(impl_->groups.size());
+  for (const Group& g : impl_->groups) {
+    GroupRow r;
+    r.bucket = g.bucket;
+    r.keys = g.keys;
+    for (size_t a = 0; a < impl_->aggs.size(); ++a) r.aggs.push_back(impl_->result(g, a));
+    rows.push_back(std::move(r));
+  }
+  std::sort(rows.begin(), rows.end(), row_less);
+  return rows;
+}
+
+void rank_rows(std::vector<GroupRow>& rows, size_t agg, size_t top) {
+  std::stable_sort(rows.begin(), rows.end(), [agg](const GroupRow& a, const GroupRow& b) {
+    if (a.bucket != b.bucket) return a.bucket < b.bucket;
+    const auto& x = a.aggs[agg].number;
+    const auto& y = b.aggs[agg].number;
+    if (x && y) return *x > *y;
+    return x.has_value() && !y.has_value();
+  });
+  if (top == 0) return;
+  std::vector<GroupRow> kept;
+  size_t in_bucket = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    in_bucket = (i > 0 && rows[i].bucket == rows[i - 1].bucket) ? in_bucket + 1 : 0;
+    if (in_bucket < top) kept.push_back(std::move(rows[i]));
+  }
+  rows = std::move(kept);
+}
+
+}  // namespace ndj

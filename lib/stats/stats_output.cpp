@@ -1,0 +1,250 @@
+// Output formats for ndj-stats.
+#include "stats/stats_output.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "json/json.hpp"
+#include "core/output.hpp"
+
+namespace ndj {
+
+std::optional<StatsFormat> parse_stats_format(std::string_view s) {
+  if (s == "ndjson") return StatsFormat::kNdjson;
+  if (s == "csv") return StatsFormat::kCsv;
+  if (s == "table") return StatsFormat::kTable;
+  return std::nullopt;
+}
+
+std::string sparkline(const std::vector<std::optional<double>>& values) {
+  static const char* const kBlocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& v : values)
+    if (v) {
+      lo = std::min(lo, *v);
+      hi = std::max(hi, *v);
+    }
+  std::string out;
+  for (const auto& v : values) {
+    if (!v) {
+      out.push_back(' ');
+      continue;
+    }
+    int level = hi > lo ? static_cast<int>(std::lround((*v - lo) / (hi - lo) * 7)) : 3;
+    out += kBlocks[level];
+  }
+  return out;
+}
+
+namespace {
+
+// The text of a value for CSV and tables: strings without quotes (JSON
+// escapes undone for the common cases), null as empty.
+std::string plain(const StatValue& v) {
+  if (v.json == "null") return "";
+  if (!v.is_string) return v.json;
+  std::string s;
+  for (size_t i = 1; i + 1 < v.json.size(); ++i) {
+    char c = v.json[i];
+    if (c == '\\' && i + 2 < v.json.size()) {
+      char e = v.json[++i];
+      switch (e) {
+        case 'n': s.push_back('\n'); break;
+        case 't': s.push_back('\t'); break;
+        case 'r': s.push_back('\r'); break;
+        case 'u': s += "\\u"; break;  // rare control characters: keep them visible
+        default: s.push_back(e);
+      }
+    } else {
+      s.push_back(c);
+    }
+  }
+  return s;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+// Numbers in tables are for reading: fewer digits.
+std::string table_text(const StatValue& v) {
+  if (!v.number || v.is_string) return v.json == "null" ? "-" : plain(v);
+  double d = *v.number;
+  char buf[64];
+  if (d == std::trunc(d) && std::fabs(d) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", d);
+  else if (std::fabs(d) >= 1000) std::snprintf(buf, sizeof buf, "%.0f", d);
+  else std::snprintf(buf, sizeof buf, "%.4g", d);
+  return buf;
+}
+
+size_t display_width(const std::string& s) {
+  size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+void write_table(Output& out, const std::vector<std::vector<std::string>>& cells,
+                 const std::vector<bool>& right_align) {
+  std::vector<size_t> width(cells.empty() ? 0 : cells[0].size(), 0);
+  for (const auto& row : cells)
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(row[i]));
+  std::string line;
+  for (const auto& row : cells) {
+    line.clear();
+    for (size_t i = 0; i < row.size(); ++i) {
+      std::string pad(width[i] - display_width(row[i]), ' ');
+      if (i) line += "  ";
+      if (right_align[i]) line += pad + row[i];
+      else if (i + 1 < row.size()) line += row[i] + pad;
+      else line += row[i];
+    }
+    line.push_back('\n');
+    out.write(line);
+  }
+}
+
+std::vector<std::string> header(const StatsLayout& layout, bool with_bucket) {
+  std::vector<std::string> h;
+  if (with_bucket) h.push_back(time_bucket_name(layout.bucket));
+  h.insert(h.end(), layout.key_names.begin(), layout.key_names.end());
+  h.insert(h.end(), layout.agg_names.begin(), layout.agg_names.end());
+  return h;
+}
+
+void write_ndjson(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
+  std::string line;
+  for (const GroupRow& r : rows) {
+    line.clear();
+    line.push_back('{');
+    auto member = [&](const std::string& name, const std::string& json) {
+      if (line.size() > 1) line.push_back(',');
+      append_json_string(line, name);
+      line.push_back(':');
+      line += json;
+    };
+    if (layout.bucket != TimeBucket::kNone)
+      member(time_bucket_name(layout.bucket), json_string(bucket_label(r.bucket, layout.bucket)));
+    for (size_t i = 0; i < r.keys.size(); ++i) member(layout.key_names[i], r.keys[i].json);
+    for (size_t i = 0; i < r.aggs.size(); ++i) member(layout.agg_names[i], r.aggs[i].json);
+    line += "}\n";
+    out.write(line);
+  }
+}
+
+void write_csv(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
+  std::string line;
+  auto emit = [&](const std::vector<std::string>& fields) {
+    line.clear();
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i) line.push_back(',');
+      line += csv_field(fields[i]);
+    }
+    line += "\r\n";
+    out.write(line);
+  };
+  bool bucketed = layout.bucket != TimeBucket::kNone;
+  emit(header(layout, bucketed));
+  for (const GroupRow& r : rows) {
+    std::vector<std::string> f;
+    if (bucketed) f.push_back(bucket_label(r.bucket, layout.bucket));
+    for (const auto& k : r.keys) f.push_back(plain(k));
+    for (const auto& a : r.aggs) f.push_back(plain(a));
+    emit(f);
+  }
+}
+
+void write_plain_table(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
+  bool bucketed = layout.bucket != TimeBucket::kNone;
+  std::vector<std::vector<std::string>> cells{header(layout, bucketed)};
+  // Columns of numbers are right-aligned; first:/last: may hold text.
+  std::vector<bool> right(cells[0].size(), false);
+  const size_t first_agg = cells[0].size() - layout.agg_names.size();
+  for (size_t a = 0; a < layout.agg_names.size(); ++a) {
+    right[first_agg + a] = true;
+    for (const GroupRow& r : rows)
+      if (!r.aggs[a].number && r.aggs[a].json != "null") right[first_agg + a] = false;
+  }
+  for (const GroupRow& r : rows) {
+    std::vector<std::string> row;
+    if (bucketed) row.push_back(bucket_label(r.bucket, layout.bucket));
+    for (const auto& k : r.keys) row.push_back(table_text(k));
+    for (const auto& a : r.aggs) row.push_back(table_text(a));
+    cells.push_back(std::move(row));
+  }
+  write_table(out, cells, right);
+}
+
+// One row per group; each aggregate is a sparkline over every bucket from
+// the first to the last (empty buckets included) and its latest value.
+void write_trend_table(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
+  if (rows.empty()) return;
+  TimeNs first = rows.front().bucket, last = rows.front().bucket;
+  for (const GroupRow& r : rows) {
+    first = std::min(first, r.bucket);
+    last = std::max(last, r.bucket);
+  }
+  std::vector<TimeNs> buckets;
+  for (TimeNs b = first; b <= last; b = next_bucket(b, layout.bucket)) buckets.push_back(b);
+  if (buckets.size() > kMaxSparkline) buckets.erase(buckets.begin(), buckets.end() - kMaxSparkline);
+  std::map<TimeNs, size_t> slot;
+  for (size_t i = 0; i < buckets.size(); ++i) slot[buckets[i]] = i;
+
+  // Rows come sorted by bucket; gather each group's rows together.
+  std::vector<const GroupRow*> order;
+  for (const GroupRow& r : rows) order.push_back(&r);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const GroupRow* a, const GroupRow* b) { return compare_group_keys(*a, *b) < 0; });
+  std::string note = "# " + std::string(time_bucket_name(layout.bucket)) + "s " +
+                     bucket_label(buckets.front(), layout.bucket) + " .. " +
+                     bucket_label(buckets.back(), layout.bucket) + " (" +
+                     std::to_string(buckets.size()) + "), latest value after each sparkline\n";
+  out.write(note);
+  std::vector<std::vector<std::string>> cells{header(layout, false)};
+  std::vector<bool> right(cells[0].size(), false);
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i;
+    std::vector<std::vector<std::optional<double>>> series(
+        layout.agg_names.size(), std::vector<std::optional<double>>(buckets.size()));
+    std::vector<std::string> latest(layout.agg_names.size(), "-");
+    for (; j < order.size(); ++j) {
+      if (compare_group_keys(*order[i], *order[j]) != 0) break;
+      auto s = slot.find(order[j]->bucket);
+      if (s == slot.end()) continue;
+      for (size_t a = 0; a < series.size(); ++a) {
+        series[a][s->second] = order[j]->aggs[a].number;
+        if (s->second + 1 == buckets.size()) latest[a] = table_text(order[j]->aggs[a]);
+      }
+    }
+    std::vector<std::string> row;
+    for (const auto& k : order[i]->keys) row.push_back(table_text(k));
+    for (size_t a = 0; a < series.size(); ++a) row.push_back(sparkline(series[a]) + " " + latest[a]);
+    cells.push_back(std::move(row));
+    i = j;
+  }
+  write_table(out, cells, right);
+}
+
+}  // namespace
+
+void write_stats(Output& out, StatsFormat format, const StatsLayout& layout,
+                 const std::vector<GroupRow>& rows) {
+  switch (format) {
+    case StatsFormat::kNdjson: write_ndjson(out, layout, rows); break;
+    case StatsFormat::kCsv: write_csv(out, layout, rows); break;
+    case StatsFormat::kTable:
+      if (layout.bucket == TimeBucket::kNone) write_plain_table(out, layout, rows);
+      else write_trend_table(out, layout, rows);
+      break;
+  }
+}
+
+}  // namespace ndj

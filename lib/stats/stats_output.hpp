@@ -1,0 +1,34 @@
+// Writing grouped statistics as NDJSON, CSV or an aligned text table; with
+// time buckets the table shows one sparkline per group and aggregate.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stats/group_stats.hpp"
+
+namespace ndj {
+
+class Output;
+
+enum class StatsFormat { kNdjson, kCsv, kTable };
+std::optional<StatsFormat> parse_stats_format(std::string_view s);  // ndjson|csv|table
+
+struct StatsLayout {
+  std::vector<std::string> key_names;  // group fields, as written
+  std::vector<std::string> agg_names;  // output columns
+  TimeBucket bucket = TimeBucket::kNone;
+};
+
+void write_stats(Output& out, StatsFormat format, const StatsLayout& layout,
+                 const std::vector<GroupRow>& rows);
+
+// One block character per value, scaled from the smallest (▁) to the
+// largest (█) value; a missing value is a space.
+std::string sparkline(const std::vector<std::optional<double>>& values);
+
+// The most buckets a table sparkline shows (the latest ones).
+inline constexpr size_t kMaxSparkline = 60;
+
+}  // namespace ndj

@@ -1,0 +1,48 @@
+// Timestamp lookup: field order, RFC 3339 strings, epoch numbers.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "json/json.hpp"
+#include "core/record_time.hpp"
+
+using namespace ndj;
+
+namespace {
+RecordTime::Result lookup(const RecordTime& rt, const std::string& json, TimeNs& t) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::element root = parser.parse(padded).value();
+  return rt.find(root, t);
+}
+}  // namespace
+
+TEST_CASE("RecordTime takes the first present field") {
+  RecordTime rt{TimeFieldOptions{}};
+  TimeNs t = 0;
+  CHECK(lookup(rt, R"({"time":"2026-11-22T10:00:00Z","ts":"2026-11-22T11:00:00+01:00"})", t) ==
+        RecordTime::Result::kFound);
+  CHECK(t == *parse_rfc3339("2026-11-22T10:00:00Z"));
+  CHECK(lookup(rt, R"({"timestamp":"2026-01-01T00:00:00Z"})", t) == RecordTime::Result::kFound);
+  CHECK(lookup(rt, R"({"ts":"soon","time":"2026-01-01T00:00:00Z"})", t) == RecordTime::Result::kUnparseable);
+  CHECK(lookup(rt, R"({"ts":null})", t) == RecordTime::Result::kUnparseable);
+  CHECK(lookup(rt, R"({"other":1})", t) == RecordTime::Result::kMissing);
+  CHECK(lookup(rt, R"([1,2])", t) == RecordTime::Result::kMissing);
+  CHECK(lookup(rt, R"({"ts":1700000000})", t) == RecordTime::Result::kNeedsEpoch);
+}
+
+TEST_CASE("RecordTime reads epoch numbers only in the given unit") {
+  TimeFieldOptions o;
+  o.names = {"t"};
+  o.epoch = EpochUnit::kMillis;
+  RecordTime rt{o};
+  TimeNs t = 0;
+  REQUIRE(lookup(rt, R"({"t":1500})", t) == RecordTime::Result::kFound);
+  CHECK(t == 1'500'000'000);
+  REQUIRE(lookup(rt, R"({"t":1.5})", t) == RecordTime::Result::kFound);
+  CHECK(t == 1'500'000);
+  CHECK(lookup(rt, R"({"t":"2026-11-22T10:00:00Z"})", t) == RecordTime::Result::kFound);
+  CHECK(lookup(rt, R"({"t":true})", t) == RecordTime::Result::kUnparseable);
+  CHECK(lookup(rt, R"({"t":1e300})", t) == RecordTime::Result::kUnparseable);
+  CHECK(rt.field_list() == "t");
+}

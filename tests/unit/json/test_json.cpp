@@ -1,0 +1,62 @@
+// JSON validation and string escaping.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "json/json.hpp"
+#include "core/line_reader.hpp"
+
+using namespace ndj;
+
+namespace {
+const char* check(JsonParser& p, const std::string& s) {
+  std::string padded = s + std::string(kLinePadding, ' ');
+  return p.parse(std::string_view(padded.data(), s.size()));
+}
+}  // namespace
+
+TEST_CASE("valid records parse") {
+  JsonParser p;
+  CHECK(check(p, "{\"a\":1,\"b\":[true,null,\"x\"]}") == nullptr);
+  CHECK(check(p, "[1,2]") == nullptr);
+  CHECK(check(p, "\"just a string\"") == nullptr);
+  CHECK(check(p, "{\"a\":1,\"a\":2}") == nullptr);  // duplicate keys are not our business
+}
+
+TEST_CASE("invalid records give short reasons") {
+  JsonParser p;
+  CHECK(std::string(check(p, "{\"a\":1")) == "bad structure (missing or extra comma, bracket or brace)");
+  CHECK(check(p, "{\"a\":1}}") != nullptr);
+  CHECK(check(p, "{a:1}") != nullptr);
+  CHECK(std::string(check(p, "{\"a\":\"\xff\"}")) == "invalid UTF-8");
+  CHECK(check(p, "{\"a\":\"x\ty\"}") != nullptr);
+  CHECK(check(p, "") != nullptr);
+  CHECK(std::string(check(p, std::string(2000, '[') + std::string(2000, ']'))) == "nesting too deep (limit 1024)");
+  // A broken line never hides the next one: each line is parsed alone.
+  CHECK(check(p, "{\"a\":\"unterminated") != nullptr);
+  CHECK(check(p, "{\"b\":2}") == nullptr);
+}
+
+TEST_CASE("json_string escapes what JSON requires and nothing else") {
+  CHECK(json_string("plain") == "\"plain\"");
+  CHECK(json_string("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(json_string("\n\t\x01") == "\"\\n\\t\\u0001\"");
+  CHECK(json_string("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
+}
+
+TEST_CASE("blank lines") {
+  CHECK(is_blank(""));
+  CHECK(is_blank(" \t\r"));
+  CHECK_FALSE(is_blank(" {} "));
+}
+
+TEST_CASE("numbers beyond double range are valid JSON, without a DOM") {
+  JsonParser p;
+  CHECK(check(p, "{\"big\":123456789012345678901234567890}") == nullptr);
+  CHECK_FALSE(p.has_root());
+  CHECK(check(p, "[1e400,-1e400]") == nullptr);
+  CHECK(check(p, "{\"ok\":1}") == nullptr);
+  CHECK(p.has_root());
+  CHECK(check(p, "{\"big\":1e400,}") != nullptr);
+  CHECK(check(p, "{\"big\":01e400}") != nullptr);
+}

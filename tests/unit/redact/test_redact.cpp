@@ -1,0 +1,421 @@
+// The redaction engine: byte-exact copying, hashing, drop/keep, masking,
+// summaries, streams and config errors; and the secret scanner's kinds.
+#include <catch2/catch.hpp>
+
+#include <iterator>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/diag.hpp"
+#include "core/line_reader.hpp"
+#include "redact/redact.hpp"
+#include "redact/secret_scan.hpp"
+
+using namespace ndj;
+
+namespace {
+
+JsonPath path(const std::string& s) {
+  JsonPath p;
+  std::string err;
+  REQUIRE(parse_json_path(s, p, err));
+  return p;
+}
+
+std::string run(RecordRedactor& r, const std::string& line) {
+  std::string padded = line + std::string(kLinePadding, ' ');
+  std::string out;
+  if (const char* why = r.redact(std::string_view(padded.data(), line.size()), out))
+    return std::string("ERROR ") + why;
+  return out;
+}
+
+std::string redact(const RedactRules& rules, const std::string& line, bool summary = false,
+                   const std::string& key = "") {
+  RedactConfig c;
+  c.default_rules = rules;
+  c.summary = summary;
+  RecordRedactor r(c, key);
+  return run(r, line);
+}
+
+std::string mask(const std::string& kinds, const std::string& text) {
+  std::vector<std::string> k;
+  size_t at = 0;
+  for (;;) {
+    size_t comma = kinds.find(',', at);
+    k.push_back(kinds.substr(at, comma - at));
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  SecretScanner s(k, {});
+  s.scan(text);
+  std::string out;
+  s.apply(text, out);
+  return out;
+}
+
+const char* kSha256Hello = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+
+}  // namespace
+
+TEST_CASE("untouched bytes are copied exactly") {
+  RedactRules r;
+  r.drop.push_back(path("zzz"));
+  std::string line = R"({ "b" : 1.50E+3, "a":[ 1 ,2 ],"s":"\u00e9\/x" , "n":null })";
+  CHECK(redact(r, line) == line);
+  r.drop = {path("s")};
+  CHECK(redact(r, line) == R"({ "b" : 1.50E+3, "a":[ 1 ,2 ] , "n":null })");
+}
+
+TEST_CASE("numbers beyond a double pass through untouched") {
+  // Found by fuzz_redact: valid lines with 1e400 were refused as "bad number".
+  RedactRules r;
+  r.hash = {path("m")};
+  r.mask = {"all"};
+  CHECK(redact(r, R"({"big":1e400,"neg":-0,"huge":123456789012345678901234567890,"s":"AKIAIOSFODNN7EXAMPLE"})") ==
+        R"({"big":1e400,"neg":-0,"huge":123456789012345678901234567890,"s":"[REDACTED:aws-key]"})");
+  CHECK(redact(r, R"({"m":-1e400,"x":"1e400"})").find(R"("m_bytes":6)") != std::string::npos);
+  CHECK(redact(r, R"({"a":1e400,})").rfind("ERROR", 0) == 0);
+}
+
+TEST_CASE("hash replaces a value by its digest and size in place") {
+  RedactRules r;
+  r.hash.push_back(path("m"));
+  CHECK(redact(r, R"({"a":1,"m":"hello","z":2})") ==
+        std::string(R"({"a":1,"m_sha256":")") + kSha256Hello + R"(","m_bytes":5,"z":2})");
+  // Escapes are resolved first: every spelling of "hello" hashes the same.
+  CHECK(redact(r, R"({"m":"h\u0065llo"})") ==
+        std::string(R"({"m_sha256":")") + kSha256Hello + R"(","m_bytes":5})");
+  CHECK(redact(r, R"({"m":"\u0068ello"})") == redact(r, R"({"m":"hello"})"));
+  // A surrogate pair is one 4-byte character.
+  CHECK(redact(r, R"({"m":"\ud83d\ude00"})") == redact(r, "{\"m\":\"\xf0\x9f\x98\x80\"}"));
+  // Non-strings hash their JSON text.
+  CHECK(redact(r, R"({"m":[1, 2]})").find(R"("m_bytes":6)") != std::string::npos);
+  CHECK(redact(r, R"({"m":12})").find(R"("m_bytes":2)") != std::string::npos);
+  // Absent: nothing to do.
+  CHECK(redact(r, R"({"a":1})") == R"({"a":1})");
+}
+
+TEST_CASE("algorithms name their fields") {
+  RedactRules r;
+  r.hash.push_back(path("m"));
+  r.algo = DigestAlgo::kXxh3;
+  CHECK(redact(r, R"({"m":"hello"})").find(R"("m_xxh3":")") != std::string::npos);
+  r.algo = DigestAlgo::kXxh128;
+  std::string out = redact(r, R"({"m":"hello"})");
+  CHECK(out.find(R"("m_xxh128":")") != std::string::npos);
+  CHECK(out.size() == std::string(R"({"m_xxh128":"","m_bytes":5})").size() + 32);
+  r.algo = DigestAlgo::kHmacSha256;
+  // RFC 4231 test case 2.
+  CHECK(redact(r, R"({"m":"what do ya want for nothing?"})", false, "Jefe") ==
+        R"({"m_hmac_sha256":"5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843","m_bytes":28})");
+  CHECK_THROWS_AS(redact(r, R"({"m":"x"})"), Error);  // no key
+}
+
+TEST_CASE("drop keeps commas right wherever the member is") {
+  RedactRules r;
+  for (const char* p : {"a", "b", "c"}) {
+    r.drop = {path(p)};
+    std::string out = redact(r, R"({"a":1,"b":{"x":[1]},"c":"s"})");
+    CHECK(out.find(std::string("\"") + p + "\"") == std::string::npos);
+  }
+  r.drop = {path("a"), path("b")};
+  CHECK(redact(r, R"({"a":1,"b":2,"c":3})") == R"({"c":3})");
+  r.drop = {path("a"), path("b"), path("c")};
+  CHECK(redact(r, R"({"a":1,"b":2,"c":3})") == R"({})");
+  r.drop = {path("b"), path("c")};
+  CHECK(redact(r, R"({"a":1,"b":2,"c":3})") == R"({"a":1})");
+}
+
+TEST_CASE("nested and array paths") {
+  RedactRules r;
+  r.drop.push_back(path("spans[].attrs.query"));
+  r.hash.push_back(path("tags.user"));
+  std::string out = redact(
+      r, R"({"spans":[{"attrs":{"query":"SELECT 1","n":1}},{"attrs":{"n":2}},3],"tags":{"user":"hello","k":1}})");
+  CHECK(out == std::string(R"({"spans":[{"attrs":{"n":1}},{"attrs":{"n":2}},3],"tags":{"user_sha256":")") +
+                   kSha256Hello + R"(","user_bytes":5,"k":1}})");
+  // Without [] an array is not entered.
+  r = {};
+  r.drop.push_back(path("spans.attrs"));
+  std::string line = R"({"spans":[{"attrs":1}]})";
+  CHECK(redact(r, line) == line);
+  // Keys with escapes match their decoded name.
+  r = {};
+  r.drop.push_back(path("k\xc3\xa9y"));
+  CHECK(redact(r, R"({"k\u00e9y":1,"x":2})") == R"({"x":2})");
+}
+
+TEST_CASE("keep is an allowlist") {
+  RedactRules r;
+  r.keep = {path("tool"), path("tags.repo"), path("spans[].name")};
+  CHECK(redact(r, R"({"tool":"bash","arg":"rm -rf /","tags":{"repo":"a/b","token":"x"},"spans":[{"name":"n","q":"s"},7]})") ==
+        R"({"tool":"bash","tags":{"repo":"a/b"},"spans":[{"name":"n"}]})");
+  // A partly kept field of the wrong type is not kept.
+  CHECK(redact(r, R"({"tags":"secret","tool":1})") == R"({"tool":1})");
+  r.others_hash = true;
+  CHECK(redact(r, R"({"tool":"bash","arg":"hello"})") ==
+        std::string(R"({"tool":"bash","arg_sha256":")") + kSha256Hello + R"(","arg_bytes":5})");
+  CHECK(redact(r, R"([1,2])") == "ERROR not an object (--keep needs one)");
+}
+
+TEST_CASE("summary counts what was done") {
+  RedactRules r;
+  r.hash.push_back(path("m"));
+  r.drop.push_back(path("s"));
+  r.mask = {"email"};
+  CHECK(redact(r, R"({"m":"x","s":1,"t":"a@b.example.com and c@d.org","redaction":{"old":1}})", true) ==
+        R"({"m_sha256":"2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881","m_bytes":1,"t":"[REDACTED:email] and [REDACTED:email]","redaction":{"hashed":1,"dropped":2,"masked":2}})");
+  CHECK(redact(r, R"({})", true) == R"({"redaction":{"hashed":0,"dropped":0,"masked":0}})");
+}
+
+TEST_CASE("masking works on decoded text and re-encodes only what changed") {
+  RedactRules r;
+  r.mask = {"email"};
+  CHECK(redact(r, R"({"a":"x\u0040example.com \"q\"","b":"\u00e9"})") ==
+        R"({"a":"[REDACTED:email] \"q\"","b":"\u00e9"})");
+  CHECK(redact(r, R"(["a@example.com",{"k":["b@example.com"]}])") ==
+        R"(["[REDACTED:email]",{"k":["[REDACTED:email]"]}])");
+  // Keys are not values.
+  CHECK(redact(r, R"({"a@example.com":1})") == R"({"a@example.com":1})");
+  r.mask_in = {path("msg")};
+  CHECK(redact(r, R"({"msg":"a@example.com","other":"b@example.com"})") ==
+        R"({"msg":"[REDACTED:email]","other":"b@example.com"})");
+}
+
+TEST_CASE("invalid lines are reported, not redacted") {
+  RedactRules r;
+  r.mask = {"all"};
+  CHECK(redact(r, R"({"a":"x@example.com")").rfind("ERROR ", 0) == 0);
+  CHECK(redact(r, R"({"a":tru})").rfind("ERROR ", 0) == 0);
+  CHECK(redact(r, "{\"a\":\"\xff\"}").rfind("ERROR ", 0) == 0);
+}
+
+TEST_CASE("streams choose their rules by a field") {
+  RedactConfig c = parse_redact_config(R"({
+    "stream_field": "source",
+    "streams": {
+      "tools": {"payload_mode": "metadata-only", "hash": ["arg"]},
+      "lane-signals": {"payload_mode": "full"}
+    },
+    "default": {"drop": ["arg"]}
+  })", "c.json");
+  RecordRedactor r(c, "");
+  CHECK(run(r, R"({"source":"tools","arg":"hello"})") ==
+        std::string(R"({"source":"tools","arg_sha256":")") + kSha256Hello + R"(","arg_bytes":5})");
+  CHECK(run(r, R"({"source":"lane-signals","arg":"hello"})") == R"({"source":"lane-signals","arg":"hello"})");
+  CHECK(run(r, R"({"source":"other","arg":"hello"})") == R"({"source":"other"})");
+  CHECK(run(r, R"({"arg":"hello"})") == R"({})");
+}
+
+TEST_CASE("config errors name the key") {
+  auto error_of = [](const std::string& json) {
+    try {
+      parse_redact_config(json, "c.json");
+    } catch (const Error& e) {
+      CHECK(e.code() == kExitUsage);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error_of("{") .rfind("c.json: invalid JSON", 0) == 0);
+  CHECK(error_of("[]") == "c.json: (top level): expected an object");
+  CHECK(error_of(R"({"streams":{}})") == "c.json: default: missing (the rules for records of unlisted streams)");
+  CHECK(error_of(R"({"default":{"hsah":["a"]}})") == "c.json: default.hsah: unknown key");
+  CHECK(error_of(R"({"default":{"hash":["a",1]}})") == "c.json: default.hash[1]: expected a string");
+  CHECK(error_of(R"({"default":{"hash":["a[]"]}})") == "c.json: default.hash[0]: path must end with a field name");
+  CHECK(error_of(R"({"default":{},"streams":{"t":{"payload_mode":"some"}}})") ==
+        "c.json: streams.t.payload_mode: expected \"metadata-only\" or \"full\"");
+  CHECK(error_of(R"({"default":{"payload_mode":"full","hash":["a"]}})") ==
+        "c.json: default: payload_mode \"full\" sends free text: it takes no hash or keep list");
+  CHECK(error_of(R"({"default":{"mask":["emails"]}})") == "c.json: default.mask[0]: unknown kind 'emails'");
+  CHECK(error_of(R"({"default":{"algo":"md5"}})") ==
+        "c.json: default.algo: expected sha256, hmac-sha256, xxh3 or xxh128");
+  CHECK(error_of(R"({"default":{"others":"hash"}})") == "c.json: default.others: needs a keep list");
+  CHECK(error_of(R"({"default":{"mask_regex":{"a b":"x"}}})") ==
+        "c.json: default.mask_regex.a b: name must be letters, digits, '-' or '_'");
+}
+
+TEST_CASE("secret kinds") {
+  CHECK(mask("email", "mail bob.smith+x@mail.example.co.uk now") == "mail [REDACTED:email] now");
+  CHECK(mask("ipv4", "from 10.0.0.1:8080 and 192.168.1.254") == "from [REDACTED:ipv4]:8080 and [REDACTED:ipv4]");
+  CHECK(mask("ipv6", "peer 2001:db8::8a2e:370:7334 and fe80::1%eth0 ::1") ==
+        "peer [REDACTED:ipv6] and [REDACTED:ipv6]%eth0 [REDACTED:ipv6]");
+  CHECK(mask("ipv6", "addr 2001:0db8:0000:0000:0000:ff00:0042:8329.") == "addr [REDACTED:ipv6].");
+  CHECK(mask("jwt", "t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ok") ==
+        "t=[REDACTED:jwt] ok");
+  CHECK(mask("bearer", "Authorization: Bearer abc123.def-456_ghi") == "Authorization: Bearer [REDACTED:bearer]");
+  CHECK(mask("bearer", "authorization=Basic dXNlcjpwYXNzd29yZDE=") == "authorization=Basic [REDACTED:bearer]");
+  CHECK(mask("bearer", "?access_token=ya29.a0Af1x2y3 done") == "?access_token=[REDACTED:bearer] done");
+  CHECK(mask("aws-key", "key AKIAIOSFODNN7EXAMPLE!") == "key [REDACTED:aws-key]!");
+  CHECK(mask("aws-key", "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") ==
+        "aws_secret_access_key=[REDACTED:aws-key]");
+  CHECK(mask("github-token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789") == "[REDACTED:github-token]");
+  CHECK(mask("slack-token", "xoxb-1234567890-abcdefghij") == "[REDACTED:slack-token]");
+  CHECK(mask("private-key", "k=-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY----- end") ==
+        "k=[REDACTED:private-key] end");
+  CHECK(mask("private-key", "-----BEGIN PRIVATE KEY-----\nMIIEvQ") == "[REDACTED:private-key]");
+  CHECK(mask("url-credentials", "git clone https://bob:s3cr%40t@git.example.com/r.git") ==
+        "git clone https://[REDACTED:url-credentials]@git.example.com/r.git");
+  CHECK(mask("credit-card", "card 4111 1111 1111 1111 ok") == "card [REDACTED:credit-card] ok");
+  CHECK(mask("credit-card", "order 12 4111-1111-1111-1111") == "order 12 [REDACTED:credit-card]");
+  CHECK(mask("credit-card", "amex 378282246310005.") == "amex [REDACTED:credit-card].");
+  CHECK(mask("all", "a@b.example.com 10.1.2.3") == "[REDACTED:email] [REDACTED:ipv4]");
+}
+
+TEST_CASE("ordinary text is left alone") {
+  for (const char* s : {
+           "version 1.2.3.4 released", "v10.0.0.1", "1.2.3.4.5", "ts 2026-01-03T17:10:35.923Z",
+           "uuid 123e4567-e89b-12d3-a456-426614174000", "12345678-1234-1234-1234-123456789012",
+           "sha 9ae16a3b2f90404f9ae16a3b2f90404f", "epoch 1767460235923 ms", "4111111111111112",
+           "std::vector<int> a::b", "10:00:00", "aa:bb:cc:dd:ee:ff", "Bearer authentication failed",
+           "basic auth disabled", "token expired", "npm i @types/node@18.0.0", "cost 0.4111111111111111",
+           "price 1,234,567.89", "git@v1.2", "phone 555-1234", "commit 13ef71992db0",
+       })
+    CHECK(mask("all", s) == s);
+}
+
+TEST_CASE("user patterns") {
+  SecretScanner s({}, {{"ticket", "TICKET-[0-9]+"}});
+  std::string out;
+  CHECK(s.scan("see TICKET-42 and TICKET-7") == 2);
+  s.apply("see TICKET-42 and TICKET-7", out);
+  CHECK(out == "see [REDACTED:ticket] and [REDACTED:ticket]");
+  CHECK_THROWS_AS(SecretScanner({}, {{"bad", "(a"}}), Error);
+  CHECK_THROWS_AS(SecretScanner({}, {{"backref", "(a)\\1"}}), Error);
+  CHECK_THROWS_AS(SecretScanner({"nope"}, {}), Error);
+}
+
+TEST_CASE("several strings scanned at once match as if scanned alone") {
+  SecretScanner s({"all"}, {{"word", "^secret$"}});
+  // "a@b" ends one string and "example.com" starts the next: no e-mail.
+  std::string joined = "to a@b\nexample.com x\nsecret\n10.0.0.1\n";
+  std::vector<size_t> ends{6, 20, 27, 36};
+  REQUIRE(s.scan_joined(joined, ends) == 2);
+  CHECK(joined.substr(s.spans()[0].begin, s.spans()[0].end - s.spans()[0].begin) == "secret");
+  CHECK(s.label(s.spans()[0].kind) == "[REDACTED:word]");
+  CHECK(joined.substr(s.spans()[1].begin, s.spans()[1].end - s.spans()[1].begin) == "10.0.0.1");
+  // A PEM body stops at the end of its string.
+  SecretScanner pem({"private-key"}, {});
+  std::string two = "-----BEGIN PRIVATE KEY-----\nMIIB\nAAAA\n";
+  REQUIRE(pem.scan_joined(two, {32, 37}) == 1);
+  CHECK(pem.spans()[0].end == 32);
+  CHECK_THROWS_AS(SecretScanner({}, {{"a", "\\Afoo"}}), Error);
+}
+
+TEST_CASE("masking and hashing in one record, every string scanned once") {
+  RedactRules r;
+  r.mask = {"all"};
+  r.hash.push_back(path("h"));
+  CHECK(redact(r, R"({"a":"x 10.0.0.1","h":"a@example.com","b":["ok","c@example.com\u0021"],"c":{"d":"AKIAIOSFODNN7EXAMPLE"}})", true) ==
+        R"({"a":"x [REDACTED:ipv4]","h_sha256":"08168cd80dfd534ab0f10af10f1303fe00af2d43ab5c1432360d137f8197e17a","h_bytes":13,"b":["ok","[REDACTED:email]!"],"c":{"d":"[REDACTED:aws-key]"},"redaction":{"hashed":1,"dropped":0,"masked":3}})");
+}
+
+TEST_CASE("a secret spelled with escapes is found in its decoded text") {
+  // The record's raw text holds no '@' and no "AKIA": the gates must look
+  // at the decoded strings.
+  RedactRules r;
+  r.mask = {"all"};
+  CHECK(redact(r, R"({"m":"mail a\u0040example.com","k":"\u0041KIAIOSFODNN7EXAMPLE"})") ==
+        R"({"m":"mail [REDACTED:email]","k":"[REDACTED:aws-key]"})");
+}
+
+TEST_CASE("masking inside a member kept after dropped ones (fuzz finding)") {
+  // The comma before the first kept member was cut after its value had
+  // been walked, but masking writes out everything before the string it
+  // changes: the cut ran backwards and threw.
+  RedactRules r;
+  r.drop = {path("password"), path("a.password")};
+  r.mask = {"all"};
+  CHECK(redact(r, R"({"password":"x","msg":"mail b@example.com"})") == R"({"msg":"mail [REDACTED:email]"})");
+  CHECK(redact(r, R"({"password":"x","a":{"password":"y","m":"c@example.com"}})") ==
+        R"({"a":{"m":"[REDACTED:email]"}})");
+  RedactRules k;
+  k.keep = {path("l[].a")};
+  k.mask = {"all"};
+  CHECK(redact(k, R"({"l":[1,{"a":"x@y.example.com","b":2}]})") == R"({"l":[{"a":"[REDACTED:email]"}]})");
+}
+
+namespace {
+
+// Random text built from pieces of every pattern, their look-alikes and the
+// bytes the gates look at.
+std::string random_secretish_text(std::mt19937& rng) {
+  static const char* const kPieces[] = {
+      "eyJ", "eyJhbGciOiJIUzI1NiJ9", ".", "Bearer ", "bAsIc ", "token ", "_token", "access_token=",
+      "Authorization: ", "aws_secret_access_key = ", "AWS", "AKIA", "ASIA", "AROA", "IOSFODNN7EXAMPLE",
+      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "ghp_", "gho_", "github_pat_", "xoxb-", "xox",
+      "https://hooks.slack.com/services/", "T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX", "-----BEGIN",
+      " RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "MIIBOgIBAAJBAK", "://", "https",
+      "user:pa55@", "@", "a.b@example.com", "example.com", "10.", "192.168.", "1.2", ":", "::", "fe80",
+      "2001:db8:", "a:b", "0", "1", "7", "12", "255", "4111 1111 1111 1111", "4111-1111-", "4111",
+      " ", "-", "_", "\xc5\xbf", "\xe2\x84\xaa", "\xc3\xa9", "\xe5\x8f\x97", "\n", "\t", "a", "Z", "k",
+      "s", "=", "\"", "'", "/", "version ", "0123456789", "abcdef", "ABCDEF0123456789ABCD",
+      // Under (?i), RE2 matches U+017F for 's' and U+212A for 'k'.
+      "ba\xc5\xbfic ", "refresh_to\xe2\x84\xaaen=", "aw\xc5\xbf_secret_key=", "30569309025904"};
+  std::uniform_int_distribution<size_t> piece(0, std::size(kPieces) - 1), count(0, 60);
+  std::string s;
+  for (size_t k = count(rng); k > 0; --k) s += kPieces[piece(rng)];
+  return s;
+}
+
+std::vector<std::tuple<size_t, size_t, std::string>> found(SecretScanner& s, std::string_view joined,
+                                                          const std::vector<size_t>& ends) {
+  s.scan_joined(joined, ends);
+  std::vector<std::tuple<size_t, size_t, std::string>> v;
+  for (const auto& span : s.spans()) v.emplace_back(span.begin, span.end, s.label(span.kind));
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("the gates never hide a match") {
+  // The SIMD pass that picks the patterns worth running must find what
+  // running them all finds, byte for byte, and agree with its bytewise twin.
+  std::mt19937 rng(20261122);
+  std::vector<std::vector<std::string>> kind_sets{{"all"}};
+  for (const auto& k : builtin_secret_kinds()) kind_sets.push_back({k});
+  for (const auto& kinds : kind_sets) {
+    SecretScanner gated(kinds, {}), everything(kinds, {}, false);
+    for (int round = 0; round < 3000; ++round) {
+      std::string text = random_secretish_text(rng);
+      INFO("kinds " << kinds[0] << " text '" << text << "'");
+      REQUIRE(secret_pattern_gates(text, true) == secret_pattern_gates(text, false));
+      auto expected = found(everything, text, {text.size()});
+      REQUIRE(found(gated, text, {text.size()}) == expected);
+      if (!gated.may_match(text)) {
+        REQUIRE(expected.empty());
+        // Nor in any piece of it (the strings of a JSON text).
+        size_t b = rng() % (text.size() + 1), e = b + rng() % (text.size() - b + 1);
+        REQUIRE(everything.scan(text.substr(b, e - b)) == 0);
+      }
+      // Several strings scanned at once.
+      std::string joined;
+      std::vector<size_t> ends;
+      for (int k = 0; k < 3; ++k) {
+        joined += random_secretish_text(rng);
+        ends.push_back(joined.size());
+        joined += '\n';
+      }
+      REQUIRE(found(gated, joined, ends) == found(everything, joined, ends));
+    }
+  }
+}
+
+TEST_CASE("the gates on a 64-byte block boundary") {
+  // Runs and literals that straddle the blocks the SIMD pass works in.
+  SecretScanner gated({"all"}, {});
+  for (size_t pad = 40; pad < 140; ++pad) {
+    for (std::string secret : {"4111 1111 1111 1111", "10.20.30.40", "2001:db8:0:0:1:0:0:1", "AKIAIOSFODNN7EXAMPLE",
+                               "a.b@example.com", "xoxb-1234567890-abcdef", "Bearer abcdefgh12345678",
+                               "30569309025904", "ba\xc5\xbfic abcdefgh12345678"}) {
+      std::string text = std::string(pad, 'x') + " " + secret + " y";
+      INFO(text);
+      REQUIRE(secret_pattern_gates(text, true) == secret_pattern_gates(text, false));
+      REQUIRE(gated.scan(text) == 1);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// JSON array lines become NDJSON bodies byte for byte.
+#include <catch2/catch.hpp>
+
+#include "core/gzip.hpp"
+#include "ship/json_array.hpp"
+
+using namespace ndj;
+
+TEST_CASE("array elements become lines, bytes kept", "[json_array]") {
+  std::string out;
+  REQUIRE(append_array_as_ndjson(R"([{"a":1,"b":[1,2]},{"s":"x,]}\"y"} , 3.0e1 ,"q"])", out));
+  CHECK(out == "{\"a\":1,\"b\":[1,2]}\n{\"s\":\"x,]}\\\"y\"}\n3.0e1\n\"q\"\n");
+  out.clear();
+  REQUIRE(append_array_as_ndjson("[]", out));
+  CHECK(out.empty());
+  REQUIRE(append_array_as_ndjson(" [ [] , {} ] ", out));
+  CHECK(out == "[]\n{}\n");
+  out.clear();
+  REQUIRE(append_array_as_ndjson(R"(["\\",1])", out));
+  CHECK(out == "\"\\\\\"\n1\n");
+  CHECK_FALSE(append_array_as_ndjson(R"({"a":[1]})", out));
+  CHECK_FALSE(append_array_as_ndjson("1", out));
+}
+
+TEST_CASE("gzip round trip", "[gzip]") {
+  std::string text;
+  for (int i = 0; i < 10000; ++i) text += "{\"id\":" + std::to_string(i) + "}\n";
+  std::string packed, back;
+  gzip_compress(text, packed);
+  CHECK(packed.size() < text.size() / 4);
+  CHECK(static_cast<unsigned char>(packed[0]) == 0x1f);
+  REQUIRE(gzip_decompress(packed, back));
+  CHECK(back == text);
+  gzip_compress("", packed);
+  REQUIRE(gzip_decompress(packed, back));
+  CHECK(back.empty());
+  CHECK_FALSE(gzip_decompress("not gzip at all", back));
+  CHECK_FALSE(gzip_decompress(packed.substr(0, packed.size() / 2), back));
+}

@@ -1,0 +1,90 @@
+// Percentiles, time buckets and aggregate specs.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "stats/group_stats.hpp"
+#include "stats/quantile_sketch.hpp"
+#include "stats/stats_output.hpp"
+
+using namespace ndj;
+
+TEST_CASE("percentiles interpolate linearly between closest ranks") {
+  std::vector<double> v{400, 100, 300, 200};
+  CHECK(*percentile_linear(v, 50) == Approx(250));
+  CHECK(*percentile_linear(v, 90) == Approx(370));
+  CHECK(*percentile_linear(v, 0) == 100);
+  CHECK(*percentile_linear(v, 100) == 400);
+  std::vector<double> one{7};
+  CHECK(*percentile_linear(one, 99) == 7);
+  std::vector<double> none;
+  CHECK_FALSE(percentile_linear(none, 50));
+}
+
+TEST_CASE("weeks start on Monday, UTC; months on the 1st") {
+  auto t = [](const char* s) { return *parse_rfc3339(s); };
+  auto week = [&](const char* s) { return bucket_label(bucket_start(t(s), TimeBucket::kWeek), TimeBucket::kWeek); };
+  CHECK(week("2026-01-05T00:00:00Z") == "2026-01-05");  // a Monday
+  CHECK(week("2026-01-11T23:59:59Z") == "2026-01-05");  // the Sunday after
+  CHECK(week("2026-01-12T00:00:00Z") == "2026-01-12");
+  CHECK(week("2026-01-01T12:00:00Z") == "2025-12-29");  // across a year
+  CHECK(week("1969-12-31T12:00:00Z") == "1969-12-29");  // before the epoch
+  CHECK(week("2026-01-12T01:00:00+02:00") == "2026-01-05");  // UTC decides
+  TimeNs m = bucket_start(t("2024-02-29T10:00:00Z"), TimeBucket::kMonth);
+  CHECK(bucket_label(m, TimeBucket::kMonth) == "2024-02");
+  CHECK(bucket_label(next_bucket(m, TimeBucket::kMonth), TimeBucket::kMonth) == "2024-03");
+  TimeNs dec = bucket_start(t("2025-12-31T23:00:00Z"), TimeBucket::kMonth);
+  CHECK(bucket_label(next_bucket(dec, TimeBucket::kMonth), TimeBucket::kMonth) == "2026-01");
+  CHECK(bucket_label(bucket_start(t("2026-03-01T00:00:00Z") - 1, TimeBucket::kDay), TimeBucket::kDay) ==
+        "2026-02-28");
+}
+
+TEST_CASE("aggregate specs") {
+  std::string why;
+  auto p = AggSpec::parse("p99.9:a.b", why);
+  REQUIRE(p);
+  CHECK(p->kind == AggKind::kPercentile);
+  CHECK(p->percentile == Approx(99.9));
+  CHECK(p->column == "a.b_p99.9");
+  CHECK(AggSpec::parse("median:x", why)->column == "x_p50");
+  CHECK(AggSpec::parse("count", why)->column == "count");
+  CHECK_FALSE(AggSpec::parse("sum", why));
+  CHECK_FALSE(AggSpec::parse("p:x", why));
+  CHECK_FALSE(AggSpec::parse("p-1:x", why));
+  CHECK_FALSE(AggSpec::parse("mean:", why));
+}
+
+TEST_CASE("sparklines scale from the smallest to the largest value") {
+  CHECK(sparkline({1.0, 8.0, std::nullopt, 4.5}) == "▁█ ▅");
+  CHECK(sparkline({2.0, 2.0}) == "▄▄");
+  CHECK(sparkline({}) == "");
+}
+
+TEST_CASE("the quantile sketch stays within 1% of a value near the exact rank") {
+  std::vector<double> values;
+  QuantileSketch sketch, left, right;
+  uint64_t x = 12345;
+  for (int i = 0; i < 50000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    double v = std::exp(static_cast<double>(x >> 11) / 9007199254740992.0 * 14) - 3;  // -2 .. 1.2e6
+    if (i % 97 == 0) v = 0;
+    values.push_back(v);
+    sketch.add(v);
+    (i % 2 ? left : right).add(v);
+  }
+  left.merge(right);
+  std::sort(values.begin(), values.end());
+  const double err = QuantileSketch::kRelativeError;
+  for (double p : {0.0, 1.0, 10.0, 25.0, 50.0, 90.0, 99.0, 99.9, 100.0}) {
+    INFO(p);
+    size_t rank = static_cast<size_t>(p / 100.0 * static_cast<double>(values.size() - 1));
+    double truth = values[rank];
+    double got = *sketch.quantile(p);
+    CHECK(std::fabs(got - truth) <= err * std::fabs(truth) + 1e-9);
+    CHECK(*left.quantile(p) == got);  // merging loses nothing
+  }
+  CHECK_FALSE(QuantileSketch().quantile(50));
+}
