@@ -1,0 +1,27 @@
+# tests/check-layers keeps lib/ in layers: a family folder (ship, dora, ...)
+# includes only core/, json/ and itself, and every include names its folder.
+# The real tree passes; a copy with a family including another family, or a
+# bare include, fails with the file and line named.
+set -u
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail=0
+check() {
+  if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1: expected '$2', got '$3'"; fail=1; fi
+}
+lib="$TESTS_DIR/../lib"
+"$TESTS_DIR/check-layers" "$lib" >"$dir/out"
+check "the tree passes" 0 $?
+check "the tree: summary" "layers: $(find "$lib" -mindepth 1 -maxdepth 1 -type d | wc -l) passed, 0 failed" "$(tail -1 "$dir/out")"
+
+cp -r "$lib" "$dir/lib"
+echo '#include "dora/dora.hpp"' >>"$dir/lib/stats/group_stats.cpp"
+echo '#include "diag.hpp"' >>"$dir/lib/tail/tailer.hpp"
+"$TESTS_DIR/check-layers" "$dir/lib" >"$dir/out"
+check "a family including another fails" 1 $?
+grep -q '^stats/group_stats.cpp:[0-9]*: lib/stats may not include lib/dora' "$dir/out"
+check "names the file, line and folders" 0 $?
+grep -q '^tail/tailer.hpp:[0-9]*: include "diag.hpp" does not name its folder' "$dir/out"
+check "a bare include is named" 0 $?
+check "summary" "layers: 8 passed, 2 failed" "$(tail -1 "$dir/out")"
+exit $fail
