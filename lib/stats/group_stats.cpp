@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/percentile.hpp"
 #include "json/json.hpp"
 #include "stats/quantile_sketch.hpp"
 
@@ -63,19 +64,6 @@ std::optional<AggSpec> AggSpec::parse(std::string_view text, std::string& why) {
   a.column = field->text() + "_" + suffix;
   a.field = std::move(field);
   return a;
-}
-
-std::optional<double> percentile_linear(std::vector<double>& v, double p) {
-  if (v.empty()) return std::nullopt;
-  // p*(n-1) is exact for whole p, so the fraction below is too.
-  const double scaled = p * static_cast<double>(v.size() - 1);
-  size_t lo = std::min(static_cast<size_t>(scaled / 100.0), v.size() - 1);
-  const double frac = std::clamp((scaled - static_cast<double>(lo) * 100.0) / 100.0, 0.0, 1.0);
-  std::nth_element(v.begin(), v.begin() + static_cast<ptrdiff_t>(lo), v.end());
-  double low = v[lo];
-  if (lo + 1 >= v.size()) return low;
-  double high = *std::min_element(v.begin() + static_cast<ptrdiff_t>(lo) + 1, v.end());
-  return low + frac * (high - low);
 }
 
 // ---- time buckets ----------------------------------------------------------
@@ -369,8 +357,9 @@ struct GroupStats::Impl {
       case AggKind::kMax: return number_value(if_any(acc.max));
       case AggKind::kPercentile: {
         if (approx) return number_value(acc.sketch.quantile(spec.percentile));
+        if (acc.values.empty()) return {};
         std::vector<double> copy = acc.values;
-        return number_value(percentile_linear(copy, spec.percentile));
+        return number_value(percentile_cont(std::span(copy), spec.percentile));
       }
       case AggKind::kDistinct: return number_value(static_cast<double>(acc.distinct.size()));
       case AggKind::kRate:

@@ -31,11 +31,6 @@ struct AggSpec {
   static std::optional<AggSpec> parse(std::string_view text, std::string& why);
 };
 
-// Exact percentile with linear interpolation between the two closest ranks
-// (rank p/100*(n-1), as numpy's default and `mlr stats1 -i`). Reorders
-// `values`; nullopt when empty.
-std::optional<double> percentile_linear(std::vector<double>& values, double p);
-
 enum class TimeBucket { kNone, kDay, kWeek, kMonth };
 std::optional<TimeBucket> parse_time_bucket(std::string_view s);  // day|week|month
 const char* time_bucket_name(TimeBucket b);

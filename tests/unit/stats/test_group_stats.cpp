@@ -1,4 +1,4 @@
-// Percentiles, time buckets and aggregate specs.
+// Time buckets, aggregate specs, sparklines and the quantile sketch.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -11,18 +11,6 @@
 #include "stats/stats_output.hpp"
 
 using namespace ndj;
-
-TEST_CASE("percentiles interpolate linearly between closest ranks") {
-  std::vector<double> v{400, 100, 300, 200};
-  CHECK(*percentile_linear(v, 50) == Approx(250));
-  CHECK(*percentile_linear(v, 90) == Approx(370));
-  CHECK(*percentile_linear(v, 0) == 100);
-  CHECK(*percentile_linear(v, 100) == 400);
-  std::vector<double> one{7};
-  CHECK(*percentile_linear(one, 99) == 7);
-  std::vector<double> none;
-  CHECK_FALSE(percentile_linear(none, 50));
-}
 
 TEST_CASE("weeks start on Monday, UTC; months on the 1st") {
   auto t = [](const char* s) { return *parse_rfc3339(s); };
