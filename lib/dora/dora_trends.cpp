@@ -3,8 +3,8 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
+#include "core/format.hpp"
 #include "json/json.hpp"
 #include "core/local_time.hpp"
 #include "core/timefmt.hpp"
@@ -138,12 +138,6 @@ std::string group_label(const EventStore& store, uint32_t group) {
     s += (i ? ", " : "") + store.group_fields()[i] + "=" + (v.present ? v.text : "(none)");
   }
   return s;
-}
-
-std::string fixed(double v, int digits, bool sign = false) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, sign ? "%+.*f" : "%.*f", digits, v);
-  return buf;
 }
 
 }  // namespace

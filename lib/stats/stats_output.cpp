@@ -6,8 +6,9 @@
 #include <cstdio>
 #include <map>
 
-#include "json/json.hpp"
+#include "core/format.hpp"
 #include "core/output.hpp"
+#include "json/json.hpp"
 
 namespace ndj {
 
@@ -16,26 +17,6 @@ std::optional<StatsFormat> parse_stats_format(std::string_view s) {
   if (s == "csv") return StatsFormat::kCsv;
   if (s == "table") return StatsFormat::kTable;
   return std::nullopt;
-}
-
-std::string sparkline(const std::vector<std::optional<double>>& values) {
-  static const char* const kBlocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-  double lo = INFINITY, hi = -INFINITY;
-  for (const auto& v : values)
-    if (v) {
-      lo = std::min(lo, *v);
-      hi = std::max(hi, *v);
-    }
-  std::string out;
-  for (const auto& v : values) {
-    if (!v) {
-      out.push_back(' ');
-      continue;
-    }
-    int level = hi > lo ? static_cast<int>(std::lround((*v - lo) / (hi - lo) * 7)) : 3;
-    out += kBlocks[level];
-  }
-  return out;
 }
 
 namespace {
@@ -64,17 +45,6 @@ std::string plain(const StatValue& v) {
   return s;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
 // Numbers in tables are for reading: fewer digits.
 std::string table_text(const StatValue& v) {
   if (!v.number || v.is_string) return v.json == "null" ? "-" : plain(v);
@@ -86,12 +56,6 @@ std::string table_text(const StatValue& v) {
   return buf;
 }
 
-size_t display_width(const std::string& s) {
-  size_t w = 0;
-  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
-  return w;
-}
-
 void write_table(Output& out, const std::vector<std::vector<std::string>>& cells,
                  const std::vector<bool>& right_align) {
   std::vector<size_t> width(cells.empty() ? 0 : cells[0].size(), 0);
@@ -101,11 +65,9 @@ void write_table(Output& out, const std::vector<std::vector<std::string>>& cells
   for (const auto& row : cells) {
     line.clear();
     for (size_t i = 0; i < row.size(); ++i) {
-      std::string pad(width[i] - display_width(row[i]), ' ');
       if (i) line += "  ";
-      if (right_align[i]) line += pad + row[i];
-      else if (i + 1 < row.size()) line += row[i] + pad;
-      else line += row[i];
+      // The last column is not padded on the right.
+      line += right_align[i] || i + 1 < row.size() ? pad(row[i], width[i], right_align[i]) : row[i];
     }
     line.push_back('\n');
     out.write(line);
@@ -146,7 +108,7 @@ void write_csv(Output& out, const StatsLayout& layout, const std::vector<GroupRo
     line.clear();
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i) line.push_back(',');
-      line += csv_field(fields[i]);
+      append_csv_cell(line, fields[i]);
     }
     line += "\r\n";
     out.write(line);

@@ -24,11 +24,4 @@ struct StatsLayout {
 void write_stats(Output& out, StatsFormat format, const StatsLayout& layout,
                  const std::vector<GroupRow>& rows);
 
-// One block character per value, scaled from the smallest (▁) to the
-// largest (█) value; a missing value is a space.
-std::string sparkline(const std::vector<std::optional<double>>& values);
-
-// The most buckets a table sparkline shows (the latest ones).
-inline constexpr size_t kMaxSparkline = 60;
-
 }  // namespace ndj

@@ -1,4 +1,4 @@
-// Time buckets, aggregate specs, sparklines and the quantile sketch.
+// Time buckets, aggregate specs and the quantile sketch.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -8,7 +8,6 @@
 
 #include "stats/group_stats.hpp"
 #include "stats/quantile_sketch.hpp"
-#include "stats/stats_output.hpp"
 
 using namespace ndj;
 
@@ -43,12 +42,6 @@ TEST_CASE("aggregate specs") {
   CHECK_FALSE(AggSpec::parse("p:x", why));
   CHECK_FALSE(AggSpec::parse("p-1:x", why));
   CHECK_FALSE(AggSpec::parse("mean:", why));
-}
-
-TEST_CASE("sparklines scale from the smallest to the largest value") {
-  CHECK(sparkline({1.0, 8.0, std::nullopt, 4.5}) == "▁█ ▅");
-  CHECK(sparkline({2.0, 2.0}) == "▄▄");
-  CHECK(sparkline({}) == "");
 }
 
 TEST_CASE("the quantile sketch stays within 1% of a value near the exact rank") {
