@@ -19,6 +19,7 @@
 #include "json/json.hpp"
 #include "core/output.hpp"
 #include "core/parallel_records.hpp"
+#include "core/record_time.hpp"
 #include "core/records.hpp"
 #include "core/signals.hpp"
 #include "core/timefmt.hpp"
@@ -63,7 +64,7 @@ int parse_args(int argc, char** argv, Options& o) {
   auto* days = add_count_option(app, "--days", o.days, "Window length in days, ending at --until (30)");
   auto* since = add_time_option(app, "--since", o.since, "Window start (instead of --days)");
   add_time_option(app, "--until", o.until, "Window end, exclusive (default: now)");
-  std::string group_by, format = "ndjson", tiers = "dora", epoch, compare, bucket, week_start = "monday";
+  std::string group_by, format = "ndjson", tiers = "dora", compare, bucket, week_start = "monday";
   std::vector<std::string> tags, maps, type_values, thresholds, goals;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
   app.add_option("--format", format, "ndjson (default), json, csv, table, prom, html")->type_name("FORMAT");
@@ -85,7 +86,7 @@ int parse_args(int argc, char** argv, Options& o) {
                       "Incident-to-deployment link window (24h)");
   app.add_option("--map", maps, "Read field NAME from input field FIELD")->type_name("NAME=FIELD");
   app.add_option("--type-value", type_values, "Also read type TYPE from VALUE")->type_name("TYPE=VALUE");
-  app.add_option("--epoch", epoch, "Numeric times are in s, ms, us or ns")->type_name("UNIT");
+  add_epoch_option(app, o.schema.epoch, "Numeric times are in s, ms, us or ns");
   add_threads_option(app, o.threads);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
 
@@ -121,10 +122,6 @@ int parse_args(int argc, char** argv, Options& o) {
     for (const auto& other : o.goals)
       if (other.metric == g.metric) return usage_error("--goal: two goals for " + text.substr(0, text.find_first_of("<>")));
     o.goals.push_back(std::move(g));
-  }
-  if (!epoch.empty()) {
-    o.schema.epoch = parse_epoch_unit(epoch);
-    if (!o.schema.epoch) return usage_error("--epoch: expected s, ms, us or ns, got '" + epoch + "'");
   }
   if (o.schema.failure_window <= 0) return usage_error("--failure-window must be positive");
   for (size_t start = 0; !group_by.empty() && start <= group_by.size();) {

@@ -8,6 +8,7 @@
 #include "stats/group_stats.hpp"
 #include "core/output.hpp"
 #include "core/records.hpp"
+#include "core/record_time.hpp"
 #include "core/signals.hpp"
 #include "stats/stats_output.hpp"
 
@@ -41,7 +42,7 @@ int parse_args(int argc, char** argv, Options& o) {
   CLI::App app{"Grouped statistics over NDJSON records, in one pass."};
   setup_app(app, "ndj-stats");
   add_input_options(app, o.input);
-  std::string group, aggs = "count", format = "ndjson", bucket, time_field = "ts", epoch, sort;
+  std::string group, aggs = "count", format = "ndjson", bucket, time_field = "ts", sort;
   app.add_option("-g,--group-by", group, "Group by these fields (a.b: nested)")
       ->type_name("FIELD,...");
   app.add_option("-a,--agg", aggs, "count, sum:F, mean:F, p90:F, rate:F... (man page)")
@@ -49,7 +50,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("-f,--format", format, "ndjson (default), csv or table")->type_name("FMT");
   app.add_option("--bucket", bucket, "Also group by day, week or month")->type_name("UNIT");
   app.add_option("--time-field", time_field, "Time of a record for --bucket (ts)")->type_name("FIELD");
-  app.add_option("--epoch", epoch, "Numeric times are in s, ms, us or ns")->type_name("UNIT");
+  add_epoch_option(app, o.epoch, "Numeric times are in s, ms, us or ns");
   add_count_option(app, "--top", o.top, "Keep the N largest groups (per bucket)");
   app.add_flag("--approx", o.approx, "Percentiles within 1%, in bounded memory");
   app.add_option("--sort", sort, "Largest first by this AGG (default count)")->type_name("AGG");
@@ -80,10 +81,6 @@ int parse_args(int argc, char** argv, Options& o) {
   auto tf = FieldPath::parse(time_field);
   if (!tf) return usage_error("--time-field: bad field path '" + time_field + "'");
   o.time_field = std::move(*tf);
-  if (!epoch.empty()) {
-    o.epoch = parse_epoch_unit(epoch);
-    if (!o.epoch) return usage_error("--epoch: expected s, ms, us or ns, got '" + epoch + "'");
-  }
   if (!sort.empty() || o.top) {
     if (sort.empty()) sort = "count";
     for (size_t i = 0; i < o.aggs.size(); ++i)

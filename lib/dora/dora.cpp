@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "core/percentile.hpp"
+#include "core/record_time.hpp"
 
 namespace ndj::dora {
 
@@ -250,22 +251,7 @@ enum class Got { kAbsent, kOk, kBad };
 Got read_time(simdjson::dom::element v, bool present, const std::optional<EpochUnit>& epoch,
               TimeNs& out) {
   if (!present || v.is_null()) return Got::kAbsent;
-  std::string_view s;
-  if (!v.get_string().get(s)) {
-    auto t = parse_rfc3339(s);
-    if (!t) return Got::kBad;
-    out = *t;
-    return Got::kOk;
-  }
-  if (!epoch) return Got::kBad;
-  std::optional<TimeNs> t;
-  int64_t i;
-  double d;
-  if (!v.get_int64().get(i)) t = epoch_to_ns(i, *epoch);
-  else if (!v.get_double().get(d)) t = epoch_to_ns(d, *epoch);
-  if (!t) return Got::kBad;
-  out = *t;
-  return Got::kOk;
+  return read_time_value(v, epoch, out) == TimeValue::kTime ? Got::kOk : Got::kBad;
 }
 
 // An id: a string, or an integer read as its decimal text.

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "core/percentile.hpp"
+#include "core/record_time.hpp"
 #include "json/json.hpp"
 #include "stats/quantile_sketch.hpp"
 
@@ -142,24 +143,16 @@ std::optional<TimeNs> read_time_field(simdjson::dom::element record, const Field
     why = "no time field '" + path.text() + "'";
     return std::nullopt;
   }
-  std::string_view s;
-  if (v->get(s) == simdjson::SUCCESS) {
-    if (auto t = parse_rfc3339(s)) return t;
-    why = "field '" + path.text() + "' is not an RFC 3339 time";
-    return std::nullopt;
+  TimeNs t = 0;
+  const char* problem = "";
+  switch (read_time_value(*v, epoch, t)) {
+    case TimeValue::kTime: return t;
+    case TimeValue::kBadText: problem = "is not an RFC 3339 time"; break;
+    case TimeValue::kOutOfRange: problem = "is out of range"; break;
+    case TimeValue::kNeedsEpoch: problem = "is not a time (a number: say its unit with --epoch)"; break;
+    case TimeValue::kNotTime: problem = "is not a time"; break;
   }
-  if (v->is_number() && epoch) {
-    std::optional<TimeNs> t;
-    int64_t i;
-    double d;
-    if (v->get(i) == simdjson::SUCCESS) t = epoch_to_ns(i, *epoch);
-    else if (v->get(d) == simdjson::SUCCESS) t = epoch_to_ns(d, *epoch);
-    if (t) return t;
-    why = "field '" + path.text() + "' is out of range";
-    return std::nullopt;
-  }
-  why = "field '" + path.text() + "' is not a time" +
-        (v->is_number() ? " (a number: say its unit with --epoch)" : "");
+  why = "field '" + path.text() + "' " + problem;
   return std::nullopt;
 }
 
