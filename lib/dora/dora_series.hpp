@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time_bucket.hpp"
 #include "dora/dora.hpp"
 #include "dora/dora_report.hpp"
 #include "dora/dora_trends.hpp"

@@ -67,74 +67,7 @@ std::optional<AggSpec> AggSpec::parse(std::string_view text, std::string& why) {
   return a;
 }
 
-// ---- time buckets ----------------------------------------------------------
-
-std::optional<TimeBucket> parse_time_bucket(std::string_view s) {
-  if (s == "day") return TimeBucket::kDay;
-  if (s == "week") return TimeBucket::kWeek;
-  if (s == "month") return TimeBucket::kMonth;
-  return std::nullopt;
-}
-
-const char* time_bucket_name(TimeBucket b) {
-  switch (b) {
-    case TimeBucket::kDay: return "day";
-    case TimeBucket::kWeek: return "week";
-    case TimeBucket::kMonth: return "month";
-    case TimeBucket::kNone: break;
-  }
-  return "";
-}
-
-namespace {
-constexpr int64_t kNsPerDay = 86400 * kNsPerSec;
-
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-}  // namespace
-
-TimeNs bucket_start(TimeNs t, TimeBucket b) {
-  int64_t day = floor_div(t, kNsPerDay);
-  switch (b) {
-    case TimeBucket::kNone: return 0;
-    case TimeBucket::kDay: return day * kNsPerDay;
-    case TimeBucket::kWeek: {
-      int64_t since_monday = ((day + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday
-      return (day - since_monday) * kNsPerDay;
-    }
-    case TimeBucket::kMonth: {
-      int64_t y;
-      unsigned m, d;
-      civil_from_days(day, y, m, d);
-      return days_from_civil(y, m, 1) * kNsPerDay;
-    }
-  }
-  return 0;
-}
-
-TimeNs next_bucket(TimeNs start, TimeBucket b) {
-  switch (b) {
-    case TimeBucket::kNone: return start;
-    case TimeBucket::kDay: return start + kNsPerDay;
-    case TimeBucket::kWeek: return start + 7 * kNsPerDay;
-    case TimeBucket::kMonth: {
-      int64_t y;
-      unsigned m, d;
-      civil_from_days(floor_div(start, kNsPerDay), y, m, d);
-      if (++m > 12) {
-        m = 1;
-        ++y;
-      }
-      return days_from_civil(y, m, 1) * kNsPerDay;
-    }
-  }
-  return start;
-}
-
-std::string bucket_label(TimeNs start, TimeBucket b) {
-  std::string s = format_rfc3339(start).substr(0, 10);
-  if (b == TimeBucket::kMonth) s.resize(7);
-  return s;
-}
+// ---- time field ------------------------------------------------------------
 
 std::optional<TimeNs> read_time_field(simdjson::dom::element record, const FieldPath& path,
                                       std::optional<EpochUnit> epoch, std::string& why) {

@@ -76,7 +76,7 @@ void write_table(Output& out, const std::vector<std::vector<std::string>>& cells
 
 std::vector<std::string> header(const StatsLayout& layout, bool with_bucket) {
   std::vector<std::string> h;
-  if (with_bucket) h.push_back(time_bucket_name(layout.bucket));
+  if (with_bucket) h.push_back(bucket_unit_name(layout.bucket->unit()));
   h.insert(h.end(), layout.key_names.begin(), layout.key_names.end());
   h.insert(h.end(), layout.agg_names.begin(), layout.agg_names.end());
   return h;
@@ -93,8 +93,8 @@ void write_ndjson(Output& out, const StatsLayout& layout, const std::vector<Grou
       line.push_back(':');
       line += json;
     };
-    if (layout.bucket != TimeBucket::kNone)
-      member(time_bucket_name(layout.bucket), json_string(bucket_label(r.bucket, layout.bucket)));
+    if (layout.bucket)
+      member(bucket_unit_name(layout.bucket->unit()), json_string(layout.bucket->label(r.bucket)));
     for (size_t i = 0; i < r.keys.size(); ++i) member(layout.key_names[i], r.keys[i].json);
     for (size_t i = 0; i < r.aggs.size(); ++i) member(layout.agg_names[i], r.aggs[i].json);
     line += "}\n";
@@ -113,11 +113,11 @@ void write_csv(Output& out, const StatsLayout& layout, const std::vector<GroupRo
     line += "\r\n";
     out.write(line);
   };
-  bool bucketed = layout.bucket != TimeBucket::kNone;
+  const bool bucketed = layout.bucket != nullptr;
   emit(header(layout, bucketed));
   for (const GroupRow& r : rows) {
     std::vector<std::string> f;
-    if (bucketed) f.push_back(bucket_label(r.bucket, layout.bucket));
+    if (bucketed) f.push_back(layout.bucket->label(r.bucket));
     for (const auto& k : r.keys) f.push_back(plain(k));
     for (const auto& a : r.aggs) f.push_back(plain(a));
     emit(f);
@@ -125,7 +125,7 @@ void write_csv(Output& out, const StatsLayout& layout, const std::vector<GroupRo
 }
 
 void write_plain_table(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
-  bool bucketed = layout.bucket != TimeBucket::kNone;
+  const bool bucketed = layout.bucket != nullptr;
   std::vector<std::vector<std::string>> cells{header(layout, bucketed)};
   // Columns of numbers are right-aligned; first:/last: may hold text.
   std::vector<bool> right(cells[0].size(), false);
@@ -137,7 +137,7 @@ void write_plain_table(Output& out, const StatsLayout& layout, const std::vector
   }
   for (const GroupRow& r : rows) {
     std::vector<std::string> row;
-    if (bucketed) row.push_back(bucket_label(r.bucket, layout.bucket));
+    if (bucketed) row.push_back(layout.bucket->label(r.bucket));
     for (const auto& k : r.keys) row.push_back(table_text(k));
     for (const auto& a : r.aggs) row.push_back(table_text(a));
     cells.push_back(std::move(row));
@@ -155,7 +155,7 @@ void write_trend_table(Output& out, const StatsLayout& layout, const std::vector
     last = std::max(last, r.bucket);
   }
   std::vector<TimeNs> buckets;
-  for (TimeNs b = first; b <= last; b = next_bucket(b, layout.bucket)) buckets.push_back(b);
+  for (TimeNs b = first; b <= last; b = layout.bucket->next(b)) buckets.push_back(b);
   if (buckets.size() > kMaxSparkline) buckets.erase(buckets.begin(), buckets.end() - kMaxSparkline);
   std::map<TimeNs, size_t> slot;
   for (size_t i = 0; i < buckets.size(); ++i) slot[buckets[i]] = i;
@@ -165,9 +165,8 @@ void write_trend_table(Output& out, const StatsLayout& layout, const std::vector
   for (const GroupRow& r : rows) order.push_back(&r);
   std::stable_sort(order.begin(), order.end(),
                    [](const GroupRow* a, const GroupRow* b) { return compare_group_keys(*a, *b) < 0; });
-  std::string note = "# " + std::string(time_bucket_name(layout.bucket)) + "s " +
-                     bucket_label(buckets.front(), layout.bucket) + " .. " +
-                     bucket_label(buckets.back(), layout.bucket) + " (" +
+  std::string note = "# " + std::string(bucket_unit_name(layout.bucket->unit())) + "s " +
+                     layout.bucket->label(buckets.front()) + " .. " + layout.bucket->label(buckets.back()) + " (" +
                      std::to_string(buckets.size()) + "), latest value after each sparkline\n";
   out.write(note);
   std::vector<std::vector<std::string>> cells{header(layout, false)};
@@ -203,7 +202,7 @@ void write_stats(Output& out, StatsFormat format, const StatsLayout& layout,
     case StatsFormat::kNdjson: write_ndjson(out, layout, rows); break;
     case StatsFormat::kCsv: write_csv(out, layout, rows); break;
     case StatsFormat::kTable:
-      if (layout.bucket == TimeBucket::kNone) write_plain_table(out, layout, rows);
+      if (!layout.bucket) write_plain_table(out, layout, rows);
       else write_trend_table(out, layout, rows);
       break;
   }
