@@ -15,12 +15,13 @@
 #include "dora/dora_report.hpp"
 #include "dora/dora_series.hpp"
 #include "dora/dora_trends.hpp"
-#include "core/local_time.hpp"
 #include "json/json.hpp"
 #include "core/output.hpp"
 #include "core/parallel_records.hpp"
+#include "core/record_time.hpp"
 #include "core/records.hpp"
 #include "core/signals.hpp"
+#include "core/time_bucket.hpp"
 #include "core/timefmt.hpp"
 
 namespace ndj {
@@ -41,7 +42,7 @@ struct Options {
   int64_t recent = 7 * dora::kNsPerDay, baseline = 28 * dora::kNsPerDay;
   dora::Thresholds thresholds = dora::default_thresholds();
   std::vector<dora::Goal> goals;
-  std::optional<dora::BucketUnit> bucket;
+  std::optional<BucketUnit> bucket;
   bool week_starts_sunday = false;
   std::string color = "auto";
   std::string tz;  // --tz: local-day buckets; empty: UTC
@@ -63,7 +64,7 @@ int parse_args(int argc, char** argv, Options& o) {
   auto* days = add_count_option(app, "--days", o.days, "Window length in days, ending at --until (30)");
   auto* since = add_time_option(app, "--since", o.since, "Window start (instead of --days)");
   add_time_option(app, "--until", o.until, "Window end, exclusive (default: now)");
-  std::string group_by, format = "ndjson", tiers = "dora", epoch, compare, bucket, week_start = "monday";
+  std::string group_by, format = "ndjson", tiers = "dora", compare, bucket;
   std::vector<std::string> tags, maps, type_values, thresholds, goals;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
   app.add_option("--format", format, "ndjson (default), json, csv, table, prom, html")->type_name("FORMAT");
@@ -73,8 +74,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--tiers", tiers, "dora (default) or none")->type_name("WHICH");
   app.add_option("--compare", compare, "Also the window before: previous")->type_name("WHICH");
   app.add_option("--bucket", bucket, "Time series of day, week or month buckets")->type_name("UNIT");
-  app.add_option("--week-start", week_start, "First day of --bucket week: monday, sunday")->type_name("DAY");
-  app.add_option("--tz", o.tz, "Buckets of local days in ZONE, e.g. Europe/Berlin")->type_name("ZONE");
+  add_bucket_zone_options(app, o.tz, o.week_starts_sunday);
   app.add_flag("--regressions", o.regressions, "Alert on regressions: --recent vs --baseline");
   add_duration_option(app, "--recent", o.recent, "Recent window, ending at --until (7d)");
   add_duration_option(app, "--baseline", o.baseline, "Baseline window, before the recent one (28d)");
@@ -85,7 +85,7 @@ int parse_args(int argc, char** argv, Options& o) {
                       "Incident-to-deployment link window (24h)");
   app.add_option("--map", maps, "Read field NAME from input field FIELD")->type_name("NAME=FIELD");
   app.add_option("--type-value", type_values, "Also read type TYPE from VALUE")->type_name("TYPE=VALUE");
-  app.add_option("--epoch", epoch, "Numeric times are in s, ms, us or ns")->type_name("UNIT");
+  add_epoch_option(app, o.schema.epoch, "Numeric times are in s, ms, us or ns");
   add_threads_option(app, o.threads);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
 
@@ -98,20 +98,15 @@ int parse_args(int argc, char** argv, Options& o) {
   else if (tiers != "dora") return usage_error("--tiers: expected dora or none, got '" + tiers + "'");
   if (compare == "previous") o.compare_previous = true;
   else if (!compare.empty()) return usage_error("--compare: expected previous, got '" + compare + "'");
-  if (!bucket.empty() && !(o.bucket = dora::parse_bucket_unit(bucket)))
+  if (!bucket.empty() && !(o.bucket = parse_bucket_unit(bucket)))
     return usage_error("--bucket: expected day, week or month, got '" + bucket + "'");
-  if (week_start != "monday" && week_start != "sunday")
-    return usage_error("--week-start: expected monday or sunday, got '" + week_start + "'");
-  o.week_starts_sunday = week_start == "sunday";
-  if (app.get_option("--tz")->count() > 0)
-    if (auto why = check_time_zone(o.tz)) return usage_error("--tz: " + *why);
   if (o.color != "auto" && o.color != "always" && o.color != "never")
     return usage_error("--color: expected auto, always or never, got '" + o.color + "'");
   // A scrape sees one value per series: a bucket would need a timestamp.
   if (o.bucket && o.format == dora::Format::kProm) return usage_error("--bucket: not with --format prom");
   // The page always shows the regression checks, and trends by week unless told.
   if (o.fail_on_regression || o.format == dora::Format::kHtml) o.regressions = true;
-  if (o.format == dora::Format::kHtml && !o.bucket) o.bucket = dora::BucketUnit::kWeek;
+  if (o.format == dora::Format::kHtml && !o.bucket) o.bucket = BucketUnit::kWeek;
   if (o.recent <= 0 || o.baseline <= 0) return usage_error("--recent and --baseline must be positive");
   for (const auto& t : thresholds)
     if (auto why = dora::parse_threshold(t, o.thresholds)) return usage_error("--threshold: " + *why);
@@ -121,10 +116,6 @@ int parse_args(int argc, char** argv, Options& o) {
     for (const auto& other : o.goals)
       if (other.metric == g.metric) return usage_error("--goal: two goals for " + text.substr(0, text.find_first_of("<>")));
     o.goals.push_back(std::move(g));
-  }
-  if (!epoch.empty()) {
-    o.schema.epoch = parse_epoch_unit(epoch);
-    if (!o.schema.epoch) return usage_error("--epoch: expected s, ms, us or ns, got '" + epoch + "'");
   }
   if (o.schema.failure_window <= 0) return usage_error("--failure-window must be positive");
   for (size_t start = 0; !group_by.empty() && start <= group_by.size();) {
@@ -251,8 +242,8 @@ int run(const Options& o) {
     return usage_error("the windows do not fit the times ndj-dora can represent (1677 to 2262, 106751 days)");
   trend.baseline.until = trend.recent.since;
   std::vector<TimeNs> edges;
-  if (o.bucket && (edges = dora::bucket_edges(w, *o.bucket, o.week_starts_sunday, o.tz)).empty())
-    return usage_error("--bucket: more than " + std::to_string(dora::kMaxBuckets) + " buckets in the window");
+  if (o.bucket && (edges = bucket_edges(w.since, w.until, Bucketer(*o.bucket, o.week_starts_sunday, o.tz))).empty())
+    return usage_error("--bucket: more than " + std::to_string(kMaxBuckets) + " buckets in the window");
 
   TimeNs keep_from = o.compare_previous ? before.since : w.since;
   if (o.regressions) keep_from = std::min(keep_from, trend.baseline.since);

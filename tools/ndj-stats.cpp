@@ -1,5 +1,6 @@
 // ndj-stats: one-pass grouped statistics over NDJSON records (counts, sums,
-// means, exact percentiles, success rates), optionally per day/week/month.
+// means, exact percentiles, success rates), optionally per day/week/month
+// (in UTC or a --tz zone, weeks from Monday or Sunday).
 #include <string>
 #include <vector>
 
@@ -8,7 +9,9 @@
 #include "stats/group_stats.hpp"
 #include "core/output.hpp"
 #include "core/records.hpp"
+#include "core/record_time.hpp"
 #include "core/signals.hpp"
+#include "core/time_bucket.hpp"
 #include "stats/stats_output.hpp"
 
 namespace ndj {
@@ -19,7 +22,9 @@ struct Options {
   std::vector<FieldPath> group_by;
   std::vector<AggSpec> aggs;
   StatsFormat format = StatsFormat::kNdjson;
-  TimeBucket bucket = TimeBucket::kNone;
+  std::optional<BucketUnit> bucket;
+  bool week_starts_sunday = false;
+  std::string tz;  // --tz: local-day buckets; empty: UTC
   FieldPath time_field = *FieldPath::parse("ts");
   std::optional<EpochUnit> epoch;
   size_t top = 0;
@@ -41,15 +46,16 @@ int parse_args(int argc, char** argv, Options& o) {
   CLI::App app{"Grouped statistics over NDJSON records, in one pass."};
   setup_app(app, "ndj-stats");
   add_input_options(app, o.input);
-  std::string group, aggs = "count", format = "ndjson", bucket, time_field = "ts", epoch, sort;
+  std::string group, aggs = "count", format = "ndjson", bucket, time_field = "ts", sort;
   app.add_option("-g,--group-by", group, "Group by these fields (a.b: nested)")
       ->type_name("FIELD,...");
   app.add_option("-a,--agg", aggs, "count, sum:F, mean:F, p90:F, rate:F... (man page)")
       ->type_name("AGG,...");
   app.add_option("-f,--format", format, "ndjson (default), csv or table")->type_name("FMT");
   app.add_option("--bucket", bucket, "Also group by day, week or month")->type_name("UNIT");
+  add_bucket_zone_options(app, o.tz, o.week_starts_sunday);
   app.add_option("--time-field", time_field, "Time of a record for --bucket (ts)")->type_name("FIELD");
-  app.add_option("--epoch", epoch, "Numeric times are in s, ms, us or ns")->type_name("UNIT");
+  add_epoch_option(app, o.epoch, "Numeric times are in s, ms, us or ns");
   add_count_option(app, "--top", o.top, "Keep the N largest groups (per bucket)");
   app.add_flag("--approx", o.approx, "Percentiles within 1%, in bounded memory");
   app.add_option("--sort", sort, "Largest first by this AGG (default count)")->type_name("AGG");
@@ -73,17 +79,12 @@ int parse_args(int argc, char** argv, Options& o) {
   if (!f) return usage_error("--format: expected ndjson, csv or table, got '" + format + "'");
   o.format = *f;
   if (!bucket.empty()) {
-    auto b = parse_time_bucket(bucket);
-    if (!b) return usage_error("--bucket: expected day, week or month, got '" + bucket + "'");
-    o.bucket = *b;
+    o.bucket = parse_bucket_unit(bucket);
+    if (!o.bucket) return usage_error("--bucket: expected day, week or month, got '" + bucket + "'");
   }
   auto tf = FieldPath::parse(time_field);
   if (!tf) return usage_error("--time-field: bad field path '" + time_field + "'");
   o.time_field = std::move(*tf);
-  if (!epoch.empty()) {
-    o.epoch = parse_epoch_unit(epoch);
-    if (!o.epoch) return usage_error("--epoch: expected s, ms, us or ns, got '" + epoch + "'");
-  }
   if (!sort.empty() || o.top) {
     if (sort.empty()) sort = "count";
     for (size_t i = 0; i < o.aggs.size(); ++i)
@@ -97,6 +98,8 @@ int run(const Options& o) {
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kDom);
   GroupStats stats(o.group_by, o.aggs, o.approx);
+  std::optional<Bucketer> buckets;  // sets TZ while it lives: this tool reads in one thread
+  if (o.bucket) buckets.emplace(*o.bucket, o.week_starts_sunday, o.tz);
   std::string why;
   Record rec;
   RecordReader::Status st;
@@ -110,7 +113,7 @@ int run(const Options& o) {
       continue;
     }
     TimeNs bucket = 0;
-    if (o.bucket != TimeBucket::kNone) {
+    if (buckets) {
       auto t = read_time_field(reader.root(), o.time_field, o.epoch, why);
       if (!t) {
         if (reader.bad_lines().report(*rec.file, rec.line, why, rec.text)) {
@@ -119,7 +122,7 @@ int run(const Options& o) {
         }
         continue;
       }
-      bucket = bucket_start(*t, o.bucket);
+      bucket = buckets->start(*t);
     }
     stats.add(reader.root(), bucket);
   }
@@ -131,7 +134,7 @@ int run(const Options& o) {
   StatsLayout layout;
   for (const FieldPath& g : o.group_by) layout.key_names.push_back(g.text());
   for (const AggSpec& a : o.aggs) layout.agg_names.push_back(a.column);
-  layout.bucket = o.bucket;
+  layout.bucket = buckets ? &*buckets : nullptr;
   write_stats(out, o.format, layout, rows);
   out.flush();
   return reader.exit_code();

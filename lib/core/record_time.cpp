@@ -23,15 +23,40 @@ void add_time_field_options(CLI::App& app, TimeFieldOptions& opts) {
          },
          "Time fields, first present wins (ts,time,timestamp)")
       ->type_name("NAME[,...]");
-  app.add_option_function<std::string>(
-         "--epoch",
-         [&opts](const std::string& v) {
-           auto unit = parse_epoch_unit(v);
-           if (!unit) throw CLI::ValidationError("--epoch", "expected s, ms, us or ns, got '" + v + "'");
-           opts.epoch = *unit;
-         },
-         "Numeric times are epoch s|ms|us|ns")
+  add_epoch_option(app, opts.epoch, "Numeric times are epoch s|ms|us|ns");
+}
+
+CLI::Option* add_epoch_option(CLI::App& app, std::optional<EpochUnit>& unit, const std::string& description) {
+  return app
+      .add_option_function<std::string>(
+          "--epoch",
+          [&unit](const std::string& v) {
+            auto u = parse_epoch_unit(v);
+            if (!u) throw CLI::ValidationError("--epoch", "expected s, ms, us or ns, got '" + v + "'");
+            unit = *u;
+          },
+          description)
       ->type_name("UNIT");
+}
+
+TimeValue read_time_value(simdjson::dom::element v, const std::optional<EpochUnit>& epoch, TimeNs& out) {
+  std::string_view text;
+  if (!v.get_string().get(text)) {
+    auto t = parse_rfc3339(text);
+    if (!t) return TimeValue::kBadText;
+    out = *t;
+    return TimeValue::kTime;
+  }
+  if (!v.is_number()) return TimeValue::kNotTime;
+  if (!epoch) return TimeValue::kNeedsEpoch;
+  std::optional<TimeNs> t;
+  int64_t i;
+  double d;
+  if (!v.get_int64().get(i)) t = epoch_to_ns(i, *epoch);
+  else if (!v.get_double().get(d)) t = epoch_to_ns(d, *epoch);
+  if (!t) return TimeValue::kOutOfRange;
+  out = *t;
+  return TimeValue::kTime;
 }
 
 RecordTime::Result RecordTime::find(simdjson::dom::element root, TimeNs& out) const {
@@ -40,22 +65,11 @@ RecordTime::Result RecordTime::find(simdjson::dom::element root, TimeNs& out) co
   for (const auto& name : opts_.names) {
     simdjson::dom::element v;
     if (obj.at_key(name).get(v)) continue;
-    std::string_view text;
-    if (!v.get(text)) {
-      auto t = parse_rfc3339(text);
-      if (!t) return Result::kUnparseable;
-      out = *t;
-      return Result::kFound;
+    switch (read_time_value(v, opts_.epoch, out)) {
+      case TimeValue::kTime: return Result::kFound;
+      case TimeValue::kNeedsEpoch: return Result::kNeedsEpoch;
+      default: return Result::kUnparseable;
     }
-    if (!opts_.epoch) return v.is_number() ? Result::kNeedsEpoch : Result::kUnparseable;
-    std::optional<TimeNs> t;
-    int64_t i;
-    double d;
-    if (!v.get(i)) t = epoch_to_ns(i, *opts_.epoch);
-    else if (!v.get(d)) t = epoch_to_ns(d, *opts_.epoch);
-    if (!t) return Result::kUnparseable;
-    out = *t;
-    return Result::kFound;
   }
   return Result::kMissing;
 }

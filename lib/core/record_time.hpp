@@ -1,6 +1,7 @@
-// A record's timestamp (DESIGN.md §5): the first present of several
-// top-level fields, an RFC 3339 string or an epoch number in a unit the user
-// named. Shared by the tools that select records by time.
+// A record's timestamp (DESIGN.md §5): an RFC 3339 string or an epoch
+// number in the unit the user named (--epoch). The one time-field reader of
+// the tools that select or bucket records by time; RecordTime looks for it
+// in the first present of several top-level fields.
 #pragma once
 #include <simdjson.h>
 
@@ -12,6 +13,7 @@
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace ndj {
@@ -21,8 +23,23 @@ struct TimeFieldOptions {
   std::optional<EpochUnit> epoch;  // numbers are times only when set
 };
 
+// Adds --epoch s|ms|us|ns, checked while parsing.
+CLI::Option* add_epoch_option(CLI::App& app, std::optional<EpochUnit>& unit, const std::string& description);
+
 // Adds --time-field NAME[,NAME...] and --epoch s|ms|us|ns.
 void add_time_field_options(CLI::App& app, TimeFieldOptions& opts);
+
+// What a timestamp value holds.
+enum class TimeValue {
+  kTime,
+  kBadText,     // a string that is not RFC 3339
+  kNeedsEpoch,  // a number, and no --epoch unit was given
+  kOutOfRange,  // a number beyond the times a TimeNs holds
+  kNotTime,     // null, a boolean, an array or an object
+};
+
+// Reads `v` as a timestamp into `out` (on kTime).
+TimeValue read_time_value(simdjson::dom::element v, const std::optional<EpochUnit>& epoch, TimeNs& out);
 
 class RecordTime {
  public:

@@ -19,6 +19,9 @@
 #include <tuple>
 #include <utility>
 
+#include "core/percentile.hpp"
+#include "core/record_time.hpp"
+
 namespace ndj::dora {
 
 namespace {
@@ -151,35 +154,6 @@ std::pair<size_t, size_t> part_of(size_t n, unsigned p, unsigned parts) {
   return {n * p / parts, n * (p + 1) / parts};
 }
 
-// Integer rank arithmetic: p*(n-1) in floating point can land a hair
-// below a whole rank and interpolate where it must not.
-size_t rank_below(size_t n, int percent) { return static_cast<uint64_t>(percent) * (n - 1) / 100; }
-
-// PERCENTILE_CONT from the values at its two closest ranks (the same
-// arithmetic as percentile_from).
-template <class At>
-double interpolated(size_t n, int percent, At value_at) {
-  const uint64_t scaled = static_cast<uint64_t>(percent) * (n - 1);
-  const double frac = static_cast<double>(scaled % 100) / 100.0;
-  const double x = static_cast<double>(value_at(scaled / 100));
-  if (frac == 0) return x;
-  return x + frac * (static_cast<double>(value_at(scaled / 100 + 1)) - x);
-}
-
-// PERCENTILE_CONT when no value before `from` is above one from `from` on
-// and the percentile's lower rank is at least `from`: only the values from
-// there on are searched.
-double percentile_from(std::span<int64_t> v, int percent, size_t from) {
-  return interpolated(v.size(), percent, [&](size_t r) {
-    if (r == rank_below(v.size(), percent)) {
-      std::nth_element(v.begin() + static_cast<long>(from), v.begin() + static_cast<long>(r), v.end());
-      return v[r];
-    }
-    // The next rank: the least of the values after the one just selected.
-    return *std::min_element(v.begin() + static_cast<long>(r), v.end());
-  });
-}
-
 // Below this many values nth_element is cheap; above, a histogram is.
 constexpr size_t kHistogramFrom = size_t{1} << 16;
 
@@ -222,8 +196,6 @@ std::vector<int64_t> ranked_values(std::span<const int64_t> v, int64_t min, int6
 
 }  // namespace
 
-double percentile_cont(std::span<int64_t> v, int percent) { return percentile_from(v, percent, 0); }
-
 Distribution summarize_hours(std::span<int64_t> ns) {
   Distribution d;
   d.n = ns.size();
@@ -240,19 +212,20 @@ Distribution summarize_hours(std::span<int64_t> ns) {
   if (ns.size() < kHistogramFrom || min == max) {
     d.median = percentile_cont(ns, 50) / hour;
     // Selecting the median left the values after its rank at or above it.
-    const size_t after_median = rank_below(ns.size(), 50) + 1;
-    d.p90 = percentile_from(ns, 90, rank_below(ns.size(), 90) >= after_median ? after_median : 0) / hour;
+    const size_t after_median = percentile_rank(ns.size(), 50).lower + 1;
+    d.p90 = percentile_cont(ns, 90, percentile_rank(ns.size(), 90).lower >= after_median ? after_median : 0) / hour;
     return d;
   }
   // The ranks both percentiles interpolate between, ascending.
+  const PercentileRank median = percentile_rank(ns.size(), 50), p90 = percentile_rank(ns.size(), 90);
   std::vector<size_t> ranks;
-  for (int percent : {50, 90})
-    for (size_t r : {rank_below(ns.size(), percent), rank_below(ns.size(), percent) + 1})
+  for (const PercentileRank& p : {median, p90})
+    for (size_t r : {p.lower, p.lower + 1})
       if (r < ns.size() && (ranks.empty() || ranks.back() < r)) ranks.push_back(r);
   const std::vector<int64_t> at = ranked_values(ns, min, max, ranks);
   auto value_at = [&](size_t r) { return at[static_cast<size_t>(std::find(ranks.begin(), ranks.end(), r) - ranks.begin())]; };
-  d.median = interpolated(ns.size(), 50, value_at) / hour;
-  d.p90 = interpolated(ns.size(), 90, value_at) / hour;
+  d.median = interpolate(median, value_at) / hour;
+  d.p90 = interpolate(p90, value_at) / hour;
   return d;
 }
 
@@ -278,22 +251,7 @@ enum class Got { kAbsent, kOk, kBad };
 Got read_time(simdjson::dom::element v, bool present, const std::optional<EpochUnit>& epoch,
               TimeNs& out) {
   if (!present || v.is_null()) return Got::kAbsent;
-  std::string_view s;
-  if (!v.get_string().get(s)) {
-    auto t = parse_rfc3339(s);
-    if (!t) return Got::kBad;
-    out = *t;
-    return Got::kOk;
-  }
-  if (!epoch) return Got::kBad;
-  std::optional<TimeNs> t;
-  int64_t i;
-  double d;
-  if (!v.get_int64().get(i)) t = epoch_to_ns(i, *epoch);
-  else if (!v.get_double().get(d)) t = epoch_to_ns(d, *epoch);
-  if (!t) return Got::kBad;
-  out = *t;
-  return Got::kOk;
+  return read_time_value(v, epoch, out) == TimeValue::kTime ? Got::kOk : Got::kBad;
 }
 
 // An id: a string, or an integer read as its decimal text.

@@ -59,9 +59,6 @@ struct Distribution {
   double p90 = 0;
 };
 
-// PERCENTILE_CONT: linear interpolation between the closest ranks, rank
-// percent/100*(n-1) counted from 0. Reorders `values`; n must be > 0.
-double percentile_cont(std::span<int64_t> values, int percent);
 // Hours; reorders `ns`.
 Distribution summarize_hours(std::span<int64_t> ns);
 

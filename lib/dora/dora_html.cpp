@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/format.hpp"
 #include "core/local_time.hpp"
 
 namespace ndj::dora {
@@ -75,12 +76,6 @@ ul.alerts li{padding:10px 16px;border-bottom:1px solid var(--line)}ul.alerts li:
 @media (max-width:600px){.cards{grid-template-columns:minmax(0,1fr)}main{padding:20px 14px}}
 footer{color:var(--muted);font-size:12px;margin-top:32px;border-top:1px solid var(--line);padding-top:12px}
 )";
-
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
 
 // A value for people: number and unit apart, the unit chosen by size.
 std::pair<std::string, std::string> shown(const char* unit, double v) {

@@ -5,8 +5,8 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
+#include "core/format.hpp"
 #include "dora/dora_trends.hpp"
 #include "json/json.hpp"
 
@@ -283,19 +283,6 @@ std::string json(const EventStore& store, const std::vector<GroupMetrics>& rows,
   return out;
 }
 
-void append_csv_cell(std::string& out, std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out.append(v);
-    return;
-  }
-  out.push_back('"');
-  for (char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
 constexpr const char* kCsvExtra[] = {"mean", "p90", "per_week", "failures", "total_deployments",
                                      "rework_deployments", "unrecovered", "open", "negative"};
 
@@ -396,17 +383,6 @@ std::string format_csv_regressions(const EventStore& store, const ReportSettings
 }
 
 namespace {
-
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
-std::string pad(std::string s, size_t width, bool right) {
-  if (s.size() >= width) return s;
-  return right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
-}
 
 std::optional<double> field_number(const MetricRecord& r, std::string_view name) {
   for (const auto& f : r.fields)

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
+#include "core/format.hpp"
 #include "json/json.hpp"
 
 namespace ndj::dora {
@@ -57,24 +57,7 @@ Series compute_series(const EventStore& store, std::vector<TimeNs> edges, Bucket
   return s;
 }
 
-std::vector<int> sparkline_levels(std::span<const std::optional<double>> values) {
-  double top = 0;
-  for (const auto& v : values)
-    if (v) top = std::max(top, *v);
-  std::vector<int> levels;
-  for (const auto& v : values) {
-    if (!v) levels.push_back(-1);
-    else if (*v <= 0 || top <= 0) levels.push_back(0);
-    // Any value above 0 shows above the floor, so the lowest bar means 0.
-    else levels.push_back(std::clamp(static_cast<int>(std::ceil(*v / top * 7 - 1e-9)), 1, 7));
-  }
-  return levels;
-}
-
 namespace {
-
-constexpr const char* kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-constexpr const char* kNoValue = "·";
 
 const char* tier_color(const char* tier) {
   if (!tier) return nullptr;
@@ -85,18 +68,6 @@ const char* tier_color(const char* tier) {
 constexpr const char* kReset = "\x1b[0m";
 constexpr const char* kDim = "\x1b[2m";
 constexpr const char* kAlarm = "\x1b[1;31m";
-
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
-// Pads to `width` columns; `columns` is the width of s as shown.
-std::string pad(std::string s, size_t columns, size_t width, bool right) {
-  if (columns >= width) return s;
-  return right ? std::string(width - columns, ' ') + s : s + std::string(width - columns, ' ');
-}
 
 std::string value_text(const MetricRecord& r) {
   if (!r.value) return "-";
@@ -197,8 +168,8 @@ std::string table_series(const EventStore& store, const Series& series, const st
     auto window_records = row_records(*total, whole);
 
     out.append("\n").append(group_title(store, group)).append("\n");
-    out.append("  ").append(pad("metric", 6, 26, false)).append(pad("trend", 5, trend_width, false));
-    out.append(pad("window", 6, 12, true)).append(pad("n", 1, 8, true)).append("  tier    detail\n");
+    out.append("  ").append(pad("metric", 26, false)).append(pad("trend", trend_width, false));
+    out.append(pad("window", 12, true)).append(pad("n", 8, true)).append("  tier    detail\n");
     for (size_t m = 0; m < kMetricCount; ++m) {
       const MetricRecord& r = window_records[m];
       std::vector<std::optional<double>> values;
@@ -212,7 +183,7 @@ std::string table_series(const EventStore& store, const Series& series, const st
           if (c != current) spark.append(current ? kReset : "").append(c ? c : "");
           current = c;
         }
-        spark.append(levels[i] < 0 ? kNoValue : kBars[levels[i]]);
+        spark.append(sparkline_bar(levels[i]));
       }
       if (current) spark.append(kReset);
       std::string detail;
@@ -243,9 +214,9 @@ std::string table_series(const EventStore& store, const Series& series, const st
       }
       if (!r.value) note("insufficient data");
       std::string mark = r.goal_met == false ? (color ? std::string(kAlarm) + "!" + kReset : "!") : " ";
-      out.append(mark).append(" ").append(pad(metric_label(r.metric), std::string_view(metric_label(r.metric)).size(), 26, false));
-      out.append(pad(spark, levels.size(), trend_width, false)).append(pad(value_text(r), value_text(r).size(), 12, true));
-      out.append(pad(std::to_string(r.n), std::to_string(r.n).size(), 8, true)).append("  ");
+      out.append(mark).append(" ").append(pad(metric_label(r.metric), 26, false));
+      out.append(pad(spark, trend_width, false, levels.size())).append(pad(value_text(r), 12, true));
+      out.append(pad(std::to_string(r.n), 8, true)).append("  ");
       std::string tier = r.tier ? r.tier : "-";
       const char* tc = color ? tier_color(r.tier) : nullptr;
       out.append(tc ? tc + tier + kReset : tier).append(tier.size() < 6 ? std::string(6 - tier.size(), ' ') : "");
@@ -259,12 +230,6 @@ std::string table_series(const EventStore& store, const Series& series, const st
 }
 
 }  // namespace
-
-std::string sparkline(std::span<const std::optional<double>> values) {
-  std::string out;
-  for (int level : sparkline_levels(values)) out.append(level < 0 ? kNoValue : kBars[level]);
-  return out;
-}
 
 void write_series(Format format, const EventStore& store, const Series& series,
                   const std::vector<GroupMetrics>& window_rows, const ReportSettings& settings, bool color,

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time_bucket.hpp"
 #include "dora/dora.hpp"
 #include "dora/dora_report.hpp"
 #include "dora/dora_trends.hpp"
@@ -42,15 +43,6 @@ struct Series {
 // `compare`, the store must hold the events from previous_window(0).since on.
 Series compute_series(const EventStore& store, std::vector<TimeNs> edges, BucketUnit unit, bool compare,
                       const std::string& zone = "");
-
-// A metric's bucket values as sparkline levels: -1 for no value, else 0
-// (the value is 0) to 7 (the largest value), scaled from 0 to the largest.
-std::vector<int> sparkline_levels(std::span<const std::optional<double>> values);
-// The levels as "▁▂▃▄▅▆▇█", "·" for no value.
-std::string sparkline(std::span<const std::optional<double>> values);
-
-// The widest sparkline of the table; longer series show their last buckets.
-inline constexpr size_t kMaxSparkline = 60;
 
 // Receives the text of a report piece by piece (a bucket at a time), so a
 // long series is not held whole before it is written.

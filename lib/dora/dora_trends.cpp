@@ -3,10 +3,9 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
+#include "core/format.hpp"
 #include "json/json.hpp"
-#include "core/local_time.hpp"
 #include "core/timefmt.hpp"
 
 namespace ndj::dora {
@@ -140,12 +139,6 @@ std::string group_label(const EventStore& store, uint32_t group) {
   return s;
 }
 
-std::string fixed(double v, int digits, bool sign = false) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, sign ? "%+.*f" : "%.*f", digits, v);
-  return buf;
-}
-
 }  // namespace
 
 std::string format_regressions(Format format, const EventStore& store, const std::vector<RegressionCheck>& checks,
@@ -197,55 +190,6 @@ std::string format_regressions(Format format, const EventStore& store, const std
   }
   if (array) out.push_back(']');
   return out;
-}
-
-std::optional<BucketUnit> parse_bucket_unit(std::string_view s) {
-  if (s == "day") return BucketUnit::kDay;
-  if (s == "week") return BucketUnit::kWeek;
-  if (s == "month") return BucketUnit::kMonth;
-  return std::nullopt;
-}
-
-const char* bucket_unit_name(BucketUnit unit) {
-  return unit == BucketUnit::kDay ? "day" : unit == BucketUnit::kWeek ? "week" : "month";
-}
-
-namespace {
-
-// The start of the bucket after the one holding t, in the clock's days.
-TimeNs next_bucket_start(TimeNs t, BucketUnit unit, bool sunday, const LocalClock& clock) {
-  int64_t days = clock.local_day(t);
-  switch (unit) {
-    case BucketUnit::kDay: return clock.midnight(days + 1);
-    case BucketUnit::kWeek: {
-      // 1970-01-01 was a Thursday: 3 days after a Monday, 4 after a Sunday.
-      int64_t into_week = ((days + (sunday ? 4 : 3)) % 7 + 7) % 7;
-      return clock.midnight(days - into_week + 7);
-    }
-    case BucketUnit::kMonth: {
-      int64_t y;
-      unsigned m, d;
-      civil_from_days(days, y, m, d);
-      return clock.midnight(days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1));
-    }
-  }
-  return t;
-}
-
-}  // namespace
-
-std::vector<TimeNs> bucket_edges(Window w, BucketUnit unit, bool week_starts_sunday, const std::string& zone) {
-  LocalClock clock(zone);
-  std::vector<TimeNs> edges{w.since};
-  for (TimeNs t = w.since; t < w.until;) {
-    TimeNs next = next_bucket_start(t, unit, week_starts_sunday, clock);
-    if (next <= t) next = t + kNsPerHour;  // never stuck on a zone's odd day
-    if (next >= w.until) break;
-    if (edges.size() > kMaxBuckets) return {};
-    edges.push_back(t = next);
-  }
-  edges.push_back(w.until);
-  return edges;
 }
 
 }  // namespace ndj::dora

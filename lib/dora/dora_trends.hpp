@@ -42,15 +42,4 @@ std::vector<RegressionCheck> find_regressions(const EventStore& store, const Reg
 std::string format_regressions(Format format, const EventStore& store, const std::vector<RegressionCheck>& checks,
                                const RegressionWindows& w);
 
-// --bucket: days, weeks (from Monday, or Sunday) or calendar months, in
-// UTC or in the local time of a zone (--tz).
-enum class BucketUnit { kDay, kWeek, kMonth };
-std::optional<BucketUnit> parse_bucket_unit(std::string_view s);
-const char* bucket_unit_name(BucketUnit unit);
-inline constexpr size_t kMaxBuckets = 100000;
-// The edges of the buckets covering `w`, the first and last clipped to w;
-// empty when there would be more than kMaxBuckets. `zone` is an IANA name
-// checked by check_time_zone(), or empty for UTC.
-std::vector<TimeNs> bucket_edges(Window w, BucketUnit unit, bool week_starts_sunday, const std::string& zone = "");
-
 }  // namespace ndj::dora

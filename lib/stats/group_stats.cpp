@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/percentile.hpp"
+#include "core/record_time.hpp"
 #include "json/json.hpp"
 #include "stats/quantile_sketch.hpp"
 
@@ -65,87 +67,7 @@ std::optional<AggSpec> AggSpec::parse(std::string_view text, std::string& why) {
   return a;
 }
 
-std::optional<double> percentile_linear(std::vector<double>& v, double p) {
-  if (v.empty()) return std::nullopt;
-  // p*(n-1) is exact for whole p, so the fraction below is too.
-  const double scaled = p * static_cast<double>(v.size() - 1);
-  size_t lo = std::min(static_cast<size_t>(scaled / 100.0), v.size() - 1);
-  const double frac = std::clamp((scaled - static_cast<double>(lo) * 100.0) / 100.0, 0.0, 1.0);
-  std::nth_element(v.begin(), v.begin() + static_cast<ptrdiff_t>(lo), v.end());
-  double low = v[lo];
-  if (lo + 1 >= v.size()) return low;
-  double high = *std::min_element(v.begin() + static_cast<ptrdiff_t>(lo) + 1, v.end());
-  return low + frac * (high - low);
-}
-
-// ---- time buckets ----------------------------------------------------------
-
-std::optional<TimeBucket> parse_time_bucket(std::string_view s) {
-  if (s == "day") return TimeBucket::kDay;
-  if (s == "week") return TimeBucket::kWeek;
-  if (s == "month") return TimeBucket::kMonth;
-  return std::nullopt;
-}
-
-const char* time_bucket_name(TimeBucket b) {
-  switch (b) {
-    case TimeBucket::kDay: return "day";
-    case TimeBucket::kWeek: return "week";
-    case TimeBucket::kMonth: return "month";
-    case TimeBucket::kNone: break;
-  }
-  return "";
-}
-
-namespace {
-constexpr int64_t kNsPerDay = 86400 * kNsPerSec;
-
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-}  // namespace
-
-TimeNs bucket_start(TimeNs t, TimeBucket b) {
-  int64_t day = floor_div(t, kNsPerDay);
-  switch (b) {
-    case TimeBucket::kNone: return 0;
-    case TimeBucket::kDay: return day * kNsPerDay;
-    case TimeBucket::kWeek: {
-      int64_t since_monday = ((day + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday
-      return (day - since_monday) * kNsPerDay;
-    }
-    case TimeBucket::kMonth: {
-      int64_t y;
-      unsigned m, d;
-      civil_from_days(day, y, m, d);
-      return days_from_civil(y, m, 1) * kNsPerDay;
-    }
-  }
-  return 0;
-}
-
-TimeNs next_bucket(TimeNs start, TimeBucket b) {
-  switch (b) {
-    case TimeBucket::kNone: return start;
-    case TimeBucket::kDay: return start + kNsPerDay;
-    case TimeBucket::kWeek: return start + 7 * kNsPerDay;
-    case TimeBucket::kMonth: {
-      int64_t y;
-      unsigned m, d;
-      civil_from_days(floor_div(start, kNsPerDay), y, m, d);
-      if (++m > 12) {
-        m = 1;
-        ++y;
-      }
-      return days_from_civil(y, m, 1) * kNsPerDay;
-    }
-  }
-  return start;
-}
-
-std::string bucket_label(TimeNs start, TimeBucket b) {
-  std::string s = format_rfc3339(start).substr(0, 10);
-  if (b == TimeBucket::kMonth) s.resize(7);
-  return s;
-}
+// ---- time field ------------------------------------------------------------
 
 std::optional<TimeNs> read_time_field(simdjson::dom::element record, const FieldPath& path,
                                       std::optional<EpochUnit> epoch, std::string& why) {
@@ -154,24 +76,16 @@ std::optional<TimeNs> read_time_field(simdjson::dom::element record, const Field
     why = "no time field '" + path.text() + "'";
     return std::nullopt;
   }
-  std::string_view s;
-  if (v->get(s) == simdjson::SUCCESS) {
-    if (auto t = parse_rfc3339(s)) return t;
-    why = "field '" + path.text() + "' is not an RFC 3339 time";
-    return std::nullopt;
+  TimeNs t = 0;
+  const char* problem = "";
+  switch (read_time_value(*v, epoch, t)) {
+    case TimeValue::kTime: return t;
+    case TimeValue::kBadText: problem = "is not an RFC 3339 time"; break;
+    case TimeValue::kOutOfRange: problem = "is out of range"; break;
+    case TimeValue::kNeedsEpoch: problem = "is not a time (a number: say its unit with --epoch)"; break;
+    case TimeValue::kNotTime: problem = "is not a time"; break;
   }
-  if (v->is_number() && epoch) {
-    std::optional<TimeNs> t;
-    int64_t i;
-    double d;
-    if (v->get(i) == simdjson::SUCCESS) t = epoch_to_ns(i, *epoch);
-    else if (v->get(d) == simdjson::SUCCESS) t = epoch_to_ns(d, *epoch);
-    if (t) return t;
-    why = "field '" + path.text() + "' is out of range";
-    return std::nullopt;
-  }
-  why = "field '" + path.text() + "' is not a time" +
-        (v->is_number() ? " (a number: say its unit with --epoch)" : "");
+  why = "field '" + path.text() + "' " + problem;
   return std::nullopt;
 }
 
@@ -369,8 +283,9 @@ struct GroupStats::Impl {
       case AggKind::kMax: return number_value(if_any(acc.max));
       case AggKind::kPercentile: {
         if (approx) return number_value(acc.sketch.quantile(spec.percentile));
+        if (acc.values.empty()) return {};
         std::vector<double> copy = acc.values;
-        return number_value(percentile_linear(copy, spec.percentile));
+        return number_value(percentile_cont(std::span(copy), spec.percentile));
       }
       case AggKind::kDistinct: return number_value(static_cast<double>(acc.distinct.size()));
       case AggKind::kRate:

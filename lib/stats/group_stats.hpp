@@ -1,6 +1,6 @@
 // Grouped aggregation over records in one pass: count, sum, mean, min, max,
 // exact percentiles, distinct counts, success rates, first and last values,
-// optionally per day, week (Monday, UTC) or month.
+// optionally per time bucket (core/time_bucket).
 #pragma once
 #include <simdjson.h>
 
@@ -31,20 +31,6 @@ struct AggSpec {
   static std::optional<AggSpec> parse(std::string_view text, std::string& why);
 };
 
-// Exact percentile with linear interpolation between the two closest ranks
-// (rank p/100*(n-1), as numpy's default and `mlr stats1 -i`). Reorders
-// `values`; nullopt when empty.
-std::optional<double> percentile_linear(std::vector<double>& values, double p);
-
-enum class TimeBucket { kNone, kDay, kWeek, kMonth };
-std::optional<TimeBucket> parse_time_bucket(std::string_view s);  // day|week|month
-const char* time_bucket_name(TimeBucket b);
-// The start of the bucket holding t; weeks start on Monday, UTC.
-TimeNs bucket_start(TimeNs t, TimeBucket b);
-TimeNs next_bucket(TimeNs start, TimeBucket b);
-// "2026-01-05" for a day or week (its Monday), "2026-01" for a month.
-std::string bucket_label(TimeNs start, TimeBucket b);
-
 // The time in field `path` of a record: an RFC 3339 string, or a number when
 // `epoch` names its unit. nullopt with a reason in `why` otherwise.
 std::optional<TimeNs> read_time_field(simdjson::dom::element record, const FieldPath& path,
@@ -58,7 +44,7 @@ struct StatValue {
 };
 
 struct GroupRow {
-  TimeNs bucket = 0;  // bucket start (with a TimeBucket)
+  TimeNs bucket = 0;  // bucket start (with --bucket)
   std::vector<StatValue> keys;
   std::vector<StatValue> aggs;
 };

@@ -6,8 +6,9 @@
 #include <cstdio>
 #include <map>
 
-#include "json/json.hpp"
+#include "core/format.hpp"
 #include "core/output.hpp"
+#include "json/json.hpp"
 
 namespace ndj {
 
@@ -16,26 +17,6 @@ std::optional<StatsFormat> parse_stats_format(std::string_view s) {
   if (s == "csv") return StatsFormat::kCsv;
   if (s == "table") return StatsFormat::kTable;
   return std::nullopt;
-}
-
-std::string sparkline(const std::vector<std::optional<double>>& values) {
-  static const char* const kBlocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-  double lo = INFINITY, hi = -INFINITY;
-  for (const auto& v : values)
-    if (v) {
-      lo = std::min(lo, *v);
-      hi = std::max(hi, *v);
-    }
-  std::string out;
-  for (const auto& v : values) {
-    if (!v) {
-      out.push_back(' ');
-      continue;
-    }
-    int level = hi > lo ? static_cast<int>(std::lround((*v - lo) / (hi - lo) * 7)) : 3;
-    out += kBlocks[level];
-  }
-  return out;
 }
 
 namespace {
@@ -64,17 +45,6 @@ std::string plain(const StatValue& v) {
   return s;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
 // Numbers in tables are for reading: fewer digits.
 std::string table_text(const StatValue& v) {
   if (!v.number || v.is_string) return v.json == "null" ? "-" : plain(v);
@@ -86,12 +56,6 @@ std::string table_text(const StatValue& v) {
   return buf;
 }
 
-size_t display_width(const std::string& s) {
-  size_t w = 0;
-  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
-  return w;
-}
-
 void write_table(Output& out, const std::vector<std::vector<std::string>>& cells,
                  const std::vector<bool>& right_align) {
   std::vector<size_t> width(cells.empty() ? 0 : cells[0].size(), 0);
@@ -101,11 +65,9 @@ void write_table(Output& out, const std::vector<std::vector<std::string>>& cells
   for (const auto& row : cells) {
     line.clear();
     for (size_t i = 0; i < row.size(); ++i) {
-      std::string pad(width[i] - display_width(row[i]), ' ');
       if (i) line += "  ";
-      if (right_align[i]) line += pad + row[i];
-      else if (i + 1 < row.size()) line += row[i] + pad;
-      else line += row[i];
+      // The last column is not padded on the right.
+      line += right_align[i] || i + 1 < row.size() ? pad(row[i], width[i], right_align[i]) : row[i];
     }
     line.push_back('\n');
     out.write(line);
@@ -114,7 +76,7 @@ void write_table(Output& out, const std::vector<std::vector<std::string>>& cells
 
 std::vector<std::string> header(const StatsLayout& layout, bool with_bucket) {
   std::vector<std::string> h;
-  if (with_bucket) h.push_back(time_bucket_name(layout.bucket));
+  if (with_bucket) h.push_back(bucket_unit_name(layout.bucket->unit()));
   h.insert(h.end(), layout.key_names.begin(), layout.key_names.end());
   h.insert(h.end(), layout.agg_names.begin(), layout.agg_names.end());
   return h;
@@ -131,8 +93,8 @@ void write_ndjson(Output& out, const StatsLayout& layout, const std::vector<Grou
       line.push_back(':');
       line += json;
     };
-    if (layout.bucket != TimeBucket::kNone)
-      member(time_bucket_name(layout.bucket), json_string(bucket_label(r.bucket, layout.bucket)));
+    if (layout.bucket)
+      member(bucket_unit_name(layout.bucket->unit()), json_string(layout.bucket->label(r.bucket)));
     for (size_t i = 0; i < r.keys.size(); ++i) member(layout.key_names[i], r.keys[i].json);
     for (size_t i = 0; i < r.aggs.size(); ++i) member(layout.agg_names[i], r.aggs[i].json);
     line += "}\n";
@@ -146,16 +108,16 @@ void write_csv(Output& out, const StatsLayout& layout, const std::vector<GroupRo
     line.clear();
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i) line.push_back(',');
-      line += csv_field(fields[i]);
+      append_csv_cell(line, fields[i]);
     }
     line += "\r\n";
     out.write(line);
   };
-  bool bucketed = layout.bucket != TimeBucket::kNone;
+  const bool bucketed = layout.bucket != nullptr;
   emit(header(layout, bucketed));
   for (const GroupRow& r : rows) {
     std::vector<std::string> f;
-    if (bucketed) f.push_back(bucket_label(r.bucket, layout.bucket));
+    if (bucketed) f.push_back(layout.bucket->label(r.bucket));
     for (const auto& k : r.keys) f.push_back(plain(k));
     for (const auto& a : r.aggs) f.push_back(plain(a));
     emit(f);
@@ -163,7 +125,7 @@ void write_csv(Output& out, const StatsLayout& layout, const std::vector<GroupRo
 }
 
 void write_plain_table(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
-  bool bucketed = layout.bucket != TimeBucket::kNone;
+  const bool bucketed = layout.bucket != nullptr;
   std::vector<std::vector<std::string>> cells{header(layout, bucketed)};
   // Columns of numbers are right-aligned; first:/last: may hold text.
   std::vector<bool> right(cells[0].size(), false);
@@ -175,7 +137,7 @@ void write_plain_table(Output& out, const StatsLayout& layout, const std::vector
   }
   for (const GroupRow& r : rows) {
     std::vector<std::string> row;
-    if (bucketed) row.push_back(bucket_label(r.bucket, layout.bucket));
+    if (bucketed) row.push_back(layout.bucket->label(r.bucket));
     for (const auto& k : r.keys) row.push_back(table_text(k));
     for (const auto& a : r.aggs) row.push_back(table_text(a));
     cells.push_back(std::move(row));
@@ -193,7 +155,7 @@ void write_trend_table(Output& out, const StatsLayout& layout, const std::vector
     last = std::max(last, r.bucket);
   }
   std::vector<TimeNs> buckets;
-  for (TimeNs b = first; b <= last; b = next_bucket(b, layout.bucket)) buckets.push_back(b);
+  for (TimeNs b = first; b <= last; b = layout.bucket->next(b)) buckets.push_back(b);
   if (buckets.size() > kMaxSparkline) buckets.erase(buckets.begin(), buckets.end() - kMaxSparkline);
   std::map<TimeNs, size_t> slot;
   for (size_t i = 0; i < buckets.size(); ++i) slot[buckets[i]] = i;
@@ -203,9 +165,8 @@ void write_trend_table(Output& out, const StatsLayout& layout, const std::vector
   for (const GroupRow& r : rows) order.push_back(&r);
   std::stable_sort(order.begin(), order.end(),
                    [](const GroupRow* a, const GroupRow* b) { return compare_group_keys(*a, *b) < 0; });
-  std::string note = "# " + std::string(time_bucket_name(layout.bucket)) + "s " +
-                     bucket_label(buckets.front(), layout.bucket) + " .. " +
-                     bucket_label(buckets.back(), layout.bucket) + " (" +
+  std::string note = "# " + std::string(bucket_unit_name(layout.bucket->unit())) + "s " +
+                     layout.bucket->label(buckets.front()) + " .. " + layout.bucket->label(buckets.back()) + " (" +
                      std::to_string(buckets.size()) + "), latest value after each sparkline\n";
   out.write(note);
   std::vector<std::vector<std::string>> cells{header(layout, false)};
@@ -241,7 +202,7 @@ void write_stats(Output& out, StatsFormat format, const StatsLayout& layout,
     case StatsFormat::kNdjson: write_ndjson(out, layout, rows); break;
     case StatsFormat::kCsv: write_csv(out, layout, rows); break;
     case StatsFormat::kTable:
-      if (layout.bucket == TimeBucket::kNone) write_plain_table(out, layout, rows);
+      if (!layout.bucket) write_plain_table(out, layout, rows);
       else write_trend_table(out, layout, rows);
       break;
   }

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time_bucket.hpp"
 #include "stats/group_stats.hpp"
 
 namespace ndj {
@@ -18,17 +19,10 @@ std::optional<StatsFormat> parse_stats_format(std::string_view s);  // ndjson|cs
 struct StatsLayout {
   std::vector<std::string> key_names;  // group fields, as written
   std::vector<std::string> agg_names;  // output columns
-  TimeBucket bucket = TimeBucket::kNone;
+  const Bucketer* bucket = nullptr;  // with --bucket
 };
 
 void write_stats(Output& out, StatsFormat format, const StatsLayout& layout,
                  const std::vector<GroupRow>& rows);
-
-// One block character per value, scaled from the smallest (▁) to the
-// largest (█) value; a missing value is a space.
-std::string sparkline(const std::vector<std::optional<double>>& values);
-
-// The most buckets a table sparkline shows (the latest ones).
-inline constexpr size_t kMaxSparkline = 60;
 
 }  // namespace ndj

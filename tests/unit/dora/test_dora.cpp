@@ -1,4 +1,4 @@
-// DORA metrics library: percentiles, tiers, the event store over several
+// DORA metrics library: summaries of durations, tiers, the event store over several
 // windows, and the mapped array it keeps events in.
 #include <catch2/catch.hpp>
 
@@ -41,24 +41,6 @@ std::vector<std::string> feed(EventStore& store, const std::vector<std::string>&
 }
 
 }  // namespace
-
-TEST_CASE("percentile_cont interpolates between the closest ranks") {
-  std::vector<int64_t> one{7};
-  CHECK(percentile_cont(one, 50) == 7);
-  CHECK(percentile_cont(one, 90) == 7);
-  std::vector<int64_t> two{20, 10};
-  CHECK(percentile_cont(two, 50) == 15);
-  CHECK(percentile_cont(two, 90) == Approx(19));
-  std::vector<int64_t> four{10, 3, 1, 2};  // sorted 1 2 3 10
-  CHECK(percentile_cont(four, 50) == 2.5);
-  CHECK(percentile_cont(four, 90) == Approx(7.9));
-  CHECK(percentile_cont(four, 0) == 1);
-  CHECK(percentile_cont(four, 100) == 10);
-  // Rank 0.9 * 20 = 18 exactly: no interpolation with the next value.
-  std::vector<int64_t> v;
-  for (int i = 0; i <= 20; ++i) v.push_back(i * 100);
-  CHECK(percentile_cont(v, 90) == 1800);
-}
 
 TEST_CASE("summarize_hours gives median, mean and p90 in hours") {
   auto v = hours({24, 1, 6, 2, 1});

@@ -1,4 +1,4 @@
-// Sparklines, HTML escaping and local days around daylight saving changes.
+// HTML escaping and local days around daylight saving changes.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -8,17 +8,6 @@
 #include "core/local_time.hpp"
 
 using namespace ndj;
-
-TEST_CASE("sparkline levels scale from 0 to the largest value") {
-  std::vector<std::optional<double>> v = {0.0, std::nullopt, 1.0, 7.0, 3.5, 0.001};
-  CHECK(dora::sparkline_levels(v) == std::vector<int>{0, -1, 1, 7, 4, 1});
-  CHECK(dora::sparkline(v) == "▁·▂█▅▂");
-  std::vector<std::optional<double>> none = {std::nullopt, std::nullopt};
-  CHECK(dora::sparkline(none) == "··");
-  std::vector<std::optional<double>> zeros = {0.0, 0.0};
-  CHECK(dora::sparkline(zeros) == "▁▁");
-  CHECK(dora::sparkline({}) == "");
-}
 
 TEST_CASE("HTML escaping covers text and attribute values") {
   std::string out;

@@ -1,4 +1,4 @@
-// Percentiles, time buckets and aggregate specs.
+// Aggregate specs and the quantile sketch.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -8,39 +8,8 @@
 
 #include "stats/group_stats.hpp"
 #include "stats/quantile_sketch.hpp"
-#include "stats/stats_output.hpp"
 
 using namespace ndj;
-
-TEST_CASE("percentiles interpolate linearly between closest ranks") {
-  std::vector<double> v{400, 100, 300, 200};
-  CHECK(*percentile_linear(v, 50) == Approx(250));
-  CHECK(*percentile_linear(v, 90) == Approx(370));
-  CHECK(*percentile_linear(v, 0) == 100);
-  CHECK(*percentile_linear(v, 100) == 400);
-  std::vector<double> one{7};
-  CHECK(*percentile_linear(one, 99) == 7);
-  std::vector<double> none;
-  CHECK_FALSE(percentile_linear(none, 50));
-}
-
-TEST_CASE("weeks start on Monday, UTC; months on the 1st") {
-  auto t = [](const char* s) { return *parse_rfc3339(s); };
-  auto week = [&](const char* s) { return bucket_label(bucket_start(t(s), TimeBucket::kWeek), TimeBucket::kWeek); };
-  CHECK(week("2026-01-05T00:00:00Z") == "2026-01-05");  // a Monday
-  CHECK(week("2026-01-11T23:59:59Z") == "2026-01-05");  // the Sunday after
-  CHECK(week("2026-01-12T00:00:00Z") == "2026-01-12");
-  CHECK(week("2026-01-01T12:00:00Z") == "2025-12-29");  // across a year
-  CHECK(week("1969-12-31T12:00:00Z") == "1969-12-29");  // before the epoch
-  CHECK(week("2026-01-12T01:00:00+02:00") == "2026-01-05");  // UTC decides
-  TimeNs m = bucket_start(t("2024-02-29T10:00:00Z"), TimeBucket::kMonth);
-  CHECK(bucket_label(m, TimeBucket::kMonth) == "2024-02");
-  CHECK(bucket_label(next_bucket(m, TimeBucket::kMonth), TimeBucket::kMonth) == "2024-03");
-  TimeNs dec = bucket_start(t("2025-12-31T23:00:00Z"), TimeBucket::kMonth);
-  CHECK(bucket_label(next_bucket(dec, TimeBucket::kMonth), TimeBucket::kMonth) == "2026-01");
-  CHECK(bucket_label(bucket_start(t("2026-03-01T00:00:00Z") - 1, TimeBucket::kDay), TimeBucket::kDay) ==
-        "2026-02-28");
-}
 
 TEST_CASE("aggregate specs") {
   std::string why;
@@ -55,12 +24,6 @@ TEST_CASE("aggregate specs") {
   CHECK_FALSE(AggSpec::parse("p:x", why));
   CHECK_FALSE(AggSpec::parse("p-1:x", why));
   CHECK_FALSE(AggSpec::parse("mean:", why));
-}
-
-TEST_CASE("sparklines scale from the smallest to the largest value") {
-  CHECK(sparkline({1.0, 8.0, std::nullopt, 4.5}) == "▁█ ▅");
-  CHECK(sparkline({2.0, 2.0}) == "▄▄");
-  CHECK(sparkline({}) == "");
 }
 
 TEST_CASE("the quantile sketch stays within 1% of a value near the exact rank") {

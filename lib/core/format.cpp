@@ -1,0 +1,70 @@
+// Output-format helpers of the report tools.
+#include "core/format.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace ndj {
+
+void append_csv_cell(std::string& out, std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(v);
+    return;
+  }
+  out.push_back('"');
+  for (char c : v) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+size_t display_width(std::string_view s) {
+  size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+std::string pad(std::string s, size_t width, bool right, std::optional<size_t> shown) {
+  const size_t columns = shown ? *shown : display_width(s);
+  if (columns >= width) return s;
+  return right ? std::string(width - columns, ' ') + s : s + std::string(width - columns, ' ');
+}
+
+std::string fixed(double v, int digits, bool sign) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, sign ? "%+.*f" : "%.*f", digits, v);
+  return buf;
+}
+
+std::vector<int> sparkline_levels(std::span<const std::optional<double>> values) {
+  double lo = 0, hi = 0;
+  for (const auto& v : values)
+    if (v) {
+      lo = std::min(lo, *v);
+      hi = std::max(hi, *v);
+    }
+  std::vector<int> levels;
+  levels.reserve(values.size());
+  for (const auto& v : values) {
+    if (!v) levels.push_back(-1);
+    else if (*v <= lo || hi <= lo) levels.push_back(0);
+    // Any value above the bottom shows above the floor, so the lowest bar means the bottom.
+    else levels.push_back(std::clamp(static_cast<int>(std::ceil((*v - lo) / (hi - lo) * 7 - 1e-9)), 1, 7));
+  }
+  return levels;
+}
+
+const char* sparkline_bar(int level) {
+  static constexpr const char* kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+  return level < 0 ? "·" : kBars[std::min(level, 7)];
+}
+
+std::string sparkline(std::span<const std::optional<double>> values) {
+  std::string out;
+  for (int level : sparkline_levels(values)) out.append(sparkline_bar(level));
+  return out;
+}
+
+}  // namespace ndj
