@@ -1,8 +1,9 @@
 // DORA metrics from deployment, change and incident events: intake of
 // records into compact arrays, resolution of the links between them, and
 // per-group computation over a time window returning plain numbers.
-// Formatting lives in dora_report.hpp; ndj-dora and anything that compares
-// windows (buckets, baselines) call compute() once per window.
+// The metrics as values live in metrics.hpp, their formats in
+// dora_report.hpp; ndj-dora and anything that compares windows (buckets,
+// baselines) call compute() once per window.
 #pragma once
 #include <simdjson.h>
 
@@ -305,10 +306,5 @@ class EventStore {
   bool resolved_ = false;
   unsigned threads_ = 1;
 };
-
-enum class Tiered { kDeploymentFrequency, kLeadTime, kRecovery, kChangeFailureRate };
-// "elite", "high", "medium" or "low" for a metric value (per day, hours,
-// hours, percent).
-const char* tier(Tiered metric, double value);
 
 }  // namespace ndj::dora

@@ -98,24 +98,6 @@ std::string pad(std::string s, size_t columns, size_t width, bool right) {
   return right ? std::string(width - columns, ' ') + s : s + std::string(width - columns, ' ');
 }
 
-std::string value_text(const MetricRecord& r) {
-  if (!r.value) return "-";
-  if (std::string_view(r.metric) == "deployment_frequency") return fixed(*r.value, 3) + "/day";
-  if (std::string_view(r.unit) == "percent") return fixed(*r.value, 2) + " %";
-  return fixed(*r.value, 2) + " h";
-}
-
-std::string group_title(const EventStore& store, uint32_t group) {
-  if (group == kOverall) return "all";
-  std::string s;
-  const auto& fields = store.group_fields();
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const auto& v = store.group(group)[i];
-    s += (i ? ", " : "") + fields[i] + "=" + (v.present ? v.text : "(none)");
-  }
-  return s;
-}
-
 std::string json_series(const EventStore& store, const Series& series, const ReportSettings& s) {
   std::string out = "{\"since\":\"" + time_text(s.window.since) + "\",\"until\":\"" + time_text(s.window.until) +
                     "\",\"days\":";
@@ -146,7 +128,8 @@ std::string json_series(const EventStore& store, const Series& series, const Rep
     out.append(",\"metrics\":{");
     for (size_t m = 0; m < kMetricCount; ++m) {
       const MetricRecord& head = records.front()[row][m];
-      out.append(m ? ",\"" : "\"").append(head.metric).append("\":{\"unit\":\"").append(head.unit).append("\"");
+      out.append(m ? ",\"" : "\"").append(head.info().name).append("\":{\"unit\":\"");
+      out.append(unit_info(head.info().unit).name).append("\"");
       if (head.goal) {
         out.append(",\"goal\":");
         append_json_string(out, head.goal->text);
@@ -196,7 +179,7 @@ std::string table_series(const EventStore& store, const Series& series, const st
       if (r.group == group) total = &r;
     auto window_records = row_records(*total, whole);
 
-    out.append("\n").append(group_title(store, group)).append("\n");
+    out.append("\n").append(group_label(store, group)).append("\n");
     out.append("  ").append(pad("metric", 6, 26, false)).append(pad("trend", 5, trend_width, false));
     out.append(pad("window", 6, 12, true)).append(pad("n", 1, 8, true)).append("  tier    detail\n");
     for (size_t m = 0; m < kMetricCount; ++m) {
@@ -243,7 +226,8 @@ std::string table_series(const EventStore& store, const Series& series, const st
       }
       if (!r.value) note("insufficient data");
       std::string mark = r.goal_met == false ? (color ? std::string(kAlarm) + "!" + kReset : "!") : " ";
-      out.append(mark).append(" ").append(pad(metric_label(r.metric), std::string_view(metric_label(r.metric)).size(), 26, false));
+      const char* label = r.info().label;
+      out.append(mark).append(" ").append(pad(label, std::string_view(label).size(), 26, false));
       out.append(pad(spark, levels.size(), trend_width, false)).append(pad(value_text(r), value_text(r).size(), 12, true));
       out.append(pad(std::to_string(r.n), std::to_string(r.n).size(), 8, true)).append("  ");
       std::string tier = r.tier ? r.tier : "-";
