@@ -196,6 +196,9 @@ class EventStore {
   // store as add() record by record.
   void insert(const IntakeBatch& batch);
 
+  // A reader of entries for insert(): this store's schema, keep_from and as_of.
+  const EventReader& event_reader() const { return reader_; }
+
   // Threads resolve() and compute() may use (this one included); the
   // results do not depend on it.
   void set_threads(unsigned n) { threads_ = std::max(1u, n); }
