@@ -3,7 +3,8 @@
 // thresholds, default regression threshold, Prometheus help, aggregation,
 // table note, how its value comes from a computed row), and the metric
 // records of a row. Adding a metric: its counts in GroupMetrics and
-// EventStore::compute_buckets (dora.hpp), its row in metrics.cpp, tests.
+// EventStore::compute_buckets (dora.hpp/.cpp); its Metric here and its row
+// and measure function in metrics.cpp; tests (and the golden cases' output).
 #pragma once
 #include <cstdint>
 #include <optional>
