@@ -229,20 +229,6 @@ Distribution summarize_hours(std::span<int64_t> ns) {
   return d;
 }
 
-const char* tier(Tiered metric, double v) {
-  switch (metric) {
-    case Tiered::kDeploymentFrequency:
-      return v >= 1.0 ? "elite" : v >= 1.0 / 7 ? "high" : v >= 1.0 / 30 ? "medium" : "low";
-    case Tiered::kLeadTime:
-      return v < 24 ? "elite" : v < 24 * 7 ? "high" : v < 24 * 30 ? "medium" : "low";
-    case Tiered::kRecovery:
-      return v < 1 ? "elite" : v < 24 ? "high" : v < 24 * 7 ? "medium" : "low";
-    case Tiered::kChangeFailureRate:
-      return v <= 5 ? "elite" : v <= 10 ? "high" : v <= 15 ? "medium" : "low";
-  }
-  return "low";
-}
-
 namespace {
 
 enum class Got { kAbsent, kOk, kBad };

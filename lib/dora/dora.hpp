@@ -1,8 +1,9 @@
 // DORA metrics from deployment, change and incident events: intake of
 // records into compact arrays, resolution of the links between them, and
 // per-group computation over a time window returning plain numbers.
-// Formatting lives in dora_report.hpp; ndj-dora and anything that compares
-// windows (buckets, baselines) call compute() once per window.
+// The metrics as values live in metrics.hpp, their formats in
+// dora_report.hpp; ndj-dora and anything that compares windows (buckets,
+// baselines) call compute() once per window.
 #pragma once
 #include <simdjson.h>
 
@@ -192,6 +193,9 @@ class EventStore {
   // store as add() record by record.
   void insert(const IntakeBatch& batch);
 
+  // A reader of entries for insert(): this store's schema, keep_from and as_of.
+  const EventReader& event_reader() const { return reader_; }
+
   // Threads resolve() and compute() may use (this one included); the
   // results do not depend on it.
   void set_threads(unsigned n) { threads_ = std::max(1u, n); }
@@ -302,10 +306,5 @@ class EventStore {
   bool resolved_ = false;
   unsigned threads_ = 1;
 };
-
-enum class Tiered { kDeploymentFrequency, kLeadTime, kRecovery, kChangeFailureRate };
-// "elite", "high", "medium" or "low" for a metric value (per day, hours,
-// hours, percent).
-const char* tier(Tiered metric, double value);
 
 }  // namespace ndj::dora

@@ -78,16 +78,15 @@ footer{color:var(--muted);font-size:12px;margin-top:32px;border-top:1px solid va
 )";
 
 // A value for people: number and unit apart, the unit chosen by size.
-std::pair<std::string, std::string> shown(const char* unit, double v) {
-  std::string_view u = unit;
-  if (u == "per_day") return {fixed(v, v < 10 ? 2 : 1), "/day"};
-  if (u == "percent") return {fixed(v, 1), "%"};
+std::pair<std::string, std::string> shown(Unit unit, double v) {
+  if (unit == Unit::kPerDay) return {fixed(v, v < 10 ? 2 : 1), "/day"};
+  if (unit == Unit::kPercent) return {fixed(v, 1), "%"};
   if (v < 1) return {fixed(v * 60, 0), "min"};
   if (v < 48) return {fixed(v, 1), "h"};
   return {fixed(v / 24, 1), "d"};
 }
 
-std::string shown_text(const char* unit, double v) {
+std::string shown_text(Unit unit, double v) {
   auto [number, u] = shown(unit, v);
   return number + (u == "%" || u == "/day" ? "" : " ") + u;
 }
@@ -140,7 +139,7 @@ void append_chart(std::string& out, const std::vector<Bar>& bars, double top, co
              std::to_string(size.height) + "\" viewBox=\"0 0 " + std::to_string(size.width) + " " +
              std::to_string(size.height) + "\"" + (size.axes ? "" : " preserveAspectRatio=\"none\"") +
              " role=\"img\" aria-label=\"");
-  append_html_escaped(out, std::string(metric_label(head.metric)) + " by bucket");
+  append_html_escaped(out, std::string(head.info().label) + " by bucket");
   out.append("\">");
   const double slot = (right - left) / static_cast<double>(std::max<size_t>(bars.size(), 1));
   const double width = std::max(1.0, slot * (bars.size() > 40 ? 0.9 : 0.72));
@@ -148,7 +147,7 @@ void append_chart(std::string& out, const std::vector<Bar>& bars, double top, co
     const Bar& b = bars[i];
     double x = left + slot * static_cast<double>(i) + (slot - width) / 2;
     std::string tip = *b.date + ": " +
-                      (b.value ? shown_text(head.unit, *b.value) + " (n = " + std::to_string(b.n) + ")"
+                      (b.value ? shown_text(head.info().unit, *b.value) + " (n = " + std::to_string(b.n) + ")"
                                : std::string("insufficient data (n = 0)"));
     if (!b.value) {
       out.append("<rect x=\"" + fixed(x, 1) + "\" y=\"" + fixed(up, 1) + "\" width=\"" + fixed(width, 1) +
@@ -181,13 +180,13 @@ void append_chart(std::string& out, const std::vector<Bar>& bars, double top, co
     if (size.axes) {
       out.append("<text x=\"" + fixed(right, 1) + "\" y=\"" + fixed(gy - 4, 1) +
                  "\" text-anchor=\"end\" class=\"goal-label\" style=\"fill:#1f2328;font-weight:600\">goal ");
-      append_html_escaped(out, shown_text(head.unit, head.goal->target));
+      append_html_escaped(out, shown_text(head.info().unit, head.goal->target));
       out.append("</text>");
     }
   }
   if (size.axes) {
     out.append("<text x=\"" + fixed(left - 6, 1) + "\" y=\"" + fixed(up + 4, 1) + "\" text-anchor=\"end\">");
-    append_html_escaped(out, shown(head.unit, top).first);
+    append_html_escaped(out, shown(head.info().unit, top).first);
     out.append("</text><text x=\"" + fixed(left - 6, 1) + "\" y=\"" + fixed(bottom + 4, 1) +
                "\" text-anchor=\"end\">0</text>");
     if (!bars.empty()) {
@@ -228,7 +227,7 @@ void append_value(std::string& out, const MetricRecord& r, const char* cls) {
     out.append("<div class=\"").append(cls).append(" none\"><data value=\"\">insufficient data</data></div>");
     return;
   }
-  auto [number, unit] = shown(r.unit, *r.value);
+  auto [number, unit] = shown(r.info().unit, *r.value);
   std::string exact;
   append_number(exact, *r.value);
   out.append("<div class=\"").append(cls).append("\"><data value=\"").append(exact).append("\">");
@@ -293,23 +292,24 @@ std::string format_html(const EventStore& store, const Series& series, const std
   out += "<section class=\"cards\">\n";
   for (size_t m = 0; m < kMetricCount; ++m) {
     const MetricRecord& r = overall[m];
-    out.append("<div class=\"card\" data-metric=\"").append(r.metric).append("\"><h3>");
-    out.append(metric_label(r.metric)).append("</h3>");
+    const Unit unit = r.info().unit;
+    out.append("<div class=\"card\" data-metric=\"").append(r.info().name).append("\"><h3>");
+    out.append(r.info().label).append("</h3>");
     append_value(out, r, "value");
     out.append("<div class=\"meta\">n = <span class=\"n\">").append(std::to_string(r.n)).append("</span>");
-    if (std::string_view(r.metric) == "deployment_frequency" && r.value)
+    if (unit == Unit::kPerDay && r.value)
       out.append(" deployments, " + fixed(*r.value * 7, 1) + " per week");
-    else if (std::string_view(r.unit) == "hours" && r.value)
-      out.append(", mean " + shown_text(r.unit, r.fields[0].number.value_or(0)) + ", p90 " +
-                 shown_text(r.unit, r.fields[1].number.value_or(0)));
-    else if (std::string_view(r.unit) == "hours") out.append(", no sample in the window");
-    else if (std::string_view(r.unit) == "percent") out.append(" deployments");
+    else if (unit == Unit::kHours && r.value)
+      out.append(", mean " + shown_text(unit, r.field(Detail::kMean).value_or(0)) + ", p90 " +
+                 shown_text(unit, r.field(Detail::kP90).value_or(0)));
+    else if (unit == Unit::kHours) out.append(", no sample in the window");
+    else if (unit == Unit::kPercent) out.append(" deployments");
     out.append("</div>");
     if (r.compared) {
       // --compare previous: the change, or why there is none.
       out.append("<div class=\"meta\">previous " + window_label(s.previous_window) + ": ");
       if (!r.compared->previous) out.append("no data");
-      else out.append(shown_text(r.unit, *r.compared->previous));
+      else out.append(shown_text(unit, *r.compared->previous));
       if (r.compared->change_pct)
         out.append(std::string(" (") + (*r.compared->change_pct >= 0 ? "+" : "") + fixed(*r.compared->change_pct, 1) +
                    "%)");
@@ -329,7 +329,7 @@ std::string format_html(const EventStore& store, const Series& series, const std
     out += "<h2>By " + (store.group_fields().size() == 1 ? store.group_fields().front() : std::string("group")) +
            "</h2>\n<div class=\"scroll\"><table class=\"groups\">\n<thead><tr><th>" +
            (store.group_fields().size() == 1 ? store.group_fields().front() : std::string("group")) + "</th>";
-    for (size_t m = 0; m < kMetricCount; ++m) out.append("<th>").append(metric_label(overall[m].metric)).append("</th>");
+    for (size_t m = 0; m < kMetricCount; ++m) out.append("<th>").append(overall[m].info().label).append("</th>");
     out += "</tr></thead>\n<tbody>\n";
     // One scale per metric across the groups, so the small multiples compare.
     std::vector<double> tops(kMetricCount, 0);
@@ -345,12 +345,12 @@ std::string format_html(const EventStore& store, const Series& series, const std
       out += "</td>";
       for (size_t m = 0; m < kMetricCount; ++m) {
         const MetricRecord& r = records[m];
-        out.append("<td data-metric=\"").append(r.metric).append("\">");
+        out.append("<td data-metric=\"").append(r.info().name).append("\">");
         if (r.value) {
           out.append("<span class=\"dot ").append(r.tier ? r.tier : "plain").append("\"></span>");
           std::string exact;
           append_number(exact, *r.value);
-          out.append("<data class=\"v\" value=\"" + exact + "\">" + shown_text(r.unit, *r.value) + "</data>");
+          out.append("<data class=\"v\" value=\"" + exact + "\">" + shown_text(r.info().unit, *r.value) + "</data>");
         } else {
           out.append("<data class=\"v none\" value=\"\">no data</data>");
         }
@@ -372,15 +372,14 @@ std::string format_html(const EventStore& store, const Series& series, const std
            window_label(w.baseline) + " before it; thresholds in the direction that is worse.</p>\n"
            "<ul class=\"alerts\">\n";
     size_t alerts = 0;
-    const auto names = metric_records(GroupMetrics{}, 1, false);
     for (const auto& c : *s.regressions) {
       if (!c.alert) continue;
       ++alerts;
-      const char* u = names[c.metric].unit;
-      out += "<li class=\"regression\" data-metric=\"" + std::string(names[c.metric].metric) + "\" data-group=\"";
+      const MetricInfo& info = metric_info(c.metric);
+      const Unit u = info.unit;
+      out += "<li class=\"regression\" data-metric=\"" + std::string(info.name) + "\" data-group=\"";
       append_html_escaped(out, group_name(store, c.group));
-      out += "\"><span class=\"alert\">Regression</span><b>" + std::string(metric_label(names[c.metric].metric)) +
-             "</b>, ";
+      out += "\"><span class=\"alert\">Regression</span><b>" + std::string(info.label) + "</b>, ";
       append_html_escaped(out, group_name(store, c.group));
       out += ": " + shown_text(u, *c.baseline) + " &rarr; " + shown_text(u, *c.recent) + " (" +
              (*c.change_pct >= 0 ? "+" : "") + fixed(*c.change_pct, 1) + "%, threshold " +
@@ -395,7 +394,7 @@ std::string format_html(const EventStore& store, const Series& series, const std
       for (const auto& c : *s.regressions) {
         if (c.alert) continue;
         out += i++ ? "; " : "";
-        out += std::string(names[c.metric].metric) + " (";
+        out += std::string(metric_info(c.metric).name) + " (";
         append_html_escaped(out, group_name(store, c.group));
         out += "): ";
         out += c.skipped;

@@ -1,4 +1,5 @@
-// DORA metric records and the ndjson, json, csv and table formats.
+// The ndjson, json, csv, table and prom formats of metric records and
+// regression checks.
 #include "dora/dora_report.hpp"
 
 #include <algorithm>
@@ -7,92 +8,9 @@
 #include <cmath>
 
 #include "core/format.hpp"
-#include "dora/dora_trends.hpp"
 #include "json/json.hpp"
 
 namespace ndj::dora {
-
-namespace {
-
-MetricField count(const char* name, uint64_t n) { return {name, true, n, std::nullopt}; }
-MetricField number(const char* name, std::optional<double> v) { return {name, false, 0, v}; }
-
-std::optional<double> percent(uint64_t part, uint64_t whole) {
-  if (whole == 0) return std::nullopt;
-  return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
-}
-
-MetricRecord distribution(const char* metric, const Distribution& d) {
-  MetricRecord r{metric, "hours", std::nullopt, d.n, "median", {}, nullptr};
-  if (d.n) r.value = d.median;
-  r.fields.push_back(number("mean", d.n ? std::optional(d.mean) : std::nullopt));
-  r.fields.push_back(number("p90", d.n ? std::optional(d.p90) : std::nullopt));
-  return r;
-}
-
-}  // namespace
-
-std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, bool tiers) {
-  std::vector<MetricRecord> out;
-  auto with_tier = [&](MetricRecord r, Tiered t) {
-    if (tiers && r.value) r.tier = tier(t, *r.value);
-    out.push_back(std::move(r));
-  };
-
-  double per_day = days > 0 ? static_cast<double>(m.successful_deployments) / days : 0;
-  with_tier({"deployment_frequency", "per_day", per_day, m.successful_deployments, nullptr,
-             {number("per_week", per_day * 7)}, nullptr},
-            Tiered::kDeploymentFrequency);
-
-  MetricRecord lead = distribution("lead_time", m.lead_time);
-  lead.fields.push_back(count("negative", m.negative_lead_times));
-  with_tier(std::move(lead), Tiered::kLeadTime);
-
-  with_tier({"change_failure_rate", "percent", percent(m.failed_deployments, m.total_deployments),
-             m.total_deployments, nullptr,
-             {count("failures", m.failed_deployments), count("total_deployments", m.total_deployments)},
-             nullptr},
-            Tiered::kChangeFailureRate);
-
-  MetricRecord rec = distribution("failed_deployment_recovery_time", m.recovery);
-  rec.fields.push_back(count("unrecovered", m.unrecovered));
-  rec.fields.push_back(count("negative", m.negative_recoveries));
-  with_tier(std::move(rec), Tiered::kRecovery);
-
-  out.push_back({"rework_rate", "percent", percent(m.rework_deployments, m.total_deployments),
-                 m.total_deployments, nullptr,
-                 {count("rework_deployments", m.rework_deployments),
-                  count("total_deployments", m.total_deployments)},
-                 nullptr});
-
-  MetricRecord ttr = distribution("time_to_restore", m.restore);
-  ttr.fields.push_back(count("open", m.open_incidents));
-  out.push_back(std::move(ttr));
-  return out;
-}
-
-void compare_records(std::vector<MetricRecord>& current, const std::vector<MetricRecord>& previous) {
-  for (size_t i = 0; i < current.size() && i < previous.size(); ++i) {
-    Comparison c;
-    c.previous = previous[i].value;
-    if (current[i].value && c.previous) {
-      c.change = *current[i].value - *c.previous;
-      if (*c.previous != 0) c.change_pct = *c.change / *c.previous * 100;
-    }
-    current[i].compared = c;
-  }
-}
-
-bool Goal::met_by(double value) const {
-  double v = std::round(value * 1e6) / 1e6;  // judged as written
-  switch (op) {
-    case Op::kLe: return v <= target;
-    case Op::kGe: return v >= target;
-    case Op::kLt: return v < target;
-    case Op::kGt: return v > target;
-  }
-  return false;
-}
 
 std::optional<Format> parse_format(std::string_view s) {
   if (s == "ndjson") return Format::kNdjson;
@@ -135,14 +53,14 @@ void append_group_object(std::string& out, const EventStore& store, uint32_t gro
 
 std::string time_text(TimeNs t) { return format_rfc3339(t, t % kNsPerSec ? 9 : 0); }
 
-const char* metric_label(const char* metric) {
-  std::string_view m = metric;
-  if (m == "deployment_frequency") return "deployment frequency";
-  if (m == "lead_time") return "lead time (median)";
-  if (m == "change_failure_rate") return "change failure rate";
-  if (m == "failed_deployment_recovery_time") return "recovery time (median)";
-  if (m == "rework_rate") return "rework rate";
-  return "time to restore (median)";
+std::string group_label(const EventStore& store, uint32_t group) {
+  if (group == kOverall) return "all";
+  std::string s;
+  for (size_t i = 0; i < store.group_fields().size(); ++i) {
+    const auto& v = store.group(group)[i];
+    s += (i ? ", " : "") + store.group_fields()[i] + "=" + (v.present ? v.text : "(none)");
+  }
+  return s;
 }
 
 std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSettings& s) {
@@ -154,8 +72,9 @@ std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSetti
     compare_records(records, metric_records(before, s.previous_window.days(), false));
   }
   for (const auto& g : s.goals) {
-    records[g.metric].goal = &g;
-    if (records[g.metric].value) records[g.metric].goal_met = g.met_by(*records[g.metric].value);
+    MetricRecord& r = records[static_cast<size_t>(g.metric)];
+    r.goal = &g;
+    if (r.value) r.goal_met = g.met_by(*r.value);
   }
   return records;
 }
@@ -172,13 +91,13 @@ void append_optional(std::string& out, const std::optional<double>& v) {
 void append_metric_body(std::string& out, const MetricRecord& r) {
   out.append("\"value\":");
   append_optional(out, r.value);
-  out.append(",\"unit\":\"").append(r.unit).append("\",\"status\":\"");
+  out.append(",\"unit\":\"").append(unit_info(r.info().unit).name).append("\",\"status\":\"");
   out.append(r.value ? "ok" : "insufficient_data");
   out.append("\",\"n\":").append(std::to_string(r.n));
-  if (r.aggregation) out.append(",\"aggregation\":\"").append(r.aggregation).append("\"");
+  if (r.info().aggregation == Aggregation::kMedian) out.append(",\"aggregation\":\"median\"");
   for (const auto& f : r.fields) {
-    out.append(",\"").append(f.name).append("\":");
-    if (f.is_count) out.append(std::to_string(f.count));
+    out.append(",\"").append(detail_info(f.detail).name).append("\":");
+    if (detail_info(f.detail).is_count) out.append(std::to_string(f.count));
     else append_optional(out, f.number);
   }
   if (r.tier) out.append(",\"tier\":\"").append(r.tier).append("\"");
@@ -233,7 +152,7 @@ std::string ndjson(const EventStore& store, const std::vector<GroupMetrics>& row
   const std::string since = time_text(s.window.since), until = time_text(s.window.until);
   for (const auto& row : rows) {
     for (const auto& r : row_records(row, s)) {
-      out.append("{\"metric\":\"").append(r.metric).append("\",");
+      out.append("{\"metric\":\"").append(r.info().name).append("\",");
       append_metric_body(out, r);
       out.append(",\"since\":\"").append(since).append("\",\"until\":\"").append(until);
       if (s.previous) out.append("\",\"previous_since\":\"").append(time_text(s.previous_window.since));
@@ -268,7 +187,7 @@ std::string json(const EventStore& store, const std::vector<GroupMetrics>& rows,
     auto records = row_records(rows[i], s);
     for (size_t j = 0; j < records.size(); ++j) {
       if (j) out.push_back(',');
-      out.append("\"").append(records[j].metric).append("\":{");
+      out.append("\"").append(records[j].info().name).append("\":{");
       append_metric_body(out, records[j]);
       out.push_back('}');
     }
@@ -283,12 +202,10 @@ std::string json(const EventStore& store, const std::vector<GroupMetrics>& rows,
   return out;
 }
 
-constexpr const char* kCsvExtra[] = {"mean", "p90", "per_week", "failures", "total_deployments",
-                                     "rework_deployments", "unrecovered", "open", "negative"};
-
-// The cells a metric line has between "tier" and "since".
+// The cells a metric line has between "tier" and "since": the details in
+// Detail order, the comparison, the goal.
 size_t csv_middle_cells(const ReportSettings& s) {
-  return std::size(kCsvExtra) + (s.previous ? 3 : 0) + (s.goals.empty() ? 0 : 2);
+  return kDetailCount + (s.previous ? 3 : 0) + (s.goals.empty() ? 0 : 2);
 }
 
 void append_csv_group(std::string& out, const EventStore& store, uint32_t group) {
@@ -310,7 +227,7 @@ std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>&
       append_csv_cell(out, f);
     }
     out.append(",metric,value,unit,status,n,tier");
-    for (const char* e : kCsvExtra) out.append(",").append(e);
+    for (size_t d = 0; d < kDetailCount; ++d) out.append(",").append(detail_info(static_cast<Detail>(d)).name);
     if (s.previous) out.append(",previous,change,change_pct");
     if (!s.goals.empty()) out.append(",goal,goal_met");
     out.append(",since,until");
@@ -323,15 +240,15 @@ std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>&
     for (const auto& r : row_records(row, s)) {
       out.append(row.group == kOverall ? "overall" : "group");
       append_csv_group(out, store, row.group);
-      out.append(",").append(r.metric).append(",");
+      out.append(",").append(r.info().name).append(",");
       if (r.value) append_number(out, *r.value);
-      out.append(",").append(r.unit).append(",").append(r.value ? "ok" : "insufficient_data");
+      out.append(",").append(unit_info(r.info().unit).name).append(",").append(r.value ? "ok" : "insufficient_data");
       out.append(",").append(std::to_string(r.n)).append(",").append(r.tier ? r.tier : "");
-      for (const char* e : kCsvExtra) {
+      for (size_t d = 0; d < kDetailCount; ++d) {
         out.push_back(',');
         for (const auto& f : r.fields) {
-          if (std::string_view(f.name) != e) continue;
-          if (f.is_count) out.append(std::to_string(f.count));
+          if (f.detail != static_cast<Detail>(d)) continue;
+          if (detail_info(f.detail).is_count) out.append(std::to_string(f.count));
           else if (f.number) append_number(out, *f.number);
         }
       }
@@ -360,13 +277,13 @@ std::string format_csv_regressions(const EventStore& store, const ReportSettings
   if (!s.regressions) return out;
   const auto& w = s.regression_windows;
   const std::string middle(csv_middle_cells(s), ',');
-  const auto names = metric_records(GroupMetrics{}, 1, false);
   for (const auto& c : *s.regressions) {
+    const MetricInfo& info = metric_info(c.metric);
     out.append(c.alert ? "regression" : "regression_not_checked");
     append_csv_group(out, store, c.group);
-    out.append(",").append(names[c.metric].metric).append(",");
+    out.append(",").append(info.name).append(",");
     if (c.recent) append_number(out, *c.recent);
-    out.append(",").append(names[c.metric].unit).append(c.alert ? ",alert,," : ",not_checked,,");
+    out.append(",").append(unit_info(info.unit).name).append(c.alert ? ",alert,," : ",not_checked,,");
     out.append(middle).append(",").append(time_text(w.recent.since)).append(",").append(time_text(w.recent.until));
     if (s.bucket) out.push_back(',');
     out.push_back(',');
@@ -382,13 +299,13 @@ std::string format_csv_regressions(const EventStore& store, const ReportSettings
   return out;
 }
 
-namespace {
-
-std::optional<double> field_number(const MetricRecord& r, std::string_view name) {
-  for (const auto& f : r.fields)
-    if (name == f.name) return f.is_count ? std::optional(static_cast<double>(f.count)) : f.number;
-  return std::nullopt;
+std::string value_text(const MetricRecord& r) {
+  if (!r.value) return "-";
+  const UnitInfo& unit = unit_info(r.info().unit);
+  return fixed(*r.value, unit.digits) + unit.suffix;
 }
+
+namespace {
 
 std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
   std::string out = "DORA metrics, " + time_text(s.window.since) + " to " + time_text(s.window.until) + " (" +
@@ -411,42 +328,29 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
     out.append("  ").append(pad("metric", 24, false)).append(pad("value", 12, true)).append(pad("n", 8, true));
     out.append("  tier    detail\n");
     for (const auto& r : row_records(row, s)) {
-      std::string value = "-", detail;
-      std::string_view m = r.metric;
-      if (r.value) {
-        if (m == "deployment_frequency") {
-          value = fixed(*r.value, 3) + "/day";
-          detail = fixed(*field_number(r, "per_week"), 2) + "/week";
-        } else if (std::string_view(r.unit) == "percent") {
-          value = fixed(*r.value, 2) + " %";
-        } else {
-          value = fixed(*r.value, 2) + " h";
-          detail = "mean " + fixed(*field_number(r, "mean"), 2) + " h, p90 " +
-                   fixed(*field_number(r, "p90"), 2) + " h";
-        }
-      } else {
+      const MetricInfo& info = r.info();
+      std::string value = value_text(r), detail;
+      if (!r.value)
         detail = "insufficient data";
-      }
+      else if (info.unit == Unit::kPerDay)
+        detail = fixed(*r.field(Detail::kPerWeek), 2) + "/week";
+      else if (info.unit == Unit::kHours)
+        detail = "mean " + fixed(*r.field(Detail::kMean), 2) + " h, p90 " + fixed(*r.field(Detail::kP90), 2) + " h";
       auto note = [&](const std::string& text) { detail += (detail.empty() ? "" : ", ") + text; };
-      auto counted = [&](const char* name) { return static_cast<uint64_t>(*field_number(r, name)); };
-      if (m == "change_failure_rate")
-        note(std::to_string(counted("failures")) + " of " + std::to_string(r.n) + " deployments failed");
-      if (m == "rework_rate")
-        note(std::to_string(counted("rework_deployments")) + " of " + std::to_string(r.n) + " unplanned");
-      if (m == "failed_deployment_recovery_time") note(std::to_string(counted("unrecovered")) + " unrecovered");
-      if (m == "time_to_restore") note(std::to_string(counted("open")) + " open");
+      if (const auto& n = info.note)
+        note(std::to_string(static_cast<uint64_t>(*r.field(n->count))) +
+             (n->of_n ? " of " + std::to_string(r.n) : "") + " " + n->text);
       if (r.compared) {
         if (!r.compared->previous) note("previous: no data");
         else if (!r.compared->change_pct) note("previous " + fixed(*r.compared->previous, 2));
-        else note("previous " + fixed(*r.compared->previous, 2) + " (" + (*r.compared->change_pct >= 0 ? "+" : "") +
-                  fixed(*r.compared->change_pct, 1) + "%)");
+        else note("previous " + fixed(*r.compared->previous, 2) + " (" + fixed(*r.compared->change_pct, 1, true) + "%)");
       }
       if (r.goal) note(!r.goal_met ? "goal " + r.goal->text + ": no data"
                        : *r.goal_met ? "goal " + r.goal->text + " met"
                                      : "MISSED goal " + r.goal->text);
-      if (auto neg = field_number(r, "negative"); neg && *neg > 0)
+      if (auto neg = r.field(Detail::kNegative); neg && *neg > 0)
         note(std::to_string(static_cast<uint64_t>(*neg)) + " negative left out");
-      out.append(r.goal_met == false ? "! " : "  ").append(pad(metric_label(r.metric), 24, false)).append(pad(value, 12, true));
+      out.append(r.goal_met == false ? "! " : "  ").append(pad(info.label, 24, false)).append(pad(value, 12, true));
       out.append(pad(std::to_string(r.n), 8, true)).append("  ").append(pad(r.tier ? r.tier : "-", 6, false));
       out.append("  ").append(detail);
       while (out.back() == ' ') out.pop_back();
@@ -454,15 +358,6 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
     }
   }
   return out;
-}
-
-std::string prom_help(const char* metric) {
-  std::string_view m = metric;
-  std::string what = m == "deployment_frequency" ? "DORA deployment frequency, successful deployments per day"
-                     : m == "change_failure_rate" ? "DORA change failure rate, percent of deployments"
-                     : m == "rework_rate"         ? "DORA rework rate, percent of deployments unplanned"
-                                                  : std::string("DORA ") + metric_label(metric) + ", hours";
-  return what;
 }
 
 void append_prom_family(std::string& out, const std::string& name, const std::string& help) {
@@ -509,10 +404,10 @@ std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows,
   }
   std::string out;
   for (size_t m = 0; !records.empty() && m < records.front().size(); ++m) {
-    const char* metric = records.front()[m].metric;
-    const std::string base = std::string("ndj_dora_") + metric;
+    const MetricInfo& info = records.front()[m].info();
+    const std::string base = std::string("ndj_dora_") + info.name;
     const std::string window = ", " + window_label(s.window) + " until " + time_text(s.window.until);
-    append_prom_family(out, base, prom_help(metric) + window);
+    append_prom_family(out, base, info.help + window);
     for (size_t r = 0; r < records.size(); ++r) {
       if (!records[r][m].value) continue;
       out.append(base).append(labels[r]).push_back(' ');
@@ -540,10 +435,9 @@ std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows,
     out.append("ndj_dora_regressions ").append(std::to_string(alerts)).append("\n");
     append_prom_family(out, "ndj_dora_regression_change_pct",
                        "Change in percent of a metric that regressed beyond its threshold, " + windows);
-    const auto names_in_order = metric_records(GroupMetrics{}, 1, false);
     for (const auto& c : *s.regressions) {
       if (!c.alert) continue;
-      std::string first = "dora_metric=\"" + std::string(names_in_order[c.metric].metric) + "\"";
+      std::string first = "dora_metric=\"" + std::string(metric_info(c.metric).name) + "\"";
       auto l = group_labels(c.group, first);
       if (!l) continue;
       out.append("ndj_dora_regression_change_pct").append(*l).push_back(' ');
@@ -572,6 +466,58 @@ void append_prom_label_value(std::string& out, std::string_view value) {
     else out.push_back(c);
   }
 }
+
+std::string format_regressions(Format format, const EventStore& store, const std::vector<RegressionCheck>& checks,
+                               const RegressionWindows& w) {
+  std::string out;
+  if (format == Format::kTable) {
+    out += "\nregressions: " + window_label(w.recent) + " to " + time_text(w.recent.until) + " against the " +
+           window_label(w.baseline) + " before\n";
+    size_t alerts = 0;
+    for (const auto& c : checks) {
+      std::string line = "  " + std::string(c.alert ? "ALERT   " : "skipped ") + metric_info(c.metric).name + ", " +
+                         group_label(store, c.group) + ": ";
+      if (c.alert) {
+        ++alerts;
+        line += fixed(*c.baseline, 2) + " -> " + fixed(*c.recent, 2) + " (" + fixed(*c.change_pct, 1, true) +
+                "%, threshold " + fixed(c.threshold_pct, 0, true) + "%)";
+      } else {
+        line += c.skipped;
+      }
+      out += line + "\n";
+    }
+    if (!alerts) out += "  no regression\n";
+    return out;
+  }
+  const std::string recent_since = time_text(w.recent.since), baseline_since = time_text(w.baseline.since),
+                    until = time_text(w.recent.until);
+  const bool array = format == Format::kJson;
+  if (array) out.push_back('[');
+  for (const auto& c : checks) {
+    if (array && out.size() > 1) out.push_back(',');
+    out.append(c.alert ? "{\"alert\":\"regression\"" : "{\"note\":\"regression_not_checked\"");
+    out.append(",\"metric\":\"").append(metric_info(c.metric).name).append("\",\"group\":");
+    append_group_object(out, store, c.group);
+    if (c.alert) {
+      out.append(",\"recent\":");
+      append_optional(out, c.recent);
+      out.append(",\"baseline\":");
+      append_optional(out, c.baseline);
+      out.append(",\"change_pct\":");
+      append_optional(out, c.change_pct);
+      out.append(",\"threshold_pct\":");
+      append_number(out, c.threshold_pct);
+    } else {
+      out.append(",\"reason\":");
+      append_json_string(out, c.skipped);
+    }
+    out.append(",\"recent_since\":\"").append(recent_since).append("\",\"baseline_since\":\"");
+    out.append(baseline_since).append("\",\"until\":\"").append(until).append(array ? "\"}" : "\"}\n");
+  }
+  if (array) out.push_back(']');
+  return out;
+}
+
 
 std::string format_report(Format format, const EventStore& store, const std::vector<GroupMetrics>& rows,
                           const ReportSettings& settings) {

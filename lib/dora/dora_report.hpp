@@ -1,7 +1,7 @@
-// DORA metrics as output: the metric records of a computed window (value,
-// unit, sample size, tier, extra fields) and their text in the ndj-dora
-// formats. Separate from the computation so other views of the same numbers
-// (time series, comparisons, other exports) reuse the records.
+// DORA metrics as output: the metric records of a computed window and the
+// regression checks as text in the ndj-dora formats (ndjson, json, csv,
+// table, prom), with the helpers the series and the page share. Other
+// views of the same numbers (time series, the page) build on it.
 #pragma once
 #include <optional>
 #include <string>
@@ -9,70 +9,14 @@
 #include <vector>
 
 #include "dora/dora.hpp"
+#include "dora/dora_trends.hpp"
+#include "dora/metrics.hpp"
 
 namespace ndj::dora {
-
-// An extra field of a metric record: a count, or a number that may be null.
-struct MetricField {
-  const char* name;
-  bool is_count;
-  uint64_t count;
-  std::optional<double> number;
-};
-
-// The same metric over an earlier window (--compare previous).
-struct Comparison {
-  std::optional<double> previous;
-  std::optional<double> change;      // current - previous
-  std::optional<double> change_pct;  // change / previous * 100; null when previous is 0
-};
-
-// A target for one metric (--goal 'lead_time<=24h'), in the metric's unit.
-struct Goal {
-  size_t metric;  // index in record order
-  enum class Op { kLe, kGe, kLt, kGt } op;
-  double target;
-  std::string text;  // as given
-  bool met_by(double value) const;
-};
-
-struct MetricRecord {
-  const char* metric;  // "lead_time", ...
-  const char* unit;    // "per_day", "hours", "percent"
-  std::optional<double> value;  // nullopt: insufficient data
-  uint64_t n;
-  const char* aggregation;  // "median" for distributions, else nullptr
-  std::vector<MetricField> fields;
-  const char* tier;  // nullptr: none (no tier for the metric, --tiers none, or no value)
-  std::optional<Comparison> compared = std::nullopt;
-  const Goal* goal = nullptr;
-  std::optional<bool> goal_met = std::nullopt;  // nullopt: no value to judge
-};
-
-// The six metric records of one row, in a fixed order.
-std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, bool tiers);
-// Sets `compared` of each record from the same metric in `previous`.
-void compare_records(std::vector<MetricRecord>& current, const std::vector<MetricRecord>& previous);
 
 // kHtml is a page drawn from a series: see dora_html.hpp.
 enum class Format { kNdjson, kJson, kCsv, kTable, kProm, kHtml };
 std::optional<Format> parse_format(std::string_view s);
-
-// A recent window and the baseline window just before it (--regressions).
-struct RegressionWindows {
-  Window recent;
-  Window baseline;  // ends where recent starts
-};
-
-// One checked metric of one group: an alert, or why it could not be checked.
-struct RegressionCheck {
-  uint32_t group;
-  size_t metric;
-  std::optional<double> recent, baseline, change_pct;
-  double threshold_pct;  // signed: negative for deployment frequency
-  bool alert = false;
-  const char* skipped = nullptr;  // reason it was not compared
-};
 
 struct ReportSettings {
   Window window;
@@ -107,6 +51,11 @@ std::string format_csv_regressions(const EventStore& store, const ReportSettings
 std::string format_report(Format format, const EventStore& store, const std::vector<GroupMetrics>& rows,
                           const ReportSettings& settings);
 
+// Alert and note records as NDJSON lines, as a section of the table, or
+// (Format::kJson) as a JSON array of the same records.
+std::string format_regressions(Format format, const EventStore& store, const std::vector<RegressionCheck>& checks,
+                               const RegressionWindows& w);
+
 // A label name Prometheus accepts: [a-zA-Z_][a-zA-Z0-9_]*, other bytes as
 // '_', a leading digit or a reserved leading "__" prefixed (e.g. "_0x", "x__").
 std::string prom_label_name(std::string_view name);
@@ -121,7 +70,9 @@ void append_group_object(std::string& out, const EventStore& store, uint32_t gro
 std::string window_label(const Window& w);
 // RFC 3339 UTC, with nanoseconds only when not whole seconds.
 std::string time_text(TimeNs t);
-// "deployment frequency", "lead time (median)", ... for people.
-const char* metric_label(const char* metric);
+// A record's value as the table shows it: "1.500/day", "12.50 %", "3.25 h"; "-" without one.
+std::string value_text(const MetricRecord& r);
+// "all", or the group's "field=value" pairs ("(none)" for an absent value).
+std::string group_label(const EventStore& store, uint32_t group);
 
 }  // namespace ndj::dora

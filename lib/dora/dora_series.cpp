@@ -69,24 +69,6 @@ constexpr const char* kReset = "\x1b[0m";
 constexpr const char* kDim = "\x1b[2m";
 constexpr const char* kAlarm = "\x1b[1;31m";
 
-std::string value_text(const MetricRecord& r) {
-  if (!r.value) return "-";
-  if (std::string_view(r.metric) == "deployment_frequency") return fixed(*r.value, 3) + "/day";
-  if (std::string_view(r.unit) == "percent") return fixed(*r.value, 2) + " %";
-  return fixed(*r.value, 2) + " h";
-}
-
-std::string group_title(const EventStore& store, uint32_t group) {
-  if (group == kOverall) return "all";
-  std::string s;
-  const auto& fields = store.group_fields();
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const auto& v = store.group(group)[i];
-    s += (i ? ", " : "") + fields[i] + "=" + (v.present ? v.text : "(none)");
-  }
-  return s;
-}
-
 std::string json_series(const EventStore& store, const Series& series, const ReportSettings& s) {
   std::string out = "{\"since\":\"" + time_text(s.window.since) + "\",\"until\":\"" + time_text(s.window.until) +
                     "\",\"days\":";
@@ -117,7 +99,8 @@ std::string json_series(const EventStore& store, const Series& series, const Rep
     out.append(",\"metrics\":{");
     for (size_t m = 0; m < kMetricCount; ++m) {
       const MetricRecord& head = records.front()[row][m];
-      out.append(m ? ",\"" : "\"").append(head.metric).append("\":{\"unit\":\"").append(head.unit).append("\"");
+      out.append(m ? ",\"" : "\"").append(head.info().name).append("\":{\"unit\":\"");
+      out.append(unit_info(head.info().unit).name).append("\"");
       if (head.goal) {
         out.append(",\"goal\":");
         append_json_string(out, head.goal->text);
@@ -167,7 +150,7 @@ std::string table_series(const EventStore& store, const Series& series, const st
       if (r.group == group) total = &r;
     auto window_records = row_records(*total, whole);
 
-    out.append("\n").append(group_title(store, group)).append("\n");
+    out.append("\n").append(group_label(store, group)).append("\n");
     out.append("  ").append(pad("metric", 26, false)).append(pad("trend", trend_width, false));
     out.append(pad("window", 12, true)).append(pad("n", 8, true)).append("  tier    detail\n");
     for (size_t m = 0; m < kMetricCount; ++m) {
@@ -214,7 +197,8 @@ std::string table_series(const EventStore& store, const Series& series, const st
       }
       if (!r.value) note("insufficient data");
       std::string mark = r.goal_met == false ? (color ? std::string(kAlarm) + "!" + kReset : "!") : " ";
-      out.append(mark).append(" ").append(pad(metric_label(r.metric), 26, false));
+      const char* label = r.info().label;
+      out.append(mark).append(" ").append(pad(label, 26, false));
       out.append(pad(spark, trend_width, false, levels.size())).append(pad(value_text(r), 12, true));
       out.append(pad(std::to_string(r.n), 8, true)).append("  ");
       std::string tier = r.tier ? r.tier : "-";

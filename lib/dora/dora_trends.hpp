@@ -1,6 +1,7 @@
-// DORA metrics over time: regression alerts (a recent window against the
-// baseline before it, per metric and group). The metric values come from
-// dora_report's metric records, so the definitions stay those of ndj-dora.
+// DORA metrics over time: regression checks (a recent window against the
+// baseline before it, per metric and group); the buckets of a time series
+// are core/time_bucket's. The metric values are those of metrics.hpp's records, so the
+// definitions stay those of ndj-dora; their text is in dora_report.hpp.
 #pragma once
 #include <array>
 #include <optional>
@@ -10,36 +11,37 @@
 #include <vector>
 
 #include "dora/dora.hpp"
-#include "dora/dora_report.hpp"
+#include "dora/metrics.hpp"
 
 namespace ndj::dora {
 
-inline constexpr size_t kMetricCount = 6;
-// The metric names in record order; index of a name, nullopt if unknown.
-const std::array<const char*, kMetricCount>& metric_names();
-std::optional<size_t> metric_index(std::string_view name);
-
 // Per metric: how far (percent of the baseline value) it may move the worse
-// way before an alert; nullopt: not checked. Lower deployment frequency is
-// worse, higher values of the other metrics are worse.
+// way (metric_info().better) before an alert; nullopt: not checked.
 using Thresholds = std::array<std::optional<double>, kMetricCount>;
+// The table's regression_pct of every metric.
 Thresholds default_thresholds();
 // "metric=PCT" into `t`; the reason when malformed.
 std::optional<std::string> parse_threshold(std::string_view spec, Thresholds& t);
 
-// "METRIC OP VALUE[UNIT]" (--goal): OP one of <= >= < >; hours metrics take
-// h (default), d, m or s; percentages an optional %; deployment frequency a
-// number per day, or per week with /week. The reason when malformed.
-std::optional<std::string> parse_goal(std::string_view spec, Goal& goal);
+// A recent window and the baseline window just before it (--regressions).
+struct RegressionWindows {
+  Window recent;
+  Window baseline;  // ends where recent starts
+};
+
+// One checked metric of one group: an alert, or why it could not be checked.
+struct RegressionCheck {
+  uint32_t group;
+  Metric metric;
+  std::optional<double> recent, baseline, change_pct;
+  double threshold_pct;  // signed: negative for a metric where higher is better
+  bool alert = false;
+  const char* skipped = nullptr;  // reason it was not compared
+};
 
 // Checks every group with data in either window (overall row first, groups
 // sorted as in compute()). Only breaches and skipped checks are returned.
 std::vector<RegressionCheck> find_regressions(const EventStore& store, const RegressionWindows& w,
                                               const Thresholds& thresholds);
-
-// Alert and note records as NDJSON lines, as a section of the table, or
-// (Format::kJson) as a JSON array of the same records.
-std::string format_regressions(Format format, const EventStore& store, const std::vector<RegressionCheck>& checks,
-                               const RegressionWindows& w);
 
 }  // namespace ndj::dora

@@ -14,30 +14,20 @@
 #include "json/json.hpp"
 #include "core/line_reader.hpp"
 #include "dora/mapped_array.hpp"
+#include "events.hpp"
 
 using namespace ndj;
 using namespace ndj::dora;
 
-namespace {
+using test::at;
+using test::feed;
 
-TimeNs at(const char* s) { return *parse_rfc3339(s); }
+namespace {
 
 std::vector<int64_t> hours(std::initializer_list<int64_t> h) {
   std::vector<int64_t> v;
   for (int64_t x : h) v.push_back(x * kNsPerHour);
   return v;
-}
-
-// Feeds NDJSON lines to a store; returns the reasons of bad records.
-std::vector<std::string> feed(EventStore& store, const std::vector<std::string>& lines) {
-  JsonParser parser;
-  std::vector<std::string> bad;
-  for (const auto& line : lines) {
-    std::string padded = line + std::string(kLinePadding, ' ');
-    REQUIRE(parser.parse(std::string_view(padded.data(), line.size())) == nullptr);
-    if (auto why = store.add(parser.root())) bad.push_back(*why);
-  }
-  return bad;
 }
 
 }  // namespace
@@ -83,23 +73,23 @@ TEST_CASE("summarize_hours on large samples equals sorting them") {
 }
 
 TEST_CASE("tiers follow the DORA thresholds at their boundaries") {
-  CHECK(std::string(tier(Tiered::kDeploymentFrequency, 1.0)) == "elite");
-  CHECK(std::string(tier(Tiered::kDeploymentFrequency, 1.0 / 7)) == "high");
-  CHECK(std::string(tier(Tiered::kDeploymentFrequency, 4.0 / 28)) == "high");
-  CHECK(std::string(tier(Tiered::kDeploymentFrequency, 1.0 / 30)) == "medium");
-  CHECK(std::string(tier(Tiered::kDeploymentFrequency, 0)) == "low");
-  CHECK(std::string(tier(Tiered::kLeadTime, 23.99)) == "elite");
-  CHECK(std::string(tier(Tiered::kLeadTime, 24)) == "high");
-  CHECK(std::string(tier(Tiered::kLeadTime, 24 * 7)) == "medium");
-  CHECK(std::string(tier(Tiered::kLeadTime, 24 * 30)) == "low");
-  CHECK(std::string(tier(Tiered::kRecovery, 0.5)) == "elite");
-  CHECK(std::string(tier(Tiered::kRecovery, 1)) == "high");
-  CHECK(std::string(tier(Tiered::kRecovery, 24)) == "medium");
-  CHECK(std::string(tier(Tiered::kRecovery, 24 * 7)) == "low");
-  CHECK(std::string(tier(Tiered::kChangeFailureRate, 5)) == "elite");
-  CHECK(std::string(tier(Tiered::kChangeFailureRate, 100.0 * 1 / 10)) == "high");
-  CHECK(std::string(tier(Tiered::kChangeFailureRate, 15)) == "medium");
-  CHECK(std::string(tier(Tiered::kChangeFailureRate, 15.01)) == "low");
+  CHECK(std::string(tier(Metric::kDeploymentFrequency, 1.0)) == "elite");
+  CHECK(std::string(tier(Metric::kDeploymentFrequency, 1.0 / 7)) == "high");
+  CHECK(std::string(tier(Metric::kDeploymentFrequency, 4.0 / 28)) == "high");
+  CHECK(std::string(tier(Metric::kDeploymentFrequency, 1.0 / 30)) == "medium");
+  CHECK(std::string(tier(Metric::kDeploymentFrequency, 0)) == "low");
+  CHECK(std::string(tier(Metric::kLeadTime, 23.99)) == "elite");
+  CHECK(std::string(tier(Metric::kLeadTime, 24)) == "high");
+  CHECK(std::string(tier(Metric::kLeadTime, 24 * 7)) == "medium");
+  CHECK(std::string(tier(Metric::kLeadTime, 24 * 30)) == "low");
+  CHECK(std::string(tier(Metric::kRecoveryTime, 0.5)) == "elite");
+  CHECK(std::string(tier(Metric::kRecoveryTime, 1)) == "high");
+  CHECK(std::string(tier(Metric::kRecoveryTime, 24)) == "medium");
+  CHECK(std::string(tier(Metric::kRecoveryTime, 24 * 7)) == "low");
+  CHECK(std::string(tier(Metric::kChangeFailureRate, 5)) == "elite");
+  CHECK(std::string(tier(Metric::kChangeFailureRate, 100.0 * 1 / 10)) == "high");
+  CHECK(std::string(tier(Metric::kChangeFailureRate, 15)) == "medium");
+  CHECK(std::string(tier(Metric::kChangeFailureRate, 15.01)) == "low");
 }
 
 TEST_CASE("one resolved store answers for any window") {
@@ -152,7 +142,7 @@ TEST_CASE("metric records: insufficient data is null, frequency 0 is a value") {
   GroupMetrics m;
   auto records = metric_records(m, 30, true);
   REQUIRE(records.size() == 6);
-  CHECK(std::string(records[0].metric) == "deployment_frequency");
+  CHECK(records[0].metric == Metric::kDeploymentFrequency);
   REQUIRE(records[0].value.has_value());
   CHECK(*records[0].value == 0);
   CHECK(std::string(records[0].tier) == "low");

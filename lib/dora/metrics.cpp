@@ -1,0 +1,251 @@
+// The DORA metric table and the metric records of a computed row.
+#include "dora/metrics.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace ndj::dora {
+
+namespace {
+
+MetricField count(Detail d, uint64_t n) { return {d, n, std::nullopt}; }
+MetricField number(Detail d, std::optional<double> v) { return {d, 0, v}; }
+
+std::optional<double> percent(uint64_t part, uint64_t whole) {
+  if (whole == 0) return std::nullopt;
+  return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
+
+// The median of `d`, with mean and p90.
+void distribution(const Distribution& d, MetricRecord& r) {
+  r.n = d.n;
+  if (d.n) r.value = d.median;
+  r.fields.push_back(number(Detail::kMean, d.n ? std::optional(d.mean) : std::nullopt));
+  r.fields.push_back(number(Detail::kP90, d.n ? std::optional(d.p90) : std::nullopt));
+}
+
+void deployment_frequency(const GroupMetrics& m, double days, MetricRecord& r) {
+  const double per_day = days > 0 ? static_cast<double>(m.successful_deployments) / days : 0;
+  r.value = per_day;
+  r.n = m.successful_deployments;
+  r.fields.push_back(number(Detail::kPerWeek, per_day * 7));
+}
+
+void lead_time(const GroupMetrics& m, double, MetricRecord& r) {
+  distribution(m.lead_time, r);
+  r.fields.push_back(count(Detail::kNegative, m.negative_lead_times));
+}
+
+// `part` of the deployments in percent, with the count of each.
+void share_of_deployments(uint64_t part, Detail d, const GroupMetrics& m, MetricRecord& r) {
+  r.value = percent(part, m.total_deployments);
+  r.n = m.total_deployments;
+  r.fields.push_back(count(d, part));
+  r.fields.push_back(count(Detail::kTotalDeployments, m.total_deployments));
+}
+
+void change_failure_rate(const GroupMetrics& m, double, MetricRecord& r) {
+  share_of_deployments(m.failed_deployments, Detail::kFailures, m, r);
+}
+
+void recovery_time(const GroupMetrics& m, double, MetricRecord& r) {
+  distribution(m.recovery, r);
+  r.fields.push_back(count(Detail::kUnrecovered, m.unrecovered));
+  r.fields.push_back(count(Detail::kNegative, m.negative_recoveries));
+}
+
+void rework_rate(const GroupMetrics& m, double, MetricRecord& r) {
+  share_of_deployments(m.rework_deployments, Detail::kReworkDeployments, m, r);
+}
+
+void time_to_restore(const GroupMetrics& m, double, MetricRecord& r) {
+  distribution(m.restore, r);
+  r.fields.push_back(count(Detail::kOpen, m.open_incidents));
+}
+
+constexpr MetricInfo kMetrics[] = {
+    {.metric = Metric::kDeploymentFrequency,
+     .name = "deployment_frequency",
+     .label = "deployment frequency",
+     .unit = Unit::kPerDay,
+     .better = Better::kHigher,
+     .aggregation = Aggregation::kRate,
+     .tiers = TierBounds{1.0, 1.0 / 7, 1.0 / 30, true},
+     .regression_pct = 30.0,
+     .help = "DORA deployment frequency, successful deployments per day",
+     .note = std::nullopt,
+     .measure = deployment_frequency},
+    {.metric = Metric::kLeadTime,
+     .name = "lead_time",
+     .label = "lead time (median)",
+     .unit = Unit::kHours,
+     .better = Better::kLower,
+     .aggregation = Aggregation::kMedian,
+     .tiers = TierBounds{24, 24 * 7, 24 * 30, false},
+     .regression_pct = 30.0,
+     .help = "DORA lead time (median), hours",
+     .note = std::nullopt,
+     .measure = lead_time},
+    {.metric = Metric::kChangeFailureRate,
+     .name = "change_failure_rate",
+     .label = "change failure rate",
+     .unit = Unit::kPercent,
+     .better = Better::kLower,
+     .aggregation = Aggregation::kShare,
+     .tiers = TierBounds{5, 10, 15, true},
+     .regression_pct = 50.0,
+     .help = "DORA change failure rate, percent of deployments",
+     .note = Note{Detail::kFailures, true, "deployments failed"},
+     .measure = change_failure_rate},
+    {.metric = Metric::kRecoveryTime,
+     .name = "failed_deployment_recovery_time",
+     .label = "recovery time (median)",
+     .unit = Unit::kHours,
+     .better = Better::kLower,
+     .aggregation = Aggregation::kMedian,
+     .tiers = TierBounds{1, 24, 24 * 7, false},
+     .regression_pct = 30.0,
+     .help = "DORA recovery time (median), hours",
+     .note = Note{Detail::kUnrecovered, false, "unrecovered"},
+     .measure = recovery_time},
+    {.metric = Metric::kReworkRate,
+     .name = "rework_rate",
+     .label = "rework rate",
+     .unit = Unit::kPercent,
+     .better = Better::kLower,
+     .aggregation = Aggregation::kShare,
+     .tiers = std::nullopt,
+     .regression_pct = std::nullopt,
+     .help = "DORA rework rate, percent of deployments unplanned",
+     .note = Note{Detail::kReworkDeployments, true, "unplanned"},
+     .measure = rework_rate},
+    {.metric = Metric::kTimeToRestore,
+     .name = "time_to_restore",
+     .label = "time to restore (median)",
+     .unit = Unit::kHours,
+     .better = Better::kLower,
+     .aggregation = Aggregation::kMedian,
+     .tiers = std::nullopt,
+     .regression_pct = std::nullopt,
+     .help = "DORA time to restore (median), hours",
+     .note = Note{Detail::kOpen, false, "open"},
+     .measure = time_to_restore},
+};
+static_assert(std::size(kMetrics) == kMetricCount);
+static_assert([] {
+  for (size_t i = 0; i < kMetricCount; ++i)
+    if (static_cast<size_t>(kMetrics[i].metric) != i) return false;
+  return true;
+}(), "row i of the table is Metric i");
+
+constexpr DetailInfo kDetails[] = {
+    {"mean", false},
+    {"p90", false},
+    {"per_week", false},
+    {"failures", true},
+    {"total_deployments", true},
+    {"rework_deployments", true},
+    {"unrecovered", true},
+    {"open", true},
+    {"negative", true},
+};
+static_assert(std::size(kDetails) == kDetailCount);
+
+constexpr GoalSuffix kPerDaySuffixes[] = {{"", 1}, {"/day", 1}, {"/week", 1.0 / 7}};
+constexpr GoalSuffix kHourSuffixes[] = {{"", 1}, {"h", 1}, {"d", 24}, {"m", 1.0 / 60}, {"s", 1.0 / 3600}};
+constexpr GoalSuffix kPercentSuffixes[] = {{"", 1}, {"%", 1}};
+
+constexpr UnitInfo kUnits[] = {
+    {"per_day", 3, "/day", kPerDaySuffixes},
+    {"hours", 2, " h", kHourSuffixes},
+    {"percent", 2, " %", kPercentSuffixes},
+};
+
+}  // namespace
+
+std::span<const MetricInfo, kMetricCount> metric_table() { return kMetrics; }
+const MetricInfo& metric_info(Metric m) { return kMetrics[static_cast<size_t>(m)]; }
+const DetailInfo& detail_info(Detail d) { return kDetails[static_cast<size_t>(d)]; }
+const UnitInfo& unit_info(Unit u) { return kUnits[static_cast<size_t>(u)]; }
+
+std::optional<Metric> find_metric(std::string_view name) {
+  for (const auto& info : kMetrics)
+    if (name == info.name) return info.metric;
+  return std::nullopt;
+}
+
+const char* tier(Metric m, double v) {
+  const MetricInfo& info = metric_info(m);
+  if (!info.tiers) return nullptr;
+  const TierBounds& t = *info.tiers;
+  auto within = [&](double bound) {
+    if (info.better == Better::kHigher) return t.inclusive ? v >= bound : v > bound;
+    return t.inclusive ? v <= bound : v < bound;
+  };
+  return within(t.elite) ? "elite" : within(t.high) ? "high" : within(t.medium) ? "medium" : "low";
+}
+
+std::optional<double> MetricRecord::field(Detail d) const {
+  for (const auto& f : fields)
+    if (f.detail == d) return detail_info(d).is_count ? std::optional(static_cast<double>(f.count)) : f.number;
+  return std::nullopt;
+}
+
+std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, bool tiers) {
+  std::vector<MetricRecord> out(kMetricCount);
+  for (const auto& info : kMetrics) {
+    MetricRecord& r = out[static_cast<size_t>(info.metric)];
+    r.metric = info.metric;
+    info.measure(m, days, r);
+    if (tiers && r.value) r.tier = tier(info.metric, *r.value);
+  }
+  return out;
+}
+
+void compare_records(std::vector<MetricRecord>& current, const std::vector<MetricRecord>& previous) {
+  for (size_t i = 0; i < current.size() && i < previous.size(); ++i) {
+    Comparison c;
+    c.previous = previous[i].value;
+    if (current[i].value && c.previous) {
+      c.change = *current[i].value - *c.previous;
+      if (*c.previous != 0) c.change_pct = *c.change / *c.previous * 100;
+    }
+    current[i].compared = c;
+  }
+}
+
+bool Goal::met_by(double value) const {
+  double v = std::round(value * 1e6) / 1e6;  // judged as written
+  switch (op) {
+    case Op::kLe: return v <= target;
+    case Op::kGe: return v >= target;
+    case Op::kLt: return v < target;
+    case Op::kGt: return v > target;
+  }
+  return false;
+}
+
+std::optional<std::string> parse_goal(std::string_view spec, Goal& goal) {
+  auto at = spec.find_first_of("<>");
+  if (at == std::string_view::npos) return "expected METRIC<=VALUE (or >=, <, >)";
+  auto metric = find_metric(spec.substr(0, at));
+  if (!metric) return "unknown metric '" + std::string(spec.substr(0, at)) + "'";
+  bool less = spec[at] == '<', or_equal = at + 1 < spec.size() && spec[at + 1] == '=';
+  goal.op = less ? (or_equal ? Goal::Op::kLe : Goal::Op::kLt) : (or_equal ? Goal::Op::kGe : Goal::Op::kGt);
+  std::string_view value = spec.substr(at + (or_equal ? 2 : 1));
+  double v = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  std::string_view unit(end, value.data() + value.size() - end);
+  double scale = 0;
+  for (const auto& s : unit_info(metric_info(*metric).unit).goal_suffixes)
+    if (unit == s.suffix) scale = s.scale;
+  if (value.empty() || ec != std::errc() || end == value.data() || !std::isfinite(v) || v < 0)
+    return "expected a non-negative number after the comparison in '" + std::string(spec) + "'";
+  if (scale == 0) return "unit '" + std::string(unit) + "' does not fit " + metric_info(*metric).name;
+  goal.metric = *metric;
+  goal.target = v * scale;
+  goal.text = spec;
+  return std::nullopt;
+}
+
+}  // namespace ndj::dora

@@ -1,0 +1,157 @@
+// The DORA metric table: one row per metric with all that formats, trends,
+// goals and the HTML page know of it (name, label, unit, direction, tier
+// thresholds, default regression threshold, Prometheus help, aggregation,
+// table note, how its value comes from a computed row), and the metric
+// records of a row. Adding a metric: its counts in GroupMetrics and
+// EventStore::compute_buckets (dora.hpp/.cpp); its Metric here and its row
+// and measure function in metrics.cpp; tests (and the golden cases' output).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dora/dora.hpp"
+
+namespace ndj::dora {
+
+// The metrics in record order, the order of every format.
+enum class Metric : uint8_t {
+  kDeploymentFrequency,
+  kLeadTime,
+  kChangeFailureRate,
+  kRecoveryTime,
+  kReworkRate,
+  kTimeToRestore
+};
+inline constexpr size_t kMetricCount = 6;
+
+enum class Unit : uint8_t { kPerDay, kHours, kPercent };
+enum class Better : uint8_t { kHigher, kLower };
+// Successful deployments per day, percent of the deployments, or the
+// median of durations (the records say "aggregation":"median").
+enum class Aggregation : uint8_t { kRate, kShare, kMedian };
+
+// The extra fields of metric records, in the order of the CSV columns.
+enum class Detail : uint8_t {
+  kMean,
+  kP90,
+  kPerWeek,
+  kFailures,
+  kTotalDeployments,
+  kReworkDeployments,
+  kUnrecovered,
+  kOpen,
+  kNegative
+};
+inline constexpr size_t kDetailCount = 9;
+struct DetailInfo {
+  const char* name;
+  bool is_count;  // an integer count, else a number that may be null
+};
+const DetailInfo& detail_info(Detail d);
+
+// A suffix --goal takes after a number of a unit, and its factor to the unit.
+struct GoalSuffix {
+  const char* suffix;
+  double scale;
+};
+
+struct UnitInfo {
+  const char* name;    // a record's "unit": "per_day", "hours", "percent"
+  int digits;          // decimals in the table
+  const char* suffix;  // after the number in the table: "/day", " h", " %"
+  std::span<const GoalSuffix> goal_suffixes;
+};
+const UnitInfo& unit_info(Unit u);
+
+// The bounds of the elite, high and medium tiers: the least value (higher
+// is better) or the most (lower is better); `inclusive`: a value equal to a
+// bound is in its tier.
+struct TierBounds {
+  double elite, high, medium;
+  bool inclusive;
+};
+
+// A note of the table's detail column: "<count> [of <n>] <text>".
+struct Note {
+  Detail count;
+  bool of_n;
+  const char* text;
+};
+
+struct MetricRecord;
+
+struct MetricInfo {
+  Metric metric;
+  const char* name;   // records, --goal, --threshold, Prometheus names: "lead_time"
+  const char* label;  // the table and the page: "lead time (median)"
+  Unit unit;
+  Better better;
+  Aggregation aggregation;
+  std::optional<TierBounds> tiers;        // nullopt: no DORA tiers
+  std::optional<double> regression_pct;   // default --threshold; nullopt: not checked
+  const char* help;                       // Prometheus HELP, before the window
+  std::optional<Note> note;
+  // Sets the value, n and fields of `r` from a row computed over `days`.
+  void (*measure)(const GroupMetrics& m, double days, MetricRecord& r);
+};
+
+// The table: row i is Metric i.
+std::span<const MetricInfo, kMetricCount> metric_table();
+const MetricInfo& metric_info(Metric m);
+std::optional<Metric> find_metric(std::string_view name);
+// "elite", "high", "medium" or "low" for a value of `m` in its unit;
+// nullptr when `m` has no tiers.
+const char* tier(Metric m, double value);
+
+// An extra field of a metric record: a count, or a number that may be null.
+struct MetricField {
+  Detail detail;
+  uint64_t count;
+  std::optional<double> number;
+};
+
+// The same metric over an earlier window (--compare previous).
+struct Comparison {
+  std::optional<double> previous;
+  std::optional<double> change;      // current - previous
+  std::optional<double> change_pct;  // change / previous * 100; null when previous is 0
+};
+
+// A target for one metric (--goal 'lead_time<=24h'), in the metric's unit.
+struct Goal {
+  Metric metric;
+  enum class Op { kLe, kGe, kLt, kGt } op;
+  double target;
+  std::string text;  // as given
+  bool met_by(double value) const;
+};
+
+// "METRIC OP VALUE[UNIT]" (--goal): OP one of <= >= < >; VALUE followed by
+// one of its unit's goal suffixes. The reason when malformed.
+std::optional<std::string> parse_goal(std::string_view spec, Goal& goal);
+
+struct MetricRecord {
+  Metric metric{};
+  std::optional<double> value;  // nullopt: insufficient data
+  uint64_t n = 0;
+  std::vector<MetricField> fields;
+  const char* tier = nullptr;  // nullptr: none (no tier for the metric, --tiers none, or no value)
+  std::optional<Comparison> compared = std::nullopt;
+  const Goal* goal = nullptr;
+  std::optional<bool> goal_met = std::nullopt;  // nullopt: no value to judge
+
+  const MetricInfo& info() const { return metric_info(metric); }
+  // Field `d` as a number; nullopt when the record has no such field or it is null.
+  std::optional<double> field(Detail d) const;
+};
+
+// The records of one row, one per metric in table order.
+std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, bool tiers);
+// Sets `compared` of each record from the same metric in `previous`.
+void compare_records(std::vector<MetricRecord>& current, const std::vector<MetricRecord>& previous);
+
+}  // namespace ndj::dora

@@ -1,0 +1,67 @@
+// The checks of ndj-dora's option values, in the order the tool runs them.
+#include "dora/options.hpp"
+
+#include <algorithm>
+
+namespace ndj::dora {
+
+std::optional<std::string> check_output_options(const OptionText& t, Options& o) {
+  if (o.has_since && t.days_given) return "--days and --since cannot be used together";
+  if (auto f = parse_format(t.format)) o.format = *f;
+  else return "--format: expected ndjson, json, csv, table, prom or html, got '" + t.format + "'";
+  if (t.tiers == "none") o.tiers = false;
+  else if (t.tiers != "dora") return "--tiers: expected dora or none, got '" + t.tiers + "'";
+  if (t.compare == "previous") o.compare_previous = true;
+  else if (!t.compare.empty()) return "--compare: expected previous, got '" + t.compare + "'";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_trend_options(const OptionText& t, Options& o) {
+  if (o.color != "auto" && o.color != "always" && o.color != "never")
+    return "--color: expected auto, always or never, got '" + o.color + "'";
+  // A scrape sees one value per series: a bucket would need a timestamp.
+  if (o.bucket && o.format == Format::kProm) return "--bucket: not with --format prom";
+  // The page always shows the regression checks, and trends by week unless told.
+  if (o.fail_on_regression || o.format == Format::kHtml) o.regressions = true;
+  if (o.format == Format::kHtml && !o.bucket) o.bucket = BucketUnit::kWeek;
+  if (o.recent <= 0 || o.baseline <= 0) return "--recent and --baseline must be positive";
+  for (const auto& spec : t.thresholds)
+    if (auto why = parse_threshold(spec, o.thresholds)) return "--threshold: " + *why;
+  for (const auto& spec : t.goals) {
+    Goal g;
+    if (auto why = parse_goal(spec, g)) return "--goal: " + *why;
+    for (const auto& other : o.goals)
+      if (other.metric == g.metric) return "--goal: two goals for " + spec.substr(0, spec.find_first_of("<>"));
+    o.goals.push_back(std::move(g));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_schema_options(const OptionText& t, Options& o) {
+  if (o.schema.failure_window <= 0) return "--failure-window must be positive";
+  const std::string& list = t.group_by;
+  for (size_t start = 0; !list.empty() && start <= list.size();) {
+    size_t comma = std::min(list.find(',', start), list.size());
+    std::string field = list.substr(start, comma - start);
+    if (field.empty()) return "--group-by: empty field name in '" + list + "'";
+    for (const auto& f : o.schema.group_by)
+      if (f == field) return "--group-by: '" + field + "' given twice";
+    o.schema.group_by.push_back(field);
+    start = comma + 1;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> add_map(Schema& schema, const std::pair<std::string, std::string>& kv) {
+  const auto& known = canonical_fields();
+  bool ok = std::find(known.begin(), known.end(), kv.first) != known.end() ||
+            std::find(schema.group_by.begin(), schema.group_by.end(), kv.first) != schema.group_by.end();
+  if (!ok)
+    return "--map: unknown field '" + kv.first +
+           "' (a --group-by field or one of type, id, time, service, status, changes, "
+           "change_type, unplanned, deployment_id, deployed_at, completed_at, resolved_at)";
+  schema.renames[kv.first] = kv.second;
+  return std::nullopt;
+}
+
+}  // namespace ndj::dora

@@ -1,0 +1,58 @@
+// ndj-dora's settings once checked: the window, the format and its
+// extras, the trends, goals and how records are read. The tool declares
+// the command-line options; the check functions turn the values given
+// (OptionText) into Options, each returning the usage error's message.
+#pragma once
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/records.hpp"
+#include "core/time_bucket.hpp"
+#include "dora/dora_report.hpp"
+#include "dora/dora_trends.hpp"
+
+namespace ndj::dora {
+
+struct Options {
+  InputOptions input;
+  size_t days = 30;
+  TimeNs since = 0, until = 0;
+  bool has_since = false, has_until = false;
+  Schema schema;
+  Format format = Format::kNdjson;
+  std::vector<std::pair<std::string, std::string>> tags;
+  std::string output;  // -o: replaced atomically
+  bool tiers = true;
+  bool compare_previous = false;
+  bool regressions = false, fail_on_regression = false;
+  int64_t recent = 7 * kNsPerDay, baseline = 28 * kNsPerDay;
+  Thresholds thresholds = default_thresholds();
+  std::vector<Goal> goals;
+  std::optional<BucketUnit> bucket;
+  bool week_starts_sunday = false;
+  std::string color = "auto";
+  std::string tz;  // --tz: local-day buckets; empty: UTC
+  unsigned threads = 1;
+};
+
+// Option values as given, before the checks below read them.
+struct OptionText {
+  bool days_given = false;
+  std::string format, tiers, compare, group_by;
+  std::vector<std::string> thresholds, goals;
+};
+
+// --days against --since, --format, --tiers, --compare.
+std::optional<std::string> check_output_options(const OptionText& text, Options& o);
+// Once --bucket is read: --color, --bucket against the format, what
+// --fail-on-regression and the page imply, --recent, --baseline,
+// --threshold, --goal.
+std::optional<std::string> check_trend_options(const OptionText& text, Options& o);
+// --failure-window and --group-by.
+std::optional<std::string> check_schema_options(const OptionText& text, Options& o);
+// --map NAME=FIELD, after --group-by: NAME a canonical or grouping field.
+std::optional<std::string> add_map(Schema& schema, const std::pair<std::string, std::string>& name_field);
+
+}  // namespace ndj::dora

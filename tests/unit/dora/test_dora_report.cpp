@@ -1,0 +1,87 @@
+// The report formats of a small computed window: exact ndjson, csv and
+// table text, and the regression records.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "dora/dora_report.hpp"
+#include "events.hpp"
+
+using namespace ndj;
+using namespace ndj::dora;
+using test::at;
+
+namespace {
+
+const Window kThreeDays{at("2026-03-01T00:00:00Z"), at("2026-03-04T00:00:00Z")};
+
+}  // namespace
+
+TEST_CASE("ndjson: one record per metric with window, group and tags") {
+  EventStore store = test::three_days();
+  ReportSettings s;
+  s.window = kThreeDays;
+  s.tiers = false;
+  std::string out = format_report(Format::kNdjson, store, store.compute(kThreeDays), s);
+  CHECK(out.substr(0, out.find('\n', out.find('\n') + 1) + 1) ==
+        R"({"metric":"deployment_frequency","value":1,"unit":"per_day","status":"ok","n":3,"per_week":7,"since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z","group":{},"tags":{"source_type":"dora","calculated_by":"ndj-dora","snapshot_window":"3d"}}
+{"metric":"lead_time","value":1,"unit":"hours","status":"ok","n":3,"aggregation":"median","mean":1.666667,"p90":2.6,"negative":0,"since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z","group":{},"tags":{"source_type":"dora","calculated_by":"ndj-dora","snapshot_window":"3d"}}
+)");
+}
+
+TEST_CASE("csv and table: details in their columns, goals judged") {
+  EventStore store = test::three_days();
+  ReportSettings s;
+  s.window = kThreeDays;
+  Goal g;
+  REQUIRE_FALSE(parse_goal("lead_time<1h", g));
+  s.goals.push_back(g);
+  const auto rows = store.compute(kThreeDays);
+  CHECK(format_report(Format::kCsv, store, rows, s) ==
+        "row,metric,value,unit,status,n,tier,mean,p90,per_week,failures,total_deployments,rework_deployments,"
+        "unrecovered,open,negative,goal,goal_met,since,until\n"
+        "overall,deployment_frequency,1,per_day,ok,3,elite,,,7,,,,,,,,,2026-03-01T00:00:00Z,2026-03-04T00:00:00Z\n"
+        "overall,lead_time,1,hours,ok,3,elite,1.666667,2.6,,,,,,,0,lead_time<1h,false,2026-03-01T00:00:00Z,"
+        "2026-03-04T00:00:00Z\n"
+        "overall,change_failure_rate,25,percent,ok,4,low,,,,1,4,,,,,,,2026-03-01T00:00:00Z,2026-03-04T00:00:00Z\n"
+        "overall,failed_deployment_recovery_time,,hours,insufficient_data,0,,,,,,,,1,,0,,,2026-03-01T00:00:00Z,"
+        "2026-03-04T00:00:00Z\n"
+        "overall,rework_rate,0,percent,ok,4,,,,,,4,0,,,,,,2026-03-01T00:00:00Z,2026-03-04T00:00:00Z\n"
+        "overall,time_to_restore,,hours,insufficient_data,0,,,,,,,,,0,,,,2026-03-01T00:00:00Z,2026-03-04T00:00:00Z\n");
+  CHECK(format_report(Format::kTable, store, rows, s) ==
+        R"(DORA metrics, 2026-03-01T00:00:00Z to 2026-03-04T00:00:00Z (3d)
+
+all
+  metric                         value       n  tier    detail
+  deployment frequency       1.000/day       3  elite   7.00/week
+! lead time (median)            1.00 h       3  elite   mean 1.67 h, p90 2.60 h, MISSED goal lead_time<1h
+  change failure rate          25.00 %       4  low     1 of 4 deployments failed
+  recovery time (median)             -       0  -       insufficient data, 1 unrecovered
+  rework rate                   0.00 %       4  -       0 of 4 unplanned
+  time to restore (median)           -       0  -       insufficient data, 0 open
+)");
+}
+
+TEST_CASE("regression records: alerts with their numbers, notes with the reason") {
+  EventStore store = test::three_days();
+  const RegressionWindows w{{at("2026-03-03T00:00:00Z"), at("2026-03-04T00:00:00Z")},
+                            {at("2026-03-01T00:00:00Z"), at("2026-03-03T00:00:00Z")}};
+  const auto checks = find_regressions(store, w, default_thresholds());
+  CHECK(format_regressions(Format::kNdjson, store, checks, w) ==
+        R"({"alert":"regression","metric":"lead_time","group":{},"recent":3,"baseline":1,"change_pct":200,"threshold_pct":30,"recent_since":"2026-03-03T00:00:00Z","baseline_since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z"}
+{"note":"regression_not_checked","metric":"change_failure_rate","group":{},"reason":"baseline value is 0: no relative change","recent_since":"2026-03-03T00:00:00Z","baseline_since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z"}
+{"note":"regression_not_checked","metric":"failed_deployment_recovery_time","group":{},"reason":"insufficient data in both windows","recent_since":"2026-03-03T00:00:00Z","baseline_since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z"}
+)");
+  CHECK(format_regressions(Format::kTable, store, checks, w) ==
+        "\nregressions: 1d to 2026-03-04T00:00:00Z against the 2d before\n"
+        "  ALERT   lead_time, all: 1.00 -> 3.00 (+200.0%, threshold +30%)\n"
+        "  skipped change_failure_rate, all: baseline value is 0: no relative change\n"
+        "  skipped failed_deployment_recovery_time, all: insufficient data in both windows\n");
+  const RegressionWindows late{{at("2026-03-03T12:00:00Z"), at("2026-03-04T00:00:00Z")},
+                               {at("2026-03-02T00:00:00Z"), at("2026-03-03T12:00:00Z")}};
+  Thresholds frequency{};
+  frequency[0] = 30;
+  CHECK(format_regressions(Format::kTable, store, find_regressions(store, late, frequency), late) ==
+        "\nregressions: 12h to 2026-03-04T00:00:00Z against the 1d12h before\n"
+        "  ALERT   deployment_frequency, all: 1.33 -> 0.00 (-100.0%, threshold -30%)\n");
+}

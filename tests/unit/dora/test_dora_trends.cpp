@@ -1,0 +1,61 @@
+// Regression checks on small data: direction, thresholds and skip reasons.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "dora/dora_trends.hpp"
+#include "events.hpp"
+
+using namespace ndj;
+using namespace ndj::dora;
+using test::at;
+using test::three_days;
+
+TEST_CASE("default thresholds come from the table; --threshold overrides one") {
+  Thresholds t = default_thresholds();
+  for (const auto& info : metric_table()) CHECK(t[static_cast<size_t>(info.metric)] == info.regression_pct);
+  CHECK(*t[0] == 30);
+  CHECK_FALSE(t[static_cast<size_t>(Metric::kReworkRate)]);
+  REQUIRE_FALSE(parse_threshold("rework_rate=12.5%", t));
+  CHECK(*t[static_cast<size_t>(Metric::kReworkRate)] == 12.5);
+  CHECK(*parse_threshold("speed=5", t) == "unknown metric 'speed'");
+  CHECK(*parse_threshold("lead_time=0", t) == "expected a positive percentage, got '0'");
+  CHECK(*parse_threshold("lead_time", t) == "expected METRIC=PCT");
+}
+
+TEST_CASE("a slower lead time alerts; what cannot be compared says why") {
+  EventStore store = three_days();
+  const RegressionWindows w{{at("2026-03-03T00:00:00Z"), at("2026-03-04T00:00:00Z")},
+                            {at("2026-03-01T00:00:00Z"), at("2026-03-03T00:00:00Z")}};
+  auto checks = find_regressions(store, w, default_thresholds());
+  REQUIRE(checks.size() == 3);
+  CHECK(checks[0].metric == Metric::kLeadTime);
+  CHECK(checks[0].alert);
+  CHECK(*checks[0].baseline == 1);
+  CHECK(*checks[0].recent == 3);
+  CHECK(*checks[0].change_pct == 200);
+  CHECK(checks[0].threshold_pct == 30);
+  CHECK(checks[1].metric == Metric::kChangeFailureRate);
+  CHECK(std::string(checks[1].skipped) == "baseline value is 0: no relative change");
+  CHECK(checks[2].metric == Metric::kRecoveryTime);
+  CHECK(std::string(checks[2].skipped) == "insufficient data in both windows");
+}
+
+TEST_CASE("fewer deployments alert below a negative threshold") {
+  EventStore store = three_days();
+  // No successful deployment in the recent half day.
+  const RegressionWindows w{{at("2026-03-03T12:00:00Z"), at("2026-03-04T00:00:00Z")},
+                            {at("2026-03-02T00:00:00Z"), at("2026-03-03T12:00:00Z")}};
+  Thresholds t{};
+  t[static_cast<size_t>(Metric::kDeploymentFrequency)] = 30;
+  t[static_cast<size_t>(Metric::kLeadTime)] = 30;
+  auto checks = find_regressions(store, w, t);
+  REQUIRE(checks.size() == 2);
+  CHECK(checks[0].metric == Metric::kDeploymentFrequency);
+  CHECK(*checks[0].baseline == Approx(2 / 1.5));
+  CHECK(checks[0].alert);
+  CHECK(checks[0].threshold_pct == -30);
+  CHECK(*checks[0].recent == 0);
+  CHECK(*checks[0].change_pct == -100);
+  CHECK(std::string(checks[1].skipped) == "insufficient data in the recent window");
+}

@@ -1,0 +1,75 @@
+// ndj-dora's option checks: the values they accept, what they imply, and
+// the usage error's message for the rest.
+#include <catch2/catch.hpp>
+
+#include "dora/options.hpp"
+
+using namespace ndj;
+using namespace ndj::dora;
+
+namespace {
+
+OptionText given(std::string format = "ndjson") {
+  OptionText t;
+  t.format = std::move(format);
+  t.tiers = "dora";
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("output options: format, tiers, compare; --days excludes --since") {
+  Options o;
+  OptionText t = given("csv");
+  t.tiers = "none";
+  t.compare = "previous";
+  REQUIRE_FALSE(check_output_options(t, o));
+  CHECK(o.format == Format::kCsv);
+  CHECK_FALSE(o.tiers);
+  CHECK(o.compare_previous);
+  CHECK(*check_output_options(given("xml"), o) ==
+        "--format: expected ndjson, json, csv, table, prom or html, got 'xml'");
+  o.has_since = true;
+  t.days_given = true;
+  CHECK(*check_output_options(t, o) == "--days and --since cannot be used together");
+}
+
+TEST_CASE("trend options: the page implies regressions and weekly buckets; one goal per metric") {
+  Options o;
+  REQUIRE_FALSE(check_output_options(given("html"), o));
+  REQUIRE_FALSE(check_trend_options(given("html"), o));
+  CHECK(o.regressions);
+  CHECK(o.bucket == BucketUnit::kWeek);
+
+  Options prom;
+  REQUIRE_FALSE(check_output_options(given("prom"), prom));
+  prom.bucket = BucketUnit::kDay;
+  CHECK(*check_trend_options(given("prom"), prom) == "--bucket: not with --format prom");
+
+  Options g;
+  OptionText t = given();
+  t.thresholds = {"lead_time=10"};
+  t.goals = {"lead_time<=1d", "lead_time<2d"};
+  CHECK(*check_trend_options(t, g) == "--goal: two goals for lead_time");
+  CHECK(*g.thresholds[static_cast<size_t>(Metric::kLeadTime)] == 10);
+  g.color = "sometimes";
+  CHECK(*check_trend_options(given(), g) == "--color: expected auto, always or never, got 'sometimes'");
+}
+
+TEST_CASE("schema options: group-by fields, then --map names") {
+  Options o;
+  OptionText t = given();
+  t.group_by = "team,service";
+  REQUIRE_FALSE(check_schema_options(t, o));
+  CHECK(o.schema.group_by == std::vector<std::string>{"team", "service"});
+  REQUIRE_FALSE(add_map(o.schema, {"team", "squad"}));
+  REQUIRE_FALSE(add_map(o.schema, {"time", "ts"}));
+  CHECK(o.schema.input_name("team") == "squad");
+  CHECK(add_map(o.schema, {"colour", "paint"})->starts_with("--map: unknown field 'colour'"));
+  Options twice;
+  t.group_by = "team,,service";
+  CHECK(*check_schema_options(t, twice) == "--group-by: empty field name in 'team,,service'");
+  t.group_by = "team,team";
+  Options again;
+  CHECK(*check_schema_options(t, again) == "--group-by: 'team' given twice");
+}
