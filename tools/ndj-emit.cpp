@@ -44,10 +44,9 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_flag("--stdin", o.from_stdin, "Append NDJSON lines from stdin, validated");
   add_duration_option(app, "--timeout", o.timeout, "Longest wait for the lock (default 2s)");
   app.add_flag("--best-effort", o.best_effort, "Report failures but exit 0");
-  app.add_option("--rejects", o.input.rejects, "--stdin: append invalid lines to FILE")
-      ->type_name("FILE");
-  app.add_flag("--strict", o.input.strict, "--stdin: stop at the first invalid line");
-  add_size_option(app, "--max-line", o.input.max_line, "--stdin: longest line (default 16M)");
+  add_bad_line_options(app, o.input,
+                       {"--stdin: append invalid lines to FILE", "--stdin: stop at the first invalid line",
+                        "--stdin: longest line (default 16M)"});
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
   if (o.from_stdin && !o.assignments.empty())
     return usage_error("--stdin takes no key=value arguments");

@@ -68,10 +68,7 @@ int parse_args(int argc, char** argv, Options& o) {
       ->type_name("FILE");
   app.add_flag("--dry-run", o.dry_run, "Print the requests, send nothing");
   app.add_flag("-v,--verbose", o.verbose, "One line per request on stderr");
-  app.add_option("--rejects", o.input.rejects, "Append invalid lines to FILE (mode 0600)")
-      ->type_name("FILE");
-  app.add_flag("--strict", o.input.strict, "Stop at the first invalid line (exit 65)");
-  add_size_option(app, "--max-line", o.input.max_line, "Longest accepted line (default 16M)");
+  add_bad_line_options(app, o.input);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
 
   std::string scheme = o.target.url.substr(0, o.target.url.find("://"));

@@ -38,9 +38,9 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_flag("--rotated-gzip", o.tail.rotated_gzip, "Finish rotated files that were compressed (.gz)");
   app.add_flag("-v,--verbose", o.tail.verbose, "Say which rotated files are finished or forgotten");
   app.add_flag("--validate", o.tail.validate, "Check each line is JSON; report the rest");
-  app.add_option("--rejects", o.tail.input.rejects, "Append bad lines to FILE (mode 0600)")->type_name("FILE");
-  app.add_flag("--strict", o.tail.input.strict, "Stop at the first bad line (exit 65)");
-  add_size_option(app, "--max-line", o.tail.input.max_line, "Longest line passed on (default 16M)");
+  add_bad_line_options(app, o.tail.input,
+                       {"Append bad lines to FILE (mode 0600)", "Stop at the first bad line (exit 65)",
+                        "Longest line passed on (default 16M)"});
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
   o.tail.poll = o.poll != 0;
   o.tail.from_end = from == "end";
