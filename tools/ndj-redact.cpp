@@ -3,6 +3,7 @@
 // they were.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/atomic_file.hpp"
@@ -86,10 +87,9 @@ int rules_from_options(const Options& o, RedactRules& r) {
   if (r.others_hash && r.keep.empty()) return usage_error("--others needs --keep");
   r.mask = o.mask;
   for (const auto& spec : o.mask_regex) {
-    size_t eq = spec.find('=');
-    if (eq == std::string::npos || !valid_pattern_name(spec.substr(0, eq)) || eq + 1 == spec.size())
-      return usage_error("--mask-regex expects NAME=REGEX (NAME: letters, digits, '-', '_')");
-    r.mask_regex.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
+    std::string name, regex, why;
+    if (!parse_name_regex("--mask-regex", spec, name, regex, why)) return usage_error(why);
+    r.mask_regex.push_back({std::move(name), std::move(regex)});
   }
   if (!r.mask_in.empty() && r.mask.empty() && r.mask_regex.empty())
     return usage_error("--mask-in needs --mask or --mask-regex");
