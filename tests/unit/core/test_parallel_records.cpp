@@ -14,7 +14,7 @@
 #include "core/cursor.hpp"
 #include "core/output.hpp"
 #include "core/parallel_records.hpp"
-#include "unit/temp_dir.hpp"
+#include "unit/scratch.hpp"
 
 using namespace ndj;
 

@@ -7,6 +7,7 @@
 
 #include "core/output.hpp"
 #include "ship/batcher.hpp"
+#include "unit/scratch.hpp"
 
 using namespace ndj;
 
@@ -19,12 +20,7 @@ struct Sink {
   ~Sink() { std::fclose(f); }
   std::string text() {
     out.flush();
-    std::rewind(f);
-    std::string s;
-    char buf[256];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-    return s;
+    return test::read_back(f);
   }
 };
 

@@ -15,7 +15,7 @@
 #include "core/atomic_file.hpp"
 #include "core/cursor.hpp"
 #include "tail/log_file.hpp"
-#include "unit/temp_dir.hpp"
+#include "unit/scratch.hpp"
 
 using namespace ndj;
 using ndj::test::TempDir;

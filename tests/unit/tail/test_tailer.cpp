@@ -9,7 +9,7 @@
 #include "core/cursor.hpp"
 #include "core/output.hpp"
 #include "tail/tailer.hpp"
-#include "unit/temp_dir.hpp"
+#include "unit/scratch.hpp"
 
 using namespace ndj;
 using ndj::test::append;
@@ -25,11 +25,8 @@ struct Captured {
   std::vector<std::string> records, marks;
   void collect() {
     out.flush();
-    std::rewind(f);
-    std::string all, line;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) all.append(buf, n);
+    const std::string all = test::read_back(f);
+    std::string line;
     records.clear();
     marks.clear();
     for (size_t start = 0, nl; (nl = all.find('\n', start)) != std::string::npos; start = nl + 1) {
@@ -50,6 +47,15 @@ void read_once(const TailOptions& o, Captured& c) {
   CHECK(t.exit_code() == 0);
 }
 
+// ndj-tail LOG --cursor DIR/cursor [--autocommit].
+TailOptions options(const TempDir& tmp, const std::string& log, bool autocommit) {
+  TailOptions o;
+  o.paths = {log};
+  o.cursor = tmp.path + "/cursor";
+  o.autocommit = autocommit;
+  return o;
+}
+
 using Lines = std::vector<std::string>;
 
 }  // namespace
@@ -58,10 +64,7 @@ TEST_CASE("a file is read from the cursor's offset, with a mark after its lines"
   TempDir tmp;
   const std::string log = tmp.path + "/app.log";
   append(log, "{\"n\":1}\n{\"n\":2}\n");
-  TailOptions o;
-  o.paths = {log};
-  o.cursor = tmp.path + "/cursor";
-  o.autocommit = true;
+  const TailOptions o = options(tmp, log, true);
   {
     Captured c;
     read_once(o, c);
@@ -88,9 +91,7 @@ TEST_CASE("a file is registered in the cursor before its lines are read", "[tail
   TempDir tmp;
   const std::string log = tmp.path + "/app.log";
   append(log, "{\"n\":1}\n");
-  TailOptions o;
-  o.paths = {log};
-  o.cursor = tmp.path + "/cursor";  // without --autocommit: marks are downstream's
+  const TailOptions o = options(tmp, log, false);  // the marks are downstream's to commit
   Captured c;
   read_once(o, c);
   CHECK(c.records == Lines{"{\"n\":1}"});
@@ -109,10 +110,7 @@ TEST_CASE("a file renamed away is read to its end, the new one from its start", 
   TempDir tmp;
   const std::string log = tmp.path + "/app.log";
   append(log, "{\"gen\":1,\"n\":1}\n");
-  TailOptions o;
-  o.paths = {log};
-  o.cursor = tmp.path + "/cursor";
-  o.autocommit = true;
+  TailOptions o = options(tmp, log, true);
   o.follow = true;
   o.poll = true;
   Captured c;

@@ -1,7 +1,9 @@
-// Scratch files for unit tests: a temporary directory and appends to files in it.
+// Scratch files for unit tests: a temporary directory, appends to files in
+// it, reading back a temporary file.
 #pragma once
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +26,16 @@ struct TempDir {
 inline void append(const std::string& path, const std::string& data) {
   std::ofstream f(path, std::ios::app | std::ios::binary);
   f << data;
+}
+
+// Everything in `f` (a std::tmpfile()), from its start.
+inline std::string read_back(FILE* f) {
+  std::rewind(f);
+  std::string s;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+  return s;
 }
 
 }  // namespace ndj::test
