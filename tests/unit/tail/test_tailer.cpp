@@ -1,5 +1,5 @@
 // Tailer: reading files from a cursor, registering them, following a
-// rotation by rename.
+// rotation by rename; run_tail's --exit-idle.
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -8,6 +8,7 @@
 
 #include "core/cursor.hpp"
 #include "core/output.hpp"
+#include "tail/tail_loop.hpp"
 #include "tail/tailer.hpp"
 #include "unit/scratch.hpp"
 
@@ -144,4 +145,22 @@ TEST_CASE("a file renamed away is read to its end, the new one from its start", 
   CHECK(new_marked);
   auto entries = CursorFile(o.cursor).load();
   CHECK(entries.size() == 2);
+}
+
+TEST_CASE("run_tail follows until --exit-idle of idleness", "[tailer]") {
+  TempDir tmp;
+  const std::string log = tmp.path + "/app.log";
+  append(log, "{\"n\":1}\n");
+  TailOptions o = options(tmp, log, true);
+  o.follow = true;
+  o.poll = true;
+  Captured c;
+  TimeNs start = now_ns();
+  CHECK(run_tail(o, 10'000'000, 200'000'000, c.out) == 0);  // --poll 10ms --exit-idle 200ms
+  TimeNs took = now_ns() - start;
+  CHECK(took >= 200'000'000);
+  CHECK(took < 5 * kNsPerSec);
+  c.collect();
+  CHECK(c.records == Lines{"{\"n\":1}"});
+  CHECK(CursorFile(o.cursor).load().at(0).pos.offset == 8);
 }
