@@ -48,12 +48,14 @@ void read_once(const TailOptions& o, Captured& c) {
   CHECK(t.exit_code() == 0);
 }
 
-// ndj-tail LOG --cursor DIR/cursor [--autocommit].
-TailOptions options(const TempDir& tmp, const std::string& log, bool autocommit) {
+// ndj-tail LOG --cursor DIR/cursor [--autocommit] [--follow, polling].
+TailOptions options(const TempDir& tmp, const std::string& log, bool autocommit, bool follow = false) {
   TailOptions o;
   o.paths = {log};
   o.cursor = tmp.path + "/cursor";
   o.autocommit = autocommit;
+  o.follow = follow;
+  o.poll = follow;
   return o;
 }
 
@@ -111,9 +113,7 @@ TEST_CASE("a file renamed away is read to its end, the new one from its start", 
   TempDir tmp;
   const std::string log = tmp.path + "/app.log";
   append(log, "{\"gen\":1,\"n\":1}\n");
-  TailOptions o = options(tmp, log, true);
-  o.follow = true;
-  o.poll = true;
+  const TailOptions o = options(tmp, log, true, true);
   Captured c;
   {
     Tailer t(o, c.out);
@@ -151,9 +151,7 @@ TEST_CASE("run_tail follows until --exit-idle of idleness", "[tailer]") {
   TempDir tmp;
   const std::string log = tmp.path + "/app.log";
   append(log, "{\"n\":1}\n");
-  TailOptions o = options(tmp, log, true);
-  o.follow = true;
-  o.poll = true;
+  const TailOptions o = options(tmp, log, true, true);
   Captured c;
   TimeNs start = now_ns();
   CHECK(run_tail(o, 10'000'000, 200'000'000, c.out) == 0);  // --poll 10ms --exit-idle 200ms
