@@ -3,6 +3,7 @@
 // they were.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/atomic_file.hpp"
@@ -12,6 +13,7 @@
 #include "core/parallel_records.hpp"
 #include "core/records.hpp"
 #include "redact/redact.hpp"
+#include "redact/redact_batch.hpp"
 #include "core/secret_file.hpp"
 #include "core/signals.hpp"
 
@@ -86,10 +88,9 @@ int rules_from_options(const Options& o, RedactRules& r) {
   if (r.others_hash && r.keep.empty()) return usage_error("--others needs --keep");
   r.mask = o.mask;
   for (const auto& spec : o.mask_regex) {
-    size_t eq = spec.find('=');
-    if (eq == std::string::npos || !valid_pattern_name(spec.substr(0, eq)) || eq + 1 == spec.size())
-      return usage_error("--mask-regex expects NAME=REGEX (NAME: letters, digits, '-', '_')");
-    r.mask_regex.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
+    std::string name, regex, why;
+    if (!parse_name_regex("--mask-regex", spec, name, regex, why)) return usage_error(why);
+    r.mask_regex.push_back({std::move(name), std::move(regex)});
   }
   if (!r.mask_in.empty() && r.mask.empty() && r.mask_regex.empty())
     return usage_error("--mask-in needs --mask or --mask-regex");
@@ -108,31 +109,6 @@ std::string read_key(const std::string& path) {
   return *key;
 }
 
-// The redacted lines of a batch, each followed by a newline; a bad line's
-// failure records the output size before it.
-struct Redacted {
-  std::string out;
-};
-
-void redact_batch(RecordRedactor& redactor, WorkBatch<Redacted>& b) {
-  std::string& out = b.result.out;
-  out.clear();
-  const auto items = b.lines.items();
-  for (size_t i = 0; i < items.size(); ++i) {
-    const std::string_view text = b.lines.text(items[i]);
-    if (items[i].mark) {
-      out.append(text).push_back('\n');
-      continue;
-    }
-    if (const char* why = redactor.redact(text, out)) {
-      const bool not_object = std::string_view(why).starts_with("not an object");
-      b.lines.fail(i, out.size(), bad_line_reason(why, items[i].complete, not_object ? "record " : "invalid JSON: "));
-      continue;
-    }
-    out.push_back('\n');
-  }
-}
-
 int run(const Options& o, const RedactConfig& config) {
   std::string key = o.key_file.empty() ? std::string() : read_key(o.key_file);
   // One redactor per worker (its own parser and pattern scratch), made by
@@ -149,17 +125,7 @@ int run(const Options& o, const RedactConfig& config) {
         if (!r) r = std::make_unique<RecordRedactor>(config, key);
         redact_batch(*r, b);
       },
-      [&](WorkBatch<Redacted>& b) {
-        const std::string_view redacted = b.result.out;
-        size_t written = 0;
-        for (const auto& f : b.lines.failures()) {
-          out.write(redacted.substr(written, f.pos - written));
-          written = f.pos;
-          if (b.lines.report(reader.bad_lines(), f)) return false;
-        }
-        out.write(redacted.substr(written));
-        return true;
-      });
+      [&](WorkBatch<Redacted>& b) { return write_redacted(b, reader.bad_lines(), out); });
   out.flush();
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();

@@ -1,20 +1,15 @@
 // ndj-tail: read NDJSON log files from a persisted cursor, emit complete
 // lines only, interleave checkpoint marks (DESIGN.md §2), and follow the
-// files through appends, rotation, truncation and deletion (lib/tailer).
-#include <algorithm>
+// files through appends, rotation, truncation and deletion (lib/tail).
 #include <string>
 
 #include "core/cli.hpp"
-#include "core/diag.hpp"
-#include "core/signals.hpp"
-#include "tail/tailer.hpp"
+#include "core/output.hpp"
 #include "core/timefmt.hpp"
+#include "tail/tail_loop.hpp"
 
 namespace ndj {
 namespace {
-
-// How often the patterns are expanded again when no event says so.
-constexpr TimeNs kRescanEvery = kNsPerSec;
 
 struct Options {
   TailOptions tail;
@@ -38,9 +33,9 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_flag("--rotated-gzip", o.tail.rotated_gzip, "Finish rotated files that were compressed (.gz)");
   app.add_flag("-v,--verbose", o.tail.verbose, "Say which rotated files are finished or forgotten");
   app.add_flag("--validate", o.tail.validate, "Check each line is JSON; report the rest");
-  app.add_option("--rejects", o.tail.input.rejects, "Append bad lines to FILE (mode 0600)")->type_name("FILE");
-  app.add_flag("--strict", o.tail.input.strict, "Stop at the first bad line (exit 65)");
-  add_size_option(app, "--max-line", o.tail.input.max_line, "Longest line passed on (default 16M)");
+  add_bad_line_options(app, o.tail.input,
+                       {"Append bad lines to FILE (mode 0600)", "Stop at the first bad line (exit 65)",
+                        "Longest line passed on (default 16M)"});
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
   o.tail.poll = o.poll != 0;
   o.tail.from_end = from == "end";
@@ -54,43 +49,7 @@ int parse_args(int argc, char** argv, Options& o) {
 
 int run(const Options& o) {
   Output out;
-  Tailer t(o.tail, out);
-  t.scan(true);
-  TimeNs last_data = now_ns(), last_scan = now_ns();
-  for (;;) {
-    size_t n = t.round();
-    TimeNs now = now_ns();
-    if (n) last_data = now;
-    if (stop_requested() || t.strict_stopped()) break;
-    t.commit(false);
-    if (!o.tail.follow) {
-      if (!t.any_open()) break;
-      continue;
-    }
-    DirWatch::Events ev;
-    if (n == 0) {
-      t.commit(true);
-      out.flush();
-      if (o.exit_idle && now - last_data >= o.exit_idle) break;
-      int timeout = static_cast<int>((o.poll ? o.poll : kRescanEvery) / 1'000'000);
-      if (o.exit_idle) timeout = std::min<int64_t>(timeout, (last_data + o.exit_idle - now) / 1'000'000 + 1);
-      if (int due = t.retire_due_ms(); due >= 0) timeout = std::min(timeout, due);
-      ev = t.watch().wait(timeout);
-    } else {
-      ev = t.watch().wait(0);  // while busy too: a new file may be rotated away soon
-    }
-    bool polled = n == 0 && t.watch().polling();
-    if (!ev.names && !polled && now_ns() - last_scan < kRescanEvery) continue;
-    t.scan(false);
-    last_scan = now_ns();
-  }
-  t.commit(true);
-  out.flush();
-  if (t.strict_stopped()) return kExitDataError;
-  int status = t.exit_code();
-  if (status == kExitLost) return status;  // never hidden behind how the run ended
-  if (stop_requested() && !o.tail.follow) return interrupted_exit_code();
-  return status;
+  return run_tail(o.tail, o.poll, o.exit_idle, out);
 }
 
 }  // namespace

@@ -1,15 +1,28 @@
-// Reporting and quarantining invalid lines (kept apart from the record
-// reader so a tool can use it without linking simdjson).
+// The input options, and reporting and quarantining invalid lines (kept
+// apart from the record reader so a tool can use them without linking
+// simdjson).
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 
 #include "core/atomic_file.hpp"
+#include "core/cli.hpp"
 #include "core/diag.hpp"
 #include "core/records.hpp"
 
 namespace ndj {
+
+void add_input_options(CLI::App& app, InputOptions& opts) {
+  app.add_option("FILE", opts.files, "Input files (none or '-': stdin)")->type_name("");
+  add_bad_line_options(app, opts);
+}
+
+void add_bad_line_options(CLI::App& app, InputOptions& opts, const InputOptionsHelp& help) {
+  app.add_option("--rejects", opts.rejects, help.rejects)->type_name("FILE");
+  app.add_flag("--strict", opts.strict, help.strict);
+  add_size_option(app, "--max-line", opts.max_line, help.max_line);
+}
 
 BadLines::BadLines(const InputOptions& opts) : rejects_path_(opts.rejects), strict_(opts.strict) {}
 

@@ -109,6 +109,40 @@ CLI::Option* add_time_option(CLI::App& app, const std::string& name, int64_t& ns
       ->type_name("TIME");
 }
 
+std::vector<std::string> split_list(std::string_view s) {
+  std::vector<std::string> items;
+  if (s.empty()) return items;
+  size_t start = 0;
+  for (size_t comma; (comma = s.find(',', start)) != std::string_view::npos; start = comma + 1)
+    items.emplace_back(s.substr(start, comma - start));
+  items.emplace_back(s.substr(start));
+  return items;
+}
+
+bool split_key_value(std::string_view s, std::string& key, std::string& value) {
+  size_t eq = s.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == s.size()) return false;
+  key = s.substr(0, eq);
+  value = s.substr(eq + 1);
+  return true;
+}
+
+bool valid_pattern_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_'))
+      return false;
+  return true;
+}
+
+bool parse_name_regex(std::string_view option, std::string_view s, std::string& name, std::string& regex,
+                      std::string& error) {
+  if (split_key_value(s, name, regex) && valid_pattern_name(name)) return true;
+  error = std::string(option) + " expects NAME=REGEX (NAME: letters, digits, '-', '_')";
+  return false;
+}
+
 int tool_main(const char* name, const std::function<int()>& body) {
   set_program_name(name);
   install_signal_handlers();

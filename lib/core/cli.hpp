@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -33,6 +35,22 @@ CLI::Option* add_count_option(CLI::App& app, const std::string& name, size_t& n,
                               const std::string& description);
 CLI::Option* add_time_option(CLI::App& app, const std::string& name, int64_t& ns,
                              const std::string& description);
+
+// Option values made of parts.
+// A `FIELD,...` list split at every comma: "" gives no item, and empty
+// items are kept ("a,,b" gives "a", "", "b"; "a," gives "a", "").
+std::vector<std::string> split_list(std::string_view s);
+// `K=V`, split at the first '=': false when there is none, or K or V is
+// empty (V may hold more '=').
+bool split_key_value(std::string_view s, std::string& key, std::string& value);
+// A pattern name: 1 to 64 letters, digits, '-' and '_' (printed inside
+// "[REDACTED:NAME]").
+bool valid_pattern_name(std::string_view name);
+// `NAME=REGEX` for `option` (ndj-redact's --mask-regex): split_key_value
+// with a valid_pattern_name; otherwise false with the usage error text in
+// `error`. The regex is not compiled here.
+bool parse_name_regex(std::string_view option, std::string_view s, std::string& name, std::string& regex,
+                      std::string& error);
 
 // Sets the program name, installs signal handlers and runs `body`,
 // mapping ndj::Error to its code, BrokenPipe to a quiet 0, and any other

@@ -5,23 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
-
-#include "core/cli.hpp"
 #include "core/cursor.hpp"
 #include "core/diag.hpp"
 #include "core/output.hpp"
 
 namespace ndj {
-
-void add_input_options(CLI::App& app, InputOptions& opts) {
-  app.add_option("FILE", opts.files, "Input files (none or '-': stdin)")->type_name("");
-  app.add_option("--rejects", opts.rejects, "Append invalid lines to FILE (mode 0600)")
-      ->type_name("FILE");
-  app.add_flag("--strict", opts.strict, "Stop at the first invalid line (exit 65)");
-  add_size_option(app, "--max-line", opts.max_line,
-                  "Longest accepted line (default 16M)");
-}
 
 RecordReader::RecordReader(const InputOptions& opts, Output& out, Validation validation)
     : opts_(opts), out_(out), validation_(validation), bad_(opts) {}

@@ -30,8 +30,19 @@ struct InputOptions {
   size_t max_line = kDefaultMaxLine;
 };
 
+// The help texts of --rejects, --strict and --max-line, for tools that word
+// them their own way (completions and man pages are made from them).
+struct InputOptionsHelp {
+  const char* rejects = "Append invalid lines to FILE (mode 0600)";
+  const char* strict = "Stop at the first invalid line (exit 65)";
+  const char* max_line = "Longest accepted line (default 16M)";
+};
+
 // Adds FILE..., --rejects, --strict and --max-line to a CLI11 app.
 void add_input_options(CLI::App& app, InputOptions& opts);
+// Adds --rejects, --strict and --max-line only, for tools whose input is
+// not a FILE... list.
+void add_bad_line_options(CLI::App& app, InputOptions& opts, const InputOptionsHelp& help = {});
 
 // Reports bad lines and quarantines their raw bytes.
 class BadLines {

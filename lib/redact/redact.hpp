@@ -44,10 +44,6 @@ RedactConfig parse_redact_config(std::string_view json, const std::string& file)
 bool parse_rule_path(std::string_view text, bool must_end_with_key, JsonPath& path,
                      std::string& error);
 
-// A --mask-regex name: letters, digits, '-' and '_' (it is printed inside
-// "[REDACTED:NAME]").
-bool valid_pattern_name(std::string_view name);
-
 class RecordRedactor {
  public:
   // Compiles every rule set (patterns, digests). `hmac_key` is needed when

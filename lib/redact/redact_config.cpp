@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/cli.hpp"
 #include "core/diag.hpp"
 #include "json/json.hpp"
 #include "redact/redact.hpp"
@@ -18,15 +19,6 @@ bool parse_rule_path(std::string_view text, bool must_end_with_key, JsonPath& pa
     error = "path must end with a field name";
     return false;
   }
-  return true;
-}
-
-bool valid_pattern_name(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-          c == '_'))
-      return false;
   return true;
 }
 

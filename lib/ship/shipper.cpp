@@ -7,6 +7,7 @@
 #include "core/atomic_file.hpp"
 #include "core/diag.hpp"
 #include "core/gzip.hpp"
+#include "core/signals.hpp"
 
 namespace ndj {
 
@@ -24,6 +25,13 @@ Shipper::Shipper(ShipperOptions o, HttpTarget target) : o_(std::move(o)), poster
   }
   if (!o_.dead_letter.empty()) dead_letter_.emplace(o_.dead_letter);
   poster_.on_attempt = [this](const Attempt& a) { note_attempt(a); };
+}
+
+void Shipper::drain() {
+  while (poster_.held() > 0 && !fatal_) {
+    if (stop_requested()) poster_.drop_waiting();
+    pump(200, -1);
+  }
 }
 
 void Shipper::finish() {

@@ -45,6 +45,10 @@ class Shipper {
   void post(std::string payload, std::string label);
   // Drives the network for up to timeout_ms and settles what finished.
   void pump(int timeout_ms, int input_fd);
+  // Once input is over (or a stop was asked): settles what is in flight.
+  // After a signal, waiting retries are dropped and only transfers already
+  // under way, each bounded by --timeout, are waited for.
+  void drain();
   // Abandons what is still held and writes the final cursor and status.
   void finish();
   void write_status(bool force);

@@ -1,8 +1,8 @@
 // The reading side of ndj-tail: files matched by PATH arguments, read from
 // a cursor in chunks, followed through appends, rotation (rename or delete),
 // truncation and rewrites, with a checkpoint mark after each chunk
-// (DESIGN.md §2). The tool drives it: scan() for the file set, round() for
-// data, commit() for --autocommit.
+// (DESIGN.md §2). run_tail (tail_loop.hpp) drives it: scan() for the file
+// set, round() for data, commit() for --autocommit.
 #pragma once
 #include <list>
 #include <map>

@@ -7,19 +7,10 @@
 #include <string>
 
 #include "core/output.hpp"
+#include "unit/scratch.hpp"
 
 using namespace ndj;
-
-namespace {
-std::string read_back(FILE* f) {
-  std::rewind(f);
-  std::string s;
-  char buf[256];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  return s;
-}
-}  // namespace
+using ndj::test::read_back;
 
 TEST_CASE("an Output destroyed with data writes its complete lines only") {
   FILE* f = std::tmpfile();

@@ -15,27 +15,13 @@
 #include "core/atomic_file.hpp"
 #include "core/cursor.hpp"
 #include "tail/log_file.hpp"
+#include "unit/scratch.hpp"
 
 using namespace ndj;
+using ndj::test::TempDir;
+using ndj::test::append;
 
 namespace {
-
-// A scratch directory removed at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/ndj-unit-XXXXXX";
-    REQUIRE(mkdtemp(tmpl));
-    path = tmpl;
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  operator std::string() const { return path; }
-};
-
-void append(const std::string& path, const std::string& data) {
-  std::ofstream f(path, std::ios::app | std::ios::binary);
-  f << data;
-}
 
 struct Collect : LogLineSink {
   std::vector<std::string> lines, texts;

@@ -1,0 +1,36 @@
+// ndj-post's requests as its options describe them: the checks of the URL,
+// credential and header options, the credentials and headers loaded into
+// the HttpTarget, and the --dry-run listing of a request.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ship/http_post.hpp"
+#include "ship/shipper.hpp"
+
+namespace ndj {
+
+struct RequestOptions {
+  std::vector<std::string> headers;   // -H: "Name: value"
+  std::string token_file, token_env;  // bearer token
+  std::string user, password_file;    // basic auth
+  std::string content_type;           // --content-type ("": the default of the body form)
+  bool gzip = false;                  // Content-Encoding: gzip
+};
+
+// The usage error in `target`'s URL and timeouts and in `r`, or nullopt.
+// Sets r.content_type to the default of the body form when not given.
+std::optional<std::string> check_request_options(const HttpTarget& target, RequestOptions& r,
+                                                 bool ndjson_body);
+
+// Loads the token or the password (throwing Error(77) as the loaders do)
+// and puts the headers, the basic auth user and password and the secrets
+// into `target`; returns which credentials there are.
+ShipperOptions::Auth load_credentials(const RequestOptions& r, HttpTarget& target);
+
+// A request as --dry-run prints it: method, URL and headers with
+// credentials shown as ***, Content-Length, a blank line.
+std::string describe_request(const HttpTarget& target, size_t size);
+
+}  // namespace ndj
