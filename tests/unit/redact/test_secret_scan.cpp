@@ -265,7 +265,7 @@ std::string random_secretish_text(std::mt19937& rng) {
       " ", "-", "_", "\xc5\xbf", "\xe2\x84\xaa", "\xc3\xa9", "\xe5\x8f\x97", "\n", "\t", "a", "Z", "k",
       "s", "=", "\"", "'", "/", "version ", "0123456789", "abcdef", "ABCDEF0123456789ABCD",
       // Under (?i), RE2 matches U+017F for 's' and U+212A for 'k'.
-      "ba\xc5\xbfic ", "refresh_to\xe2\x84\xaaen=", "aw\xc5\xbf_secret_key=", "30569309025904"};
+      "ba\xc5\xbfic ", "refresh_to\xe2\x84\xaa" "en=", "aw\xc5\xbf_secret_key=", "30569309025904"};
   std::uniform_int_distribution<size_t> piece(0, std::size(kPieces) - 1), count(0, 60);
   std::string s;
   for (size_t k = count(rng); k > 0; --k) s += kPieces[piece(rng)];
