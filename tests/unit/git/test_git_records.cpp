@@ -3,13 +3,12 @@
 // the time window, tags, and the errors. Also the revert parsers.
 #include <catch2/catch.hpp>
 
-#include <stdlib.h>
-
-#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "../temp_files.hpp"
 #include "core/diag.hpp"
 #include "core/timefmt.hpp"
 #include "git/child_process.hpp"
@@ -19,7 +18,7 @@ using namespace ndj;
 
 namespace {
 
-std::string quoted(const std::string& s) {
+std::string shell_quoted(const std::string& s) {
   std::string q = "'";
   for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
   return q + "'";
@@ -36,22 +35,18 @@ class TempRepo {
     setenv("GIT_AUTHOR_EMAIL", "ann@example.com", 1);
     setenv("GIT_COMMITTER_NAME", "CI", 1);
     setenv("GIT_COMMITTER_EMAIL", "ci@example.com", 1);
-    char tmpl[] = "/tmp/ndj-unit-git-XXXXXX";
-    REQUIRE(mkdtemp(tmpl));
-    dir_ = tmpl;
     sh("git init -q -b main");
   }
-  ~TempRepo() { std::system(("rm -rf " + quoted(dir_)).c_str()); }
 
-  const std::string& dir() const { return dir_; }
-  void sh(const std::string& script) { REQUIRE(std::system(("cd " + quoted(dir_) + " && " + script).c_str()) == 0); }
+  const std::string& dir() const { return tmp_.dir(); }
+  void sh(const std::string& script) { REQUIRE(std::system(("cd " + shell_quoted(dir()) + " && " + script).c_str()) == 0); }
 
   // One commit touching FILE (default: LABEL.txt) at "MM-DD HH:MM".
   void commit(const std::string& label, const std::string& when, const std::string& subject,
               const std::string& file = "") {
     std::string f = file.empty() ? label + ".txt" : file;
-    sh("mkdir -p \"$(dirname " + quoted(f) + ")\" && echo " + quoted(label) + " >>" + quoted(f) + " && git add " +
-       quoted(f) + " && " + dated(when) + "git commit -q -m " + quoted(subject));
+    sh("mkdir -p \"$(dirname " + shell_quoted(f) + ")\" && echo " + shell_quoted(label) + " >>" + shell_quoted(f) + " && git add " +
+       shell_quoted(f) + " && " + dated(when) + "git commit -q -m " + shell_quoted(subject));
     remember(label);
   }
   void revert(const std::string& label, const std::string& target, const std::string& when) {
@@ -60,22 +55,22 @@ class TempRepo {
   }
   // A --no-ff merge of BRANCH into the current branch.
   void merge(const std::string& label, const std::string& branch, const std::string& when) {
-    sh(dated(when) + "git merge -q --no-ff -m " + quoted("Merge " + branch) + " " + quoted(branch));
+    sh(dated(when) + "git merge -q --no-ff -m " + shell_quoted("Merge " + branch) + " " + shell_quoted(branch));
     remember(label);
   }
   std::string sha(const std::string& label) const { return shas_.at(label); }
 
  private:
   static std::string dated(const std::string& when) {
-    std::string date = quoted("2026-" + when + ":00 +0000");
+    std::string date = shell_quoted("2026-" + when + ":00 +0000");
     return "GIT_AUTHOR_DATE=" + date + " GIT_COMMITTER_DATE=" + date + " ";
   }
   void remember(const std::string& label) {
-    std::string out = run_and_capture({"git", "-C", dir_, "rev-parse", "HEAD"});
+    std::string out = run_and_capture({"git", "-C", dir(), "rev-parse", "HEAD"});
     shas_[label] = out.substr(0, out.find('\n'));
   }
 
-  std::string dir_;
+  test::TempDir tmp_;
   std::map<std::string, std::string> shas_;
 };
 
@@ -97,18 +92,11 @@ GitRecordsOptions options(const TempRepo& r, const Patterns& p) {
 // sha replaced by <LABEL>; `rc` gets the exit code.
 std::vector<std::string> records(const GitRecordsOptions& o, const TempRepo& r,
                                  const std::vector<std::string>& labels, int* rc = nullptr) {
-  FILE* f = std::tmpfile();
-  REQUIRE(f);
-  {
-    Output out(fileno(f));
+  std::string text = test::written_to_fd([&](int fd) {
+    Output out(fd);
     int status = write_git_records(o, out);
     if (rc) *rc = status;
-  }
-  std::rewind(f);
-  std::string text;
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
-  std::fclose(f);
+  });
   for (const auto& label : labels) {
     std::string sha = r.sha(label);
     for (size_t at; (at = text.find(sha)) != std::string::npos;) text.replace(at, sha.size(), "<" + label + ">");

@@ -2,33 +2,24 @@
 // author's address hashed, plain or left out, times on either side of 1970.
 #include <catch2/catch.hpp>
 
-#include <cstdio>
 #include <string>
 
+#include "../temp_files.hpp"
 #include "git/record_writer.hpp"
 
 using namespace ndj;
 
 namespace {
 
-// Runs `write` against a RecordWriter over a temporary file; returns what
-// it wrote.
+// What `write` makes a RecordWriter write.
 template <typename F>
 std::string written(const RecordFields& fields, F&& write) {
-  FILE* f = std::tmpfile();
-  REQUIRE(f);
-  {
-    Output out(fileno(f));
+  return test::written_to_fd([&](int fd) {
+    Output out(fd);
     RecordWriter w(fields, out);
     write(w);
     out.flush();
-  }
-  std::rewind(f);
-  std::string s;
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
-  std::fclose(f);
-  return s;
+  });
 }
 
 GitCommit commit(std::string_view sha, std::string_view email) {

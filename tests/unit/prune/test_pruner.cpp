@@ -5,37 +5,22 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "../temp_files.hpp"
 #include "core/cursor.hpp"
 #include "prune/pruner.hpp"
 
 using namespace ndj;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/ndj-unit-prune-XXXXXX";
-    REQUIRE(mkdtemp(tmpl));
-    dir_ = tmpl;
-  }
-  ~TempDir() { std::system(("rm -rf '" + dir_ + "'").c_str()); }
-  std::string path(const std::string& name) const { return dir_ + "/" + name; }
-
- private:
-  std::string dir_;
-};
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -95,25 +80,19 @@ PruneOptions options(const std::vector<std::string>& files, const std::string& c
 // What prune() writes on standard output (filter mode, --dry-run).
 std::string stdout_of(const PruneOptions& o, int& rc) {
   std::cout.flush();
-  FILE* f = std::tmpfile();
-  REQUIRE(f);
-  int saved = ::dup(1);
-  ::dup2(fileno(f), 1);
-  rc = prune(o);
-  ::dup2(saved, 1);
-  ::close(saved);
-  std::rewind(f);
-  std::string s;
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
-  std::fclose(f);
-  return s;
+  return test::written_to_fd([&](int fd) {
+    int saved = ::dup(1);
+    ::dup2(fd, 1);
+    rc = prune(o);
+    ::dup2(saved, 1);
+    ::close(saved);
+  });
 }
 
 }  // namespace
 
 TEST_CASE("in place: shipped and expired records go, unshipped or recent ones stay") {
-  TempDir d;
+  test::TempDir d;
   const std::string log = d.path("a.ndjson"), cursor = d.path("cursor.json");
   // old, new, old, old | shipped up to here | old, new
   const std::vector<std::string> a = {rec("2020-01-01", 0), rec("2026-11-20", 1), rec("2020-01-02", 2),
@@ -142,7 +121,7 @@ TEST_CASE("in place: shipped and expired records go, unshipped or recent ones st
 }
 
 TEST_CASE("in place: a file shipped whole and expired whole is removed, its entry kept") {
-  TempDir d;
+  test::TempDir d;
   const std::string log = d.path("b.ndjson"), cursor = d.path("cursor.json");
   const std::string data = rec("2020-01-01", 0) + rec("2020-01-02", 1);
   write_file(log, data);
@@ -157,7 +136,7 @@ TEST_CASE("in place: a file shipped whole and expired whole is removed, its entr
 }
 
 TEST_CASE("in place: nothing goes from a file the cursor does not know or knows as another file") {
-  TempDir d;
+  test::TempDir d;
   const std::string known_half = d.path("half.ndjson"), unknown = d.path("unknown.ndjson"),
                     other = d.path("other.ndjson"), cursor = d.path("cursor.json");
   const std::string data = rec("2020-01-01", 0) + rec("2020-01-02", 1);
@@ -177,7 +156,7 @@ TEST_CASE("in place: nothing goes from a file the cursor does not know or knows 
 }
 
 TEST_CASE("as a filter: the same verdicts on standard output, the file untouched") {
-  TempDir d;
+  test::TempDir d;
   const std::string log = d.path("a.ndjson"), cursor = d.path("cursor.json");
   const std::string data = rec("2020-01-01", 0) + rec("2026-11-20", 1) + rec("2020-01-02", 2);
   write_file(log, data);
@@ -200,7 +179,7 @@ TEST_CASE("as a filter: the same verdicts on standard output, the file untouched
 }
 
 TEST_CASE("without a cursor, age alone decides; undated records stay unless asked") {
-  TempDir d;
+  test::TempDir d;
   const std::string log = d.path("a.ndjson");
   const std::string undated = "{\"n\":9}\n";
   write_file(log, rec("2020-01-01", 0) + undated + rec("2026-11-20", 1));
@@ -214,7 +193,7 @@ TEST_CASE("without a cursor, age alone decides; undated records stay unless aske
 }
 
 TEST_CASE("--max-size drops the oldest shipped records until the file fits") {
-  TempDir d;
+  test::TempDir d;
   const std::string log = d.path("a.ndjson"), cursor = d.path("cursor.json");
   std::string data;
   for (int i = 0; i < 4; ++i) data += rec("2026-11-2" + std::to_string(i), i);  // all recent
