@@ -9,6 +9,13 @@ set -eu
 command -v make >/dev/null || { echo "SKIP: make not installed"; exit 77; }
 build=$(cd "$(dirname "$(command -v ndj-git)")" && pwd)
 [ -f "$build/build.ninja" ] || { echo "SKIP: $build is not a meson build folder"; exit 77; }
+# meson install brings the build up to date first: a test must not compile
+# (the build files themselves may be regenerated: that compiles nothing).
+ninja -C "$build" build.ninja >/dev/null
+if ninja -C "$build" -n | grep -qE '\] (Compiling|Linking|Generating) '; then
+  echo "SKIP: $build is not completely built (ninja -C $build)"
+  exit 77
+fi
 src=$(cd "$TESTS_DIR/.." && pwd)
 prefix=$(meson introspect "$build" --buildoptions |
   python3 -c 'import json, sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
