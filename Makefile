@@ -82,8 +82,13 @@ bench: build
 demo: build
 	examples/demo.sh $(BUILD)
 
+# PREFIX and DESTDIR as given now: the build folder may have been set up
+# (make demo, make test) with another prefix. meson configure only records
+# the prefix; meson install's rebuild regenerates the install plan with it
+# (nothing is recompiled).
 install: build
-	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
+	meson configure $(BUILD) --prefix=$(PREFIX)
+	DESTDIR=$(DESTDIR) meson install -C $(BUILD)
 
 # Removes what the last `make install` put in place (meson's install log).
 uninstall:

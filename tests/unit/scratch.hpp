@@ -1,26 +1,38 @@
-// Scratch files for unit tests: a temporary directory, appends to files in
-// it, reading back a temporary file.
+// Scratch files for unit tests: a temporary directory that goes away with
+// everything in it, appends to files, and reading back what code wrote to a
+// temporary file or a file descriptor.
 #pragma once
 #include <catch2/catch.hpp>
+#include <stdlib.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <string>
 
 namespace ndj::test {
 
-// A scratch directory removed at the end of the test.
-struct TempDir {
-  std::string path;
+class TempDir {
+ public:
   TempDir() {
     char tmpl[] = "/tmp/ndj-unit-XXXXXX";
     REQUIRE(mkdtemp(tmpl));
-    path = tmpl;
+    dir_ = tmpl;
   }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  operator std::string() const { return path; }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& dir() const { return dir_; }
+  std::string path(const std::string& name) const { return dir_ + "/" + name; }
+
+ private:
+  std::string dir_;
 };
 
 inline void append(const std::string& path, const std::string& data) {
@@ -33,9 +45,17 @@ inline std::string read_back(FILE* f) {
   std::rewind(f);
   std::string s;
   char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
   return s;
+}
+
+// Runs `write` with the descriptor of a new temporary file and returns what
+// it wrote there.
+inline std::string written_to_fd(const std::function<void(int fd)>& write) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::tmpfile(), &std::fclose);
+  REQUIRE(f);
+  write(fileno(f.get()));
+  return read_back(f.get());
 }
 
 }  // namespace ndj::test

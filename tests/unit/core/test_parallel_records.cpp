@@ -93,7 +93,7 @@ TEST_CASE("a worker's exception is rethrown at its batch's turn", "[parallel]") 
 
 TEST_CASE("run_batches hands back every record and mark in input order", "[parallel]") {
   test::TempDir tmp;
-  const std::string path = tmp.path + "/in.ndjson";
+  const std::string path = tmp.path("in.ndjson");
   std::string input;
   FilePosition pos{path, 1, 2, "0123456789abcdef", 0};
   for (int i = 0; i < 40000; ++i) {  // about 1.5 MB: several batches

@@ -1,17 +1,13 @@
 // The redaction engine: byte-exact copying, hashing, drop/keep, masking,
-// summaries, streams and config errors; and the secret scanner's kinds.
+// summaries, streams and config errors (the secret scanner itself:
+// test_secret_scan.cpp).
 #include <catch2/catch.hpp>
 
-#include <iterator>
-#include <random>
 #include <string>
-#include <tuple>
-#include <vector>
 
 #include "core/diag.hpp"
 #include "core/line_reader.hpp"
 #include "redact/redact.hpp"
-#include "redact/secret_scan.hpp"
 
 using namespace ndj;
 
@@ -39,22 +35,6 @@ std::string redact(const RedactRules& rules, const std::string& line, bool summa
   c.summary = summary;
   RecordRedactor r(c, key);
   return run(r, line);
-}
-
-std::string mask(const std::string& kinds, const std::string& text) {
-  std::vector<std::string> k;
-  size_t at = 0;
-  for (;;) {
-    size_t comma = kinds.find(',', at);
-    k.push_back(kinds.substr(at, comma - at));
-    if (comma == std::string::npos) break;
-    at = comma + 1;
-  }
-  SecretScanner s(k, {});
-  s.scan(text);
-  std::string out;
-  s.apply(text, out);
-  return out;
 }
 
 const char* kSha256Hello = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
@@ -239,73 +219,6 @@ TEST_CASE("config errors name the key") {
         "c.json: default.mask_regex.a b: name must be letters, digits, '-' or '_'");
 }
 
-TEST_CASE("secret kinds") {
-  CHECK(mask("email", "mail bob.smith+x@mail.example.co.uk now") == "mail [REDACTED:email] now");
-  CHECK(mask("ipv4", "from 10.0.0.1:8080 and 192.168.1.254") == "from [REDACTED:ipv4]:8080 and [REDACTED:ipv4]");
-  CHECK(mask("ipv6", "peer 2001:db8::8a2e:370:7334 and fe80::1%eth0 ::1") ==
-        "peer [REDACTED:ipv6] and [REDACTED:ipv6]%eth0 [REDACTED:ipv6]");
-  CHECK(mask("ipv6", "addr 2001:0db8:0000:0000:0000:ff00:0042:8329.") == "addr [REDACTED:ipv6].");
-  CHECK(mask("jwt", "t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ok") ==
-        "t=[REDACTED:jwt] ok");
-  CHECK(mask("bearer", "Authorization: Bearer abc123.def-456_ghi") == "Authorization: Bearer [REDACTED:bearer]");
-  CHECK(mask("bearer", "authorization=Basic dXNlcjpwYXNzd29yZDE=") == "authorization=Basic [REDACTED:bearer]");
-  CHECK(mask("bearer", "?access_token=ya29.a0Af1x2y3 done") == "?access_token=[REDACTED:bearer] done");
-  CHECK(mask("aws-key", "key AKIAIOSFODNN7EXAMPLE!") == "key [REDACTED:aws-key]!");
-  CHECK(mask("aws-key", "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") ==
-        "aws_secret_access_key=[REDACTED:aws-key]");
-  CHECK(mask("github-token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789") == "[REDACTED:github-token]");
-  CHECK(mask("slack-token", "xoxb-1234567890-abcdefghij") == "[REDACTED:slack-token]");
-  CHECK(mask("private-key", "k=-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY----- end") ==
-        "k=[REDACTED:private-key] end");
-  CHECK(mask("private-key", "-----BEGIN PRIVATE KEY-----\nMIIEvQ") == "[REDACTED:private-key]");
-  CHECK(mask("url-credentials", "git clone https://bob:s3cr%40t@git.example.com/r.git") ==
-        "git clone https://[REDACTED:url-credentials]@git.example.com/r.git");
-  CHECK(mask("credit-card", "card 4111 1111 1111 1111 ok") == "card [REDACTED:credit-card] ok");
-  CHECK(mask("credit-card", "order 12 4111-1111-1111-1111") == "order 12 [REDACTED:credit-card]");
-  CHECK(mask("credit-card", "amex 378282246310005.") == "amex [REDACTED:credit-card].");
-  CHECK(mask("all", "a@b.example.com 10.1.2.3") == "[REDACTED:email] [REDACTED:ipv4]");
-}
-
-TEST_CASE("ordinary text is left alone") {
-  for (const char* s : {
-           "version 1.2.3.4 released", "v10.0.0.1", "1.2.3.4.5", "ts 2026-01-03T17:10:35.923Z",
-           "uuid 123e4567-e89b-12d3-a456-426614174000", "12345678-1234-1234-1234-123456789012",
-           "sha 9ae16a3b2f90404f9ae16a3b2f90404f", "epoch 1767460235923 ms", "4111111111111112",
-           "std::vector<int> a::b", "10:00:00", "aa:bb:cc:dd:ee:ff", "Bearer authentication failed",
-           "basic auth disabled", "token expired", "npm i @types/node@18.0.0", "cost 0.4111111111111111",
-           "price 1,234,567.89", "git@v1.2", "phone 555-1234", "commit 13ef71992db0",
-       })
-    CHECK(mask("all", s) == s);
-}
-
-TEST_CASE("user patterns") {
-  SecretScanner s({}, {{"ticket", "TICKET-[0-9]+"}});
-  std::string out;
-  CHECK(s.scan("see TICKET-42 and TICKET-7") == 2);
-  s.apply("see TICKET-42 and TICKET-7", out);
-  CHECK(out == "see [REDACTED:ticket] and [REDACTED:ticket]");
-  CHECK_THROWS_AS(SecretScanner({}, {{"bad", "(a"}}), Error);
-  CHECK_THROWS_AS(SecretScanner({}, {{"backref", "(a)\\1"}}), Error);
-  CHECK_THROWS_AS(SecretScanner({"nope"}, {}), Error);
-}
-
-TEST_CASE("several strings scanned at once match as if scanned alone") {
-  SecretScanner s({"all"}, {{"word", "^secret$"}});
-  // "a@b" ends one string and "example.com" starts the next: no e-mail.
-  std::string joined = "to a@b\nexample.com x\nsecret\n10.0.0.1\n";
-  std::vector<size_t> ends{6, 20, 27, 36};
-  REQUIRE(s.scan_joined(joined, ends) == 2);
-  CHECK(joined.substr(s.spans()[0].begin, s.spans()[0].end - s.spans()[0].begin) == "secret");
-  CHECK(s.label(s.spans()[0].kind) == "[REDACTED:word]");
-  CHECK(joined.substr(s.spans()[1].begin, s.spans()[1].end - s.spans()[1].begin) == "10.0.0.1");
-  // A PEM body stops at the end of its string.
-  SecretScanner pem({"private-key"}, {});
-  std::string two = "-----BEGIN PRIVATE KEY-----\nMIIB\nAAAA\n";
-  REQUIRE(pem.scan_joined(two, {32, 37}) == 1);
-  CHECK(pem.spans()[0].end == 32);
-  CHECK_THROWS_AS(SecretScanner({}, {{"a", "\\Afoo"}}), Error);
-}
-
 TEST_CASE("masking and hashing in one record, every string scanned once") {
   RedactRules r;
   r.mask = {"all"};
@@ -337,85 +250,4 @@ TEST_CASE("masking inside a member kept after dropped ones (fuzz finding)") {
   k.keep = {path("l[].a")};
   k.mask = {"all"};
   CHECK(redact(k, R"({"l":[1,{"a":"x@y.example.com","b":2}]})") == R"({"l":[{"a":"[REDACTED:email]"}]})");
-}
-
-namespace {
-
-// Random text built from pieces of every pattern, their look-alikes and the
-// bytes the gates look at.
-std::string random_secretish_text(std::mt19937& rng) {
-  static const char* const kPieces[] = {
-      "eyJ", "eyJhbGciOiJIUzI1NiJ9", ".", "Bearer ", "bAsIc ", "token ", "_token", "access_token=",
-      "Authorization: ", "aws_secret_access_key = ", "AWS", "AKIA", "ASIA", "AROA", "IOSFODNN7EXAMPLE",
-      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "ghp_", "gho_", "github_pat_", "xoxb-", "xox",
-      "https://hooks.slack.com/services/", "T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX", "-----BEGIN",
-      " RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "MIIBOgIBAAJBAK", "://", "https",
-      "user:pa55@", "@", "a.b@example.com", "example.com", "10.", "192.168.", "1.2", ":", "::", "fe80",
-      "2001:db8:", "a:b", "0", "1", "7", "12", "255", "4111 1111 1111 1111", "4111-1111-", "4111",
-      " ", "-", "_", "\xc5\xbf", "\xe2\x84\xaa", "\xc3\xa9", "\xe5\x8f\x97", "\n", "\t", "a", "Z", "k",
-      "s", "=", "\"", "'", "/", "version ", "0123456789", "abcdef", "ABCDEF0123456789ABCD",
-      // Under (?i), RE2 matches U+017F for 's' and U+212A for 'k'.
-      "ba\xc5\xbfic ", "refresh_to\xe2\x84\xaaen=", "aw\xc5\xbf_secret_key=", "30569309025904"};
-  std::uniform_int_distribution<size_t> piece(0, std::size(kPieces) - 1), count(0, 60);
-  std::string s;
-  for (size_t k = count(rng); k > 0; --k) s += kPieces[piece(rng)];
-  return s;
-}
-
-std::vector<std::tuple<size_t, size_t, std::string>> found(SecretScanner& s, std::string_view joined,
-                                                          const std::vector<size_t>& ends) {
-  s.scan_joined(joined, ends);
-  std::vector<std::tuple<size_t, size_t, std::string>> v;
-  for (const auto& span : s.spans()) v.emplace_back(span.begin, span.end, s.label(span.kind));
-  return v;
-}
-
-}  // namespace
-
-TEST_CASE("the gates never hide a match") {
-  // The SIMD pass that picks the patterns worth running must find what
-  // running them all finds, byte for byte, and agree with its bytewise twin.
-  std::mt19937 rng(20261122);
-  std::vector<std::vector<std::string>> kind_sets{{"all"}};
-  for (const auto& k : builtin_secret_kinds()) kind_sets.push_back({k});
-  for (const auto& kinds : kind_sets) {
-    SecretScanner gated(kinds, {}), everything(kinds, {}, false);
-    for (int round = 0; round < 3000; ++round) {
-      std::string text = random_secretish_text(rng);
-      INFO("kinds " << kinds[0] << " text '" << text << "'");
-      REQUIRE(secret_pattern_gates(text, true) == secret_pattern_gates(text, false));
-      auto expected = found(everything, text, {text.size()});
-      REQUIRE(found(gated, text, {text.size()}) == expected);
-      if (!gated.may_match(text)) {
-        REQUIRE(expected.empty());
-        // Nor in any piece of it (the strings of a JSON text).
-        size_t b = rng() % (text.size() + 1), e = b + rng() % (text.size() - b + 1);
-        REQUIRE(everything.scan(text.substr(b, e - b)) == 0);
-      }
-      // Several strings scanned at once.
-      std::string joined;
-      std::vector<size_t> ends;
-      for (int k = 0; k < 3; ++k) {
-        joined += random_secretish_text(rng);
-        ends.push_back(joined.size());
-        joined += '\n';
-      }
-      REQUIRE(found(gated, joined, ends) == found(everything, joined, ends));
-    }
-  }
-}
-
-TEST_CASE("the gates on a 64-byte block boundary") {
-  // Runs and literals that straddle the blocks the SIMD pass works in.
-  SecretScanner gated({"all"}, {});
-  for (size_t pad = 40; pad < 140; ++pad) {
-    for (std::string secret : {"4111 1111 1111 1111", "10.20.30.40", "2001:db8:0:0:1:0:0:1", "AKIAIOSFODNN7EXAMPLE",
-                               "a.b@example.com", "xoxb-1234567890-abcdef", "Bearer abcdefgh12345678",
-                               "30569309025904", "ba\xc5\xbfic abcdefgh12345678"}) {
-      std::string text = std::string(pad, 'x') + " " + secret + " y";
-      INFO(text);
-      REQUIRE(secret_pattern_gates(text, true) == secret_pattern_gates(text, false));
-      REQUIRE(gated.scan(text) == 1);
-    }
-  }
 }

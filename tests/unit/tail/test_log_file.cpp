@@ -50,7 +50,7 @@ void drain(LogFile& f, ChunkBuffer& buf, Collect& c) {
 
 TEST_CASE("complete lines only; a partial last line waits for its newline") {
   TempDir tmp;
-  std::string dir = tmp, path = dir + "/a.ndjson";
+  std::string dir = tmp.dir(), path = dir + "/a.ndjson";
   append(path, "\xEF\xBB\xBF{\"a\":1}\r\n{\"a\":2}\n{\"a\":");
   LogFile f(path, 1024);
   ChunkBuffer buf(5);  // tiny chunks: lines straddle reads
@@ -74,7 +74,7 @@ TEST_CASE("complete lines only; a partial last line waits for its newline") {
 
 TEST_CASE("a file without a complete first line has no fingerprint and is not read") {
   TempDir tmp;
-  std::string dir = tmp, path = dir + "/a.ndjson";
+  std::string dir = tmp.dir(), path = dir + "/a.ndjson";
   append(path, "{\"a\"");
   LogFile f(path, 1024);
   ChunkBuffer buf(64);
@@ -88,7 +88,7 @@ TEST_CASE("a file without a complete first line has no fingerprint and is not re
 
 TEST_CASE("over-long lines are streamed to the sink, counted, and skipped") {
   TempDir tmp;
-  std::string dir = tmp, path = dir + "/a.ndjson";
+  std::string dir = tmp.dir(), path = dir + "/a.ndjson";
   std::string big(100, 'x');
   append(path, "{}\n" + big + "\n{}\n" + big);
   LogFile f(path, 50);
@@ -108,7 +108,7 @@ TEST_CASE("over-long lines are streamed to the sink, counted, and skipped") {
 
 TEST_CASE("a sink that refuses a line leaves it for the next read") {
   TempDir tmp;
-  std::string dir = tmp, path = dir + "/a.ndjson";
+  std::string dir = tmp.dir(), path = dir + "/a.ndjson";
   append(path, "1\n2\n3\n");
   LogFile f(path, 50);
   ChunkBuffer buf(64);
@@ -124,7 +124,7 @@ TEST_CASE("a sink that refuses a line leaves it for the next read") {
 
 TEST_CASE("truncation and rewriting restart at 0; resuming counts line numbers lazily") {
   TempDir tmp;
-  std::string dir = tmp, path = dir + "/a.ndjson";
+  std::string dir = tmp.dir(), path = dir + "/a.ndjson";
   append(path, "{\"a\":1}\n{\"a\":2}\n");
   LogFile f(path, 1024);
   f.start_at(8);
@@ -150,7 +150,7 @@ TEST_CASE("truncation and rewriting restart at 0; resuming counts line numbers l
 
 TEST_CASE("start_at_end starts after the last complete line") {
   TempDir tmp;
-  std::string dir = tmp, path = dir + "/a.ndjson";
+  std::string dir = tmp.dir(), path = dir + "/a.ndjson";
   append(path, "{\"a\":1}\n{\"a\":");
   LogFile f(path, 1024);
   f.start_at_end();
@@ -164,7 +164,7 @@ TEST_CASE("start_at_end starts after the last complete line") {
 
 TEST_CASE("resume points follow the identity rules of the cursor") {
   TempDir tmp;
-  std::string dir = tmp, path = dir + "/app.ndjson";
+  std::string dir = tmp.dir(), path = dir + "/app.ndjson";
   append(path, "{\"a\":1}\n{\"a\":2}\n");
   LogFile f(path, 1024);
   FilePosition pos{absolute_path(path), f.dev(), f.ino(), f.fingerprint(), 8};
@@ -215,7 +215,7 @@ TEST_CASE("resume points follow the identity rules of the cursor") {
 
 TEST_CASE("PATH arguments: files, directories, globs") {
   TempDir tmp;
-  std::string dir = tmp;
+  std::string dir = tmp.dir();
   append(dir + "/b.ndjson", "");
   append(dir + "/a.jsonl", "");
   append(dir + "/c.txt", "");

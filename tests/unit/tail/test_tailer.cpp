@@ -52,7 +52,7 @@ void read_once(const TailOptions& o, Captured& c) {
 TailOptions options(const TempDir& tmp, const std::string& log, bool autocommit, bool follow = false) {
   TailOptions o;
   o.paths = {log};
-  o.cursor = tmp.path + "/cursor";
+  o.cursor = tmp.path("cursor");
   o.autocommit = autocommit;
   o.follow = follow;
   o.poll = follow;
@@ -65,7 +65,7 @@ using Lines = std::vector<std::string>;
 
 TEST_CASE("a file is read from the cursor's offset, with a mark after its lines", "[tailer]") {
   TempDir tmp;
-  const std::string log = tmp.path + "/app.log";
+  const std::string log = tmp.path("app.log");
   append(log, "{\"n\":1}\n{\"n\":2}\n");
   const TailOptions o = options(tmp, log, true);
   {
@@ -92,7 +92,7 @@ TEST_CASE("a file is read from the cursor's offset, with a mark after its lines"
 
 TEST_CASE("a file is registered in the cursor before its lines are read", "[tailer]") {
   TempDir tmp;
-  const std::string log = tmp.path + "/app.log";
+  const std::string log = tmp.path("app.log");
   append(log, "{\"n\":1}\n");
   const TailOptions o = options(tmp, log, false);  // the marks are downstream's to commit
   Captured c;
@@ -111,7 +111,7 @@ TEST_CASE("a file is registered in the cursor before its lines are read", "[tail
 
 TEST_CASE("a file renamed away is read to its end, the new one from its start", "[tailer]") {
   TempDir tmp;
-  const std::string log = tmp.path + "/app.log";
+  const std::string log = tmp.path("app.log");
   append(log, "{\"gen\":1,\"n\":1}\n");
   const TailOptions o = options(tmp, log, true, true);
   Captured c;
@@ -149,7 +149,7 @@ TEST_CASE("a file renamed away is read to its end, the new one from its start", 
 
 TEST_CASE("run_tail follows until --exit-idle of idleness", "[tailer]") {
   TempDir tmp;
-  const std::string log = tmp.path + "/app.log";
+  const std::string log = tmp.path("app.log");
   append(log, "{\"n\":1}\n");
   const TailOptions o = options(tmp, log, true, true);
   Captured c;

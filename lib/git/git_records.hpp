@@ -1,0 +1,46 @@
+// ndj-git's engine: a repository's history read once through git and
+// written as the deployment and change records ndj-dora reads.
+#pragma once
+#include <re2/re2.h>
+
+#include <climits>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/output.hpp"
+#include "git/deployment_walk.hpp"
+#include "git/record_writer.hpp"
+
+namespace ndj {
+
+struct GitRecordsOptions {
+  std::string repo = ".";
+  std::string branch;  // empty: GitRepo::default_branch()
+  DeployMode mode = DeployMode::kFirstParent;
+  std::string tag_glob;        // kTags: the tags that are deployments
+  int64_t since = INT64_MIN;   // ns: deployments in [since, until) only
+  int64_t until = INT64_MAX;
+  std::vector<std::string> paths;  // only changes touching one of these
+  RecordFields fields;
+  // Subjects (and tag names and messages) of unplanned changes: required.
+  const RE2* hotfix = nullptr;
+  const RE2* emergency = nullptr;
+};
+
+// Writes the records to `out` and flushes it. Warns about what is missing
+// (no commits, no matching tags, a shallow clone). Returns the exit code:
+// 0, or 128 + signal when a stop was requested. Throws Error(1) when the
+// repository, the branch or git fails.
+int write_git_records(const GitRecordsOptions& o, Output& out);
+
+// `Revert "SUBJECT"` or, as squash-merged revert pull requests put it,
+// `Revert "SUBJECT" (#125)`: the reverted commit's subject, or empty.
+std::string_view reverted_subject(std::string_view subject);
+
+// `This reverts commit SHA.`, the line `git revert` writes: the SHA (7 hex
+// digits or more), or empty.
+std::string_view reverted_sha(std::string_view body);
+
+}  // namespace ndj

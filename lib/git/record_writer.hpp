@@ -1,0 +1,53 @@
+// The records ndj-git writes, one NDJSON line each: a change (a commit,
+// with its deployment) and a deployment (its changes and status), in the
+// form ndj-dora reads.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "core/digest.hpp"
+#include "core/output.hpp"
+#include "git/deployment_walk.hpp"
+#include "git/git_log.hpp"
+
+namespace ndj {
+
+// How a change record shows its author's address.
+enum class EmailMode {
+  kHash,   // "author_sha256": SHA-256 of the lower-cased address
+  kPlain,  // "author_email"
+  kOmit,   // not at all
+};
+
+struct RecordFields {
+  std::string service;      // "service" on every record, when not empty
+  std::string environment;  // "environment" on deployments, when not empty
+  EmailMode emails = EmailMode::kHash;
+};
+
+class RecordWriter {
+ public:
+  RecordWriter(const RecordFields& fields, Output& out);
+
+  // `d`: the commit's deployment (nullptr when none contains it), named
+  // when the commit is one of its listed changes.
+  void change(const GitCommit& c, const ChangeFacts& f, bool revert, bool hotfix, const Deployment* d);
+  void deployment(const Deployment& d);
+
+ private:
+  void field_time(const char* name, int64_t seconds);
+  void service();
+
+  const RecordFields& fields_;
+  Output& out_;
+  std::string rec_;
+  // SHA-256 rather than xxh3: the hash stands in for a person's address, so
+  // it must not be reversible by anything cheaper than guessing the address,
+  // and it then matches the *_sha256 fields other telemetry already carries.
+  Digester sha256_{DigestAlgo::kSha256};
+  ShaMap<std::string> email_hashes_;  // address -> its hash
+  int64_t cached_day_ = INT64_MIN;
+  std::string cached_date_;
+};
+
+}  // namespace ndj
