@@ -25,14 +25,6 @@
 namespace ndj {
 namespace {
 
-// "NAME=VALUE" with both parts non-empty.
-bool split_pair(const std::string& s, std::pair<std::string, std::string>& out) {
-  auto eq = s.find('=');
-  if (eq == std::string::npos || eq == 0 || eq + 1 == s.size()) return false;
-  out = {s.substr(0, eq), s.substr(eq + 1)};
-  return true;
-}
-
 int parse_args(int argc, char** argv, dora::Options& o) {
   CLI::App app{"Compute the DORA metrics of deployment, change and incident records."};
   setup_app(app, "ndj-dora");
@@ -75,17 +67,17 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   if (auto why = dora::check_schema_options(text, o)) return usage_error(*why);
   for (const auto& t : tags) {
     std::pair<std::string, std::string> kv;
-    if (!split_pair(t, kv)) return usage_error("--tag: expected K=V, got '" + t + "'");
+    if (!split_key_value(t, kv.first, kv.second)) return usage_error("--tag: expected K=V, got '" + t + "'");
     o.tags.push_back(kv);
   }
   for (const auto& m : maps) {
     std::pair<std::string, std::string> kv;
-    if (!split_pair(m, kv)) return usage_error("--map: expected NAME=FIELD, got '" + m + "'");
+    if (!split_key_value(m, kv.first, kv.second)) return usage_error("--map: expected NAME=FIELD, got '" + m + "'");
     if (auto why = dora::add_map(o.schema, kv)) return usage_error(*why);
   }
   for (const auto& tv : type_values) {
     std::pair<std::string, std::string> kv;
-    auto type = split_pair(tv, kv) ? dora::parse_event_type(kv.first) : std::nullopt;
+    auto type = split_key_value(tv, kv.first, kv.second) ? dora::parse_event_type(kv.first) : std::nullopt;
     if (!type) return usage_error("--type-value: expected deployment=VALUE, change=VALUE or incident=VALUE, got '" + tv + "'");
     o.schema.type_values.emplace_back(kv.second, *type);
   }

@@ -32,16 +32,6 @@ struct Options {
   bool approx = false;
 };
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> items;
-  if (s.empty()) return items;
-  size_t start = 0;
-  for (size_t comma; (comma = s.find(',', start)) != std::string::npos; start = comma + 1)
-    items.push_back(s.substr(start, comma - start));
-  items.push_back(s.substr(start));
-  return items;
-}
-
 int parse_args(int argc, char** argv, Options& o) {
   CLI::App app{"Grouped statistics over NDJSON records, in one pass."};
   setup_app(app, "ndj-stats");

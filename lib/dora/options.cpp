@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/cli.hpp"
+
 namespace ndj::dora {
 
 std::optional<std::string> check_output_options(const OptionText& t, Options& o) {
@@ -39,15 +41,11 @@ std::optional<std::string> check_trend_options(const OptionText& t, Options& o) 
 
 std::optional<std::string> check_schema_options(const OptionText& t, Options& o) {
   if (o.schema.failure_window <= 0) return "--failure-window must be positive";
-  const std::string& list = t.group_by;
-  for (size_t start = 0; !list.empty() && start <= list.size();) {
-    size_t comma = std::min(list.find(',', start), list.size());
-    std::string field = list.substr(start, comma - start);
-    if (field.empty()) return "--group-by: empty field name in '" + list + "'";
+  for (std::string& field : split_list(t.group_by)) {
+    if (field.empty()) return "--group-by: empty field name in '" + t.group_by + "'";
     for (const auto& f : o.schema.group_by)
       if (f == field) return "--group-by: '" + field + "' given twice";
-    o.schema.group_by.push_back(field);
-    start = comma + 1;
+    o.schema.group_by.push_back(std::move(field));
   }
   return std::nullopt;
 }
