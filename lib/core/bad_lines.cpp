@@ -9,7 +9,7 @@
 #include "core/atomic_file.hpp"
 #include "core/cli.hpp"
 #include "core/diag.hpp"
-#include "core/records.hpp"
+#include "core/bad_lines.hpp"
 
 namespace ndj {
 

@@ -1,3 +1,9 @@
+// lib/dora/: ndj-dora: the DORA metric table (metrics.hpp), events and
+// their links, windows, computation, trends and goals, report formats and
+// the HTML page. Includes core/, json/ and dora/ only; only ndj-dora
+// includes it. Inside, includes go one way: dora, metrics, trends, report,
+// series, html, run (lib/dora/meson.build).
+//
 // DORA metrics from deployment, change and incident events: intake of
 // records into compact arrays, resolution of the links between them, and
 // per-group computation over a time window returning plain numbers.

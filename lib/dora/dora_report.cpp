@@ -116,6 +116,15 @@ void append_metric_body(std::string& out, const MetricRecord& r) {
   }
 }
 
+void append_json_end(std::string& out, const EventStore& store, const ReportSettings& s) {
+  out.append("]");
+  if (s.regressions) {
+    out.append(",\"regressions\":");
+    out.append(format_regressions(Format::kJson, store, *s.regressions, s.regression_windows));
+  }
+  out.append("}\n");
+}
+
 namespace {
 
 void append_tags(std::string& out, const ReportSettings& s, const char* tier) {
@@ -193,12 +202,7 @@ std::string json(const EventStore& store, const std::vector<GroupMetrics>& rows,
     }
     out.append("}}");
   }
-  out.append("]");
-  if (s.regressions) {
-    out.append(",\"regressions\":");
-    out.append(format_regressions(Format::kJson, store, *s.regressions, s.regression_windows));
-  }
-  out.append("}\n");
+  append_json_end(out, store, s);
   return out;
 }
 

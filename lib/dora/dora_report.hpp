@@ -39,6 +39,9 @@ std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSetti
 // "value", "unit", "status", "n", the extra fields, "tier", the comparison
 // and the goal of a metric record, as JSON members.
 void append_metric_body(std::string& out, const MetricRecord& r);
+// Closes the rows array of a JSON document and the document, with the
+// regression checks of `s` between them when it has any.
+void append_json_end(std::string& out, const EventStore& store, const ReportSettings& s);
 // The CSV lines of rows (with the header line first when `header`); the
 // columns depend on the settings, not on the rows.
 std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>& rows,

@@ -115,12 +115,7 @@ std::string json_series(const EventStore& store, const Series& series, const Rep
     }
     out.append("}}");
   }
-  out.append("]");
-  if (s.regressions) {
-    out.append(",\"regressions\":");
-    out.append(format_regressions(Format::kJson, store, *s.regressions, s.regression_windows));
-  }
-  out.append("}\n");
+  append_json_end(out, store, s);
   return out;
 }
 

@@ -1,3 +1,7 @@
+// lib/emit/: ndj-emit: one event from command-line assignments, validated
+// lines from stdin, locked appends. Includes core/ and json/ text only (no
+// simdjson: ndj-emit starts in a millisecond); only ndj-emit includes it.
+//
 // One JSON object built from jo(1)-style assignments on a command line:
 // key=string, key:=JSON, key@=FILE (the file's content as a string), with
 // dotted keys building nested objects.

@@ -1,3 +1,7 @@
+// lib/git/: ndj-git: git as a child process, the deployment walk, the
+// deployment and change records. Includes core/, json/ and git/ only; only
+// ndj-git includes it.
+//
 // ndj-git's engine: a repository's history read once through git and
 // written as the deployment and change records ndj-dora reads.
 #pragma once

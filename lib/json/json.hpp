@@ -1,10 +1,16 @@
-// JSON helpers on simdjson: full validation of one line, and writing JSON
-// text (string escaping) without a DOM.
+// lib/json/: JSON for every tool: full validation of a line, the grammar
+// and structure checks, field paths, JSON text without a parser. Anything
+// may include it; it includes only json/ and core/.
+//
+// JSON helpers on simdjson: full validation of one line and compact text
+// of a DOM element. Writing JSON text without a parser is json_text.hpp's.
 #pragma once
 #include <simdjson.h>
 
 #include <string>
 #include <string_view>
+
+#include "json/json_text.hpp"
 
 namespace ndj {
 
@@ -45,15 +51,7 @@ class JsonParser {
 // A short, user-facing reason for a simdjson error code.
 const char* json_error_reason(simdjson::error_code code);
 
-// Appends `s` as a JSON string literal (quotes included) to `out`.
-void append_json_string(std::string& out, std::string_view s);
-std::string json_string(std::string_view s);
-
 // Appends the compact JSON text of a DOM element.
 void append_json(std::string& out, simdjson::dom::element e);
-
-// True if the line is only spaces, tabs and CRs: such lines are not records
-// and every tool skips them, as jq does.
-bool is_blank(std::string_view line);
 
 }  // namespace ndj

@@ -1,6 +1,6 @@
 // JSON text helpers that need no parser (kept apart from json.cpp so a tool
 // can use them without linking simdjson).
-#include "json/json.hpp"
+#include "json/json_text.hpp"
 
 namespace ndj {
 

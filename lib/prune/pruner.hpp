@@ -1,3 +1,7 @@
+// lib/prune/: ndj-prune: logs under a directory, retention by age and
+// size, in-place rewrites that keep what was not shipped. Includes core/,
+// json/ and prune/ only; only ndj-prune includes it.
+//
 // ndj-prune's work: retention for NDJSON logs (by age and size) that never
 // drops a record the cursor file has not seen shipped, as a filter or by
 // rewriting files in place without losing what writers append meanwhile.

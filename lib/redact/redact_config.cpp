@@ -1,6 +1,6 @@
-// ndj-redact's --config file: per-stream rule sets in JSON. A typo in a
-// redaction policy must not silently send data in clear, so every unknown
-// key and every wrongly typed value is an error naming its key.
+// ndj-redact's --config file: per-stream rule sets in JSON.
+#include "redact/redact_config.hpp"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -8,7 +8,6 @@
 #include "core/cli.hpp"
 #include "core/diag.hpp"
 #include "json/json.hpp"
-#include "redact/redact.hpp"
 
 namespace ndj {
 

@@ -1,3 +1,8 @@
+// lib/ship/: delivery (ndj-post, ndj-batch): batching with mark hold-back,
+// HTTP POST with retries, acknowledge-then-commit, credentials, sync
+// health. Includes core/, json/ and ship/ only; only ndj-post and
+// ndj-batch include it.
+//
 // ndj-post's engine: bodies posted through HttpPoster, acknowledged in
 // order by AckWindow, and the acknowledge-then-commit rule of DESIGN.md §2:
 // a mark is committed into the cursor file only once every body before it

@@ -1,3 +1,7 @@
+// lib/stats/: ndj-stats: grouped aggregates, the quantile sketch, output
+// formats (over core/format). Includes core/, json/ and stats/ only; only
+// ndj-stats includes it.
+//
 // Grouped aggregation over records in one pass: count, sum, mean, min, max,
 // exact percentiles, distinct counts, success rates, first and last values,
 // optionally per time bucket (core/time_bucket).

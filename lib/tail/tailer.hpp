@@ -1,3 +1,7 @@
+// lib/tail/: ndj-tail's reading: logs found by glob or directory watch,
+// read by identity across rotation, registered in the cursor before they
+// are read. Includes core/, json/ and tail/ only; only ndj-tail includes it.
+//
 // The reading side of ndj-tail: files matched by PATH arguments, read from
 // a cursor in chunks, followed through appends, rotation (rename or delete),
 // truncation and rewrites, with a checkpoint mark after each chunk

@@ -1,5 +1,6 @@
 # tests/check-layers keeps lib/ in layers: a family folder (ship, dora, ...)
-# includes only core/, json/ and itself, and every include names its folder.
+# includes only core/, json/ and itself, every include names its folder, and
+# every folder has one main header saying what it is for.
 # The real tree passes; a copy with a family including another family, or a
 # bare include, fails with the file and line named.
 set -u
@@ -24,4 +25,11 @@ check "names the file, line and folders" 0 $?
 grep -q '^tail/tailer.hpp:[0-9]*: include "diag.hpp" does not name its folder' "$dir/out"
 check "a bare include is named" 0 $?
 check "summary" "layers: 8 passed, 2 failed" "$(tail -1 "$dir/out")"
+
+# A new folder without its main header's "// lib/FOLDER/:" comment.
+mkdir "$dir/lib2" && cp -r "$lib"/core "$lib"/json "$dir/lib2/" && mkdir "$dir/lib2/select"
+printf '// Selecting records.\n#pragma once\n#include "core/diag.hpp"\n' >"$dir/lib2/select/select.hpp"
+"$TESTS_DIR/check-layers" "$dir/lib2" >"$dir/out"
+check "a folder without a main header fails" 1 $?
+check "says which" 'select/: 0 headers start with "// lib/select/:" (expected one, the folder'"'"'s main header)' "$(head -1 "$dir/out")"
 exit $fail
