@@ -10,16 +10,9 @@
 #include "core/atomic_file.hpp"
 #include "core/cursor.hpp"
 #include "core/diag.hpp"
+#include "unit/scratch.hpp"
 
 using namespace ndj;
-
-namespace {
-std::string temp_dir() {
-  char tmpl[] = "/tmp/ndj-unit-XXXXXX";
-  REQUIRE(mkdtemp(tmpl));
-  return tmpl;
-}
-}  // namespace
 
 TEST_CASE("marks round-trip and are recognised by prefix") {
   FilePosition pos{"/abs/app \"1\".ndjson", 2049, 131, "9ae16a3b2f90404f", 48213};
@@ -79,7 +72,8 @@ FilePosition file_at(const std::string& path, const std::string& content, uint64
 }  // namespace
 
 TEST_CASE("cursor commits merge by file identity and are 0600") {
-  std::string dir = temp_dir();
+  test::TempDir tmp;
+  const std::string& dir = tmp.dir();
   CursorFile cursor(dir + "/state.json");
   CHECK(cursor.load().empty());
   FilePosition a = file_at(dir + "/a.ndjson", "{\"a\":1}\n{\"a\":2}\n", 8);
@@ -106,7 +100,8 @@ TEST_CASE("cursor commits merge by file identity and are 0600") {
 }
 
 TEST_CASE("a late mark for a file whose entry moved on is dropped, not brought back") {
-  std::string dir = temp_dir();
+  test::TempDir tmp;
+  const std::string& dir = tmp.dir();
   CursorFile cursor(dir + "/state.json");
   FilePosition old = file_at(dir + "/app.ndjson", "{\"a\":1}\n{\"a\":2}\n", 8);
   cursor.commit({old});
@@ -126,7 +121,8 @@ TEST_CASE("a late mark for a file whose entry moved on is dropped, not brought b
 }
 
 TEST_CASE("entries of files gone after being shipped are swept; losses are kept") {
-  std::string dir = temp_dir();
+  test::TempDir tmp;
+  const std::string& dir = tmp.dir();
   CursorFile cursor(dir + "/state.json");
   FilePosition done = file_at(dir + "/done.ndjson", "{\"a\":1}\n", 8);
   FilePosition half = file_at(dir + "/half.ndjson", "{\"a\":1}\n{\"a\":2}\n", 8);
@@ -157,7 +153,8 @@ TEST_CASE("entries of files gone after being shipped are swept; losses are kept"
 }
 
 TEST_CASE("a corrupt or future cursor is an error and stays untouched") {
-  std::string dir = temp_dir();
+  test::TempDir tmp;
+  const std::string& dir = tmp.dir();
   std::string path = dir + "/state.json";
   CursorFile cursor(path);
   write_file_atomic(path, "{\"version\":99,\"files\":[]}");
@@ -176,7 +173,8 @@ TEST_CASE("a corrupt or future cursor is an error and stays untouched") {
 }
 
 TEST_CASE("fingerprint is XXH3 of the first line, newline included") {
-  std::string dir = temp_dir();
+  test::TempDir tmp;
+  const std::string& dir = tmp.dir();
   std::string path = dir + "/log.ndjson";
   write_file_atomic(path, "{\"a\":1}");
   int fd = open(path.c_str(), O_RDONLY);

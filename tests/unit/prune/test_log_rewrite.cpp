@@ -6,30 +6,24 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <string>
 
 #include "core/atomic_file.hpp"
 #include "prune/log_rewrite.hpp"
+#include "unit/scratch.hpp"
 
 using namespace ndj;
+using ndj::test::append;
 
 namespace {
-std::string make_dir() {
-  char tmpl[] = "/tmp/ndj-unit-XXXXXX";
-  REQUIRE(mkdtemp(tmpl));
-  return tmpl;
-}
-void append(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::app) << text;
-}
 void write_all(int fd, const std::string& text) {
   REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
 }
 }  // namespace
 
 TEST_CASE("LogRewrite replaces the file, keeping its mode and what was appended") {
-  std::string dir = make_dir(), path = dir + "/app.ndjson";
+  test::TempDir tmp;
+  std::string dir = tmp.dir(), path = dir + "/app.ndjson";
   append(path, "old\nkeep\n");
   chmod(path.c_str(), 0640);
   {
@@ -50,7 +44,8 @@ TEST_CASE("LogRewrite replaces the file, keeping its mode and what was appended"
 }
 
 TEST_CASE("LogRewrite notices a replaced path and cleans up") {
-  std::string dir = make_dir(), path = dir + "/app.ndjson";
+  test::TempDir tmp;
+  std::string dir = tmp.dir(), path = dir + "/app.ndjson";
   append(path, "a\n");
   {
     LogRewrite rw(path);
@@ -71,7 +66,8 @@ TEST_CASE("LogRewrite notices a replaced path and cleans up") {
 }
 
 TEST_CASE("LogRewrite refuses a log that is a link unless asked to follow it") {
-  std::string dir = make_dir(), real = dir + "/real.ndjson", link = dir + "/app.ndjson";
+  test::TempDir tmp;
+  std::string dir = tmp.dir(), real = dir + "/real.ndjson", link = dir + "/app.ndjson";
   append(real, "old\nkeep\n");
   chmod(real.c_str(), 0640);
   REQUIRE(symlink(real.c_str(), link.c_str()) == 0);
