@@ -7,9 +7,7 @@ set -u
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail=0
-check() {
-  if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1: expected '$2', got '$3'"; fail=1; fi
-}
+source "$TESTS_DIR/check.bash"
 lib="$TESTS_DIR/../lib"
 "$TESTS_DIR/check-layers" "$lib" >"$dir/out"
 check "the tree passes" 0 $?

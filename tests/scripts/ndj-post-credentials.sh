@@ -7,9 +7,7 @@ source "$TESTS_DIR/receiver.bash"
 dir=$(mktemp -d)
 trap 'stop_receiver; rm -rf "$dir"' EXIT
 fail=0
-check() {
-  if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1: expected '$2', got '$3'"; fail=1; fi
-}
+source "$TESTS_DIR/check.bash"
 secret=s3cr3t-TOKEN-4f9a2c/with+slash
 printf '%s\n' "$secret" >"$dir/token"
 chmod 600 "$dir/token"

@@ -5,9 +5,7 @@ source "$TESTS_DIR/receiver.bash"
 dir=$(mktemp -d)
 trap 'stop_receiver; rm -rf "$dir"' EXIT
 fail=0
-check() {  # check WHAT EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1: expected '$2', got '$3'"; fail=1; fi
-}
+source "$TESTS_DIR/check.bash"
 mark() { printf '{"ndj_mark":{"path":"/abs/app.ndjson","dev":1,"ino":2,"fp":"0123456789abcdef","offset":%s}}\n' "$1"; }
 { echo '[{"id":1}]'; mark 10; echo '[{"id":2}]'; mark 20; echo '[{"id":3}]'; mark 30; } >"$dir/in"
 

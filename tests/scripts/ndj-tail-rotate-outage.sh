@@ -13,9 +13,7 @@ top=$(mktemp -d)
 pgid=
 trap '[ -n "$pgid" ] && kill -9 -- -$pgid 2>/dev/null; stop_receiver; rm -rf "$top"' EXIT
 fail=0
-check() {  # check WHAT EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1: expected '$2', got '$3'"; fail=1; fi
-}
+source "$TESTS_DIR/check.bash"
 rec() { printf '{"msg":"%s"}\n' "$1"; }
 
 # A fresh directory d with logs/, a cursor and a receiver (URL); more

@@ -10,9 +10,7 @@ source "$TESTS_DIR/receiver.bash"
 dir=$(mktemp -d)
 trap 'stop_receiver; rm -rf "$dir"' EXIT
 fail=0
-check() {
-  if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1: expected '$2', got '$3'"; fail=1; fi
-}
+source "$TESTS_DIR/check.bash"
 mark='{"ndj_mark":{"path":"/abs/app.ndjson","dev":1,"ino":2,"fp":"0123456789abcdef","offset":20}}'
 # Writes two batches, a mark and the start of a third batch, then dies.
 killed_writer() {
