@@ -8,14 +8,10 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 python3 - <<'PY'
-import ctypes, json, os, subprocess, sys
+import json, os, subprocess, sys
 
-xxh = ctypes.CDLL("libxxhash.so.0")
-xxh.XXH3_64bits.restype = ctypes.c_uint64
-xxh.XXH3_64bits.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
-def fp(data):
-    first = data[:data.index(b"\n") + 1][:4096]
-    return "%016x" % xxh.XXH3_64bits(first, len(first))
+sys.path.insert(0, os.environ["TESTS_DIR"])
+from ndjfp import fp
 
 def rec(day, n):
     return b'{"ts":"%sT00:00:00Z","n":%d}\n' % (day.encode(), n)
