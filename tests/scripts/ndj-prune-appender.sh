@@ -8,7 +8,10 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 python3 - <<'PY'
-import fcntl, os, subprocess, sys, threading
+import os, subprocess, sys, threading
+
+sys.path.insert(0, os.environ["TESTS_DIR"])
+from ndjtest import append_locked
 
 log = "app.ndjson"
 N = 100000
@@ -21,19 +24,7 @@ def appender():
         # One line in ten is old, so every prune run has something to drop.
         ts = "2020-01-01T00:00:00Z" if i % 10 == 9 else "2026-11-21T00:00:00Z"
         line = b'{"ts":"%s","n":%d}\n' % (ts.encode(), i)
-        while True:
-            fcntl.flock(f, fcntl.LOCK_EX)
-            try:
-                if os.stat(log).st_ino == os.fstat(f.fileno()).st_ino:
-                    f.write(line)
-                    f.flush()
-                    break
-            except FileNotFoundError:
-                pass
-            finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
-            f.close()
-            f = open(log, "ab")
+        f = append_locked(f, log, line)
     f.close()
     done.set()
 

@@ -11,7 +11,7 @@ python3 - <<'PY'
 import hashlib, json, os, random, shutil, signal, subprocess, sys, time
 
 sys.path.insert(0, os.environ["TESTS_DIR"])
-from ndjfp import fp
+from ndjtest import fp
 
 # 40,000 records, the first 60% old; 3/4 of the file has been shipped.
 recs = []

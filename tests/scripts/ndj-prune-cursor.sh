@@ -11,7 +11,7 @@ python3 - <<'PY'
 import json, os, subprocess, sys
 
 sys.path.insert(0, os.environ["TESTS_DIR"])
-from ndjfp import fp
+from ndjtest import fp
 
 def rec(day, n):
     return b'{"ts":"%sT00:00:00Z","n":%d}\n' % (day.encode(), n)

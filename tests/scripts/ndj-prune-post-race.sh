@@ -8,7 +8,10 @@
 # record written must have arrived at least once. About 25 s of pruning.
 set -eu
 exec timeout $((150 * ${NDJ_TEST_SLOWDOWN:-1})) python3 - "$TESTS_DIR" <<'PY'
-import atexit, fcntl, json, os, signal, subprocess, sys, tempfile, threading, time
+import atexit, json, os, signal, subprocess, sys, tempfile, threading, time
+
+sys.path.insert(0, os.environ["TESTS_DIR"])
+from ndjtest import append_locked
 
 tests = sys.argv[1]
 work = tempfile.mkdtemp(prefix="ndj-prune-race-")
@@ -63,19 +66,7 @@ def appender():
             ts = "2020-01-01T00:00:00Z" if n % 2 else "2026-11-21T00:00:00Z"
             lines += b'{"ts":"%s","id":%d}\n' % (ts.encode(), n)
             n += 1
-        while True:
-            fcntl.flock(f, fcntl.LOCK_EX)
-            try:
-                if os.stat(log).st_ino == os.fstat(f.fileno()).st_ino:
-                    f.write(lines)
-                    f.flush()
-                    break
-            except FileNotFoundError:
-                pass
-            finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
-            f.close()
-            f = open(log, "ab")
+        f = append_locked(f, log, lines)
         written[0] = n
         time.sleep(0.02)
     f.close()
