@@ -32,7 +32,7 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   auto* days = add_count_option(app, "--days", o.days, "Window length in days, ending at --until (30)");
   auto* since = add_time_option(app, "--since", o.since, "Window start (instead of --days)");
   add_time_option(app, "--until", o.until, "Window end, exclusive (default: now)");
-  std::string group_by, format = "ndjson", tiers = "dora", compare, bucket;
+  std::string group_by, format = "ndjson", tiers = "dora", compare;
   std::vector<std::string> tags, maps, type_values, thresholds, goals;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
   app.add_option("--format", format, "ndjson (default), json, csv, table, prom, html")->type_name("FORMAT");
@@ -41,8 +41,7 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   app.add_option("--tag", tags, "Add K=V to every record's tags")->type_name("K=V");
   app.add_option("--tiers", tiers, "dora (default) or none")->type_name("WHICH");
   app.add_option("--compare", compare, "Also the window before: previous")->type_name("WHICH");
-  app.add_option("--bucket", bucket, "Time series of day, week or month buckets")->type_name("UNIT");
-  add_bucket_zone_options(app, o.tz, o.week_starts_sunday);
+  add_bucket_options(app, "Time series of day, week or month buckets", o.bucket, o.tz, o.week_starts_sunday);
   app.add_flag("--regressions", o.regressions, "Alert on regressions: --recent vs --baseline");
   add_duration_option(app, "--recent", o.recent, "Recent window, ending at --until (7d)");
   add_duration_option(app, "--baseline", o.baseline, "Baseline window, before the recent one (28d)");
@@ -61,8 +60,6 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   o.has_until = app.get_option("--until")->count() > 0;
   const dora::OptionText text{days->count() > 0, format, tiers, compare, group_by, thresholds, goals};
   if (auto why = dora::check_output_options(text, o)) return usage_error(*why);
-  if (!bucket.empty() && !(o.bucket = parse_bucket_unit(bucket)))
-    return usage_error("--bucket: expected day, week or month, got '" + bucket + "'");
   if (auto why = dora::check_trend_options(text, o)) return usage_error(*why);
   if (auto why = dora::check_schema_options(text, o)) return usage_error(*why);
   for (const auto& t : tags) {

@@ -36,14 +36,13 @@ int parse_args(int argc, char** argv, Options& o) {
   CLI::App app{"Grouped statistics over NDJSON records, in one pass."};
   setup_app(app, "ndj-stats");
   add_input_options(app, o.input);
-  std::string group, aggs = "count", format = "ndjson", bucket, time_field = "ts", sort;
+  std::string group, aggs = "count", format = "ndjson", time_field = "ts", sort;
   app.add_option("-g,--group-by", group, "Group by these fields (a.b: nested)")
       ->type_name("FIELD,...");
   app.add_option("-a,--agg", aggs, "count, sum:F, mean:F, p90:F, rate:F... (man page)")
       ->type_name("AGG,...");
   app.add_option("-f,--format", format, "ndjson (default), csv or table")->type_name("FMT");
-  app.add_option("--bucket", bucket, "Also group by day, week or month")->type_name("UNIT");
-  add_bucket_zone_options(app, o.tz, o.week_starts_sunday);
+  add_bucket_options(app, "Also group by day, week or month", o.bucket, o.tz, o.week_starts_sunday);
   app.add_option("--time-field", time_field, "Time of a record for --bucket (ts)")->type_name("FIELD");
   add_epoch_option(app, o.epoch, "Numeric times are in s, ms, us or ns");
   add_count_option(app, "--top", o.top, "Keep the N largest groups (per bucket)");
@@ -68,10 +67,6 @@ int parse_args(int argc, char** argv, Options& o) {
   auto f = parse_stats_format(format);
   if (!f) return usage_error("--format: expected ndjson, csv or table, got '" + format + "'");
   o.format = *f;
-  if (!bucket.empty()) {
-    o.bucket = parse_bucket_unit(bucket);
-    if (!o.bucket) return usage_error("--bucket: expected day, week or month, got '" + bucket + "'");
-  }
   auto tf = FieldPath::parse(time_field);
   if (!tf) return usage_error("--time-field: bad field path '" + time_field + "'");
   o.time_field = std::move(*tf);

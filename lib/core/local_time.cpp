@@ -1,6 +1,7 @@
 // Local days through localtime_r and mktime with TZ set to the zone.
 #include "core/local_time.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -44,6 +45,15 @@ int64_t LocalClock::local_day(TimeNs t) const {
   struct tm tm {};
   localtime_r(&secs, &tm);
   return days_from_civil(tm.tm_year + 1900LL, tm.tm_mon + 1, tm.tm_mday);
+}
+
+std::string LocalClock::date_text(TimeNs t) const {
+  int64_t y;
+  unsigned m, d;
+  civil_from_days(local_day(t), y, m, d);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  return buf;
 }
 
 TimeNs LocalClock::midnight(int64_t local_day) const {

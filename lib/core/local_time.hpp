@@ -25,6 +25,8 @@ class LocalClock {
 
   // The local date of t, as days since 1970-01-01.
   int64_t local_day(TimeNs t) const;
+  // The local date of t as text: "2026-01-05".
+  std::string date_text(TimeNs t) const;
   // The first instant of a local date (after the gap when a clock change
   // skips its midnight).
   TimeNs midnight(int64_t local_day) const;

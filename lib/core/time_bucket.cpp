@@ -4,7 +4,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
 
 namespace ndj {
 
@@ -19,7 +18,17 @@ const char* bucket_unit_name(BucketUnit unit) {
   return unit == BucketUnit::kDay ? "day" : unit == BucketUnit::kWeek ? "week" : "month";
 }
 
-void add_bucket_zone_options(CLI::App& app, std::string& zone, bool& week_starts_sunday) {
+void add_bucket_options(CLI::App& app, const std::string& help, std::optional<BucketUnit>& unit,
+                        std::string& zone, bool& week_starts_sunday) {
+  app.add_option_function<std::string>(
+         "--bucket",
+         [&unit](const std::string& v) {
+           if (v.empty()) unit.reset();
+           else if (!(unit = parse_bucket_unit(v)))
+             throw CLI::ValidationError("--bucket", "expected day, week or month, got '" + v + "'");
+         },
+         help)
+      ->type_name("UNIT");
   app.add_option_function<std::string>(
          "--week-start",
          [&week_starts_sunday](const std::string& v) {
@@ -76,13 +85,9 @@ TimeNs Bucketer::next(TimeNs t) const {
 }
 
 std::string Bucketer::label(TimeNs start) const {
-  int64_t y;
-  unsigned m, d;
-  civil_from_days(clock_.local_day(start), y, m, d);
-  char buf[32];
-  if (unit_ == BucketUnit::kMonth) std::snprintf(buf, sizeof buf, "%04lld-%02u", static_cast<long long>(y), m);
-  else std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
-  return buf;
+  std::string date = clock_.date_text(start);
+  if (unit_ == BucketUnit::kMonth) date.resize(7);  // "2026-01"
+  return date;
 }
 
 std::vector<TimeNs> bucket_edges(TimeNs since, TimeNs until, const Bucketer& buckets) {

@@ -24,9 +24,11 @@ const char* bucket_unit_name(BucketUnit unit);
 // The most buckets a tool lays out in a window.
 inline constexpr size_t kMaxBuckets = 100000;
 
-// Adds --week-start monday|sunday and --tz ZONE (a zone check_time_zone()
-// accepts), both checked while parsing.
-void add_bucket_zone_options(CLI::App& app, std::string& zone, bool& week_starts_sunday);
+// Adds --bucket day|week|month (described by `help`; an empty value is no
+// bucket), --week-start monday|sunday and --tz ZONE (a zone
+// check_time_zone() accepts), all checked while parsing.
+void add_bucket_options(CLI::App& app, const std::string& help, std::optional<BucketUnit>& unit,
+                        std::string& zone, bool& week_starts_sunday);
 
 // The buckets of one unit, week start and zone. Holds a LocalClock for the
 // zone: one Bucketer (or LocalClock) at a time, in one thread.

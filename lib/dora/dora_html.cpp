@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "core/format.hpp"
 #include "core/local_time.hpp"
@@ -247,14 +246,7 @@ std::string format_html(const EventStore& store, const Series& series, const std
   std::vector<std::string> dates;  // of the buckets, local with --tz
   {
     LocalClock clock(series.zone);
-    for (size_t b = 0; b < series.size(); ++b) {
-      int64_t y;
-      unsigned m, d;
-      civil_from_days(clock.local_day(series.edges[b]), y, m, d);
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
-      dates.emplace_back(buf);
-    }
+    for (size_t b = 0; b < series.size(); ++b) dates.push_back(clock.date_text(series.edges[b]));
   }
   // bars[row][metric]
   std::vector<std::vector<std::vector<Bar>>> bars(nrows, std::vector<std::vector<Bar>>(kMetricCount));
