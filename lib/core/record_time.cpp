@@ -3,22 +3,19 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
+#include "core/cli.hpp"
+
 namespace ndj {
 
 void add_time_field_options(CLI::App& app, TimeFieldOptions& opts) {
   app.add_option_function<std::string>(
          "--time-field",
          [&opts](const std::string& v) {
-           std::vector<std::string> names;
-           size_t start = 0;
-           for (;;) {
-             size_t comma = v.find(',', start);
-             std::string name = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-             if (name.empty()) throw CLI::ValidationError("--time-field", "empty field name in '" + v + "'");
-             names.push_back(std::move(name));
-             if (comma == std::string::npos) break;
-             start = comma + 1;
-           }
+           std::vector<std::string> names = split_list(v);
+           if (names.empty() || std::find(names.begin(), names.end(), "") != names.end())
+             throw CLI::ValidationError("--time-field", "empty field name in '" + v + "'");
            opts.names = std::move(names);
          },
          "Time fields, first present wins (ts,time,timestamp)")
