@@ -8,7 +8,6 @@
 #include "core/cli.hpp"
 #include "core/diag.hpp"
 #include "core/output.hpp"
-#include "core/records.hpp"
 #include "core/timefmt.hpp"
 #include "emit/emit_lines.hpp"
 #include "emit/event_builder.hpp"

@@ -71,6 +71,10 @@ void BadLines::cut_short(std::string_view file, uint64_t line) {
   line_error(file, line, "input ended mid-line (the writer stopped?); the partial line is not used");
 }
 
+std::string too_long_reason(uint64_t raw_size, size_t max_line) {
+  return "line too long (" + std::to_string(raw_size) + " bytes, --max-line is " + std::to_string(max_line) + ")";
+}
+
 int BadLines::exit_code() const {
   if (count_ > 0) return kExitDataError;
   return cut_short_ ? kExitTempFail : kExitOk;

@@ -74,4 +74,8 @@ class BadLines {
   bool cut_short_ = false;
 };
 
+// The reason given for a line longer than --max-line:
+// "line too long (N bytes, --max-line is M)".
+std::string too_long_reason(uint64_t raw_size, size_t max_line);
+
 }  // namespace ndj

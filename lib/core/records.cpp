@@ -99,9 +99,7 @@ RecordReader::Status RecordReader::next(Record& rec) {
       case LineReader::Status::kTooLong:
         // Its bytes were already streamed to --rejects by the overflow sink.
         if (stop_pending_ || (before_bad_line_ && before_bad_line_())) return Status::kStrictStop;
-        if (bad_.note(name_, line.number,
-                      "line too long (" + std::to_string(line.raw_size) + " bytes, --max-line is " +
-                          std::to_string(opts_.max_line) + ")"))
+        if (bad_.note(name_, line.number, too_long_reason(line.raw_size, opts_.max_line)))
           return Status::kStrictStop;
         continue;
       case LineReader::Status::kLine:

@@ -50,10 +50,7 @@ int append_validated_lines(int fd, const InputOptions& input, const EmitTarget& 
       return streaming ? kExitOk : interrupted_exit_code();
     }
     if (status == LineReader::Status::kTooLong) {
-      if (bad.note(reader.name(), line.number,
-                   "line too long (" + std::to_string(line.raw_size) + " bytes, --max-line is " +
-                       std::to_string(input.max_line) + ")"))
-        break;
+      if (bad.note(reader.name(), line.number, too_long_reason(line.raw_size, input.max_line))) break;
       continue;
     }
     if (is_mark(line.text) || is_blank(line.text)) continue;  // marks: pipeline bookkeeping

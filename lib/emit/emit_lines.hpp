@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/records.hpp"
+#include "core/bad_lines.hpp"
 
 namespace ndj {
 

@@ -186,11 +186,6 @@ class Pruner {
     return entry->pos.offset;
   }
 
-  std::string too_long(const Line& line) const {
-    return "line too long (" + std::to_string(line.raw_size) + " bytes, --max-line is " +
-           std::to_string(o_.input.max_line) + ")";
-  }
-
   // Filter mode and --dry-run: records to stdout, or one stats line.
   void filter(const std::string& arg) {
     bool is_stdin = arg == "-";
@@ -223,7 +218,7 @@ class Pruner {
       if (s == LineReader::Status::kStopped) break;
       uint64_t start = reader.offset() - line.raw_size;
       if (s == LineReader::Status::kTooLong) {
-        bad_.note(name, line.number, too_long(line));
+        bad_.note(name, line.number, too_long_reason(line.raw_size, o_.input.max_line));
         ++rules_.stats.invalid;
         if (o_.in_place) rules_.keep_raw(line.raw_size);
       } else if (o_.in_place && !line.complete) {
@@ -308,7 +303,7 @@ class Pruner {
       uint64_t start = reader.offset() - line.raw_size;
       if (s == LineReader::Status::kTooLong) {
         // Kept whatever its age: it cannot be read, so it is not ours to drop.
-        bad_.note(path, line.number, too_long(line) + "; kept");
+        bad_.note(path, line.number, too_long_reason(line.raw_size, o_.input.max_line) + "; kept");
         ++rules_.stats.invalid;
         temp.flush();
         rw.copy_range(start, reader.offset());

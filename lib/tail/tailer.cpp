@@ -169,9 +169,8 @@ size_t Tailer::lines(std::string_view raw, uint64_t offset) {
 }
 
 void Tailer::overlong(uint64_t raw_size, uint64_t offset) {
-  std::string why = "line too long (" + std::to_string(raw_size) + " bytes, --max-line is " +
-                    std::to_string(o_.input.max_line) + ")";
-  if (bad_.note(current_->path(), current_->line_number_at(offset), why)) strict_stop_ = true;
+  if (bad_.note(current_->path(), current_->line_number_at(offset), too_long_reason(raw_size, o_.input.max_line)))
+    strict_stop_ = true;
 }
 
 void Tailer::flush_run() {
