@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/selftest.sh: checks bench/gen (valid JSON, type mix, record size, determinism, DORA links) and bench/lib.sh.
+# bench/selftest.sh: checks bench/gen (valid JSON, type mix, record size, determinism, DORA links), bench/lib.sh
+# and the judge rules of bench/redact-precision.py (on its own examples).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 gen=$here/gen
@@ -101,6 +102,9 @@ check "lib.sh: bench_data caches, bench_run records, bench_ratio divides" bash -
     bench_ratio 'cat / jq' cat jq >/dev/null || exit 1
     ! bench_run 'false' \"\$d\" false 2>/dev/null || exit 1
     grep -q '^| cat | [0-9.]* | [0-9.]* | [0-9.]* |\$' '$tmp/results.md'"
+
+check "redact-precision judge rules agree with their examples" \
+    bash -c "python3 '$here/redact-precision.py' selftest >/dev/null"
 
 echo
 if ((fails)); then echo "selftest: $fails check(s) failed"; exit 1; fi
