@@ -7,7 +7,8 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The one list of Debian packages ndj needs (build, test, bench).
 BUILD_PKGS := g++ meson ninja-build pkgconf libsimdjson-dev libcli11-dev libre2-dev \
-              libxxhash-dev catch2 libcurl4-openssl-dev libssl-dev zlib1g-dev
+              libxxhash-dev catch2 libcurl4-openssl-dev libssl-dev zlib1g-dev \
+              libhyperscan-dev libtomlplusplus-dev
 TEST_PKGS  := mandoc python3 jq curl openssl git procps tzdata chromium
 BENCH_PKGS := miller nginx-light time
 CHECK_PKGS := clang libclang-rt-14-dev

@@ -2,6 +2,8 @@
 // records before they leave the machine; untouched bytes are copied as
 // they were.
 
+#include <algorithm>
+#include <cerrno>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +14,8 @@
 #include "core/output.hpp"
 #include "core/parallel_records.hpp"
 #include "core/records.hpp"
+#include "json/json_text.hpp"
+#include "redact/gitleaks_rules.hpp"
 #include "redact/redact.hpp"
 #include "redact/redact_batch.hpp"
 #include "core/secret_file.hpp"
@@ -28,6 +32,7 @@ struct Options {
   std::string key_file;
   std::string config;
   std::string stream_field;
+  std::string rules_file, report;
   bool summary = false;
   unsigned threads = 1;
 };
@@ -47,13 +52,15 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--mask-regex", o.mask_regex, "Mask matches of REGEX as [REDACTED:NAME]")
       ->type_name("NAME=REGEX");
   app.add_option("--mask-in", o.mask_in, "Mask only strings under PATH")->type_name("PATH");
+  app.add_option("--rules", o.rules_file, "Also mask with the rules of a gitleaks TOML file")->type_name("FILE");
   app.add_option("--algo", o.algo, "sha256 (default), hmac-sha256, xxh3, xxh128")
       ->type_name("ALGO");
   app.add_option("--key-file", o.key_file, "HMAC key file (for hmac-sha256)")->type_name("FILE");
   app.add_option("--config", o.config, "Per-stream rules in a JSON file")->type_name("FILE");
   app.add_option("--stream-field", o.stream_field, "With --config: field naming the stream")
       ->type_name("FIELD");
-  app.add_flag("--summary", o.summary, "Add \"redaction\":{hashed,dropped,masked}");
+  app.add_flag("--summary", o.summary, "Add \"redaction\":{hashed,dropped,masked,rules}");
+  app.add_option("--report", o.report, "At the end, write counts per kind and rule to FILE")->type_name("FILE");
   add_threads_option(app, o.threads);
   // One value per occurrence, so that `--hash m FILE` reads FILE.
   for (const char* name : {"--hash", "--drop", "--keep", "--mask", "--mask-regex", "--mask-in"})
@@ -63,7 +70,25 @@ int parse_args(int argc, char** argv, Options& o) {
 
 bool any_rule(const Options& o) {
   return !o.hash.empty() || !o.drop.empty() || !o.keep.empty() || !o.mask.empty() ||
-         !o.mask_regex.empty() || !o.mask_in.empty();
+         !o.mask_regex.empty() || !o.mask_in.empty() || !o.rules_file.empty();
+}
+
+// --rules FILE: the file's rules, and the built-in ones its [extend] table
+// turns on or off (warnings on stderr).
+void add_gitleaks_rules(const std::string& path, RedactRules& r) {
+  auto text = read_file(path);
+  if (!text) throw Error(kExitFailure, path + ": " + errno_text(errno));
+  GitleaksConfig file = parse_gitleaks_config(*text, path);
+  for (const auto& w : file.warnings) warn(w);
+  if (file.use_default) r.mask.push_back("all");
+  const auto& builtins = builtin_secret_rules();
+  for (const auto& id : file.disabled) {
+    if (std::any_of(builtins.begin(), builtins.end(), [&](const SecretRule& b) { return b.id == id; }))
+      r.mask.push_back("-" + id);
+    else
+      warn(path + ": extend.disabledRules: '" + id + "' is not a rule of ndj-redact");
+  }
+  r.rules = std::move(file.rules);
 }
 
 // The rules of the command line; returns an exit status on a usage error.
@@ -92,8 +117,9 @@ int rules_from_options(const Options& o, RedactRules& r) {
     if (!parse_name_regex("--mask-regex", spec, name, regex, why)) return usage_error(why);
     r.mask_regex.push_back({std::move(name), std::move(regex)});
   }
-  if (!r.mask_in.empty() && r.mask.empty() && r.mask_regex.empty())
-    return usage_error("--mask-in needs --mask or --mask-regex");
+  if (!o.rules_file.empty()) add_gitleaks_rules(o.rules_file, r);
+  if (!r.mask_in.empty() && r.mask.empty() && r.mask_regex.empty() && r.rules.empty())
+    return usage_error("--mask-in needs --mask, --mask-regex or --rules");
   auto algo = parse_digest_algo(o.algo);
   if (!algo) return usage_error("--algo: expected sha256, hmac-sha256, xxh3 or xxh128");
   r.algo = *algo;
@@ -107,6 +133,29 @@ std::string read_key(const std::string& path) {
   if (!key) throw Error(kExitFailure, path + ": " + errno_text(ENOENT));
   if (key->empty()) throw Error(kExitUsage, path + ": empty key");
   return *key;
+}
+
+// --report: what the run did, counts only.
+void write_report(const std::string& path, const std::vector<std::unique_ptr<RecordRedactor>>& redactors) {
+  RedactReport r;
+  for (const auto& x : redactors)
+    if (x) x->add_to_report(r);
+  std::string out = "{\"records\":" + std::to_string(r.records) + ",\"records_masked\":" +
+                    std::to_string(r.records_masked) + ",\"masked\":" + std::to_string(r.masked) +
+                    ",\"hashed\":" + std::to_string(r.hashed) + ",\"dropped\":" + std::to_string(r.dropped);
+  for (const auto* part : {&r.kinds, &r.rules}) {
+    out += part == &r.kinds ? ",\"kinds\":{" : ",\"rules\":{";
+    bool first = true;
+    for (const auto& [name, n] : *part) {
+      if (!first) out += ',';
+      first = false;
+      append_json_string(out, name);
+      out += ':' + std::to_string(n);
+    }
+    out += '}';
+  }
+  out += "}\n";
+  write_file_atomic(path, out);
 }
 
 int run(const Options& o, const RedactConfig& config) {
@@ -127,6 +176,7 @@ int run(const Options& o, const RedactConfig& config) {
       },
       [&](WorkBatch<Redacted>& b) { return write_redacted(b, reader.bad_lines(), out); });
   out.flush();
+  if (!o.report.empty()) write_report(o.report, redactors);
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
   return reader.exit_code();
@@ -136,7 +186,7 @@ int configure_and_run(const Options& o) {
   RedactConfig config;
   if (!o.config.empty()) {
     if (any_rule(o) || o.algo != "sha256" || o.others != "drop")
-      return usage_error("--config holds the rules: no --hash, --drop, --keep, --others, --mask*, --algo");
+      return usage_error("--config holds the rules: no --hash, --drop, --keep, --others, --mask*, --rules, --algo");
     auto text = read_file(o.config);
     if (!text) throw Error(kExitFailure, o.config + ": " + errno_text(ENOENT));
     config = parse_redact_config(*text, o.config);

@@ -128,6 +128,19 @@ struct RedactCounts {
   uint64_t masked = 0;
 };
 
+// Matches per rule id of one record (a rule id may have several rows).
+struct RuleCounts {
+  std::vector<std::pair<std::string_view, uint64_t>> by_id;
+  void add(std::string_view id, uint64_t n) {
+    for (auto& [k, v] : by_id)
+      if (k == id) {
+        v += n;
+        return;
+      }
+    by_id.emplace_back(id, n);
+  }
+};
+
 }  // namespace
 
 struct RecordRedactor::Compiled {
@@ -138,6 +151,7 @@ struct RecordRedactor::Compiled {
   std::unique_ptr<SecretScanner> scanner;
   std::unique_ptr<Digester> digester;
   std::string suffix;  // "_sha256"
+  mutable std::vector<uint64_t> rule_totals;  // matches per scanner rule, for --report
 };
 
 struct RecordRedactor::Impl {
@@ -155,16 +169,30 @@ struct RecordRedactor::Impl {
   size_t copied = 0;  // text[0, copied) has been dealt with
   const Compiled* rules = nullptr;
   RedactCounts counts;
+  RuleCounts rule_counts;
+  RedactReport totals;  // all records so far (rule and kind counts: add_to_report)
   std::string scratch;  // decoded strings
   std::string masked;
   bool collecting = false;
   bool scanning = false;          // this record's strings are masked
   std::string joined;             // strings to scan, one per line
   std::vector<size_t> seg_ends;   // offset of the '\n' after each
+  std::vector<std::string> seg_names;  // the member name each string is the value of
+  std::string member_name;        // of the value being walked ("" in arrays)
+  bool want_names = false;        // the scanner may use member names
+  std::vector<std::string_view> name_views;
   size_t seg_next = 0, span_next = 0;
   std::string discard;            // the collecting walk writes nothing
 
   char at(uint32_t i) const { return text[idx[i]]; }
+
+  void count_record() {
+    ++totals.records;
+    totals.records_masked += counts.masked > 0;
+    totals.hashed += counts.hashed;
+    totals.dropped += counts.dropped;
+    totals.masked += counts.masked;
+  }
 
   // End offset of the scalar token i (its last byte + 1).
   size_t scalar_end(uint32_t i) const { return token_end(text, idx, n, i); }
@@ -245,6 +273,7 @@ struct RecordRedactor::Impl {
       joined.append(s);
       seg_ends.push_back(joined.size());
       joined.push_back('\n');
+      if (want_names) seg_names.push_back(member_name);
       return;
     }
     size_t seg_begin = seg_next == 0 ? 0 : seg_ends[seg_next - 1] + 1;
@@ -254,6 +283,10 @@ struct RecordRedactor::Impl {
     while (span_next < spans.size() && spans[span_next].begin < seg_end) ++span_next;
     if (first == span_next) return;
     counts.masked += span_next - first;
+    for (size_t k = first; k < span_next; ++k) {
+      ++rules->rule_totals[spans[k].rule];
+      rule_counts.add(rules->scanner->rule_id(spans[k].rule), 1);
+    }
     size_t b = idx[i], e = scalar_end(i);
     skip(b, e);
     masked.clear();
@@ -284,6 +317,7 @@ struct RecordRedactor::Impl {
 
   uint32_t walk_value(uint32_t i, const RuleNode* node, bool masking, bool filtering) {
     char c = at(i);
+    if (c == '[') member_name.clear();
     if (c == '{') return walk_object(i, node, masking, filtering, false);
     if (c == '[') return walk_array(i, node, masking, filtering);
     if (c == '"' && masking) mask_string(i);
@@ -316,6 +350,8 @@ struct RecordRedactor::Impl {
     out = &dest;
     copied = 0;
     counts = {};
+    rule_counts.by_id.clear();
+    member_name.clear();
     if (at(0) == '{') walk_object(0, &c.root, masking, c.keep_mode, true);
     else walk_value(0, &c.root, masking, false);
     flush_to(text.size());
@@ -361,6 +397,10 @@ struct RecordRedactor::Impl {
         if (action == kWalk) {
           bool m = masking || (child && child->mask);
           if ((child && child->active) || m) {
+            if (m && collecting && want_names && at(vi) == '"') {
+              member_name.clear();
+              append_unescaped(raw_key, member_name);
+            }
             next = walk_value(vi, child, m, child_filtering);
           } else {
             next = skip_value(vi);
@@ -393,6 +433,16 @@ struct RecordRedactor::Impl {
       out->append(std::to_string(counts.dropped));
       out->append(",\"masked\":");
       out->append(std::to_string(counts.masked));
+      if (rules->scanner) {
+        out->append(",\"rules\":{");
+        for (size_t k = 0; k < rule_counts.by_id.size(); ++k) {
+          if (k) out->push_back(',');
+          append_json_string(*out, rule_counts.by_id[k].first);
+          out->push_back(':');
+          out->append(std::to_string(rule_counts.by_id[k].second));
+        }
+        out->push_back('}');
+      }
       out->push_back('}');
     }
     return j + 1;
@@ -417,6 +467,7 @@ struct RecordRedactor::Impl {
       if (!drop && !emitted && !first) skip(prev_end, elem_b);  // see walk_object
       uint32_t next;
       bool m = masking || (elem && elem->mask);
+      member_name.clear();  // an element has no name
       if (!drop && ((elem && elem->active) || m)) next = walk_value(j, elem, m, elem_filtering);
       else next = skip_value(j);
       size_t e = value_end(j, next);
@@ -451,8 +502,9 @@ std::unique_ptr<RecordRedactor::Compiled> compile(const RedactRules& r, std::str
   }
   c->keep_mode = !r.keep.empty();
   c->others_hash = r.others_hash;
-  if (!r.mask.empty() || !r.mask_regex.empty()) {
-    c->scanner = std::make_unique<SecretScanner>(r.mask, r.mask_regex);
+  if (!r.mask.empty() || !r.mask_regex.empty() || !r.rules.empty()) {
+    c->scanner = std::make_unique<SecretScanner>(r.mask, r.mask_regex, r.rules);
+    c->rule_totals.assign(c->scanner->rule_count(), 0);
     c->mask_everywhere = r.mask_in.empty();
   }
   if (r.algo == DigestAlgo::kHmacSha256 && key.empty())
@@ -498,13 +550,18 @@ const char* RecordRedactor::redact(std::string_view line, std::string& out) {
     // text cannot hold a match, neither can they, and they are not collected.
     m.scanning = c.scanner && (m.parser.has_backslash() || c.scanner->may_match(line));
     if (m.scanning) {
+      // With escapes may_match() did not run: every name is collected.
+      m.want_names = m.parser.has_backslash() || c.scanner->wants_member_names();
       m.collecting = true;
       m.joined.clear();
       m.seg_ends.clear();
+      m.seg_names.clear();
       m.discard.clear();
       if (const char* why = m.walk_record(c, masking, m.discard)) return why;
       m.collecting = false;
-      c.scanner->scan_joined(m.joined, m.seg_ends);
+      if (m.want_names) m.name_views.assign(m.seg_names.begin(), m.seg_names.end());
+      else m.name_views.clear();
+      c.scanner->scan_joined(m.joined, m.seg_ends, m.name_views, !m.parser.has_backslash());
       m.seg_next = m.span_next = 0;
       m.scanning = !c.scanner->spans().empty();
     }
@@ -512,11 +569,36 @@ const char* RecordRedactor::redact(std::string_view line, std::string& out) {
       // Masking found nothing and nothing else can change.
       out.append(line);
       m.counts = {};
+      m.count_record();
       return nullptr;
     }
     if (const char* why = m.walk_record(c, masking, out)) return why;
   }
+  m.count_record();
   return nullptr;
+}
+
+void RecordRedactor::begin_batch(std::string_view batch) {
+  for (const auto& c : impl_->compiled)
+    if (c->scanner) c->scanner->prefilter(batch);
+}
+
+void RecordRedactor::add_to_report(RedactReport& report) const {
+  const Impl& m = *impl_;
+  report.records += m.totals.records;
+  report.records_masked += m.totals.records_masked;
+  report.hashed += m.totals.hashed;
+  report.dropped += m.totals.dropped;
+  report.masked += m.totals.masked;
+  for (const auto& c : m.compiled) {
+    if (!c->scanner) continue;
+    for (size_t r = 0; r < c->rule_totals.size(); ++r) {
+      if (c->rule_totals[r] == 0) continue;
+      auto rule = static_cast<unsigned>(r);
+      report.rules[c->scanner->rule_id(rule)] += c->rule_totals[r];
+      report.kinds[c->scanner->kind_name(c->scanner->kind_of(rule))] += c->rule_totals[r];
+    }
+  }
 }
 
 }  // namespace ndj

@@ -22,6 +22,12 @@
 
 namespace ndj {
 
+// What a run did, for --report: counts only, never a value.
+struct RedactReport {
+  uint64_t records = 0, records_masked = 0, hashed = 0, dropped = 0, masked = 0;
+  std::map<std::string, uint64_t> kinds, rules;  // matches masked per kind and rule id
+};
+
 class RecordRedactor {
  public:
   // Compiles every rule set (patterns, digests). `hmac_key` is needed when
@@ -36,6 +42,12 @@ class RecordRedactor {
   // nullptr on success, else the reason the line is invalid (out is then
   // unchanged).
   const char* redact(std::string_view line, std::string& out);
+  // Lets the lines of `batch` (redacted next, in order) be gated in one
+  // pass; `batch` must outlive those calls.
+  void begin_batch(std::string_view batch);
+
+  // Adds the counts of every record redacted so far to `report`.
+  void add_to_report(RedactReport& report) const;
 
   struct Compiled;
 

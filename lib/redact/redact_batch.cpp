@@ -10,6 +10,7 @@ void redact_batch(RecordRedactor& redactor, WorkBatch<Redacted>& b) {
   std::string& out = b.result.out;
   out.clear();
   const auto items = b.lines.items();
+  redactor.begin_batch(b.lines.all_text());
   for (size_t i = 0; i < items.size(); ++i) {
     const std::string_view text = b.lines.text(items[i]);
     if (items[i].mark) {

@@ -21,6 +21,7 @@ struct RedactRules {
   bool others_hash = false;       // others are hashed instead of dropped
   std::vector<std::string> mask;  // secret kinds ("all" for every built-in one)
   std::vector<UserPattern> mask_regex;
+  std::vector<SecretRule> rules;  // from a gitleaks file (--rules)
   std::vector<JsonPath> mask_in;  // empty: every string value is scanned
   DigestAlgo algo = DigestAlgo::kSha256;
 };

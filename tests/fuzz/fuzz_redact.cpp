@@ -81,8 +81,8 @@ void check(std::string_view line, bool planted) {
 // The input as text: the gated scanner finds what running every pattern
 // finds, and the SIMD gates agree with the bytewise ones.
 void check_gates(std::string_view text) {
-  static ndj::SecretScanner gated({"all"}, {}), everything({"all"}, {}, false);
-  if (ndj::secret_pattern_gates(text, true) != ndj::secret_pattern_gates(text, false)) std::abort();
+  static ndj::SecretScanner gated({"all"}, {}), everything({"all"}, {}, {}, false);
+  if (ndj::secret_shapes(text, true) != ndj::secret_shapes(text, false)) std::abort();
   gated.scan(text);
   everything.scan(text);
   const auto &a = gated.spans(), &b = everything.spans();

@@ -31,6 +31,7 @@ secrets = {  # kind -> (text as planted, the part that must disappear)
                      "MIIEpAIBAAKCAQEA7bq98S3cr3tK3yB0dyL1n3")],
     "url-credentials": [("https://deploy:Hunter2Secret@git.example.com/repo.git", "Hunter2Secret"),
                         ("postgres://app:pa55w0rdXyZ@db.internal:5432/prod", "pa55w0rdXyZ")],
+    "mac": [("00:1a:2b:3c:4d:5e", "00:1a:2b:3c:4d:5e")],
     "credit-card": [("4111 1111 1111 1111", "4111 1111 1111 1111"), ("5500-0055-5555-5559", "5500-0055-5555-5559"),
                     ("378282246310005", "378282246310005"), ("6011111111111117", "6011111111111117")],
 }
@@ -84,7 +85,7 @@ for i in range(3000):
         f"Bearer authentication required for /api/v{r.randint(1,3)}/users",
         f"checksum sha256:{hexid}{hexid}",
         f"order {r.randint(10**12, 10**13-1)} shipped, phone 555-{r.randint(1000,9999)}",
-        f"timer 10:{r.randint(10,59)}:{r.randint(10,59)} mac aa:bb:cc:{r.randint(10,99)}:ee:ff",
+        f"timer 10:{r.randint(10,59)}:{r.randint(10,59)} mac aa:bb:cc:dd:ee:ff (placeholder)",
         f"npm install @types/node@{r.randint(10,22)}.{r.randint(0,9)}.{r.randint(0,9)} lodash@4.17.21",
         f"GET /v1/items?page={r.randint(1,99)}&limit=50 200 {r.randint(1,999)}ms",
     ])
@@ -120,7 +121,7 @@ sys.exit(1 if leaks else 0)
 PY
 
 # Every kind was recognised as itself somewhere.
-for kind in email ipv4 ipv6 jwt bearer aws-key github-token slack-token private-key url-credentials credit-card; do
+for kind in email ipv4 ipv6 mac jwt bearer aws-key github-token slack-token private-key url-credentials credit-card; do
   grep -q "REDACTED:$kind" out.ndjson || { echo "kind $kind never reported"; exit 1; }
 done
 

@@ -148,8 +148,8 @@ TEST_CASE("summary counts what was done") {
   r.drop.push_back(path("s"));
   r.mask = {"email"};
   CHECK(redact(r, R"({"m":"x","s":1,"t":"a@b.example.com and c@d.org","redaction":{"old":1}})", true) ==
-        R"({"m_sha256":"2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881","m_bytes":1,"t":"[REDACTED:email] and [REDACTED:email]","redaction":{"hashed":1,"dropped":2,"masked":2}})");
-  CHECK(redact(r, R"({})", true) == R"({"redaction":{"hashed":0,"dropped":0,"masked":0}})");
+        R"({"m_sha256":"2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881","m_bytes":1,"t":"[REDACTED:email] and [REDACTED:email]","redaction":{"hashed":1,"dropped":2,"masked":2,"rules":{"email":2}}})");
+  CHECK(redact(r, R"({})", true) == R"({"redaction":{"hashed":0,"dropped":0,"masked":0,"rules":{}}})");
 }
 
 TEST_CASE("masking works on decoded text and re-encodes only what changed") {
@@ -224,7 +224,7 @@ TEST_CASE("masking and hashing in one record, every string scanned once") {
   r.mask = {"all"};
   r.hash.push_back(path("h"));
   CHECK(redact(r, R"({"a":"x 10.0.0.1","h":"a@example.com","b":["ok","c@example.com\u0021"],"c":{"d":"AKIAIOSFODNN7EXAMPLE"}})", true) ==
-        R"({"a":"x [REDACTED:ipv4]","h_sha256":"08168cd80dfd534ab0f10af10f1303fe00af2d43ab5c1432360d137f8197e17a","h_bytes":13,"b":["ok","[REDACTED:email]!"],"c":{"d":"[REDACTED:aws-key]"},"redaction":{"hashed":1,"dropped":0,"masked":3}})");
+        R"({"a":"x [REDACTED:ipv4]","h_sha256":"08168cd80dfd534ab0f10af10f1303fe00af2d43ab5c1432360d137f8197e17a","h_bytes":13,"b":["ok","[REDACTED:email]!"],"c":{"d":"[REDACTED:aws-key]"},"redaction":{"hashed":1,"dropped":0,"masked":3,"rules":{"ipv4":1,"email":1,"aws-access-token":1}}})");
 }
 
 TEST_CASE("a secret spelled with escapes is found in its decoded text") {
