@@ -2,8 +2,6 @@
 // records before they leave the machine; untouched bytes are copied as
 // they were.
 
-#include <algorithm>
-#include <cerrno>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,8 +12,6 @@
 #include "core/output.hpp"
 #include "core/parallel_records.hpp"
 #include "core/records.hpp"
-#include "json/json_text.hpp"
-#include "redact/gitleaks_rules.hpp"
 #include "redact/redact.hpp"
 #include "redact/redact_batch.hpp"
 #include "core/secret_file.hpp"
@@ -73,24 +69,6 @@ bool any_rule(const Options& o) {
          !o.mask_regex.empty() || !o.mask_in.empty() || !o.rules_file.empty();
 }
 
-// --rules FILE: the file's rules, and the built-in ones its [extend] table
-// turns on or off (warnings on stderr).
-void add_gitleaks_rules(const std::string& path, RedactRules& r) {
-  auto text = read_file(path);
-  if (!text) throw Error(kExitFailure, path + ": " + errno_text(errno));
-  GitleaksConfig file = parse_gitleaks_config(*text, path);
-  for (const auto& w : file.warnings) warn(w);
-  if (file.use_default) r.mask.push_back("all");
-  const auto& builtins = builtin_secret_rules();
-  for (const auto& id : file.disabled) {
-    if (std::any_of(builtins.begin(), builtins.end(), [&](const SecretRule& b) { return b.id == id; }))
-      r.mask.push_back("-" + id);
-    else
-      warn(path + ": extend.disabledRules: '" + id + "' is not a rule of ndj-redact");
-  }
-  r.rules = std::move(file.rules);
-}
-
 // The rules of the command line; returns an exit status on a usage error.
 int rules_from_options(const Options& o, RedactRules& r) {
   auto paths = [](const std::vector<std::string>& in, const char* opt, bool must_end_with_key,
@@ -117,7 +95,7 @@ int rules_from_options(const Options& o, RedactRules& r) {
     if (!parse_name_regex("--mask-regex", spec, name, regex, why)) return usage_error(why);
     r.mask_regex.push_back({std::move(name), std::move(regex)});
   }
-  if (!o.rules_file.empty()) add_gitleaks_rules(o.rules_file, r);
+  if (!o.rules_file.empty()) add_rules_file(o.rules_file, r);
   if (!r.mask_in.empty() && r.mask.empty() && r.mask_regex.empty() && r.rules.empty())
     return usage_error("--mask-in needs --mask, --mask-regex or --rules");
   auto algo = parse_digest_algo(o.algo);
@@ -140,22 +118,7 @@ void write_report(const std::string& path, const std::vector<std::unique_ptr<Rec
   RedactReport r;
   for (const auto& x : redactors)
     if (x) x->add_to_report(r);
-  std::string out = "{\"records\":" + std::to_string(r.records) + ",\"records_masked\":" +
-                    std::to_string(r.records_masked) + ",\"masked\":" + std::to_string(r.masked) +
-                    ",\"hashed\":" + std::to_string(r.hashed) + ",\"dropped\":" + std::to_string(r.dropped);
-  for (const auto* part : {&r.kinds, &r.rules}) {
-    out += part == &r.kinds ? ",\"kinds\":{" : ",\"rules\":{";
-    bool first = true;
-    for (const auto& [name, n] : *part) {
-      if (!first) out += ',';
-      first = false;
-      append_json_string(out, name);
-      out += ':' + std::to_string(n);
-    }
-    out += '}';
-  }
-  out += "}\n";
-  write_file_atomic(path, out);
+  write_file_atomic(path, report_json(r));
 }
 
 int run(const Options& o, const RedactConfig& config) {

@@ -578,6 +578,25 @@ const char* RecordRedactor::redact(std::string_view line, std::string& out) {
   return nullptr;
 }
 
+std::string report_json(const RedactReport& r) {
+  std::string out = "{\"records\":" + std::to_string(r.records) + ",\"records_masked\":" +
+                    std::to_string(r.records_masked) + ",\"masked\":" + std::to_string(r.masked) +
+                    ",\"hashed\":" + std::to_string(r.hashed) + ",\"dropped\":" + std::to_string(r.dropped);
+  for (const auto* part : {&r.kinds, &r.rules}) {
+    out += part == &r.kinds ? ",\"kinds\":{" : ",\"rules\":{";
+    bool first = true;
+    for (const auto& [name, n] : *part) {
+      if (!first) out += ',';
+      first = false;
+      append_json_string(out, name);
+      out += ':' + std::to_string(n);
+    }
+    out += '}';
+  }
+  out += "}\n";
+  return out;
+}
+
 void RecordRedactor::begin_batch(std::string_view batch) {
   for (const auto& c : impl_->compiled)
     if (c->scanner) c->scanner->prefilter(batch);

@@ -28,6 +28,9 @@ struct RedactReport {
   std::map<std::string, uint64_t> kinds, rules;  // matches masked per kind and rule id
 };
 
+// The --report file's JSON text (one line).
+std::string report_json(const RedactReport& report);
+
 class RecordRedactor {
  public:
   // Compiles every rule set (patterns, digests). `hmac_key` is needed when

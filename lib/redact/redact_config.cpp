@@ -4,10 +4,13 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cerrno>
 
+#include "core/atomic_file.hpp"
 #include "core/cli.hpp"
 #include "core/diag.hpp"
 #include "json/json.hpp"
+#include "redact/gitleaks_rules.hpp"
 
 namespace ndj {
 
@@ -152,6 +155,22 @@ RedactConfig parse_redact_config(std::string_view json, const std::string& file)
   // Fail closed: a record of a stream nobody listed needs a rule too.
   if (!have_default) reader.fail("default", "missing (the rules for records of unlisted streams)");
   return config;
+}
+
+void add_rules_file(const std::string& path, RedactRules& r) {
+  auto text = read_file(path);
+  if (!text) throw Error(kExitFailure, path + ": " + errno_text(errno));
+  GitleaksConfig file = parse_gitleaks_config(*text, path);
+  for (const auto& w : file.warnings) warn(w);
+  if (file.use_default) r.mask.push_back("all");
+  const auto& builtins = builtin_secret_rules();
+  for (const auto& id : file.disabled) {
+    if (std::any_of(builtins.begin(), builtins.end(), [&](const SecretRule& b) { return b.id == id; }))
+      r.mask.push_back("-" + id);
+    else
+      warn(path + ": extend.disabledRules: '" + id + "' is not a rule of ndj-redact");
+  }
+  for (auto& rule : file.rules) r.rules.push_back(std::move(rule));
 }
 
 }  // namespace ndj

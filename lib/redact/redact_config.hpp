@@ -38,6 +38,11 @@ struct RedactConfig {
 // path string") for anything malformed or unknown.
 RedactConfig parse_redact_config(std::string_view json, const std::string& file);
 
+// --rules FILE: adds the rules of a gitleaks file to `r`, and the
+// built-in ones its [extend] table turns on ("all") or off ("-ID"); its
+// warnings go to stderr. Throws Error naming the file and key.
+void add_rules_file(const std::string& path, RedactRules& r);
+
 // Parses a rule path; hash, drop and keep paths name a member, so they must
 // end with a field name (`spans[].query`, not `spans[]`).
 bool parse_rule_path(std::string_view text, bool must_end_with_key, JsonPath& path,
