@@ -2,6 +2,7 @@
 // records before they leave the machine; untouched bytes are copied as
 // they were.
 
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,7 @@ struct Options {
   std::string stream_field;
   std::string rules_file, report;
   bool summary = false;
+  bool list_rules = false;
   unsigned threads = 1;
 };
 
@@ -56,6 +58,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--stream-field", o.stream_field, "With --config: field naming the stream")
       ->type_name("FIELD");
   app.add_flag("--summary", o.summary, "Add \"redaction\":{hashed,dropped,masked,rules}");
+  app.add_flag("--list-rules", o.list_rules, "Print the built-in rules as NDJSON and exit");
   app.add_option("--report", o.report, "At the end, write counts per kind and rule to FILE")->type_name("FILE");
   add_threads_option(app, o.threads);
   // One value per occurrence, so that `--hash m FILE` reads FILE.
@@ -146,6 +149,10 @@ int run(const Options& o, const RedactConfig& config) {
 }
 
 int configure_and_run(const Options& o) {
+  if (o.list_rules) {
+    std::fputs(secret_rules_ndjson().c_str(), stdout);
+    return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
+  }
   RedactConfig config;
   if (!o.config.empty()) {
     if (any_rule(o) || o.algo != "sha256" || o.others != "drop")

@@ -19,6 +19,8 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "json/json_text.hpp"
+
 namespace ndj {
 
 namespace {
@@ -707,6 +709,25 @@ const std::vector<SecretRule>& builtin_secret_rules() {
     return v;
   }();
   return rules;
+}
+
+std::string secret_rules_ndjson() {
+  std::string out;
+  for (const auto& r : builtin_secret_rules()) {
+    out += "{\"id\":";
+    append_json_string(out, r.id);
+    out += ",\"kind\":";
+    append_json_string(out, r.kind);
+    out += r.in_all ? ",\"all\":true,\"keywords\":[" : ",\"all\":false,\"keywords\":[";
+    for (size_t k = 0; k < r.keywords.size(); ++k) {
+      if (k) out += ',';
+      append_json_string(out, r.keywords[k]);
+    }
+    out += "],\"example\":";
+    append_json_string(out, r.example);
+    out += "}\n";
+  }
+  return out;
 }
 
 const std::vector<std::string>& builtin_secret_kinds() {

@@ -67,6 +67,10 @@ struct SecretRule {
 // The built-in rules, in the man page's order.
 const std::vector<SecretRule>& builtin_secret_rules();
 
+// --list-rules: one JSON object a rule, in the table's order:
+// {"id","kind","all","keywords","example"}.
+std::string secret_rules_ndjson();
+
 // The built-in kinds, in the order of their first rule.
 const std::vector<std::string>& builtin_secret_kinds();
 
