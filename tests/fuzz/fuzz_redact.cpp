@@ -1,5 +1,5 @@
 // Fuzz the redaction engine with a fixed rule set (hash, drop, keep-less
-// masking of every built-in secret kind and a user pattern). Properties: a
+// masking of every built-in secret rule and a user pattern). Properties: a
 // line json_check() accepts is redacted, never refused; what comes out is
 // valid JSON; and secrets planted in string values never survive. Also:
 // the gates that pick the secret patterns worth running never hide a match.
@@ -11,12 +11,15 @@
 #include "json/json_check.hpp"
 #include "core/line_reader.hpp"
 #include "redact/redact.hpp"
+#include "redact/secret_gates.hpp"
 #include "redact/secret_scan.hpp"
 
 namespace {
 
 constexpr std::string_view kPlanted[] = {"AKIAQWERTYUIOPASDFGH", "ghp_PLANTEDplantedPLANTEDplanted012345ab",
-                                         "xoxb-9876543210-plantedsecret", "SECRET-PLANTED-4242"};
+                                         "xoxb-9876543210-plantedsecret", "SECRET-PLANTED-4242",
+                                         "sk_live_PLANTEDplanted0123456789", "glpat-PLANTEDplanted0123456",
+                                         "DE89370400440532013000", "npm_PLANTEDplantedPLANTEDplanted012345ab"};
 
 ndj::JsonPath path(std::string_view text) {
   ndj::JsonPath p;
@@ -54,7 +57,15 @@ std::string with_planted(std::string_view line) {
   member += kPlanted[2];
   member += " and ";
   member += kPlanted[3];
-  member += "\"]";
+  member += "\",\"";
+  member += kPlanted[4];
+  member += "/";
+  member += kPlanted[5];
+  member += " iban ";
+  member += kPlanted[6];
+  member += "\",{\"npm\":\"";
+  member += kPlanted[7];
+  member += "\"}]";
   if (!empty) member += ',';
   return std::string(line.substr(0, open + 1)) + member + std::string(line.substr(open + 1));
 }
@@ -78,11 +89,17 @@ void check(std::string_view line, bool planted) {
 
 }  // namespace
 
-// The input as text: the gated scanner finds what running every pattern
-// finds, and the SIMD gates agree with the bytewise ones.
+// The input as text: the gated scanner finds what running every rule
+// finds, the SIMD gates agree with the bytewise ones, and the keywords a
+// batch prefilter finds for the text say what the text's own do.
 void check_gates(std::string_view text) {
-  static ndj::SecretScanner gated({"all"}, {}), everything({"all"}, {}, {}, false);
+  static ndj::SecretScanner gated({"all", "generic-secret"}, {}), batched({"all", "generic-secret"}, {}),
+      everything({"all", "generic-secret"}, {}, {}, false);
   if (ndj::secret_shapes(text, true) != ndj::secret_shapes(text, false)) std::abort();
+  std::string padded = "x\n" + std::string(text) + "\ny";
+  padded.append(64, '\0');
+  batched.prefilter(std::string_view(padded.data(), text.size() + 5));
+  if (batched.may_match(std::string_view(padded.data() + 2, text.size())) != gated.may_match(text)) std::abort();
   gated.scan(text);
   everything.scan(text);
   const auto &a = gated.spans(), &b = everything.spans();
