@@ -93,11 +93,11 @@ class ConfigReader {
         for (element item : arr) {
           std::string ik = name + "[" + std::to_string(i++) + "]";
           std::string kind(string(item, ik));
-          const auto& all = builtin_secret_kinds();
-          if (kind != "all" && std::find(all.begin(), all.end(), kind) == all.end())
-            fail(ik, "unknown kind '" + kind + "'");
+          if (!known_mask_name(kind)) fail(ik, "unknown kind '" + kind + "'");
           r.mask.push_back(kind);
         }
+      } else if (k == "rules") {
+        add_rules_file(std::string(string(v, name)), r);
       } else if (k == "mask_regex") {
         simdjson::dom::object pats;
         if (v.get(pats)) fail(name, "expected an object of NAME: REGEX");

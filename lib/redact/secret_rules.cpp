@@ -730,18 +730,15 @@ std::string secret_rules_ndjson() {
   return out;
 }
 
-const std::vector<std::string>& builtin_secret_kinds() {
-  static const std::vector<std::string> kinds = [] {
-    std::vector<std::string> v;
-    for (const auto& r : builtin_secret_rules())
-      if (std::find(v.begin(), v.end(), r.kind) == v.end()) v.push_back(r.kind);
-    return v;
-  }();
-  return kinds;
-}
-
 bool plausible_member_value(std::string_view v) {
   return !placeholder(v) && std::count(v.begin(), v.end(), ' ') < 3 && v.size() <= 1024;
+}
+
+bool known_mask_name(std::string_view name) {
+  if (!name.empty() && name[0] == '-') name.remove_prefix(1);
+  if (name == "all") return true;
+  const auto& rules = builtin_secret_rules();
+  return std::any_of(rules.begin(), rules.end(), [&](const SecretRule& r) { return r.kind == name || r.id == name; });
 }
 
 double shannon_entropy(std::string_view s) {

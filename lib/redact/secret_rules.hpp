@@ -71,8 +71,9 @@ const std::vector<SecretRule>& builtin_secret_rules();
 // {"id","kind","all","keywords","example"}.
 std::string secret_rules_ndjson();
 
-// The built-in kinds, in the order of their first rule.
-const std::vector<std::string>& builtin_secret_kinds();
+// What --mask takes: "all", a kind or a rule id, each optionally after '-'
+// (taken out of what the names before chose).
+bool known_mask_name(std::string_view name);
 
 // A member value that may be a credential: not a placeholder ("", "***",
 // "${VAR}", "<password>", "null"), not a sentence.

@@ -256,14 +256,12 @@ SecretScanner::SecretScanner(const std::vector<std::string>& select, const std::
   for (const auto& entry : select) {
     bool out = !entry.empty() && entry[0] == '-';
     std::string_view name = std::string_view(entry).substr(out ? 1 : 0);
-    bool known = false;
+    if (!known_mask_name(name)) throw Error(kExitUsage, "unknown mask kind '" + std::string(name) + "'");
     for (const auto& r : builtins)
       if ((name == "all" && r.in_all) || r.kind == name || r.id == name) {
-        known = true;
         if (!out) choose(r);
         else chosen.erase(std::remove(chosen.begin(), chosen.end(), &r), chosen.end());
       }
-    if (!known) throw Error(kExitUsage, "unknown mask kind '" + std::string(name) + "'");
   }
   // In the table's order (its priorities), whatever the order of --mask.
   std::sort(chosen.begin(), chosen.end());

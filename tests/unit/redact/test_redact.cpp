@@ -8,6 +8,7 @@
 #include "core/diag.hpp"
 #include "core/line_reader.hpp"
 #include "redact/redact.hpp"
+#include "unit/scratch.hpp"
 
 using namespace ndj;
 
@@ -189,6 +190,16 @@ TEST_CASE("streams choose their rules by a field") {
   CHECK(run(r, R"({"source":"lane-signals","arg":"hello"})") == R"({"source":"lane-signals","arg":"hello"})");
   CHECK(run(r, R"({"source":"other","arg":"hello"})") == R"({"source":"other"})");
   CHECK(run(r, R"({"arg":"hello"})") == R"({})");
+}
+
+TEST_CASE("a stream's rules can name a gitleaks file and take kinds out of all") {
+  test::TempDir t;
+  test::append(t.path("g.toml"), "[[rules]]\nid = \"acme\"\nregex = 'acme_[a-z0-9]{8}'\nkeywords = [\"acme_\"]\n");
+  RedactConfig c = parse_redact_config(R"({"default":{"mask":["all","-ipv4"],"rules":")" + t.path("g.toml") + R"("}})",
+                                       "c.json");
+  RecordRedactor r(c, "");
+  CHECK(run(r, R"({"m":"acme_abcd1234 from 10.0.0.1 by a@example.com"})") ==
+        R"({"m":"[REDACTED:acme] from 10.0.0.1 by [REDACTED:email]"})");
 }
 
 TEST_CASE("config errors name the key") {

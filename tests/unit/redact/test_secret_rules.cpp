@@ -198,3 +198,9 @@ paths = ['''test/''']
   bad.regex = "(a";
   CHECK_THROWS_WITH(SecretScanner({}, {}, {bad}), Catch::StartsWith("rule bad: "));
 }
+
+TEST_CASE("--mask names: all, kinds and rule ids, each maybe after '-'") {
+  for (const char* n : {"all", "-all", "email", "-ipv4", "github-pat", "-password-assignment", "generic-secret"})
+    CHECK(known_mask_name(n));
+  for (const char* n : {"", "-", "emial", "--email", "github"}) CHECK_FALSE(known_mask_name(n));
+}
