@@ -509,7 +509,7 @@ const Row kRules[] = {
      R"(\b[A-Za-z][A-Za-z0-9+.-]{1,20}://([^\s/?#@:"]*:[^\s/?#"]*[^\s/?#"@]|[^\s/?#@:"]+:)@)", valid_url_credentials, "",
      "postgres://app:hunter2@db:5432/app, redis://:p4ss@cache:6379"},
     {"aws-access-token", "aws-key", "AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|A3T", 0,
-     R"(\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16})\b)", nullptr, "",
+     R"(\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16}\b)", nullptr, "",
      "AKIAIOSFODNN7EXAMPLE"},
     {"aws-secret-access-key", "aws-key", "aws|secretaccesskey", 0,
      R"((?i)\b(?:aws_?secret_?(?:access_?)?key|secretaccesskey)["']?[ \t]*(?:=|:|=>)[ \t]*["']?([A-Za-z0-9/+]{40}))",

@@ -171,10 +171,8 @@ struct SecretScanner::Database {
   }
 
   // Member names that make a string a secret: exact ones, and endings
-  // ("*password"), each with its rule; the longest name or ending bounds
-  // the work on the many names that are neither.
+  // ("*password"), each with its rule.
   std::vector<std::pair<std::string, unsigned>> exact_names, name_endings;
-  size_t longest_ending = 0;
   std::string name_buf;
 
   void index_members() {
@@ -182,7 +180,6 @@ struct SecretScanner::Database {
       for (const auto& m : rules[r].members) {
         if (m[0] == '*') {
           name_endings.emplace_back(m.substr(1), static_cast<unsigned>(r));
-          longest_ending = std::max(longest_ending, m.size() - 1);
         } else {
           exact_names.emplace_back(m, static_cast<unsigned>(r));
         }
@@ -207,11 +204,11 @@ struct SecretScanner::Database {
   const Rule* relabel(const Rule& by, re2::StringPiece input, std::string_view one, size_t seg_begin, size_t b,
                       size_t& e) {
     for (const Rule& r : rules) {
-      if (r.by_name || r.shapes != 0) continue;
+      // Format rules with a group find their secret by its context.
+      if (r.by_name || r.shapes != 0 || r.groups > 0) continue;
       re2::StringPiece m;
       if (!r.re->Match(input, seg_begin + b, seg_begin + one.size(), re2::RE2::ANCHOR_START, &m, 1)) continue;
       size_t rb = b, re_ = b + m.size();
-      if (r.groups > 0) continue;  // format rules with a group find their secret by context
       if (!accept(r, one, b, re_, rb, re_) || rb != b) continue;
       e = std::max(e, re_);
       return &r;
