@@ -116,14 +116,6 @@ std::string read_key(const std::string& path) {
   return *key;
 }
 
-// --report: what the run did, counts only.
-void write_report(const std::string& path, const std::vector<std::unique_ptr<RecordRedactor>>& redactors) {
-  RedactReport r;
-  for (const auto& x : redactors)
-    if (x) x->add_to_report(r);
-  write_file_atomic(path, report_json(r));
-}
-
 int run(const Options& o, const RedactConfig& config) {
   std::string key = o.key_file.empty() ? std::string() : read_key(o.key_file);
   // One redactor per worker (its own parser and pattern scratch), made by
@@ -132,17 +124,19 @@ int run(const Options& o, const RedactConfig& config) {
   std::vector<std::unique_ptr<RecordRedactor>> redactors(o.threads);
   redactors[0] = std::make_unique<RecordRedactor>(config, key);
   Output out;
+  RedactReport report;
   RecordReader reader(o.input, out, RecordReader::Validation::kNone);  // RecordRedactor validates
   auto st = run_batches<Redacted>(
       reader, o.threads,
       [&](WorkBatch<Redacted>& b, unsigned worker) {
         auto& r = redactors[worker];
         if (!r) r = std::make_unique<RecordRedactor>(config, key);
-        redact_batch(*r, b);
+        redact_batch(*r, b, o.input.strict);
       },
-      [&](WorkBatch<Redacted>& b) { return write_redacted(b, reader.bad_lines(), out); });
+      [&](WorkBatch<Redacted>& b) { return write_redacted(b, reader.bad_lines(), out, &report); });
   out.flush();
-  if (!o.report.empty()) write_report(o.report, redactors);
+  // --report: what was written, counts only.
+  if (!o.report.empty()) write_file_atomic(o.report, report_json(report));
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
   return reader.exit_code();
@@ -165,7 +159,7 @@ int configure_and_run(const Options& o) {
       return usage_error(o.config + ": streams need --stream-field or \"stream_field\"");
   } else {
     if (!o.stream_field.empty()) return usage_error("--stream-field needs --config");
-    if (!any_rule(o)) return usage_error("nothing to do: give --hash, --drop, --keep, --mask or --config");
+    if (!any_rule(o)) return usage_error("nothing to do: give --hash, --drop, --keep, --mask, --mask-regex, --rules or --config");
     if (int rc = rules_from_options(o, config.default_rules); rc >= 0) return rc;
   }
   config.summary = o.summary;

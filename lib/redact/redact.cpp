@@ -170,7 +170,7 @@ struct RecordRedactor::Impl {
   const Compiled* rules = nullptr;
   RedactCounts counts;
   RuleCounts rule_counts;
-  RedactReport totals;  // all records so far (rule and kind counts: add_to_report)
+  RedactReport totals;  // since the last take_report() (rule and kind counts: Compiled)
   std::string scratch;  // decoded strings
   std::string masked;
   bool collecting = false;
@@ -602,13 +602,14 @@ void RecordRedactor::begin_batch(std::string_view batch) {
     if (c->scanner) c->scanner->prefilter(batch);
 }
 
-void RecordRedactor::add_to_report(RedactReport& report) const {
-  const Impl& m = *impl_;
+void RecordRedactor::take_report(RedactReport& report) {
+  Impl& m = *impl_;
   report.records += m.totals.records;
   report.records_masked += m.totals.records_masked;
   report.hashed += m.totals.hashed;
   report.dropped += m.totals.dropped;
   report.masked += m.totals.masked;
+  m.totals = {};
   for (const auto& c : m.compiled) {
     if (!c->scanner) continue;
     for (size_t r = 0; r < c->rule_totals.size(); ++r) {
@@ -616,8 +617,10 @@ void RecordRedactor::add_to_report(RedactReport& report) const {
       auto rule = static_cast<unsigned>(r);
       report.rules[c->scanner->rule_id(rule)] += c->rule_totals[r];
       report.kinds[c->scanner->kind_name(c->scanner->kind_of(rule))] += c->rule_totals[r];
+      c->rule_totals[r] = 0;
     }
   }
 }
+
 
 }  // namespace ndj

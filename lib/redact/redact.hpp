@@ -49,8 +49,9 @@ class RecordRedactor {
   // pass; `batch` must outlive those calls.
   void begin_batch(std::string_view batch);
 
-  // Adds the counts of every record redacted so far to `report`.
-  void add_to_report(RedactReport& report) const;
+  // Adds the counts of the records redacted since the last call to
+  // `report`, and starts counting afresh.
+  void take_report(RedactReport& report);
 
   struct Compiled;
 

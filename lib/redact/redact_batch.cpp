@@ -6,7 +6,7 @@
 
 namespace ndj {
 
-void redact_batch(RecordRedactor& redactor, WorkBatch<Redacted>& b) {
+void redact_batch(RecordRedactor& redactor, WorkBatch<Redacted>& b, bool strict) {
   std::string& out = b.result.out;
   out.clear();
   const auto items = b.lines.items();
@@ -20,13 +20,26 @@ void redact_batch(RecordRedactor& redactor, WorkBatch<Redacted>& b) {
     if (const char* why = redactor.redact(text, out)) {
       const bool not_object = std::string_view(why).starts_with("not an object");
       b.lines.fail(i, out.size(), bad_line_reason(why, items[i].complete, not_object ? "record " : "invalid JSON: "));
+      if (strict) break;
       continue;
     }
     out.push_back('\n');
   }
+  b.result.report = {};
+  redactor.take_report(b.result.report);
 }
 
-bool write_redacted(const WorkBatch<Redacted>& b, BadLines& bad, Output& out) {
+bool write_redacted(const WorkBatch<Redacted>& b, BadLines& bad, Output& out, RedactReport* report) {
+  if (report) {
+    const RedactReport& r = b.result.report;
+    report->records += r.records;
+    report->records_masked += r.records_masked;
+    report->hashed += r.hashed;
+    report->dropped += r.dropped;
+    report->masked += r.masked;
+    for (const auto& [k, n] : r.kinds) report->kinds[k] += n;
+    for (const auto& [k, n] : r.rules) report->rules[k] += n;
+  }
   const std::string_view redacted = b.result.out;
   size_t written = 0;
   for (const auto& f : b.lines.failures()) {

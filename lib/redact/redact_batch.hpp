@@ -15,13 +15,15 @@ class Output;
 // failure records the output size before it.
 struct Redacted {
   std::string out;
+  RedactReport report;  // the counts of its records (for --report)
 };
 
-// Redacts every record of the batch; marks are copied as they are.
-void redact_batch(RecordRedactor& redactor, WorkBatch<Redacted>& b);
+// Redacts every record of the batch; marks are copied as they are. With
+// `strict`, stops at the first bad line: nothing after it is written.
+void redact_batch(RecordRedactor& redactor, WorkBatch<Redacted>& b, bool strict = false);
 
-// Writes a redacted batch, reporting its bad lines in order; false when
-// --strict stops the run at one.
-bool write_redacted(const WorkBatch<Redacted>& b, BadLines& bad, Output& out);
+// Writes a redacted batch, reporting its bad lines in order, and adds its
+// counts to `report` (if given); false when --strict stops the run.
+bool write_redacted(const WorkBatch<Redacted>& b, BadLines& bad, Output& out, RedactReport* report = nullptr);
 
 }  // namespace ndj

@@ -30,7 +30,7 @@ struct RedactConfig {
   std::string stream_field;  // top-level field naming the stream
   std::map<std::string, RedactRules, std::less<>> streams;
   RedactRules default_rules;  // records of other streams, or all records
-  bool summary = false;       // add "redaction":{hashed,dropped,masked}
+  bool summary = false;       // add "redaction":{hashed,dropped,masked,rules}
 };
 
 // Reads a --config file's JSON text. Throws Error(kExitUsage) naming the

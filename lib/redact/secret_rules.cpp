@@ -70,15 +70,21 @@ bool whole_token(std::string_view t, size_t& b, size_t& e) {
 // not in use: the password must not leak. A query key glued on by '=',
 // which the local part may hold ("email=bob@example.com"), is kept.
 bool valid_email(std::string_view t, size_t& b, size_t& e) {
-  if (e < t.size() && (is_alnum(t[e]) || static_cast<unsigned char>(t[e]) >= 0x80)) return false;
+  size_t at = t.find('@', b);
+  // What follows the '@' decides for every start before it: a rejection
+  // resumes after it.
+  auto reject = [&] {
+    b = at + 1;
+    return false;
+  };
+  if (e < t.size() && (is_alnum(t[e]) || static_cast<unsigned char>(t[e]) >= 0x80)) return reject();
   // systemd template units (getty@tty1.service), gettext files (sr@latin.po).
   std::string_view tld = t.substr(b, e - b);
   tld.remove_prefix(tld.rfind('.') + 1);
   for (std::string_view unit : {"service", "socket", "timer", "target", "mount", "automount", "path", "slice",
                                 "scope", "device", "swap", "po", "pot", "header"})
-    if (equals_folded(tld, unit)) return false;
+    if (equals_folded(tld, unit)) return reject();
   size_t eq = t.find('=', b);
-  size_t at = t.find('@', b);
   if (eq < at) {
     std::string_view key = t.substr(b, eq - b);
     for (std::string_view k : {"email", "mail", "e-mail", "user", "username", "login", "to", "from", "cc", "bcc",
@@ -554,7 +560,7 @@ const Row kRules[] = {
      "xapp-1-A0123456789-1234567890123-abcdef0123"},
     {"slack-webhook-url", "slack-token", "hooks.slack.com", 0,
      R"((?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_+-]{20,})", nullptr, "",
-     "https://hooks.slack.com/services/T000/B000/XXXX"},
+     "https://hooks.slack.com/services/T<id>/B<id>/<24 characters>"},
     {"stripe-access-token", "stripe-key", "sk_live_|sk_test_|sk_prod_|rk_live_|rk_test_|rk_prod_", 0,
      R"(\b[rs]k_(?:live|test|prod)_[0-9A-Za-z]{10,99}\b)", nullptr, "", "sk_live_ or rk_live_ + 24"},
     {"stripe-webhook-secret", "stripe-key", "whsec_", 0, R"(\bwhsec_[0-9A-Za-z+/=]{24,})", whole_token, "",
@@ -752,13 +758,6 @@ double shannon_entropy(std::string_view s) {
       h -= p * std::log2(p);
     }
   return h;
-}
-
-std::string normalized_member_name(std::string_view name) {
-  std::string out;
-  for (char c : name)
-    if (c != '_' && c != '-' && c != '.' && c != ' ') out.push_back(lower(c));
-  return out;
 }
 
 }  // namespace ndj

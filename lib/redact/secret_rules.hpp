@@ -13,7 +13,9 @@ namespace ndj {
 
 // Checks a candidate secret [begin, end) of `text`, which its rule's regex
 // matched (the secret group when the rule has one); may narrow it to the
-// secret itself. False rejects it.
+// secret itself. False rejects it: the rule's search resumes at `begin`
+// (at least one byte past the match's start), which a validator may move
+// on past every start that would be rejected the same way.
 using SecretValidator = bool (*)(std::string_view text, size_t& begin, size_t& end);
 
 // Structural conditions every match of a built-in rule implies, checked by
@@ -24,7 +26,7 @@ enum SecretShape : unsigned {
   kShapeDottedQuad = 2,  // digits.digits.digits.digits
   kShapeHexColons = 4,   // 7 colons between hex groups
   kShapeMac = 8,         // 5 ':' or '-' between hex pairs
-  kShapeLongDigits = 16, // 13 digits with single separators
+  kShapeLongDigits = 16, // 14 digits with single separators
   kShapeIban = 32,       // two capitals and two digits
 };
 
@@ -81,9 +83,5 @@ bool plausible_member_value(std::string_view value);
 
 // Shannon entropy of `s` in bits per byte.
 double shannon_entropy(std::string_view s);
-
-// For validators and member names: the name lower-cased without '_', '-'
-// and '.' ("AWS_Secret-Access.Key" -> "awssecretaccesskey").
-std::string normalized_member_name(std::string_view name);
 
 }  // namespace ndj

@@ -6,7 +6,7 @@
 // the rule's capture group; a validator may reject it (Luhn, address
 // syntax, context that says "version number") or narrow it, and so may
 // the rule's entropy floor and allowlist: that rule's search then resumes
-// one byte after the match's start.
+// one byte after the match's start, or where the secret began if later.
 #include "redact/secret_scan.hpp"
 
 #include <re2/re2.h>
@@ -190,7 +190,7 @@ struct SecretScanner::Database {
   int member_rule(std::string_view name) {
     name_buf.clear();
     for (char c : name)
-      if (c != '_' && c != '-' && c != '.' && c != ' ') name_buf.push_back(lower(c));
+      if (c != '_' && c != '-') name_buf.push_back(lower(c));
     for (const auto& [m, r] : exact_names)
       if (m == name_buf) return static_cast<int>(r);
     for (const auto& [m, r] : name_endings)
@@ -460,7 +460,10 @@ size_t SecretScanner::scan_joined(std::string_view text, const std::vector<size_
     std::string_view one = text.substr(seg_begin, seg_end - seg_begin);
     size_t vb = sb - seg_begin, ve = se - seg_begin;
     if (!rule || !db.accept(*rule, one, b - seg_begin, e - seg_begin, vb, ve)) {
-      retry_after(b + 1);
+      // Where the secret began, or where a validator says no later start
+      // can help: retrying one byte on would make a long rejected match
+      // cost time quadratic in its length.
+      retry_after(std::max(b + 1, std::min(vb + seg_begin, seg_end)));
       continue;
     }
     if (rule->by_name) rule = db.relabel(*rule, input, one, seg_begin, vb, ve);
@@ -476,9 +479,10 @@ size_t SecretScanner::scan_joined(std::string_view text, const std::vector<size_
     for (size_t k = next.size(); k-- > 0;)
       if (next[k].begin < e && !search(next[k], e)) next.erase(next.begin() + static_cast<long>(k));
   }
-  // Whole strings that are secrets by their member name (when the text
-  // holds a keyword of such a rule: its name then does).
-  bool members = false;
+  // Whole strings that are secrets by their member name: when the gates
+  // come from a record's text, which holds its names, only if it holds a
+  // keyword of such a rule; else (the strings alone) always.
+  bool members = !gates_of_may_match;
   for (unsigned r : db.member_rules) members = members || db.active[r];
   if (members && !names.empty()) {
     std::vector<Span> whole;
