@@ -957,7 +957,7 @@ each("docker-config-auth", "docker-auth", docker, [
     lambda v: f'config.json:\n{{\n\t"auths": {{\n\t\t"quay.io": {{\n\t\t\t"auth": "{v}"\n\t\t}}\n\t}}\n}}',
 ])
 
-pw = [password(query=k == 1) for k in range(16)]
+pw = [password(query=k == 1) for k in range(19)]
 each("password-assignment", "password", pw, [
     lambda v: f"mysql -u root --password={v} -h db.internal shop",
     lambda v: f"GET /login?user=bob&password={v}&next=%2F HTTP/1.1",
@@ -975,6 +975,10 @@ each("password-assignment", "password", pw, [
     lambda v: f"mongosh --username admin --password={v} --authenticationDatabase admin",
     lambda v: f"spring.datasource.password={v}",
     lambda v: f"redis.conf: masterauth on, password: {v}",
+    # Real JSON members: the name says the whole string is the secret.
+    member(["db", "password"]),
+    member(["smtp", "smtpPassword"]),
+    member(["user", "passwd"]),
 ])
 
 api = [rs(32, HEX), rs(40), ruuid().replace("-", ""), rs(48, B64URL), rs(32), rs(64, HEX),
@@ -992,6 +996,14 @@ each("secret-assignment", "api-key", api, [
     lambda v: f'"api_key":"{v}"',
     lambda v: f"api_key = {v}",
     lambda v: f"webhook secret={v} for endpoint /hooks/billing",
+    member(["oauth", "client_secret"]),
+    member(["service", "apiKey"]),
+    member(["vendor", "token"]),
+])
+each("secret-assignment", "api-key", [rs(32, HEX), rs(40), rs(24, ALNUM)], [
+    member(["oauth", "client_secret"]),
+    member(["service", "apiKey"]),
+    member(["vendor", "token"]),
 ])
 
 # ---------------------------------------------------------------------------

@@ -192,6 +192,15 @@ TEST_CASE("streams choose their rules by a field") {
   CHECK(run(r, R"({"arg":"hello"})") == R"({})");
 }
 
+TEST_CASE("a credential's member name masks its value, with or without escapes in the record") {
+  RedactRules r;
+  r.mask = {"all"};
+  CHECK(redact(r, R"({"password":"hunter2","msg":"a b"})") == R"({"password":"[REDACTED:password]","msg":"a b"})");
+  CHECK(redact(r, R"({"password":"hunter2","msg":"a\nb"})") == R"({"password":"[REDACTED:password]","msg":"a\nb"})");
+  CHECK(redact(r, R"({"db":{"pass\u0077ord":"hunter2"}})") == R"({"db":{"pass\u0077ord":"[REDACTED:password]"}})");
+  CHECK(redact(r, R"({"passwords":["hunter2"],"password":""})") == R"({"passwords":["hunter2"],"password":""})");
+}
+
 TEST_CASE("a stream's rules can name a gitleaks file and take kinds out of all") {
   test::TempDir t;
   test::append(t.path("g.toml"), "[[rules]]\nid = \"acme\"\nregex = 'acme_[a-z0-9]{8}'\nkeywords = [\"acme_\"]\n");
