@@ -4,6 +4,7 @@
 
 #include <hs/hs.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <initializer_list>
@@ -131,12 +132,12 @@ struct SeparatorChain {
 // x shifted towards higher bytes by k, with the top of the previous block.
 uint64_t shifted(uint64_t x, uint64_t prev, unsigned k) { return (x << k) | (prev >> (64 - k)); }
 
-template <bool kSimd>
-unsigned shapes_of(std::string_view t, bool padded) {
-  unsigned g = 0;
-  uint64_t any_at = 0, prev_digit = 0, prev_hex = 0, prev_upper = 0;
+// Calls on(bit, pos) for every place a shape is complete at t[pos] (none
+// spans a '\n', so each belongs to one line of a batch).
+template <bool kSimd, class On>
+void scan_shapes(std::string_view t, bool padded, On&& on) {
+  uint64_t prev_digit = 0, prev_hex = 0, prev_upper = 0;
   size_t card_run = 0;
-  bool card = false;
   SeparatorChain quad{3, is_digit}, ipv6{4, is_hex}, mac{2, is_hex};
   uint8_t last[64];
   for (size_t off = 0; off < t.size(); off += 64) {
@@ -157,45 +158,54 @@ unsigned shapes_of(std::string_view t, bool padded) {
       for (uint64_t* mask : {&m.digit, &m.dot, &m.colon, &m.at, &m.sep, &m.upper, &m.hex_letter, &m.dash})
         *mask &= valid;
     }
-    any_at |= m.at;
+    auto at = [&](uint64_t bits) { return off + static_cast<size_t>(std::countr_zero(bits)); };
+    for (uint64_t a = m.at; a != 0; a &= a - 1) on(kShapeAt, at(a));
     uint64_t after_digit = shifted(m.digit, prev_digit, 1);
     uint64_t hex = m.digit | m.hex_letter;
     uint64_t after_hex = shifted(hex, prev_hex, 1);
     for (uint64_t d = m.dot & after_digit; d != 0; d &= d - 1)
-      if (quad.add(t, off + static_cast<size_t>(std::countr_zero(d))) >= 3) g |= kShapeDottedQuad;
+      if (quad.add(t, at(d)) >= 3) on(kShapeDottedQuad, at(d));
     for (uint64_t c = m.colon & after_hex; c != 0; c &= c - 1)
-      if (ipv6.add(t, off + static_cast<size_t>(std::countr_zero(c))) >= 7) g |= kShapeHexColons;
+      if (ipv6.add(t, at(c)) >= 7) on(kShapeHexColons, at(c));
     for (uint64_t c = (m.colon | m.dash) & after_hex; c != 0; c &= c - 1)
-      if (mac.add(t, off + static_cast<size_t>(std::countr_zero(c))) >= 5) g |= kShapeMac;
+      if (mac.add(t, at(c)) >= 5) on(kShapeMac, at(c));
     // IBAN: two capitals, then two digits (bit i: the second digit).
-    if (m.digit & after_digit & shifted(m.upper, prev_upper, 2) & shifted(m.upper, prev_upper, 3)) g |= kShapeIban;
-    // Card numbers: 14 or more digits, single separators between them.
+    for (uint64_t i = m.digit & after_digit & shifted(m.upper, prev_upper, 2) & shifted(m.upper, prev_upper, 3);
+         i != 0; i &= i - 1)
+      on(kShapeIban, at(i));
+    // Card numbers: 14 or more digits, single separators between them
+    // (bit i of r: a run of 14 starts at byte i).
     uint64_t cardish = m.digit | (m.sep & after_digit);
-    if (~cardish == 0) {
-      card_run += 64;
-      card = card || card_run >= 14;
-    } else {
-      uint64_t r = cardish;
-      r &= r >> 1;  // runs of 2
-      r &= r >> 2;  // 4
-      r &= r >> 4;  // 8
-      r &= r >> 6;  // 14
-      card = card || r != 0 || card_run + static_cast<size_t>(std::countr_one(cardish)) >= 14;
-      card_run = static_cast<size_t>(std::countl_one(cardish));
-    }
+    size_t lead = static_cast<size_t>(std::countr_one(cardish));
+    if (card_run > 0 && card_run < 14 && card_run + lead >= 14) on(kShapeLongDigits, off + (13 - card_run));
+    if (card_run >= 14 && lead > 0) on(kShapeLongDigits, off);
+    uint64_t r = cardish;
+    r &= r >> 1;  // runs of 2
+    r &= r >> 2;  // 4
+    r &= r >> 4;  // 8
+    r &= r >> 6;  // 14
+    for (; r != 0; r &= r - 1) on(kShapeLongDigits, at(r) + 13);
+    card_run = ~cardish == 0 ? card_run + 64 : static_cast<size_t>(std::countl_one(cardish));
     prev_digit = m.digit;
     prev_hex = hex;
     prev_upper = m.upper;
   }
-  if (any_at) g |= kShapeAt;
-  if (card) g |= kShapeLongDigits;
-  return g;
 }
 
 }  // namespace
 
 unsigned secret_shapes(std::string_view text, bool simd, bool padded) {
-  return simd ? shapes_of<true>(text, padded) : shapes_of<false>(text, padded);
+  unsigned g = 0;
+  auto on = [&](unsigned bit, size_t) { g |= bit; };
+  if (simd) scan_shapes<true>(text, padded, on);
+  else scan_shapes<false>(text, padded, on);
+  return g;
+}
+
+void secret_shapes_of_lines(std::string_view text, std::vector<ShapeHit>& hits) {
+  hits.clear();
+  scan_shapes<true>(text, true, [&](unsigned bit, size_t pos) { hits.push_back({pos, bit}); });
+  std::sort(hits.begin(), hits.end(), [](const ShapeHit& a, const ShapeHit& b) { return a.pos < b.pos; });
 }
 
 struct KeywordMatcher::Hs {

@@ -19,6 +19,15 @@ namespace ndj {
 // `padded`: 64 bytes past the text may be read (they are not looked at).
 unsigned secret_shapes(std::string_view text, bool simd, bool padded = false);
 
+// The same for many lines at once: every place in `text` (which must be
+// followed by 64 readable bytes) where a shape is complete, in order. No
+// shape spans a '\n': the shapes of a line are those of the places in it.
+struct ShapeHit {
+  size_t pos;
+  unsigned bit;
+};
+void secret_shapes_of_lines(std::string_view text, std::vector<ShapeHit>& hits);
+
 // Finds which of a set of keywords occur in a text. Not thread-safe: one
 // per thread.
 class KeywordMatcher {

@@ -97,6 +97,20 @@ struct SecretScanner::Database {
   std::string_view batch;
   std::vector<KeywordMatcher::Hit> hits;
   size_t next_hit = 0;
+  std::vector<ShapeHit> shape_hits;
+  size_t next_shape = 0;
+
+  // The shapes of `text`: from the batch's when it lies inside it (and
+  // comes after the texts asked for before), else by a pass over it.
+  unsigned find_shapes(std::string_view text) {
+    if (!in_batch(text)) return secret_shapes(text, true);
+    auto b = static_cast<size_t>(text.data() - batch.data()), e = b + text.size();
+    if (next_shape > 0 && next_shape <= shape_hits.size() && shape_hits[next_shape - 1].pos >= b) next_shape = 0;
+    while (next_shape < shape_hits.size() && shape_hits[next_shape].pos < b) ++next_shape;
+    unsigned shapes = 0;
+    for (size_t h = next_shape; h < shape_hits.size() && shape_hits[h].pos < e; ++h) shapes |= shape_hits[h].bit;
+    return shapes;
+  }
 
   // Whether `text` lies inside the batch given to prefilter(), which has
   // padding after its end.
@@ -152,7 +166,7 @@ struct SecretScanner::Database {
     if (active.size() != rules.size()) active.assign(rules.size(), 0);
     for (unsigned r : active_list) active[r] = 0;
     active_list.clear();
-    unsigned shapes = secret_shapes(text, true, in_batch(text));
+    unsigned shapes = find_shapes(text);
     bool folded = false;
     find_keywords(text, folded);
     auto turn_on = [&](unsigned r) {
@@ -366,8 +380,9 @@ bool SecretScanner::wants_member_names() const {
 void SecretScanner::prefilter(std::string_view batch) {
   Database& db = *db_;
   db.batch = batch;
-  db.next_hit = 0;
+  db.next_hit = db.next_shape = 0;
   if (db.keywords) db.keywords->find_all(batch, db.hits);
+  secret_shapes_of_lines(batch, db.shape_hits);
 }
 
 bool SecretScanner::may_match(std::string_view text) {

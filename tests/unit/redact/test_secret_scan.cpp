@@ -346,6 +346,32 @@ TEST_CASE("the gates never hide a match") {
   }
 }
 
+TEST_CASE("the shapes of a batch are those of its lines") {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> digits(0, 40);
+  std::vector<ShapeHit> hits;
+  for (int round = 0; round < 500; ++round) {
+    std::string batch;
+    std::vector<std::pair<size_t, size_t>> lines;
+    for (int k = 0; k < 12; ++k) {
+      std::string line = random_secretish_text(rng);
+      if (k % 3 == 0) line += std::string(static_cast<size_t>(digits(rng)), '7');  // runs across blocks
+      lines.emplace_back(batch.size(), line.size());
+      batch += line + "\n";
+    }
+    batch.append(64, '\0');
+    std::string_view view(batch.data(), batch.size() - 64);
+    secret_shapes_of_lines(view, hits);
+    for (auto [b, n] : lines) {
+      unsigned shapes = 0;
+      for (const auto& h : hits)
+        if (h.pos >= b && h.pos < b + n) shapes |= h.bit;
+      INFO(view.substr(b, n));
+      REQUIRE(shapes == secret_shapes(std::string(view.substr(b, n)), false));
+    }
+  }
+}
+
 TEST_CASE("the keywords of a batch serve each of its lines") {
   // prefilter() finds the keywords of many records in one pass; may_match()
   // of each line must then say what it says for the line alone.
