@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <map>
+#include <mutex>
 #include <cstring>
 #include <initializer_list>
 #if defined(__AVX2__)
@@ -208,13 +210,18 @@ void secret_shapes_of_lines(std::string_view text, std::vector<ShapeHit>& hits) 
   std::sort(hits.begin(), hits.end(), [](const ShapeHit& a, const ShapeHit& b) { return a.pos < b.pos; });
 }
 
+// A compiled database is read-only while it scans: the worker threads of
+// one run share it, each with its own scratch space.
+struct Database {
+  hs_database_t* db = nullptr;
+  ~Database() { hs_free_database(db); }
+};
+
 struct KeywordMatcher::Hs {
+  std::shared_ptr<const Database> shared;
   hs_database_t* db = nullptr;
   hs_scratch_t* scratch = nullptr;
-  ~Hs() {
-    hs_free_scratch(scratch);
-    hs_free_database(db);
-  }
+  ~Hs() { hs_free_scratch(scratch); }
 };
 
 namespace {
@@ -222,8 +229,8 @@ namespace {
 // The ids past the keywords: the UTF-8 of U+017F and U+212A.
 constexpr const char* kFoldLiterals[] = {"\xc5\xbf", "\xe2\x84\xaa"};
 
-std::unique_ptr<KeywordMatcher::Hs> compile_keywords(const std::vector<KeywordMatcher::Keyword>& keywords) {
-  auto hs = std::make_unique<KeywordMatcher::Hs>();
+std::shared_ptr<const Database> compile_database(const std::vector<KeywordMatcher::Keyword>& keywords) {
+  auto compiled = std::make_shared<Database>();
   std::vector<const char*> exprs;
   std::vector<unsigned> flags, ids;
   std::vector<size_t> lens;
@@ -241,11 +248,31 @@ std::unique_ptr<KeywordMatcher::Hs> compile_keywords(const std::vector<KeywordMa
   }
   hs_compile_error_t* err = nullptr;
   if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(), static_cast<unsigned>(exprs.size()),
-                           HS_MODE_BLOCK, nullptr, &hs->db, &err) != HS_SUCCESS) {
+                           HS_MODE_BLOCK, nullptr, &compiled->db, &err) != HS_SUCCESS) {
     std::string why = err && err->message ? err->message : "unknown error";
     hs_free_compile_error(err);
     throw Error(kExitFailure, "keyword matcher: " + why);
   }
+  return compiled;
+}
+
+// The database of a keyword set, compiled once a process.
+std::unique_ptr<KeywordMatcher::Hs> compile_keywords(const std::vector<KeywordMatcher::Keyword>& keywords) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const Database>> cache;
+  std::string key;
+  for (const auto& k : keywords) {
+    key += k.caseless ? 'i' : 'c';
+    key += std::to_string(k.text.size()) + ':' + k.text;
+  }
+  auto hs = std::make_unique<KeywordMatcher::Hs>();
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto& entry = cache[key];
+    if (!entry) entry = compile_database(keywords);
+    hs->shared = entry;
+  }
+  hs->db = hs->shared->db;
   if (hs_alloc_scratch(hs->db, &hs->scratch) != HS_SUCCESS)
     throw Error(kExitFailure, "keyword matcher: cannot allocate its scratch space");
   return hs;

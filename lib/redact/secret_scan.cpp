@@ -52,8 +52,19 @@ struct SecretScanner::Database {
   struct Rule {
     std::string id;
     unsigned kind;
-    std::unique_ptr<re2::RE2> re;
-    int groups = 0;          // capturing groups of re
+    // Built-in rules are compiled when a text first passes their gates
+    // (most never run on a given stream); the others at once, to report
+    // their errors.
+    std::string pattern;
+    std::unique_ptr<re2::RE2> compiled;
+    int groups = 0;          // capturing groups (once compiled)
+    re2::RE2& re() {
+      if (!compiled) {
+        compiled = std::make_unique<re2::RE2>(pattern, regex_options());
+        groups = compiled->NumberOfCapturingGroups();
+      }
+      return *compiled;
+    }
     int secret_group = 0;
     double entropy = 0;
     SecretValidator validate = nullptr;
@@ -73,13 +84,14 @@ struct SecretScanner::Database {
   // A group is searched with one RE2 program: a gated rule alone, or
   // every rule without a gate in one alternation.
   struct Group {
-    const re2::RE2* re;
+    re2::RE2* alternation;  // the ungated group's; else its one rule's
     std::vector<unsigned> rules;
-    bool gated;
   };
   static constexpr unsigned kUngated = ~0u;
   std::vector<Rule> rules;
   std::vector<Group> groups;
+
+  re2::RE2& regex_of(Group& g) { return g.alternation ? *g.alternation : rules[g.rules[0]].re(); }
   std::unique_ptr<re2::RE2> ungated;  // the alternation
   std::unique_ptr<KeywordMatcher> keywords;
   std::vector<KeywordMatcher::Keyword> keyword_text;
@@ -215,13 +227,15 @@ struct SecretScanner::Database {
 
   // The secret [b, e) of `one` a rule found by its name, labelled with the
   // format rule that also matches it there, if any (which may extend it).
-  const Rule* relabel(const Rule& by, re2::StringPiece input, std::string_view one, size_t seg_begin, size_t b,
+  Rule* relabel(Rule& by, re2::StringPiece input, std::string_view one, size_t seg_begin, size_t b,
                       size_t& e) {
-    for (const Rule& r : rules) {
+    for (Rule& r : rules) {
       // Format rules with a group find their secret by its context.
-      if (r.by_name || r.shapes != 0 || r.groups > 0) continue;
+      if (r.by_name || r.shapes != 0) continue;
       re2::StringPiece m;
-      if (!r.re->Match(input, seg_begin + b, seg_begin + one.size(), re2::RE2::ANCHOR_START, &m, 1)) continue;
+      if (!r.re().Match(input, seg_begin + b, seg_begin + one.size(), re2::RE2::ANCHOR_START, &m, 1) ||
+          r.groups > 0)
+        continue;
       size_t rb = b, re_ = b + m.size();
       if (!accept(r, one, b, re_, rb, re_) || rb != b) continue;
       e = std::max(e, re_);
@@ -293,13 +307,14 @@ SecretScanner::SecretScanner(const std::vector<std::string>& select, const std::
     if (re2::RE2::FullMatch("", alone)) throw Error(kExitUsage, what + ": matches the empty string");
     return "(?m:" + regex + ")";
   };
-  auto add = [&](const SecretRule& r, const std::string& regex) {
+  auto add = [&](const SecretRule& r, const std::string& regex, bool builtin) {
     Database::Rule rule;
     rule.id = r.id;
     rule.kind = kind_index(r.kind);
-    rule.re = std::make_unique<re2::RE2>(regex, regex_options());
-    if (!rule.re->ok()) throw Error(kExitUsage, "mask rule " + r.id + ": " + rule.re->error());
-    rule.groups = rule.re->NumberOfCapturingGroups();
+    rule.pattern = regex;
+    if (!builtin) {
+      if (!rule.re().ok()) throw Error(kExitUsage, "mask rule " + r.id + ": " + rule.re().error());
+    }
     rule.secret_group = r.secret_group;
     if (rule.secret_group > rule.groups)
       throw Error(kExitUsage, "mask rule " + r.id + ": secretGroup " + std::to_string(r.secret_group) +
@@ -331,13 +346,13 @@ SecretScanner::SecretScanner(const std::vector<std::string>& select, const std::
     rule.members = r.member_names;
     db.rules.push_back(std::move(rule));
   };
-  for (const SecretRule* r : chosen) add(*r, r->regex);
-  for (const auto& r : extra) add(r, check_user_regex("rule " + r.id, r.regex));
+  for (const SecretRule* r : chosen) add(*r, r->regex, true);
+  for (const auto& r : extra) add(r, check_user_regex("rule " + r.id, r.regex), false);
   for (const auto& u : user) {
     SecretRule r;
     r.id = u.name;
     r.kind = u.name;
-    add(r, check_user_regex("--mask-regex " + u.name, u.regex));
+    add(r, check_user_regex("--mask-regex " + u.name, u.regex), false);
   }
   if (db.rules.empty()) throw Error(kExitUsage, "no mask patterns");
   std::string joined;
@@ -348,17 +363,17 @@ SecretScanner::SecretScanner(const std::vector<std::string>& select, const std::
     if (!rule.members.empty()) db.member_rules.push_back(static_cast<unsigned>(i));
     if (rule.shapes == 0 && rule.keywords.empty()) {
       if (!joined.empty()) joined += '|';
-      joined += "(?:" + rule.re->pattern() + ")";
+      joined += "(?:" + rule.pattern + ")";
       ungated.push_back(static_cast<unsigned>(i));
     } else {
       db.group_of[i] = static_cast<unsigned>(db.groups.size());
-      db.groups.push_back({rule.re.get(), {static_cast<unsigned>(i)}, true});
+      db.groups.push_back({nullptr, {static_cast<unsigned>(i)}});
     }
   }
   if (!ungated.empty()) {
     db.ungated = std::make_unique<re2::RE2>(joined, regex_options());
     if (!db.ungated->ok()) throw Error(kExitUsage, "mask patterns: " + db.ungated->error());
-    db.groups.push_back({db.ungated.get(), std::move(ungated), false});
+    db.groups.push_back({db.ungated.get(), std::move(ungated)});
   }
   if (!db.keyword_text.empty()) db.keywords = std::make_unique<KeywordMatcher>(db.keyword_text);
   db.index_members();
@@ -407,7 +422,7 @@ size_t SecretScanner::scan_joined(std::string_view text, const std::vector<size_
   auto search = [&](Database::Next& n, size_t from) {
     re2::StringPiece m;
     if (from >= text.size() ||
-        !db.groups[n.group].re->Match(input, from, text.size(), re2::RE2::UNANCHORED, &m, 1))
+        !db.regex_of(db.groups[n.group]).Match(input, from, text.size(), re2::RE2::UNANCHORED, &m, 1))
       return false;
     n.begin = static_cast<size_t>(m.data() - text.data());
     n.end = n.begin + m.size();
@@ -428,7 +443,7 @@ size_t SecretScanner::scan_joined(std::string_view text, const std::vector<size_
       return a.begin < b.begin || (a.begin == b.begin && a.group < b.group);
     });
     Database::Next& n = *first;
-    const Database::Group& group = db.groups[n.group];
+    Database::Group& group = db.groups[n.group];
     size_t b = n.begin, e = n.end;
     auto retry_after = [&](size_t at) {
       if (!search(n, at)) next.erase(first);
@@ -439,7 +454,7 @@ size_t SecretScanner::scan_joined(std::string_view text, const std::vector<size_
     if (e > seg_end) {
       // Across a text's end: what the text alone holds at b, if anything.
       re2::StringPiece m;
-      if (!group.re->Match(input, b, seg_end, re2::RE2::ANCHOR_START, &m, 1)) {
+      if (!db.regex_of(group).Match(input, b, seg_end, re2::RE2::ANCHOR_START, &m, 1)) {
         retry_after(b + 1);
         continue;
       }
@@ -449,9 +464,9 @@ size_t SecretScanner::scan_joined(std::string_view text, const std::vector<size_
       retry_after(b + 1);
       continue;
     }
-    const Database::Rule* rule = nullptr;
+    Database::Rule* rule = nullptr;
     for (unsigned r : group.rules)
-      if (group.rules.size() == 1 || db.rules[r].re->Match(input, b, e, re2::RE2::ANCHOR_BOTH, nullptr, 0)) {
+      if (group.rules.size() == 1 || db.rules[r].re().Match(input, b, e, re2::RE2::ANCHOR_BOTH, nullptr, 0)) {
         rule = &db.rules[r];
         break;
       }
@@ -459,7 +474,7 @@ size_t SecretScanner::scan_joined(std::string_view text, const std::vector<size_
     size_t sb = b, se = e;
     if (rule && rule->groups > 0) {
       db.subs.assign(static_cast<size_t>(rule->groups) + 1, re2::StringPiece());
-      if (rule->re->Match(input, b, e, re2::RE2::ANCHOR_BOTH, db.subs.data(), rule->groups + 1)) {
+      if (rule->re().Match(input, b, e, re2::RE2::ANCHOR_BOTH, db.subs.data(), rule->groups + 1)) {
         int pick = rule->secret_group;
         if (pick == 0)
           for (int k = 1; k <= rule->groups && pick == 0; ++k)

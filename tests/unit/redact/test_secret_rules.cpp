@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <re2/re2.h>
+
 #include "core/diag.hpp"
 #include "redact/gitleaks_rules.hpp"
 #include "redact/secret_scan.hpp"
@@ -217,4 +219,12 @@ TEST_CASE("a long rejected match costs linear time, not quadratic") {
   CHECK(all(dotted + "password=PASSWORD") == dotted + "password=PASSWORD");
   CHECK(all("Bearer " + std::string(n, 'x')) == "Bearer " + std::string(n, 'x'));
   CHECK(all(local + "@example.com") == "[REDACTED:email]");
+}
+
+TEST_CASE("every built-in regex compiles (they are compiled when first needed)") {
+  for (const auto& r : builtin_secret_rules()) {
+    INFO(r.id);
+    re2::RE2 re(r.regex);
+    CHECK(re.ok());
+  }
 }
