@@ -43,7 +43,8 @@ bool equals_folded(std::string_view a, std::string_view lower_b) {
 // The word (letters only) that ends right before t[at], skipping
 // separators such as "version: " or "ver=".
 std::string_view word_before(std::string_view t, size_t at) {
-  while (at > 0 && (t[at - 1] == ' ' || t[at - 1] == ':' || t[at - 1] == '=' || t[at - 1] == '\t')) --at;
+  while (at > 0 && (t[at - 1] == ' ' || t[at - 1] == ':' || t[at - 1] == '=' || t[at - 1] == '\t' ||
+                    t[at - 1] == '(' || t[at - 1] == '"' || t[at - 1] == '\'')) --at;
   size_t b = at;
   while (b > 0 && is_alpha(t[b - 1])) --b;
   return t.substr(b, at - b);
@@ -105,6 +106,12 @@ bool valid_email(std::string_view t, size_t& b, size_t& e) {
 int ip_context(std::string_view t, size_t b, size_t e) {
   if (b > 0 && (t[b - 1] == '@' || t[b - 1] == '/' || t[b - 1] == '[')) return 2;
   if (e + 1 < t.size() && (t[e] == ':' || t[e] == '/' || t[e] == ']') && is_digit(t[e + 1])) return 2;
+  if (t.substr(e, 6) == " port ") return 2;
+  // Ranges no version number uses: loopback, private, link-local, "any".
+  std::string_view q = t.substr(b, e - b);
+  if (q.starts_with("127.") || q.starts_with("192.168.") || q.starts_with("169.254.") || q == "0.0.0.0" ||
+      (q.starts_with("172.") && q.size() > 7 && q[6] == '.' && q.substr(4, 2) >= "16" && q.substr(4, 2) <= "31"))
+    return 2;
   if (word_before_is(t, b, {"ip", "ips", "ipv", "addr", "address", "host", "hostname", "server", "client", "peer",
                             "remote", "src", "dst", "source", "destination", "gateway", "gw", "dns", "nameserver",
                             "resolver", "bind", "listen", "listening", "connect", "connecting", "connected", "inet",

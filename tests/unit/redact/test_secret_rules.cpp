@@ -50,6 +50,11 @@ TEST_CASE("leaks found on real text are closed") {
   CHECK(all("SLACK_APP_TOKEN=xapp-1-A0123456789-1234567890123-abcdef0123456789") ==
         "SLACK_APP_TOKEN=[REDACTED:slack-token]");
   CHECK(all("Authorization: Bearer abc123") == "Authorization: Bearer [REDACTED:bearer]");
+  // Addresses the version rules must not take (found on real text).
+  CHECK(all("PING localhost (127.0.0.1) 56(84) bytes") == "PING localhost ([REDACTED:ipv4]) 56(84) bytes");
+  CHECK(all("closed by user x 1.1.1.1 port 1234") == "closed by user x [REDACTED:ipv4] port 1234");
+  CHECK(all("a source address of 0.0.0.0") == "a source address of [REDACTED:ipv4]");
+  CHECK(all("upgrade the proxy at 172.20.1.9 (secondary)") == "upgrade the proxy at [REDACTED:ipv4] (secondary)");
   // --mask email alone: a URL's password must not leak a character.
   CHECK(masked({"email"}, "https://bob:secret@example.com/") == "https://bob:[REDACTED:email]/");
   // A password holding '@' is masked to its last '@'.
