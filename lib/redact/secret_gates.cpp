@@ -167,8 +167,10 @@ void scan_shapes(std::string_view t, bool padded, On&& on) {
     uint64_t after_hex = shifted(hex, prev_hex, 1);
     for (uint64_t d = m.dot & after_digit; d != 0; d &= d - 1)
       if (quad.add(t, at(d)) >= 3) on(kShapeDottedQuad, at(d));
-    for (uint64_t c = m.colon & after_hex; c != 0; c &= c - 1)
-      if (ipv6.add(t, at(c)) >= 7) on(kShapeHexColons, at(c));
+    for (uint64_t c = m.colon & after_hex; c != 0; c &= c - 1) {
+      unsigned chain = ipv6.add(t, at(c));
+      if (chain >= 6) on(chain >= 7 ? kShapeHexColons | kShapeHexColons6 : kShapeHexColons6, at(c));
+    }
     for (uint64_t c = (m.colon | m.dash) & after_hex; c != 0; c &= c - 1)
       if (mac.add(t, at(c)) >= 5) on(kShapeMac, at(c));
     // IBAN: two capitals, then two digits (bit i: the second digit).

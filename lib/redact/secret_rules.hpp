@@ -28,6 +28,7 @@ enum SecretShape : unsigned {
   kShapeMac = 8,         // 5 ':' or '-' between hex pairs
   kShapeLongDigits = 16, // 14 digits with single separators
   kShapeIban = 32,       // two capitals and two digits
+  kShapeHexColons6 = 64, // 6 colons between hex groups (an IPv4 address may follow)
 };
 
 // A gitleaks allowlist: a finding it matches is not masked.

@@ -61,6 +61,9 @@ struct SecretScanner::Database {
     re2::RE2& re() {
       if (!compiled) {
         compiled = std::make_unique<re2::RE2>(pattern, regex_options());
+        // A built-in regex that does not compile is a bug (the unit tests
+        // compile them all); failing beats matching nothing.
+        if (!compiled->ok()) throw Error(kExitFailure, "mask rule " + id + ": " + compiled->error());
         groups = compiled->NumberOfCapturingGroups();
       }
       return *compiled;

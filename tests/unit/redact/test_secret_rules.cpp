@@ -40,6 +40,7 @@ TEST_CASE("leaks found on real text are closed") {
   CHECK(all("?email=bob@example.com&x=1") == "?email=[REDACTED:email]&x=1");
   CHECK(all("peer ::ffff:127.0.0.1 up") == "peer [REDACTED:ipv6] up");
   CHECK(all("0:0:0:0:0:ffff:192.0.2.1") == "[REDACTED:ipv6]");
+  CHECK(all("via 2001:db8:1:2:3:4:1.2.3.4 ok") == "via [REDACTED:ipv6] ok");
   CHECK(all(R"({"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"})") ==
         R"({"SecretAccessKey": "[REDACTED:aws-key]"})");
   CHECK(all("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") ==
