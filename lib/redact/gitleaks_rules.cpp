@@ -56,6 +56,24 @@ class Reader {
     return *s;
   }
 
+  const toml::table& table(const toml::node& n, const std::string& key) const {
+    const toml::table* t = n.as_table();
+    if (!t) fail(key, "expected a table");
+    return *t;
+  }
+
+  // Calls each(table, "KEY[i]") for the tables of an array of tables;
+  // `expected` says what else is an error.
+  template <class Each>
+  void tables(const toml::node& n, const std::string& key, const char* expected, Each each) const {
+    const toml::array* arr = n.as_array();
+    if (!arr) fail(key, expected);
+    for (size_t i = 0; i < arr->size(); ++i) {
+      std::string k = key + "[" + std::to_string(i) + "]";
+      each(table((*arr)[i], k), k);
+    }
+  }
+
   std::vector<std::string> strings(const toml::node& n, const std::string& key) const {
     const toml::array* a = n.as_array();
     if (!a) fail(key, "expected an array of strings");
@@ -152,21 +170,12 @@ class Reader {
       if (!n->is_boolean()) fail(key + ".skipReport", "expected true or false");
       if (n->value<bool>().value_or(false)) warn(key + ".skipReport", "ignored: a match is masked all the same");
     }
-    if (const auto* n = t.get("allowlist")) {
-      const toml::table* a = n->as_table();
-      if (!a) fail(key + ".allowlist", "expected a table");
-      r.allowlists.push_back(allowlist(*a, key + ".allowlist", nullptr));
-    }
-    if (const auto* n = t.get("allowlists")) {
-      const toml::array* arr = n->as_array();
-      if (!arr) fail(key + ".allowlists", "expected an array of tables");
-      for (size_t i = 0; i < arr->size(); ++i) {
-        const toml::table* a = (*arr)[i].as_table();
-        std::string k = key + ".allowlists[" + std::to_string(i) + "]";
-        if (!a) fail(k, "expected a table");
-        r.allowlists.push_back(allowlist(*a, k, nullptr));
-      }
-    }
+    if (const auto* n = t.get("allowlist"))
+      r.allowlists.push_back(allowlist(table(*n, key + ".allowlist"), key + ".allowlist", nullptr));
+    if (const auto* n = t.get("allowlists"))
+      tables(*n, key + ".allowlists", "expected an array of tables", [&](const toml::table& a, const std::string& k) {
+        r.allowlists.push_back(allowlist(a, k, nullptr));
+      });
     return r;
   }
 
@@ -175,8 +184,7 @@ class Reader {
     for (const char* k : {"title", "description", "minVersion"})
       if (const auto* n = root.get(k)) string(*n, k);
     if (const auto* n = root.get("extend")) {
-      const toml::table* e = n->as_table();
-      if (!e) fail("extend", "expected a table");
+      const toml::table* e = &table(*n, "extend");
       known_keys(*e, "extend", {"useDefault", "path", "url", "disabledRules"});
       if (e->get("path") || e->get("url"))
         fail(e->get("path") ? "extend.path" : "extend.url",
@@ -187,39 +195,22 @@ class Reader {
       }
       if (const auto* d = e->get("disabledRules")) out_.disabled = strings(*d, "extend.disabledRules");
     }
-    if (const auto* n = root.get("rules")) {
-      const toml::array* arr = n->as_array();
-      if (!arr) fail("rules", "expected [[rules]] tables");
-      for (size_t i = 0; i < arr->size(); ++i) {
-        std::string key = "rules[" + std::to_string(i) + "]";
-        const toml::table* t = (*arr)[i].as_table();
-        if (!t) fail(key, "expected a table");
-        SecretRule r = rule(*t, key);
-        if (r.regex.empty()) continue;
+    if (const auto* n = root.get("rules"))
+      tables(*n, "rules", "expected [[rules]] tables", [&](const toml::table& t, const std::string& key) {
+        SecretRule r = rule(t, key);
+        if (r.regex.empty()) return;
         for (const auto& other : out_.rules)
           if (other.id == r.id) fail(key + ".id", "'" + r.id + "' is defined twice");
         out_.rules.push_back(std::move(r));
-      }
-    }
+      });
     // Global allowlists apply to the file's rules (or those they name).
     std::vector<std::pair<SecretAllowlist, std::vector<std::string>>> global;
-    if (const auto* n = root.get("allowlist")) {
-      const toml::table* a = n->as_table();
-      if (!a) fail("allowlist", "expected a table");
+    auto add_global = [&](const toml::table& a, const std::string& key) {
       std::vector<std::string> targets;
-      global.emplace_back(allowlist(*a, "allowlist", &targets), targets);
-    }
-    if (const auto* n = root.get("allowlists")) {
-      const toml::array* arr = n->as_array();
-      if (!arr) fail("allowlists", "expected [[allowlists]] tables");
-      for (size_t i = 0; i < arr->size(); ++i) {
-        std::string key = "allowlists[" + std::to_string(i) + "]";
-        const toml::table* a = (*arr)[i].as_table();
-        if (!a) fail(key, "expected a table");
-        std::vector<std::string> targets;
-        global.emplace_back(allowlist(*a, key, &targets), targets);
-      }
-    }
+      global.emplace_back(allowlist(a, key, &targets), targets);
+    };
+    if (const auto* n = root.get("allowlist")) add_global(table(*n, "allowlist"), "allowlist");
+    if (const auto* n = root.get("allowlists")) tables(*n, "allowlists", "expected [[allowlists]] tables", add_global);
     for (const auto& [list, targets] : global) {
       for (const auto& t : targets)
         if (std::none_of(out_.rules.begin(), out_.rules.end(), [&](const SecretRule& r) { return r.id == t; }))

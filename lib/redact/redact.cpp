@@ -317,7 +317,6 @@ struct RecordRedactor::Impl {
 
   uint32_t walk_value(uint32_t i, const RuleNode* node, bool masking, bool filtering) {
     char c = at(i);
-    if (c == '[') member_name.clear();
     if (c == '{') return walk_object(i, node, masking, filtering, false);
     if (c == '[') return walk_array(i, node, masking, filtering);
     if (c == '"' && masking) mask_string(i);
@@ -602,13 +601,19 @@ void RecordRedactor::begin_batch(std::string_view batch) {
     if (c->scanner) c->scanner->prefilter(batch);
 }
 
+void RedactReport::add(const RedactReport& other) {
+  records += other.records;
+  records_masked += other.records_masked;
+  hashed += other.hashed;
+  dropped += other.dropped;
+  masked += other.masked;
+  for (const auto& [k, n] : other.kinds) kinds[k] += n;
+  for (const auto& [k, n] : other.rules) rules[k] += n;
+}
+
 void RecordRedactor::take_report(RedactReport& report) {
   Impl& m = *impl_;
-  report.records += m.totals.records;
-  report.records_masked += m.totals.records_masked;
-  report.hashed += m.totals.hashed;
-  report.dropped += m.totals.dropped;
-  report.masked += m.totals.masked;
+  report.add(m.totals);
   m.totals = {};
   for (const auto& c : m.compiled) {
     if (!c->scanner) continue;

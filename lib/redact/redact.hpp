@@ -26,6 +26,8 @@ namespace ndj {
 struct RedactReport {
   uint64_t records = 0, records_masked = 0, hashed = 0, dropped = 0, masked = 0;
   std::map<std::string, uint64_t> kinds, rules;  // matches masked per kind and rule id
+
+  void add(const RedactReport& other);
 };
 
 // The --report file's JSON text (one line).

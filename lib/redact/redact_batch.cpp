@@ -30,16 +30,7 @@ void redact_batch(RecordRedactor& redactor, WorkBatch<Redacted>& b, bool strict)
 }
 
 bool write_redacted(const WorkBatch<Redacted>& b, BadLines& bad, Output& out, RedactReport* report) {
-  if (report) {
-    const RedactReport& r = b.result.report;
-    report->records += r.records;
-    report->records_masked += r.records_masked;
-    report->hashed += r.hashed;
-    report->dropped += r.dropped;
-    report->masked += r.masked;
-    for (const auto& [k, n] : r.kinds) report->kinds[k] += n;
-    for (const auto& [k, n] : r.rules) report->rules[k] += n;
-  }
+  if (report) report->add(b.result.report);
   const std::string_view redacted = b.result.out;
   size_t written = 0;
   for (const auto& f : b.lines.failures()) {

@@ -15,14 +15,15 @@
 #endif
 
 #include "core/diag.hpp"
+#include "redact/ascii.hpp"
 #include "redact/secret_rules.hpp"
 
 namespace ndj {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+using ascii::is_digit;
+using ascii::is_hex;
 
 // Byte classes as the AND of a table on each nibble (the pshufb lookup).
 // A class must be a product: its high nibbles times its low nibbles.

@@ -20,25 +20,16 @@
 #include <initializer_list>
 
 #include "json/json_text.hpp"
+#include "redact/ascii.hpp"
 
 namespace ndj {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_hex(char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
-bool is_token_char(char c) { return is_alnum(c) || c == '_' || c == '-'; }
-char lower(char c) { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
+using namespace ascii;
 
-bool equals_folded(std::string_view a, std::string_view lower_b) {
-  if (a.size() != lower_b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower_b[i]) return false;
-  return true;
-}
+bool is_token_char(char c) { return is_alnum(c) || c == '_' || c == '-'; }
+
 
 // The word (letters only) that ends right before t[at], skipping
 // separators such as "version: " or "ver=".

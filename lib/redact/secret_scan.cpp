@@ -15,28 +15,17 @@
 #include <cstring>
 
 #include "core/diag.hpp"
+#include "redact/ascii.hpp"
 #include "redact/secret_gates.hpp"
 
 namespace ndj {
 
 namespace {
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 std::string lowered(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = lower(c);
+  for (char& c : out) c = ascii::lower(c);
   return out;
-}
-
-bool contains_folded(std::string_view hay, std::string_view lower_needle) {
-  if (lower_needle.size() > hay.size()) return false;
-  for (size_t i = 0; i + lower_needle.size() <= hay.size(); ++i) {
-    size_t k = 0;
-    while (k < lower_needle.size() && lower(hay[i + k]) == lower_needle[k]) ++k;
-    if (k == lower_needle.size()) return true;
-  }
-  return false;
 }
 
 re2::RE2::Options regex_options() {
@@ -47,6 +36,13 @@ re2::RE2::Options regex_options() {
 }
 
 }  // namespace
+
+// Appends `s` to `spans` (sorted by start), merged into the last span when
+// the two overlap: overlapping matches are one replacement.
+static void add_span(std::vector<SecretScanner::Span>& spans, const SecretScanner::Span& s) {
+  if (!spans.empty() && spans.back().end > s.begin) spans.back().end = std::max(spans.back().end, s.end);
+  else spans.push_back(s);
+}
 
 struct SecretScanner::Database {
   struct Rule {
@@ -120,11 +116,19 @@ struct SecretScanner::Database {
   unsigned find_shapes(std::string_view text) {
     if (!in_batch(text)) return secret_shapes(text, true);
     auto b = static_cast<size_t>(text.data() - batch.data()), e = b + text.size();
-    if (next_shape > 0 && next_shape <= shape_hits.size() && shape_hits[next_shape - 1].pos >= b) next_shape = 0;
-    while (next_shape < shape_hits.size() && shape_hits[next_shape].pos < b) ++next_shape;
     unsigned shapes = 0;
-    for (size_t h = next_shape; h < shape_hits.size() && shape_hits[h].pos < e; ++h) shapes |= shape_hits[h].bit;
+    for (size_t h = seek(shape_hits, next_shape, b, &ShapeHit::pos); h < shape_hits.size() && shape_hits[h].pos < e; ++h)
+      shapes |= shape_hits[h].bit;
     return shapes;
+  }
+
+  // The first of `hits` (in order of `pos`) at or after offset b, for the
+  // texts of a batch asked for in order; `cursor` keeps the place.
+  template <class Hit>
+  static size_t seek(const std::vector<Hit>& hits, size_t& cursor, size_t b, size_t Hit::*pos) {
+    if (cursor > 0 && cursor <= hits.size() && hits[cursor - 1].*pos >= b) cursor = 0;  // out of order
+    while (cursor < hits.size() && hits[cursor].*pos < b) ++cursor;
+    return cursor;
   }
 
   // Whether `text` lies inside the batch given to prefilter(), which has
@@ -144,9 +148,8 @@ struct SecretScanner::Database {
       return;
     }
     auto b = static_cast<size_t>(text.data() - batch.data()), e = b + text.size();
-    if (next_hit > 0 && next_hit <= hits.size() && hits[next_hit - 1].end > b) next_hit = 0;  // out of order
-    while (next_hit < hits.size() && hits[next_hit].end <= b) ++next_hit;
-    for (size_t h = next_hit; h < hits.size() && hits[h].end <= e; ++h) {
+    // A keyword ending at b + 1 or later may lie in the text.
+    for (size_t h = seek(hits, next_hit, b + 1, &KeywordMatcher::Hit::end); h < hits.size() && hits[h].end <= e; ++h) {
       if (hits[h].begin < b) continue;
       if (hits[h].keyword < keyword_text.size()) found.push_back(hits[h].keyword);
       else folded = true;
@@ -219,7 +222,7 @@ struct SecretScanner::Database {
   int member_rule(std::string_view name) {
     name_buf.clear();
     for (char c : name)
-      if (c != '_' && c != '-') name_buf.push_back(lower(c));
+      if (c != '_' && c != '-') name_buf.push_back(ascii::lower(c));
     for (const auto& [m, r] : exact_names)
       if (m == name_buf) return static_cast<int>(r);
     for (const auto& [m, r] : name_endings)
@@ -235,9 +238,9 @@ struct SecretScanner::Database {
     for (Rule& r : rules) {
       // Format rules with a group find their secret by its context.
       if (r.by_name || r.shapes != 0) continue;
+      re2::RE2& re = r.re();  // compiled now, so its group count is known
       re2::StringPiece m;
-      if (!r.re().Match(input, seg_begin + b, seg_begin + one.size(), re2::RE2::ANCHOR_START, &m, 1) ||
-          r.groups > 0)
+      if (r.groups > 0 || !re.Match(input, seg_begin + b, seg_begin + one.size(), re2::RE2::ANCHOR_START, &m, 1))
         continue;
       size_t rb = b, re_ = b + m.size();
       if (!accept(r, one, b, re_, rb, re_) || rb != b) continue;
@@ -262,7 +265,7 @@ struct SecretScanner::Database {
       bool regex = std::any_of(a.regexes.begin(), a.regexes.end(),
                                [&](const auto& re) { return re2::RE2::PartialMatch(target, *re); });
       bool word = std::any_of(a.stopwords.begin(), a.stopwords.end(),
-                              [&](const auto& w) { return contains_folded(secret, w); });
+                              [&](const auto& w) { return ascii::contains_folded(secret, w); });
       bool allowed = a.all ? (a.regexes.empty() || regex) && (a.stopwords.empty() || word) : regex || word;
       if (allowed) return false;
     }
@@ -315,9 +318,7 @@ SecretScanner::SecretScanner(const std::vector<std::string>& select, const std::
     rule.id = r.id;
     rule.kind = kind_index(r.kind);
     rule.pattern = regex;
-    if (!builtin) {
-      if (!rule.re().ok()) throw Error(kExitUsage, "mask rule " + r.id + ": " + rule.re().error());
-    }
+    if (!builtin) rule.re();  // compiled now: its groups are checked below (check_user_regex checked the syntax)
     rule.secret_group = r.secret_group;
     if (rule.secret_group > rule.groups)
       throw Error(kExitUsage, "mask rule " + r.id + ": secretGroup " + std::to_string(r.secret_group) +
@@ -502,12 +503,7 @@ size_t SecretScanner::scan_joined(std::string_view text, const std::vector<size_
     if (rule->by_name) rule = db.relabel(*rule, input, one, seg_begin, vb, ve);
     vb += seg_begin;
     ve += seg_begin;
-    auto rule_index = static_cast<unsigned>(rule - db.rules.data());
-    if (!spans_.empty() && spans_.back().end > vb) {
-      spans_.back().end = std::max(spans_.back().end, ve);
-    } else {
-      spans_.push_back({vb, ve, rule->kind, rule_index});
-    }
+    add_span(spans_, {vb, ve, rule->kind, static_cast<unsigned>(rule - db.rules.data())});
     // Every match starting inside this one is passed over.
     for (size_t k = next.size(); k-- > 0;)
       if (next[k].begin < e && !search(next[k], e)) next.erase(next.begin() + static_cast<long>(k));
@@ -534,10 +530,7 @@ size_t SecretScanner::scan_joined(std::string_view text, const std::vector<size_
       std::merge(spans_.begin(), spans_.end(), whole.begin(), whole.end(), std::back_inserter(merged),
                  [](const Span& a, const Span& b) { return a.begin < b.begin; });
       spans_.clear();
-      for (const Span& s : merged) {
-        if (!spans_.empty() && spans_.back().end > s.begin) spans_.back().end = std::max(spans_.back().end, s.end);
-        else spans_.push_back(s);
-      }
+      for (const Span& s : merged) add_span(spans_, s);
     }
   }
   return spans_.size();
