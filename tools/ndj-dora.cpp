@@ -32,7 +32,7 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   auto* days = add_count_option(app, "--days", o.days, "Window length in days, ending at --until (30)");
   auto* since = add_time_option(app, "--since", o.since, "Window start (instead of --days)");
   add_time_option(app, "--until", o.until, "Window end, exclusive (default: now)");
-  std::string group_by, format = "ndjson", tiers = "dora", compare;
+  std::string group_by, format = "ndjson", tiers = "dora", compare, min_samples;
   std::vector<std::string> tags, maps, type_values, thresholds, goals;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
   app.add_option("--format", format, "ndjson (default), json, csv, table, prom, html")->type_name("FORMAT");
@@ -40,6 +40,8 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   app.add_option("-o,--output", o.output, "Write to FILE, replaced atomically")->type_name("FILE");
   app.add_option("--tag", tags, "Add K=V to every record's tags")->type_name("K=V");
   app.add_option("--tiers", tiers, "dora (default) or none")->type_name("WHICH");
+  app.add_option("--min-samples", min_samples, "Fewer samples: flagged low_n, no tier (5; 0: off)")
+      ->type_name("N");
   app.add_option("--compare", compare, "Also the window before: previous")->type_name("WHICH");
   add_bucket_options(app, "Time series of day, week or month buckets", o.bucket, o.tz, o.week_starts_sunday);
   app.add_flag("--regressions", o.regressions, "Alert on regressions: --recent vs --baseline");
@@ -58,7 +60,7 @@ int parse_args(int argc, char** argv, dora::Options& o) {
 
   o.has_since = since->count() > 0;
   o.has_until = app.get_option("--until")->count() > 0;
-  const dora::OptionText text{days->count() > 0, format, tiers, compare, group_by, thresholds, goals};
+  const dora::OptionText text{days->count() > 0, format, tiers, compare, min_samples, group_by, thresholds, goals};
   if (auto why = dora::check_output_options(text, o)) return usage_error(*why);
   if (auto why = dora::check_trend_options(text, o)) return usage_error(*why);
   if (auto why = dora::check_schema_options(text, o)) return usage_error(*why);

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "core/percentile.hpp"
@@ -419,7 +420,7 @@ std::optional<std::string> EventReader::read_deployment(TimeNs time, IntakeBatch
   const bool has_service = slots_[kService].present && !slots_[kService].value.is_null();
   if (has_service && slots_[kService].value.get_string().get(service)) return bad(kService, "expected a string in");
   simdjson::dom::array changes;
-  const bool has_changes = slots_[kChanges].present && !slots_[kChanges].value.is_null();
+  bool has_changes = slots_[kChanges].present && !slots_[kChanges].value.is_null();
   const size_t changes_begin = out.change_ids_.size();
   if (has_changes) {
     if (slots_[kChanges].value.get_array().get(changes)) return bad(kChanges, "expected an array of ids in");
@@ -432,9 +433,15 @@ std::optional<std::string> EventReader::read_deployment(TimeNs time, IntakeBatch
       out.change_ids_.push_back(h);
     }
   }
-  if (time < keep_from_ || time >= as_of_) {
+  if (time >= as_of_ || (time < keep_from_ && group_slots_.empty())) {
     out.change_ids_.resize(changes_begin);
     return std::nullopt;
+  }
+  // Before the windows, a deployment counts in no metric, but an incident
+  // linked to it takes its group: it is kept, without its changes.
+  if (time < keep_from_) {
+    out.change_ids_.resize(changes_begin);
+    has_changes = false;
   }
   IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kDeployment, time);
   e.id = id;
@@ -557,6 +564,37 @@ uint32_t EventStore::intern_group(std::string_view key, uint64_t hash) {
   if (g >= (1u << 27)) throw std::length_error("too many groups (more than 2^27)");
   groups_.push_back(group_values(key));
   return g;
+}
+
+namespace {
+
+// A group key's values one by one: marker, length, bytes.
+std::string_view next_key_value(std::string_view& key) {
+  uint32_t n;
+  std::memcpy(&n, key.data() + 1, sizeof n);
+  std::string_view v = key.substr(0, 1 + sizeof n + n);
+  key.remove_prefix(v.size());
+  return v;
+}
+
+bool lacks_value(std::string_view v) {
+  return v[0] == kAbsentValue || (v[0] == kJsonValue && v.substr(1 + sizeof(uint32_t)) == "null");
+}
+
+}  // namespace
+
+uint32_t EventStore::linked_group(uint32_t incident, uint32_t deployment) {
+  if (incident == deployment) return incident;
+  std::string_view own = group_ids_.at(incident), theirs = group_ids_.at(deployment);
+  std::string key;
+  bool changed = false;
+  while (!own.empty()) {
+    std::string_view mine = next_key_value(own), other = next_key_value(theirs);
+    const bool take = lacks_value(mine) && other != mine;
+    key.append(take ? other : mine);
+    changed |= take;
+  }
+  return changed ? intern_group(key, XXH3_64bits(key.data(), key.size())) : incident;
 }
 
 void EventStore::insert(const IntakeBatch& batch) {
@@ -764,10 +802,12 @@ void EventStore::resolve() {
 
   // Incidents fail the deployment they name, or else the latest deployment
   // of their service if they opened within the failure window after it
-  // (and so before that service's next deployment). Sorted, the pairs give
-  // each failed deployment's latest resolved_at (kNever: one is open).
+  // (and so before that service's next deployment), and take its values of
+  // the grouping fields they lack. Sorted, the pairs give each failed
+  // deployment's latest resolved_at (kNever: one is open).
   std::vector<std::pair<uint32_t, TimeNs>> incident_resolution;
-  for (const auto& inc : incidents_) {
+  std::unordered_map<uint64_t, uint32_t> linked_groups;  // (incident group, deployment group) -> group
+  for (auto& inc : incidents_) {
     uint32_t d = kNoDeployment;
     if (inc.deployment) {
       d = find_deployment(inc.deployment);
@@ -776,6 +816,12 @@ void EventStore::resolve() {
       if (d != kNoDeployment && inc.opened - deployments_[d].time >= schema_.failure_window) d = kNoDeployment;
     }
     if (d == kNoDeployment) continue;
+    if (!schema_.group_by.empty()) {
+      const uint64_t pair = uint64_t{inc.group} << 32 | deployments_[d].group;
+      auto [it, is_new] = linked_groups.try_emplace(pair, 0);
+      if (is_new) it->second = linked_group(inc.group, deployments_[d].group);
+      inc.group = it->second;
+    }
     deployments_[d].failed = 1;
     incident_resolution.emplace_back(d, inc.resolved);
   }

@@ -272,6 +272,9 @@ class EventStore {
     // The id of `s` and whether it is new.
     std::pair<uint32_t, bool> intern(std::string_view s, uint64_t hash);
     size_t size() const { return begin_.size() - 1; }
+    std::string_view at(uint32_t id) const {
+      return std::string_view(bytes_).substr(begin_[id], begin_[id + 1] - begin_[id]);
+    }
 
    private:
     struct Slot {
@@ -284,6 +287,9 @@ class EventStore {
   };
 
   uint32_t intern_group(std::string_view key, uint64_t hash);
+  // The group of an incident in `incident` linked to a deployment in
+  // `deployment`: its own values, the deployment's where it has none.
+  uint32_t linked_group(uint32_t incident, uint32_t deployment);
   // spare_bytes: memory just freed, that a sorted copy may use.
   void sort_deployments(size_t spare_bytes);
   uint32_t find_deployment(uint64_t id) const;

@@ -48,6 +48,8 @@ vertical-align:2px;margin-left:8px;line-height:20px}
 .tier.medium{background:var(--medium)}.tier.low{background:var(--low)}
 .goal{font-size:13px;font-weight:600}.goal.met{color:var(--elite)}.goal.missed{color:var(--low)}
 .goal.unknown{color:var(--muted);font-weight:500}
+.card.low-n{background:#fafbfc;border-style:dashed}.card.low-n .value,td.low-n .v{color:var(--muted)}
+.low-n-note{color:var(--muted);font-size:13px;margin:0 0 8px}
 svg{display:block}svg text{font:11px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:var(--muted)}
 table{border-collapse:separate;border-spacing:0;width:100%;table-layout:fixed;background:var(--card);border:1px solid var(--line);
 border-radius:12px;overflow:hidden;font-size:13px}
@@ -76,19 +78,6 @@ ul.alerts li{padding:10px 16px;border-bottom:1px solid var(--line)}ul.alerts li:
 footer{color:var(--muted);font-size:12px;margin-top:32px;border-top:1px solid var(--line);padding-top:12px}
 )";
 
-// A value for people: number and unit apart, the unit chosen by size.
-std::pair<std::string, std::string> shown(Unit unit, double v) {
-  if (unit == Unit::kPerDay) return {fixed(v, v < 10 ? 2 : 1), "/day"};
-  if (unit == Unit::kPercent) return {fixed(v, 1), "%"};
-  if (v < 1) return {fixed(v * 60, 0), "min"};
-  if (v < 48) return {fixed(v, 1), "h"};
-  return {fixed(v / 24, 1), "d"};
-}
-
-std::string shown_text(Unit unit, double v) {
-  auto [number, u] = shown(unit, v);
-  return number + (u == "%" || u == "/day" ? "" : " ") + u;
-}
 
 std::string day_text(TimeNs t) { return time_text(t).substr(0, 10); }
 
@@ -119,6 +108,7 @@ struct Bar {
   std::optional<double> value;
   const char* tier;
   uint64_t n;
+  bool low_n;
   const std::string* date;  // the bucket's first day, in the series' zone
 };
 
@@ -128,9 +118,11 @@ struct ChartSize {
 };
 
 // Bars from 0 to `top`; a bucket without a value is a pale full-height
-// band, never a bar of 0; a goal is a dashed line.
+// band, never a bar of 0; a value from too few samples a faded bar; a goal
+// is a dashed line. `by_week`: deployment frequency per week.
 void append_chart(std::string& out, const std::vector<Bar>& bars, double top, const MetricRecord& head,
-                  ChartSize size) {
+                  ChartSize size, bool by_week) {
+  const Unit unit = head.info().unit;
   const double left = size.axes ? 40 : 1, right = size.width - (size.axes ? 6 : 1);
   const double up = size.axes ? 10 : 2, bottom = size.height - (size.axes ? 20 : 2);
   auto y = [&](double v) { return bottom - (bottom - up) * std::clamp(v / top, 0.0, 1.0); };
@@ -146,7 +138,8 @@ void append_chart(std::string& out, const std::vector<Bar>& bars, double top, co
     const Bar& b = bars[i];
     double x = left + slot * static_cast<double>(i) + (slot - width) / 2;
     std::string tip = *b.date + ": " +
-                      (b.value ? shown_text(head.info().unit, *b.value) + " (n = " + std::to_string(b.n) + ")"
+                      (b.value ? display_text(unit, *b.value, by_week) + " (n = " + std::to_string(b.n) +
+                                     (b.low_n ? ", too few samples)" : ")")
                                : std::string("insufficient data (n = 0)"));
     if (!b.value) {
       out.append("<rect x=\"" + fixed(x, 1) + "\" y=\"" + fixed(up, 1) + "\" width=\"" + fixed(width, 1) +
@@ -162,7 +155,7 @@ void append_chart(std::string& out, const std::vector<Bar>& bars, double top, co
       double h = std::max(bottom - top_y, 1.0);
       out.append("<rect x=\"" + fixed(x, 1) + "\" y=\"" + fixed(bottom - h, 1) + "\" width=\"" + fixed(width, 1) +
                  "\" height=\"" + fixed(h, 1) + "\" rx=\"" + (width > 4 ? "1.5" : "0") + "\" fill=\"" + fill +
-                 "\"><title>");
+                 (b.low_n ? "\" fill-opacity=\"0.35" : "") + "\"><title>");
     }
     append_html_escaped(out, tip);
     out.append("</title></rect>");
@@ -179,13 +172,13 @@ void append_chart(std::string& out, const std::vector<Bar>& bars, double top, co
     if (size.axes) {
       out.append("<text x=\"" + fixed(right, 1) + "\" y=\"" + fixed(gy - 4, 1) +
                  "\" text-anchor=\"end\" class=\"goal-label\" style=\"fill:#1f2328;font-weight:600\">goal ");
-      append_html_escaped(out, shown_text(head.info().unit, head.goal->target));
+      append_html_escaped(out, display_text(unit, head.goal->target, by_week));
       out.append("</text>");
     }
   }
   if (size.axes) {
     out.append("<text x=\"" + fixed(left - 6, 1) + "\" y=\"" + fixed(up + 4, 1) + "\" text-anchor=\"end\">");
-    append_html_escaped(out, shown(head.info().unit, top).first);
+    append_html_escaped(out, display_text(unit, top, by_week));
     out.append("</text><text x=\"" + fixed(left - 6, 1) + "\" y=\"" + fixed(bottom + 4, 1) +
                "\" text-anchor=\"end\">0</text>");
     if (!bars.empty()) {
@@ -221,16 +214,16 @@ void append_goal(std::string& out, const MetricRecord& r) {
 
 // The machine-readable value (rounded as in the other formats) and the
 // shown one; insufficient data says so.
-void append_value(std::string& out, const MetricRecord& r, const char* cls) {
+void append_value(std::string& out, const MetricRecord& r, const char* cls, bool by_week) {
   if (!r.value) {
     out.append("<div class=\"").append(cls).append(" none\"><data value=\"\">insufficient data</data></div>");
     return;
   }
-  auto [number, unit] = shown(r.info().unit, *r.value);
+  const DisplayScale& scale = display_scale(r.info().unit, *r.value, by_week);
   std::string exact;
   append_number(exact, *r.value);
   out.append("<div class=\"").append(cls).append("\"><data value=\"").append(exact).append("\">");
-  out.append(number).append("<span class=\"unit\">").append(unit).append("</span></data>");
+  out.append(display_number(*r.value, scale)).append("<span class=\"unit\">").append(scale.unit).append("</span></data>");
   if (r.tier) out.append("<span class=\"tier ").append(r.tier).append("\">").append(r.tier).append("</span>");
   out.append("</div>");
 }
@@ -254,7 +247,7 @@ std::string format_html(const EventStore& store, const Series& series, const std
     for (size_t row = 0; row < nrows; ++row) {
       auto records = row_records(series.buckets[b][row], settings[b]);
       for (size_t m = 0; m < kMetricCount; ++m)
-        bars[row][m].push_back({records[m].value, records[m].tier, records[m].n, &dates[b]});
+        bars[row][m].push_back({records[m].value, records[m].tier, records[m].n, records[m].low_n, &dates[b]});
     }
   auto window_records = [&](uint32_t group) {
     GroupMetrics none;
@@ -264,6 +257,7 @@ std::string format_html(const EventStore& store, const Series& series, const std
     return row_records(none, s);
   };
   const std::string unit = bucket_unit_name(series.unit);
+  const bool by_week = series.unit == BucketUnit::kWeek;
 
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>DORA metrics, ";
@@ -285,29 +279,33 @@ std::string format_html(const EventStore& store, const Series& series, const std
   for (size_t m = 0; m < kMetricCount; ++m) {
     const MetricRecord& r = overall[m];
     const Unit unit = r.info().unit;
-    out.append("<div class=\"card\" data-metric=\"").append(r.info().name).append("\"><h3>");
+    out.append(r.low_n ? "<div class=\"card low-n\"" : "<div class=\"card\"");
+    out.append(" data-metric=\"").append(r.info().name).append("\"><h3>");
     out.append(r.info().label).append("</h3>");
-    append_value(out, r, "value");
-    out.append("<div class=\"meta\">n = <span class=\"n\">").append(std::to_string(r.n)).append("</span>");
-    if (unit == Unit::kPerDay && r.value)
-      out.append(" deployments, " + fixed(*r.value * 7, 1) + " per week");
-    else if (unit == Unit::kHours && r.value)
-      out.append(", mean " + shown_text(unit, r.field(Detail::kMean).value_or(0)) + ", p90 " +
-                 shown_text(unit, r.field(Detail::kP90).value_or(0)));
-    else if (unit == Unit::kHours) out.append(", no sample in the window");
-    else if (unit == Unit::kPercent) out.append(" deployments");
+    append_value(out, r, "value", by_week);
+    out.append("<div class=\"meta\">n = <span class=\"n\">").append(std::to_string(r.n)).append("</span> ");
+    out.append(r.info().counted);
+    if (unit == Unit::kHours && r.value)
+      out.append(", mean " + display_text(unit, r.field(Detail::kMean).value_or(0)) + ", p90 " +
+                 display_text(unit, r.field(Detail::kP90).value_or(0)));
     out.append("</div>");
+    if (r.low_n)
+      out.append("<p class=\"low-n-note\">Too few samples to rate: n = " + std::to_string(r.n) + ", below " +
+                 std::to_string(s.min_samples) + " (--min-samples), so no tier" + (r.goal ? " and no goal judged" : "") +
+                 ".</p>");
     if (r.compared) {
       // --compare previous: the change, or why there is none.
       out.append("<div class=\"meta\">previous " + window_label(s.previous_window) + ": ");
-      if (!r.compared->previous) out.append("no data");
-      else out.append(shown_text(unit, *r.compared->previous));
+      // In the unit of the value, to compare at a glance.
+      const auto& previous = r.compared->previous;
+      if (!previous) out.append("no data");
+      else out.append(display_text(*previous, display_scale(unit, r.value.value_or(*previous), by_week)));
       if (r.compared->change_pct)
         out.append(std::string(" (") + (*r.compared->change_pct >= 0 ? "+" : "") + fixed(*r.compared->change_pct, 1) +
                    "%)");
       out.append("</div>");
     }
-    if (nrows) append_chart(out, bars[0][m], chart_top(bars[0][m], r), r, {330, 120, true});
+    if (nrows) append_chart(out, bars[0][m], chart_top(bars[0][m], r), r, {330, 120, true}, by_week);
     append_goal(out, r);
     out.append("</div>\n");
   }
@@ -315,7 +313,8 @@ std::string format_html(const EventStore& store, const Series& series, const std
          ", coloured by tier (<span style=\"color:#1a7f37\">elite</span>, <span style=\"color:#0969da\">high"
          "</span>, <span style=\"color:#b35900\">medium</span>, <span style=\"color:#cf222e\">low</span>; "
          "<span style=\"color:#6639ba\">no tier</span>)</span><span class=\"item\">Pale bands: insufficient "
-         "data, not zero</span><span class=\"item\">Dashed line: goal</span></p>\n";
+         "data, not zero</span><span class=\"item\">Faded bars: fewer than " + std::to_string(s.min_samples) +
+         " samples</span><span class=\"item\">Dashed line: goal</span></p>\n";
 
   if (nrows > 1) {
     out += "<h2>By " + (store.group_fields().size() == 1 ? store.group_fields().front() : std::string("group")) +
@@ -337,25 +336,28 @@ std::string format_html(const EventStore& store, const Series& series, const std
       out += "</td>";
       for (size_t m = 0; m < kMetricCount; ++m) {
         const MetricRecord& r = records[m];
-        out.append("<td data-metric=\"").append(r.info().name).append("\">");
+        out.append("<td data-metric=\"").append(r.info().name).append(r.low_n ? "\" class=\"low-n\">" : "\">");
         if (r.value) {
           out.append("<span class=\"dot ").append(r.tier ? r.tier : "plain").append("\"></span>");
           std::string exact;
           append_number(exact, *r.value);
-          out.append("<data class=\"v\" value=\"" + exact + "\">" + shown_text(r.info().unit, *r.value) + "</data>");
+          out.append("<data class=\"v\" value=\"" + exact + "\">" + display_text(r.info().unit, *r.value, by_week) +
+                     "</data>");
         } else {
           out.append("<data class=\"v none\" value=\"\">no data</data>");
         }
         out.append("<div class=\"cell-meta\">n = ").append(std::to_string(r.n));
+        if (r.low_n) out.append(", too few");
         if (r.goal_met == false) out.append(" <span class=\"goal missed\">&#10007; goal</span>");
         out.append("</div>");
-        append_chart(out, bars[row][m], tops[m], r, {150, 34, false});
+        append_chart(out, bars[row][m], tops[m], r, {150, 34, false}, by_week);
         out.append("</td>");
       }
       out += "</tr>\n";
     }
     out += "</tbody>\n</table></div>\n<p class=\"legend\">One chart per group and metric, one scale per column; "
-           "&#10007; marks a missed goal.</p>\n";
+           "&#10007; marks a missed goal; a pale value rests on fewer than " + std::to_string(s.min_samples) +
+           " samples and has no tier.</p>\n";
   }
 
   if (s.regressions) {
@@ -373,7 +375,7 @@ std::string format_html(const EventStore& store, const Series& series, const std
       append_html_escaped(out, group_name(store, c.group));
       out += "\"><span class=\"alert\">Regression</span><b>" + std::string(info.label) + "</b>, ";
       append_html_escaped(out, group_name(store, c.group));
-      out += ": " + shown_text(u, *c.baseline) + " &rarr; " + shown_text(u, *c.recent) + " (" +
+      out += ": " + pair_text(u, *c.baseline, *c.recent, " &rarr; ", true) + " (" +
              (*c.change_pct >= 0 ? "+" : "") + fixed(*c.change_pct, 1) + "%, threshold " +
              (c.threshold_pct >= 0 ? "+" : "") + fixed(c.threshold_pct, 0) + "%)</li>\n";
     }

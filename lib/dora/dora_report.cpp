@@ -64,17 +64,17 @@ std::string group_label(const EventStore& store, uint32_t group) {
 }
 
 std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSettings& s) {
-  auto records = metric_records(row, s.window.days(), s.tiers);
+  auto records = metric_records(row, s.window.days(), s.tiers, s.min_samples);
   if (s.previous) {
     GroupMetrics before;
     for (const auto& p : *s.previous)
       if (p.group == row.group) before = p;
-    compare_records(records, metric_records(before, s.previous_window.days(), false));
+    compare_records(records, metric_records(before, s.previous_window.days(), false, s.min_samples));
   }
   for (const auto& g : s.goals) {
     MetricRecord& r = records[static_cast<size_t>(g.metric)];
     r.goal = &g;
-    if (r.value) r.goal_met = g.met_by(*r.value);
+    if (r.value && !r.low_n) r.goal_met = g.met_by(*r.value);
   }
   return records;
 }
@@ -94,6 +94,7 @@ void append_metric_body(std::string& out, const MetricRecord& r) {
   out.append(",\"unit\":\"").append(unit_info(r.info().unit).name).append("\",\"status\":\"");
   out.append(r.value ? "ok" : "insufficient_data");
   out.append("\",\"n\":").append(std::to_string(r.n));
+  if (r.low_n) out.append(",\"low_n\":true");
   if (r.info().aggregation == Aggregation::kMedian) out.append(",\"aggregation\":\"median\"");
   for (const auto& f : r.fields) {
     out.append(",\"").append(detail_info(f.detail).name).append("\":");
@@ -179,6 +180,7 @@ std::string json(const EventStore& store, const std::vector<GroupMetrics>& rows,
   std::string out = "{\"since\":\"" + time_text(s.window.since) + "\",\"until\":\"" +
                     time_text(s.window.until) + "\",\"days\":";
   append_number(out, s.window.days());
+  out.append(",\"min_samples\":").append(std::to_string(s.min_samples));
   if (s.previous) out.append(",\"previous_since\":\"").append(time_text(s.previous_window.since)).append("\"");
   out.append(",\"group_by\":[");
   for (size_t i = 0; i < store.group_fields().size(); ++i) {
@@ -230,7 +232,7 @@ std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>&
       out.push_back(',');
       append_csv_cell(out, f);
     }
-    out.append(",metric,value,unit,status,n,tier");
+    out.append(",metric,value,unit,status,n,low_n,tier");
     for (size_t d = 0; d < kDetailCount; ++d) out.append(",").append(detail_info(static_cast<Detail>(d)).name);
     if (s.previous) out.append(",previous,change,change_pct");
     if (!s.goals.empty()) out.append(",goal,goal_met");
@@ -247,7 +249,7 @@ std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>&
       out.append(",").append(r.info().name).append(",");
       if (r.value) append_number(out, *r.value);
       out.append(",").append(unit_info(r.info().unit).name).append(",").append(r.value ? "ok" : "insufficient_data");
-      out.append(",").append(std::to_string(r.n)).append(",").append(r.tier ? r.tier : "");
+      out.append(",").append(std::to_string(r.n)).append(r.low_n ? ",true," : ",false,").append(r.tier ? r.tier : "");
       for (size_t d = 0; d < kDetailCount; ++d) {
         out.push_back(',');
         for (const auto& f : r.fields) {
@@ -287,7 +289,7 @@ std::string format_csv_regressions(const EventStore& store, const ReportSettings
     append_csv_group(out, store, c.group);
     out.append(",").append(info.name).append(",");
     if (c.recent) append_number(out, *c.recent);
-    out.append(",").append(unit_info(info.unit).name).append(c.alert ? ",alert,," : ",not_checked,,");
+    out.append(",").append(unit_info(info.unit).name).append(c.alert ? ",alert,,," : ",not_checked,,,");
     out.append(middle).append(",").append(time_text(w.recent.since)).append(",").append(time_text(w.recent.until));
     if (s.bucket) out.push_back(',');
     out.push_back(',');
@@ -303,10 +305,27 @@ std::string format_csv_regressions(const EventStore& store, const ReportSettings
   return out;
 }
 
-std::string value_text(const MetricRecord& r) {
+std::string value_text(const MetricRecord& r, bool by_week) {
   if (!r.value) return "-";
-  const UnitInfo& unit = unit_info(r.info().unit);
-  return fixed(*r.value, unit.digits) + unit.suffix;
+  return display_text(r.info().unit, *r.value, by_week);
+}
+
+std::string pair_text(Unit u, double a, double b, const char* between, bool both_units, bool by_week) {
+  const DisplayScale& scale = display_scale(u, std::max(std::fabs(a), std::fabs(b)), by_week);
+  return (both_units ? display_text(a, scale) : display_number(a, scale)) + between + display_text(b, scale);
+}
+
+std::string previous_text(const MetricRecord& r, bool by_week) {
+  if (!r.compared->previous) return "previous: no data";
+  const double previous = *r.compared->previous;
+  const Unit u = r.info().unit;
+  std::string text = "previous " + display_text(previous, display_scale(u, r.value.value_or(previous), by_week));
+  if (r.compared->change_pct) text += " (" + fixed(*r.compared->change_pct, 1, true) + "%)";
+  return text;
+}
+
+std::string low_n_footnote(uint64_t min_samples) {
+  return "\n* n below " + std::to_string(min_samples) + " (--min-samples): too few samples to rate, so no tier and no goal judged\n";
 }
 
 namespace {
@@ -316,6 +335,7 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
                     window_label(s.window) + ")";
   if (s.previous) out += ", compared with the " + window_label(s.previous_window) + " before";
   out += "\n";
+  bool low_n = false;
   for (const auto& row : rows) {
     out.append("\n");
     if (row.group == kOverall) {
@@ -334,33 +354,33 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
     for (const auto& r : row_records(row, s)) {
       const MetricInfo& info = r.info();
       std::string value = value_text(r), detail;
+      low_n |= r.low_n;
       if (!r.value)
         detail = "insufficient data";
-      else if (info.unit == Unit::kPerDay)
-        detail = fixed(*r.field(Detail::kPerWeek), 2) + "/week";
+      else if (info.unit == Unit::kPerDay && std::string_view(display_scale(info.unit, *r.value).unit) == "/day")
+        detail = display_text(*r.value, display_scale(info.unit, *r.value, true));
       else if (info.unit == Unit::kHours)
-        detail = "mean " + fixed(*r.field(Detail::kMean), 2) + " h, p90 " + fixed(*r.field(Detail::kP90), 2) + " h";
+        detail = "mean " + display_text(info.unit, *r.field(Detail::kMean)) + ", p90 " +
+                 display_text(info.unit, *r.field(Detail::kP90));
       auto note = [&](const std::string& text) { detail += (detail.empty() ? "" : ", ") + text; };
       if (const auto& n = info.note)
         note(std::to_string(static_cast<uint64_t>(*r.field(n->count))) +
              (n->of_n ? " of " + std::to_string(r.n) : "") + " " + n->text);
-      if (r.compared) {
-        if (!r.compared->previous) note("previous: no data");
-        else if (!r.compared->change_pct) note("previous " + fixed(*r.compared->previous, 2));
-        else note("previous " + fixed(*r.compared->previous, 2) + " (" + fixed(*r.compared->change_pct, 1, true) + "%)");
-      }
-      if (r.goal) note(!r.goal_met ? "goal " + r.goal->text + ": no data"
+      if (r.compared) note(previous_text(r));
+      if (r.goal) note(r.low_n ? "goal " + r.goal->text + ": too few samples"
+                       : !r.goal_met ? "goal " + r.goal->text + ": no data"
                        : *r.goal_met ? "goal " + r.goal->text + " met"
                                      : "MISSED goal " + r.goal->text);
       if (auto neg = r.field(Detail::kNegative); neg && *neg > 0)
         note(std::to_string(static_cast<uint64_t>(*neg)) + " negative left out");
       out.append(r.goal_met == false ? "! " : "  ").append(pad(info.label, 24, false)).append(pad(value, 12, true));
-      out.append(pad(std::to_string(r.n), 8, true)).append("  ").append(pad(r.tier ? r.tier : "-", 6, false));
-      out.append("  ").append(detail);
+      out.append(pad(std::to_string(r.n), 8, true)).append(r.low_n ? "* " : "  ");
+      out.append(pad(r.tier ? r.tier : "-", 6, false)).append("  ").append(detail);
       while (out.back() == ' ') out.pop_back();
       out.append("\n");
     }
   }
+  if (low_n) out += low_n_footnote(s.min_samples);
   return out;
 }
 
@@ -418,9 +438,16 @@ std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows,
       append_number(out, *records[r][m].value);
       out.push_back('\n');
     }
-    append_prom_family(out, base + "_n", std::string("Sample size of ") + base);
+    append_prom_family(out, base + "_n", std::string("Sample size of ") + base + ": " + info.counted);
     for (size_t r = 0; r < records.size(); ++r)
       out.append(base).append("_n").append(labels[r]).append(" ").append(std::to_string(records[r][m].n)).append("\n");
+    append_prom_family(out, base + "_low_n",
+                       "1 when " + base + " rests on fewer than " + std::to_string(s.min_samples) +
+                           " samples (--min-samples), else 0");
+    for (size_t r = 0; r < records.size(); ++r) {
+      if (!records[r][m].value) continue;
+      out.append(base).append("_low_n").append(labels[r]).append(records[r][m].low_n ? " 1\n" : " 0\n");
+    }
     if (records.front()[m].goal) {
       append_prom_family(out, base + "_goal_met", "1 when " + records.front()[m].goal->text + " holds, else 0");
       for (size_t r = 0; r < records.size(); ++r) {
@@ -483,8 +510,8 @@ std::string format_regressions(Format format, const EventStore& store, const std
                          group_label(store, c.group) + ": ";
       if (c.alert) {
         ++alerts;
-        line += fixed(*c.baseline, 2) + " -> " + fixed(*c.recent, 2) + " (" + fixed(*c.change_pct, 1, true) +
-                "%, threshold " + fixed(c.threshold_pct, 0, true) + "%)";
+        line += pair_text(metric_info(c.metric).unit, *c.baseline, *c.recent, " -> ", true) + " (" +
+                fixed(*c.change_pct, 1, true) + "%, threshold " + fixed(c.threshold_pct, 0, true) + "%)";
       } else {
         line += c.skipped;
       }

@@ -22,6 +22,7 @@ struct ReportSettings {
   Window window;
   std::vector<std::pair<std::string, std::string>> tags;  // --tag, after the fixed ones
   bool tiers = true;
+  uint64_t min_samples = kDefaultMinSamples;  // --min-samples: fewer is low_n
   // --compare previous: the rows of the window before, matched by group.
   const std::vector<GroupMetrics>* previous = nullptr;
   Window previous_window;
@@ -73,8 +74,17 @@ void append_group_object(std::string& out, const EventStore& store, uint32_t gro
 std::string window_label(const Window& w);
 // RFC 3339 UTC, with nanoseconds only when not whole seconds.
 std::string time_text(TimeNs t);
-// A record's value as the table shows it: "1.500/day", "12.50 %", "3.25 h"; "-" without one.
-std::string value_text(const MetricRecord& r);
+// A record's value as the table shows it, in the scale its size calls for
+// (display_text): "1.5/day", "12.5 %", "42 min", "3.2 d"; "-" without one.
+std::string value_text(const MetricRecord& r, bool by_week = false);
+// Two values of unit `u` in the scale of the larger: "5.6 % -> 25.0 %" with
+// `between` " -> ", "0.0 to 3.5/week" with " to " and `both_units` false.
+std::string pair_text(Unit u, double a, double b, const char* between, bool both_units, bool by_week = false);
+// "previous 4.0 h (-50.0%)": the previous value of a compared record in
+// the scale of its value, with the change; "previous: no data".
+std::string previous_text(const MetricRecord& r, bool by_week = false);
+// The table's note under the metrics when a value is low_n.
+std::string low_n_footnote(uint64_t min_samples);
 // "all", or the group's "field=value" pairs ("(none)" for an absent value).
 std::string group_label(const EventStore& store, uint32_t group);
 

@@ -73,6 +73,7 @@ std::string json_series(const EventStore& store, const Series& series, const Rep
   std::string out = "{\"since\":\"" + time_text(s.window.since) + "\",\"until\":\"" + time_text(s.window.until) +
                     "\",\"days\":";
   append_number(out, s.window.days());
+  out.append(",\"min_samples\":").append(std::to_string(s.min_samples));
   out.append(",\"bucket\":\"").append(bucket_unit_name(series.unit)).append("\",\"group_by\":[");
   for (size_t i = 0; i < store.group_fields().size(); ++i) {
     if (i) out.push_back(',');
@@ -133,6 +134,9 @@ std::string table_series(const EventStore& store, const Series& series, const st
   for (size_t b = 0; b < series.size(); ++b) settings.push_back(series.settings_of(b, s));
   const ReportSettings& whole = s;
   const size_t trend_width = std::max<size_t>(shown, 5);
+  // Deployment frequency per week in the views by week.
+  const bool by_week = series.unit == BucketUnit::kWeek;
+  bool low_n = false;
   const size_t nrows = series.size() ? series.buckets.front().size() : 0;
   for (size_t row = 0; row < nrows; ++row) {
     const uint32_t group = series.buckets.front()[row].group;
@@ -150,6 +154,8 @@ std::string table_series(const EventStore& store, const Series& series, const st
     out.append(pad("window", 12, true)).append(pad("n", 8, true)).append("  tier    detail\n");
     for (size_t m = 0; m < kMetricCount; ++m) {
       const MetricRecord& r = window_records[m];
+      const Unit u = r.info().unit;
+      low_n |= r.low_n;
       std::vector<std::optional<double>> values;
       for (const auto& b : records) values.push_back(b[m].value);
       auto levels = sparkline_levels(values);
@@ -174,16 +180,12 @@ std::string table_series(const EventStore& store, const Series& series, const st
         else lo = std::min(lo, *rec.value), hi = std::max(hi, *rec.value);
         if (rec.goal_met) ++judged, missed += !*rec.goal_met;
       }
-      if (hi >= lo) note("range " + fixed(lo, 2) + " to " + fixed(hi, 2));
+      if (hi >= lo) note("range " + pair_text(u, lo, hi, " to ", false, by_week));
       if (missing) note(std::to_string(missing) + " " + unit + (missing == 1 ? "" : "s") + " without data");
-      if (r.compared) {
-        if (!r.compared->previous) note("previous: no data");
-        else if (!r.compared->change_pct) note("previous " + fixed(*r.compared->previous, 2));
-        else note("previous " + fixed(*r.compared->previous, 2) + " (" + (*r.compared->change_pct >= 0 ? "+" : "") +
-                  fixed(*r.compared->change_pct, 1) + "%)");
-      }
+      if (r.compared) note(previous_text(r, by_week));
       if (r.goal) {
-        std::string g = !r.goal_met ? "goal " + r.goal->text + ": no data"
+        std::string g = r.low_n      ? "goal " + r.goal->text + ": too few samples"
+                        : !r.goal_met ? "goal " + r.goal->text + ": no data"
                         : *r.goal_met ? "goal " + r.goal->text + " met"
                                       : "MISSED goal " + r.goal->text;
         if (judged) g += " (missed in " + std::to_string(missed) + " of " + std::to_string(judged) + " " + unit + "s)";
@@ -194,8 +196,8 @@ std::string table_series(const EventStore& store, const Series& series, const st
       std::string mark = r.goal_met == false ? (color ? std::string(kAlarm) + "!" + kReset : "!") : " ";
       const char* label = r.info().label;
       out.append(mark).append(" ").append(pad(label, 26, false));
-      out.append(pad(spark, trend_width, false, levels.size())).append(pad(value_text(r), 12, true));
-      out.append(pad(std::to_string(r.n), 8, true)).append("  ");
+      out.append(pad(spark, trend_width, false, levels.size())).append(pad(value_text(r, by_week), 12, true));
+      out.append(pad(std::to_string(r.n), 8, true)).append(r.low_n ? "* " : "  ");
       std::string tier = r.tier ? r.tier : "-";
       const char* tc = color ? tier_color(r.tier) : nullptr;
       out.append(tc ? tc + tier + kReset : tier).append(tier.size() < 6 ? std::string(6 - tier.size(), ' ') : "");
@@ -204,6 +206,7 @@ std::string table_series(const EventStore& store, const Series& series, const st
       out.append("\n");
     }
   }
+  if (low_n) out += low_n_footnote(s.min_samples);
   if (s.regressions) out += format_regressions(Format::kTable, store, *s.regressions, s.regression_windows);
   return out;
 }

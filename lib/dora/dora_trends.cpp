@@ -39,13 +39,19 @@ const GroupMetrics* find_row(const std::vector<GroupMetrics>& rows, uint32_t gro
 
 // Why a metric cannot be compared, or nullptr. A rate (deployment
 // frequency) always has a value (0 without deployments), so it needs
-// deployments in the baseline instead; a recent drop to 0 is a real -100%.
+// deployments in the baseline instead; a recent drop, even to few or no
+// deployments, is a real one.
 const char* skip_reason(const MetricInfo& info, const MetricRecord& recent, const MetricRecord& baseline) {
-  if (info.aggregation == Aggregation::kRate)
-    return baseline.n == 0 ? "no successful deployments in the baseline window" : nullptr;
+  if (info.aggregation == Aggregation::kRate) {
+    if (baseline.n == 0) return "no successful deployments in the baseline window";
+    return baseline.low_n ? "too few successful deployments in the baseline window" : nullptr;
+  }
   if (!recent.value && !baseline.value) return "insufficient data in both windows";
   if (!recent.value) return "insufficient data in the recent window";
   if (!baseline.value) return "insufficient data in the baseline window";
+  if (recent.low_n && baseline.low_n) return "too few samples in both windows";
+  if (recent.low_n) return "too few samples in the recent window";
+  if (baseline.low_n) return "too few samples in the baseline window";
   if (*baseline.value == 0) return "baseline value is 0: no relative change";
   return nullptr;
 }
@@ -53,7 +59,7 @@ const char* skip_reason(const MetricInfo& info, const MetricRecord& recent, cons
 }  // namespace
 
 std::vector<RegressionCheck> find_regressions(const EventStore& store, const RegressionWindows& w,
-                                              const Thresholds& thresholds) {
+                                              const Thresholds& thresholds, uint64_t min_samples) {
   // The union window's rows name every group with data in either window, in order.
   auto all = store.compute({w.baseline.since, w.recent.until});
   auto recent_rows = store.compute(w.recent);
@@ -64,11 +70,13 @@ std::vector<RegressionCheck> find_regressions(const EventStore& store, const Reg
     none.group = row.group;
     const GroupMetrics* r = find_row(recent_rows, row.group);
     const GroupMetrics* b = find_row(baseline_rows, row.group);
-    auto recent = metric_records(r ? *r : none, w.recent.days(), false);
-    auto baseline = metric_records(b ? *b : none, w.baseline.days(), false);
+    auto recent = metric_records(r ? *r : none, w.recent.days(), false, min_samples);
+    auto baseline = metric_records(b ? *b : none, w.baseline.days(), false, min_samples);
+    const bool deployed = row.group == kOverall || (r && r->total_deployments) || (b && b->total_deployments);
     for (const auto& info : metric_table()) {
       const size_t m = static_cast<size_t>(info.metric);
       if (!thresholds[m]) continue;
+      if (!deployed && recent[m].n == 0 && baseline[m].n == 0) continue;
       const bool higher = info.better == Better::kHigher;
       RegressionCheck c{row.group, info.metric, recent[m].value, baseline[m].value, std::nullopt,
                         higher ? -*thresholds[m] : *thresholds[m]};

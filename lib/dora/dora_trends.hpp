@@ -40,8 +40,11 @@ struct RegressionCheck {
 };
 
 // Checks every group with data in either window (overall row first, groups
-// sorted as in compute()). Only breaches and skipped checks are returned.
+// sorted as in compute()). Only breaches and skipped checks are returned;
+// a value with fewer than `min_samples` samples is not compared. A group
+// without deployments in either window (incidents linked to none) has no
+// check of a metric without samples in both.
 std::vector<RegressionCheck> find_regressions(const EventStore& store, const RegressionWindows& w,
-                                              const Thresholds& thresholds);
+                                              const Thresholds& thresholds, uint64_t min_samples);
 
 }  // namespace ndj::dora

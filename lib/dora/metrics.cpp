@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/format.hpp"
+
 namespace ndj::dora {
 
 namespace {
@@ -73,6 +75,7 @@ constexpr MetricInfo kMetrics[] = {
      .tiers = TierBounds{1.0, 1.0 / 7, 1.0 / 30, true},
      .regression_pct = 30.0,
      .help = "DORA deployment frequency, successful deployments per day",
+     .counted = "successful deployments",
      .note = std::nullopt,
      .measure = deployment_frequency},
     {.metric = Metric::kLeadTime,
@@ -84,6 +87,7 @@ constexpr MetricInfo kMetrics[] = {
      .tiers = TierBounds{24, 24 * 7, 24 * 30, false},
      .regression_pct = 30.0,
      .help = "DORA lead time (median), hours",
+     .counted = "changes",
      .note = std::nullopt,
      .measure = lead_time},
     {.metric = Metric::kChangeFailureRate,
@@ -95,6 +99,7 @@ constexpr MetricInfo kMetrics[] = {
      .tiers = TierBounds{5, 10, 15, true},
      .regression_pct = 50.0,
      .help = "DORA change failure rate, percent of deployments",
+     .counted = "deployments",
      .note = Note{Detail::kFailures, true, "deployments failed"},
      .measure = change_failure_rate},
     {.metric = Metric::kRecoveryTime,
@@ -106,6 +111,7 @@ constexpr MetricInfo kMetrics[] = {
      .tiers = TierBounds{1, 24, 24 * 7, false},
      .regression_pct = 30.0,
      .help = "DORA recovery time (median), hours",
+     .counted = "recovered failed deployments",
      .note = Note{Detail::kUnrecovered, false, "unrecovered"},
      .measure = recovery_time},
     {.metric = Metric::kReworkRate,
@@ -117,6 +123,7 @@ constexpr MetricInfo kMetrics[] = {
      .tiers = std::nullopt,
      .regression_pct = std::nullopt,
      .help = "DORA rework rate, percent of deployments unplanned",
+     .counted = "deployments",
      .note = Note{Detail::kReworkDeployments, true, "unplanned"},
      .measure = rework_rate},
     {.metric = Metric::kTimeToRestore,
@@ -128,6 +135,7 @@ constexpr MetricInfo kMetrics[] = {
      .tiers = std::nullopt,
      .regression_pct = std::nullopt,
      .help = "DORA time to restore (median), hours",
+     .counted = "resolved incidents",
      .note = Note{Detail::kOpen, false, "open"},
      .measure = time_to_restore},
 };
@@ -155,10 +163,18 @@ constexpr GoalSuffix kPerDaySuffixes[] = {{"", 1}, {"/day", 1}, {"/week", 1.0 / 
 constexpr GoalSuffix kHourSuffixes[] = {{"", 1}, {"h", 1}, {"d", 24}, {"m", 1.0 / 60}, {"s", 1.0 / 3600}};
 constexpr GoalSuffix kPercentSuffixes[] = {{"", 1}, {"%", 1}};
 
+// Seconds and minutes whole; a day of hours from 48 h on; a month of 30 days.
+constexpr double kAlways = INFINITY;
+constexpr DisplayScale kPerDayScales[] = {
+    {"/month", "/month", 1.0 / 30, 1, 30.0 / 7}, {"/week", "/week", 1.0 / 7, 1, 7}, {"/day", "/day", 1, 1, kAlways}};
+constexpr DisplayScale kHourScales[] = {
+    {"s", " s", 1.0 / 3600, 0, 60}, {"min", " min", 1.0 / 60, 0, 60}, {"h", " h", 1, 1, 48}, {"d", " d", 24, 1, kAlways}};
+constexpr DisplayScale kPercentScales[] = {{"%", " %", 1, 1, kAlways}};
+
 constexpr UnitInfo kUnits[] = {
-    {"per_day", 3, "/day", kPerDaySuffixes},
-    {"hours", 2, " h", kHourSuffixes},
-    {"percent", 2, " %", kPercentSuffixes},
+    {"per_day", kPerDaySuffixes, kPerDayScales},
+    {"hours", kHourSuffixes, kHourScales},
+    {"percent", kPercentSuffixes, kPercentScales},
 };
 
 }  // namespace
@@ -167,6 +183,35 @@ std::span<const MetricInfo, kMetricCount> metric_table() { return kMetrics; }
 const MetricInfo& metric_info(Metric m) { return kMetrics[static_cast<size_t>(m)]; }
 const DetailInfo& detail_info(Detail d) { return kDetails[static_cast<size_t>(d)]; }
 const UnitInfo& unit_info(Unit u) { return kUnits[static_cast<size_t>(u)]; }
+
+namespace {
+double rounded(double v, int digits) {
+  const double f = std::pow(10.0, digits);
+  return std::round(v * f) / f;
+}
+}  // namespace
+
+const DisplayScale& display_scale(Unit u, double v, bool by_week) {
+  const auto scales = unit_info(u).scales;
+  for (const auto& s : scales) {
+    if (u == Unit::kPerDay && by_week) {
+      if (std::string_view(s.unit) == "/week") return s;
+    } else if (v == 0 ? s.size == 1 : rounded(std::fabs(v) / s.size, s.digits) < s.below) {
+      return s;
+    }
+  }
+  return scales.back();
+}
+
+std::string display_number(double v, const DisplayScale& scale) {
+  std::string text = fixed(v / scale.size, scale.digits);
+  if (text.find_first_not_of("-0.") == std::string::npos) text = fixed(0, scale.digits);  // no "-0.0"
+  return text;
+}
+
+std::string display_text(double v, const DisplayScale& scale) { return display_number(v, scale) + scale.suffix; }
+
+std::string display_text(Unit u, double v, bool by_week) { return display_text(v, display_scale(u, v, by_week)); }
 
 std::optional<Metric> find_metric(std::string_view name) {
   for (const auto& info : kMetrics)
@@ -191,13 +236,14 @@ std::optional<double> MetricRecord::field(Detail d) const {
   return std::nullopt;
 }
 
-std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, bool tiers) {
+std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, bool tiers, uint64_t min_samples) {
   std::vector<MetricRecord> out(kMetricCount);
   for (const auto& info : kMetrics) {
     MetricRecord& r = out[static_cast<size_t>(info.metric)];
     r.metric = info.metric;
     info.measure(m, days, r);
-    if (tiers && r.value) r.tier = tier(info.metric, *r.value);
+    r.low_n = r.value && r.n < min_samples;
+    if (tiers && r.value && !r.low_n) r.tier = tier(info.metric, *r.value);
   }
   return out;
 }

@@ -59,13 +59,33 @@ struct GoalSuffix {
   double scale;
 };
 
+// A unit a value is shown in to people (the table, the page), chosen by
+// the value's size: lead time in minutes, hours or days, deployment
+// frequency per day, week or month.
+struct DisplayScale {
+  const char* unit;    // "min", "h", "d", "/day", "/week", "/month", "%"
+  const char* suffix;  // after the number: " min", " h", "/day", " %"
+  double size;         // in the metric's unit: 24 for a day of hours
+  int digits;          // decimals
+  double below;        // taken while the rounded number is below this (the last: always)
+};
+
 struct UnitInfo {
-  const char* name;    // a record's "unit": "per_day", "hours", "percent"
-  int digits;          // decimals in the table
-  const char* suffix;  // after the number in the table: "/day", " h", " %"
+  const char* name;  // a record's "unit": "per_day", "hours", "percent"
   std::span<const GoalSuffix> goal_suffixes;
+  std::span<const DisplayScale> scales;  // smallest first
 };
 const UnitInfo& unit_info(Unit u);
+
+// The scale `v` (in unit `u`) is shown in: the first whose rounded number
+// stays below its bound; 0 in the scale of size 1 (the unit itself). With
+// `by_week` (the views by week), deployment frequency is always per week.
+const DisplayScale& display_scale(Unit u, double v, bool by_week = false);
+// `v` in `scale`: the number alone ("6.5"), or with its suffix ("6.5 h").
+std::string display_number(double v, const DisplayScale& scale);
+std::string display_text(double v, const DisplayScale& scale);
+// display_text() in the scale display_scale() picks: "42 min", "6.5 h", "3.5/week".
+std::string display_text(Unit u, double v, bool by_week = false);
 
 // The bounds of the elite, high and medium tiers: the least value (higher
 // is better) or the most (lower is better); `inclusive`: a value equal to a
@@ -94,6 +114,7 @@ struct MetricInfo {
   std::optional<TierBounds> tiers;        // nullopt: no DORA tiers
   std::optional<double> regression_pct;   // default --threshold; nullopt: not checked
   const char* help;                       // Prometheus HELP, before the window
+  const char* counted;                    // what n counts: "successful deployments"
   std::optional<Note> note;
   // Sets the value, n and fields of `r` from a row computed over `days`.
   void (*measure)(const GroupMetrics& m, double days, MetricRecord& r);
@@ -106,6 +127,9 @@ std::optional<Metric> find_metric(std::string_view name);
 // "elite", "high", "medium" or "low" for a value of `m` in its unit;
 // nullptr when `m` has no tiers.
 const char* tier(Metric m, double value);
+
+// The default --min-samples: a value from fewer samples gets no tier.
+inline constexpr uint64_t kDefaultMinSamples = 5;
 
 // An extra field of a metric record: a count, or a number that may be null.
 struct MetricField {
@@ -138,19 +162,22 @@ struct MetricRecord {
   Metric metric{};
   std::optional<double> value;  // nullopt: insufficient data
   uint64_t n = 0;
+  // A value from fewer than --min-samples samples: no tier, no goal judged.
+  bool low_n = false;
   std::vector<MetricField> fields;
-  const char* tier = nullptr;  // nullptr: none (no tier for the metric, --tiers none, or no value)
+  const char* tier = nullptr;  // nullptr: none (no tier for the metric, --tiers none, no value, low_n)
   std::optional<Comparison> compared = std::nullopt;
   const Goal* goal = nullptr;
-  std::optional<bool> goal_met = std::nullopt;  // nullopt: no value to judge
+  std::optional<bool> goal_met = std::nullopt;  // nullopt: no value to judge, or low_n
 
   const MetricInfo& info() const { return metric_info(metric); }
   // Field `d` as a number; nullopt when the record has no such field or it is null.
   std::optional<double> field(Detail d) const;
 };
 
-// The records of one row, one per metric in table order.
-std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, bool tiers);
+// The records of one row, one per metric in table order: a value with n
+// below `min_samples` is low_n and gets no tier.
+std::vector<MetricRecord> metric_records(const GroupMetrics& m, double days, bool tiers, uint64_t min_samples);
 // Sets `compared` of each record from the same metric in `previous`.
 void compare_records(std::vector<MetricRecord>& current, const std::vector<MetricRecord>& previous);
 

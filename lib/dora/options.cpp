@@ -2,6 +2,7 @@
 #include "dora/options.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "core/cli.hpp"
 
@@ -13,6 +14,12 @@ std::optional<std::string> check_output_options(const OptionText& t, Options& o)
   else return "--format: expected ndjson, json, csv, table, prom or html, got '" + t.format + "'";
   if (t.tiers == "none") o.tiers = false;
   else if (t.tiers != "dora") return "--tiers: expected dora or none, got '" + t.tiers + "'";
+  if (!t.min_samples.empty()) {
+    const char* end = t.min_samples.data() + t.min_samples.size();
+    auto [at, ec] = std::from_chars(t.min_samples.data(), end, o.min_samples);
+    if (ec != std::errc() || at != end)
+      return "--min-samples: expected a whole number (0 or more), got '" + t.min_samples + "'";
+  }
   if (t.compare == "previous") o.compare_previous = true;
   else if (!t.compare.empty()) return "--compare: expected previous, got '" + t.compare + "'";
   return std::nullopt;

@@ -25,6 +25,7 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> tags;
   std::string output;  // -o: replaced atomically
   bool tiers = true;
+  uint64_t min_samples = kDefaultMinSamples;
   bool compare_previous = false;
   bool regressions = false, fail_on_regression = false;
   int64_t recent = 7 * kNsPerDay, baseline = 28 * kNsPerDay;
@@ -40,11 +41,11 @@ struct Options {
 // Option values as given, before the checks below read them.
 struct OptionText {
   bool days_given = false;
-  std::string format, tiers, compare, group_by;
+  std::string format, tiers, compare, min_samples, group_by;
   std::vector<std::string> thresholds, goals;
 };
 
-// --days against --since, --format, --tiers, --compare.
+// --days against --since, --format, --tiers, --min-samples, --compare.
 std::optional<std::string> check_output_options(const OptionText& text, Options& o);
 // Once --bucket is read: --color, --bucket against the format, what
 // --fail-on-regression and the page imply, --recent, --baseline,

@@ -21,7 +21,7 @@ bool write_report(const EventStore& store, const Options& o, const RunWindows& w
   if (all.negative_recoveries)
     warn(std::to_string(all.negative_recoveries) +
          " failed deployment(s) whose incidents were resolved before it (negative recovery time) left out");
-  ReportSettings settings{w.window, o.tags, o.tiers, nullptr, w.before, o.goals, nullptr, nullptr, {}};
+  ReportSettings settings{w.window, o.tags, o.tiers, o.min_samples, nullptr, w.before, o.goals, nullptr, nullptr, {}};
   std::vector<GroupMetrics> previous_rows;
   if (o.compare_previous && whole) {
     previous_rows = store.compute(w.before);
@@ -29,7 +29,7 @@ bool write_report(const EventStore& store, const Options& o, const RunWindows& w
   }
   std::vector<RegressionCheck> checks;
   if (o.regressions) {
-    checks = find_regressions(store, w.trend, o.thresholds);
+    checks = find_regressions(store, w.trend, o.thresholds, o.min_samples);
     settings.regressions = &checks;
     settings.regression_windows = w.trend;
   }

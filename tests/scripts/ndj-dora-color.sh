@@ -8,7 +8,8 @@ cat >"$dir/in" <<'JSON'
 {"type":"deployment","id":"a","time":"2026-03-02T10:00:00Z","service":"api"}
 {"type":"deployment","id":"b","time":"2026-03-03T10:00:00Z","service":"api","status":"failure"}
 JSON
-args=(--since 2026-03-01T00:00:00Z --until 2026-03-05T00:00:00Z --bucket day --format table "$dir/in")
+# Two deployments: --min-samples 0 gives them tiers, and so colours.
+args=(--min-samples 0 --since 2026-03-01T00:00:00Z --until 2026-03-05T00:00:00Z --bucket day --format table "$dir/in")
 # Runs ndj-dora on a pseudo-terminal; prints how many lines hold an escape.
 on_tty() {
   python3 - "$@" <<'PY'

@@ -4,7 +4,8 @@
 # @import or http:), the headline values, sample sizes and tiers of the
 # overall row and every group's values equal those of --format json, a
 # metric without data says so (never 0), a bucket without data is a pale
-# band, goals and regression alerts are shown. Fixture: 0021-bucket's
+# band, a value from fewer than --min-samples samples is a pale card that
+# says why it has no tier, goals and regression alerts are shown. Fixture: 0021-bucket's
 # events (known values, noted below), March 2026 by week.
 set -eu
 dir=$(mktemp -d)
@@ -46,7 +47,7 @@ class Page(HTMLParser):
         self.stack.append((tag, a))
         cls = a.get("class", "")
         if tag == "div" and "card" in cls.split():
-            self.card = {"metric": a["data-metric"]}
+            self.card = {"metric": a["data-metric"], "low_n": "low-n" in cls.split()}
             self.cards[a["data-metric"]] = self.card
         if tag == "tr" and "data-group" in a:
             self.row = a["data-group"]
@@ -61,6 +62,8 @@ class Page(HTMLParser):
             self.card["tier_pending"] = True
         if tag == "span" and cls == "n" and self.card is not None:
             self.card["n_pending"] = True
+        if tag == "p" and cls == "low-n-note" and self.card is not None:
+            self.card["note_pending"] = True
         if tag == "div" and "goal" in cls.split() and self.card is not None:
             self.card["goal_met"] = a["data-goal-met"]
         if tag == "svg":
@@ -87,6 +90,8 @@ class Page(HTMLParser):
             self.card["tier"] = data
         if self.card is not None and self.card.pop("n_pending", False):
             self.card["n"] = int(data)
+        if self.card is not None and self.card.pop("note_pending", False):
+            self.card["note"] = data
 
 p = Page()
 p.feed(page)
@@ -114,6 +119,13 @@ for name, m in overall.items():
         problems.append(f"{name}: tier {card.get('tier')} != {m.get('tier')}")
     if "goal" in m and card.get("goal_met") != json.dumps(m["goal_met"]):
         problems.append(f"{name}: goal_met {card.get('goal_met')} != {m['goal_met']}")
+    low_n = m.get("low_n", False)
+    note = card.get("note", "")
+    if card["low_n"] != low_n or low_n != note.startswith(f"Too few samples to rate: n = {m['n']}, below 5"):
+        problems.append(f"{name}: pale card {card['low_n']}, note {note!r}, json low_n {low_n}")
+# Recovery time rests on 2 recovered deployments: a pale card without a tier.
+if not p.cards["failed_deployment_recovery_time"]["low_n"]:
+    problems.append("recovery time (n = 2) must be a pale card")
 # Known values of the fixture (0021-bucket): March 2..30, 14 successful
 # deployments of 17 in 28 days (0.5 a day), 3 failed (17.647059%); lead
 # times 2, 10, 10, 10, 10, 20 h (median 10); no incident: time to restore
@@ -172,10 +184,11 @@ done
 grep -q 'fill="#eaeef2"' "$dir/example.html" || { echo "FAIL: example: no insufficient-data band"; exit 1; }
 echo "ok: example report"
 # --compare previous: each headline shows the window before and the change
-# (March 16..30 against March 2..16: frequency 5/14 against 9/14).
+# (March 16..30 against March 2..16: frequency 5/14 against 9/14 a day,
+# shown per week as the page is by week).
 ndj-dora --since 2026-03-16T00:00:00Z --until 2026-03-30T00:00:00Z --format html --compare previous "$in" \
   | grep -o 'previous 14d: [^<]*' >"$dir/previous"
-[ "$(head -1 "$dir/previous")" = "previous 14d: 0.64/day (-44.4%)" ] || { echo "FAIL: compare: $(cat "$dir/previous")"; exit 1; }
+[ "$(head -1 "$dir/previous")" = "previous 14d: 4.5/week (-44.4%)" ] || { echo "FAIL: compare: $(cat "$dir/previous")"; exit 1; }
 [ "$(tail -1 "$dir/previous")" = "previous 14d: no data" ] || { echo "FAIL: compare: $(cat "$dir/previous")"; exit 1; }
 echo "ok: compare previous on the page"
 # --tz: the charts' dates are local: Berlin's second week starts on Monday

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -131,7 +132,9 @@ TEST_CASE("one resolved store answers for any window") {
   CHECK(all.lead_time.median == 1);
   CHECK(all.restore.n == 1);
   CHECK(store.group(day2[1].group)[0].text == "b");
+  CHECK(day2[1].restore.n == 1);  // the incident without a team takes d3's
   CHECK_FALSE(store.group(day2[2].group)[0].present);
+  CHECK(day2[2].restore.n == 0);
 
   auto both = store.compute({at("2026-03-01T00:00:00Z"), at("2026-03-03T00:00:00Z")});
   CHECK(both[0].total_deployments == day1[0].total_deployments + day2[0].total_deployments);
@@ -140,7 +143,7 @@ TEST_CASE("one resolved store answers for any window") {
 
 TEST_CASE("metric records: insufficient data is null, frequency 0 is a value") {
   GroupMetrics m;
-  auto records = metric_records(m, 30, true);
+  auto records = metric_records(m, 30, true, 0);
   REQUIRE(records.size() == 6);
   CHECK(records[0].metric == Metric::kDeploymentFrequency);
   REQUIRE(records[0].value.has_value());
@@ -150,6 +153,57 @@ TEST_CASE("metric records: insufficient data is null, frequency 0 is a value") {
     CHECK_FALSE(records[i].value.has_value());
     CHECK(records[i].tier == nullptr);
   }
+  // No deployment is a value from no sample: low_n under any minimum; no
+  // value is never low_n (its status says more).
+  records = metric_records(m, 30, true, 1);
+  CHECK(records[0].low_n);
+  CHECK(records[0].tier == nullptr);
+  CHECK_FALSE(records[1].low_n);
+}
+
+TEST_CASE("an incident takes the grouping values it lacks from its deployment") {
+  Schema schema;
+  schema.group_by = {"team", "env"};
+  // The window starts on Mar 2: d0 is before it and still lends its group.
+  EventStore store(schema, at("2026-03-02T00:00:00Z"), at("2026-03-04T00:00:00Z"));
+  REQUIRE(feed(store, {
+      R"({"type":"deployment","id":"d0","time":"2026-03-01T23:00:00Z","service":"web","team":"w","env":"prod"})",
+      R"({"type":"deployment","id":"d1","time":"2026-03-02T10:00:00Z","service":"api","team":"a","env":"prod"})",
+      R"({"type":"deployment","id":"d2","time":"2026-03-02T10:00:00Z","service":"db","team":"b"})",
+      // Linked by id, no team or env: team a, env prod.
+      R"({"type":"incident","time":"2026-03-02T11:00:00Z","resolved_at":"2026-03-02T12:00:00Z","deployment_id":"d1"})",
+      // Linked by service, its own env, a null team: team a, env stage.
+      R"({"type":"incident","time":"2026-03-02T13:00:00Z","resolved_at":"2026-03-02T15:00:00Z","service":"api",
+          "team":null,"env":"stage"})",
+      // Its own team is kept; d2 has no env to lend.
+      R"({"type":"incident","time":"2026-03-02T11:00:00Z","resolved_at":"2026-03-02T14:00:00Z","deployment_id":"d2",
+          "team":"c"})",
+      // Linked to d0, an hour before the window (within the failure window).
+      R"({"type":"incident","time":"2026-03-02T00:30:00Z","resolved_at":"2026-03-02T04:30:00Z","service":"web"})",
+      // Linked to nothing: stays without a group.
+      R"({"type":"incident","time":"2026-03-02T11:00:00Z","resolved_at":"2026-03-02T16:00:00Z","service":"queue"})",
+  }).empty());
+  store.resolve();
+  auto rows = store.compute({at("2026-03-02T00:00:00Z"), at("2026-03-04T00:00:00Z")});
+  std::map<std::string, const GroupMetrics*> by;
+  for (const auto& r : rows) {
+    if (r.group == kOverall) continue;
+    const auto& v = store.group(r.group);
+    by[(v[0].present ? v[0].text : "-") + "/" + (v[1].present ? v[1].text : "-")] = &r;
+  }
+  REQUIRE(by.size() == 6);
+  CHECK(by["a/prod"]->restore.n == 1);
+  CHECK(by["a/prod"]->restore.median == 1);
+  CHECK(by["a/prod"]->failed_deployments == 1);
+  CHECK(by["a/stage"]->restore.median == 2);
+  CHECK(by["a/stage"]->total_deployments == 0);
+  CHECK(by["b/-"]->restore.n == 0);  // d2's own row: its incident kept team c
+  CHECK(by["c/-"]->restore.median == 3);
+  CHECK(by["w/prod"]->restore.median == 4);
+  CHECK(by["w/prod"]->total_deployments == 0);  // d0 counts in no metric
+  CHECK(by["-/-"]->restore.median == 5);
+  CHECK(rows[0].total_deployments == 2);
+  CHECK(rows[0].restore.n == 5);
 }
 
 TEST_CASE("numbers are rounded to 6 places, shortest spelling") {
@@ -201,8 +255,8 @@ TEST_CASE("compare_records: change and change_pct, null where undefined") {
   now.rework_deployments = 3;
   before.successful_deployments = 3;
   before.total_deployments = 3;
-  auto current = metric_records(now, 3, true);
-  compare_records(current, metric_records(before, 3, true));
+  auto current = metric_records(now, 3, true, 0);
+  compare_records(current, metric_records(before, 3, true, 0));
   REQUIRE(current[0].compared);
   CHECK(*current[0].compared->previous == 1);
   CHECK(*current[0].compared->change == 1);

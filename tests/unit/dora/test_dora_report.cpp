@@ -22,6 +22,7 @@ TEST_CASE("ndjson: one record per metric with window, group and tags") {
   ReportSettings s;
   s.window = kThreeDays;
   s.tiers = false;
+  s.min_samples = 0;
   std::string out = format_report(Format::kNdjson, store, store.compute(kThreeDays), s);
   CHECK(out.substr(0, out.find('\n', out.find('\n') + 1) + 1) ==
         R"({"metric":"deployment_frequency","value":1,"unit":"per_day","status":"ok","n":3,"per_week":7,"since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z","group":{},"tags":{"source_type":"dora","calculated_by":"ndj-dora","snapshot_window":"3d"}}
@@ -33,40 +34,67 @@ TEST_CASE("csv and table: details in their columns, goals judged") {
   EventStore store = test::three_days();
   ReportSettings s;
   s.window = kThreeDays;
+  s.min_samples = 4;  // 3 deployments and 3 changes are too few, 4 deployments enough
   Goal g;
   REQUIRE_FALSE(parse_goal("lead_time<1h", g));
   s.goals.push_back(g);
   const auto rows = store.compute(kThreeDays);
   CHECK(format_report(Format::kCsv, store, rows, s) ==
-        "row,metric,value,unit,status,n,tier,mean,p90,per_week,failures,total_deployments,rework_deployments,"
+        "row,metric,value,unit,status,n,low_n,tier,mean,p90,per_week,failures,total_deployments,rework_deployments,"
         "unrecovered,open,negative,goal,goal_met,since,until\n"
-        "overall,deployment_frequency,1,per_day,ok,3,elite,,,7,,,,,,,,,2026-03-01T00:00:00Z,2026-03-04T00:00:00Z\n"
-        "overall,lead_time,1,hours,ok,3,elite,1.666667,2.6,,,,,,,0,lead_time<1h,false,2026-03-01T00:00:00Z,"
+        "overall,deployment_frequency,1,per_day,ok,3,true,,,,7,,,,,,,,,2026-03-01T00:00:00Z,2026-03-04T00:00:00Z\n"
+        "overall,lead_time,1,hours,ok,3,true,,1.666667,2.6,,,,,,,0,lead_time<1h,,2026-03-01T00:00:00Z,"
         "2026-03-04T00:00:00Z\n"
-        "overall,change_failure_rate,25,percent,ok,4,low,,,,1,4,,,,,,,2026-03-01T00:00:00Z,2026-03-04T00:00:00Z\n"
-        "overall,failed_deployment_recovery_time,,hours,insufficient_data,0,,,,,,,,1,,0,,,2026-03-01T00:00:00Z,"
+        "overall,change_failure_rate,25,percent,ok,4,false,low,,,,1,4,,,,,,,2026-03-01T00:00:00Z,"
         "2026-03-04T00:00:00Z\n"
-        "overall,rework_rate,0,percent,ok,4,,,,,,4,0,,,,,,2026-03-01T00:00:00Z,2026-03-04T00:00:00Z\n"
-        "overall,time_to_restore,,hours,insufficient_data,0,,,,,,,,,0,,,,2026-03-01T00:00:00Z,2026-03-04T00:00:00Z\n");
+        "overall,failed_deployment_recovery_time,,hours,insufficient_data,0,false,,,,,,,,1,,0,,,"
+        "2026-03-01T00:00:00Z,2026-03-04T00:00:00Z\n"
+        "overall,rework_rate,0,percent,ok,4,false,,,,,,4,0,,,,,,2026-03-01T00:00:00Z,2026-03-04T00:00:00Z\n"
+        "overall,time_to_restore,,hours,insufficient_data,0,false,,,,,,,,,0,,,,2026-03-01T00:00:00Z,"
+        "2026-03-04T00:00:00Z\n");
   CHECK(format_report(Format::kTable, store, rows, s) ==
         R"(DORA metrics, 2026-03-01T00:00:00Z to 2026-03-04T00:00:00Z (3d)
 
 all
   metric                         value       n  tier    detail
-  deployment frequency       1.000/day       3  elite   7.00/week
-! lead time (median)            1.00 h       3  elite   mean 1.67 h, p90 2.60 h, MISSED goal lead_time<1h
-  change failure rate          25.00 %       4  low     1 of 4 deployments failed
+  deployment frequency         1.0/day       3* -       7.0/week
+  lead time (median)             1.0 h       3* -       mean 1.7 h, p90 2.6 h, goal lead_time<1h: too few samples
+  change failure rate           25.0 %       4  low     1 of 4 deployments failed
   recovery time (median)             -       0  -       insufficient data, 1 unrecovered
-  rework rate                   0.00 %       4  -       0 of 4 unplanned
+  rework rate                    0.0 %       4  -       0 of 4 unplanned
   time to restore (median)           -       0  -       insufficient data, 0 open
+
+* n below 4 (--min-samples): too few samples to rate, so no tier and no goal judged
 )");
+  // With enough samples the goal is judged and missed.
+  s.min_samples = 3;
+  const std::string table = format_report(Format::kTable, store, rows, s);
+  CHECK(table.find("! lead time (median)             1.0 h       3  elite   mean 1.7 h, p90 2.6 h, MISSED goal "
+                   "lead_time<1h\n") != std::string::npos);
+  CHECK(table.find("--min-samples") == std::string::npos);
+}
+
+TEST_CASE("ndjson and json: low_n after n, the threshold in the document") {
+  EventStore store = test::three_days();
+  ReportSettings s;
+  s.window = kThreeDays;
+  const auto rows = store.compute(kThreeDays);
+  std::string out = format_report(Format::kNdjson, store, rows, s);
+  CHECK(out.find(R"({"metric":"change_failure_rate","value":25,"unit":"percent","status":"ok","n":4,"low_n":true,"failures":1,)") !=
+        std::string::npos);
+  CHECK(out.find(R"("tier")") == std::string::npos);
+  CHECK(out.find(R"("status":"insufficient_data","n":0,"aggregation")") != std::string::npos);
+  out = format_report(Format::kJson, store, rows, s);
+  CHECK(out.find(R"("days":3,"min_samples":5,)") != std::string::npos);
+  s.min_samples = 0;
+  CHECK(format_report(Format::kNdjson, store, rows, s).find("low_n") == std::string::npos);
 }
 
 TEST_CASE("regression records: alerts with their numbers, notes with the reason") {
   EventStore store = test::three_days();
   const RegressionWindows w{{at("2026-03-03T00:00:00Z"), at("2026-03-04T00:00:00Z")},
                             {at("2026-03-01T00:00:00Z"), at("2026-03-03T00:00:00Z")}};
-  const auto checks = find_regressions(store, w, default_thresholds());
+  const auto checks = find_regressions(store, w, default_thresholds(), 0);
   CHECK(format_regressions(Format::kNdjson, store, checks, w) ==
         R"({"alert":"regression","metric":"lead_time","group":{},"recent":3,"baseline":1,"change_pct":200,"threshold_pct":30,"recent_since":"2026-03-03T00:00:00Z","baseline_since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z"}
 {"note":"regression_not_checked","metric":"change_failure_rate","group":{},"reason":"baseline value is 0: no relative change","recent_since":"2026-03-03T00:00:00Z","baseline_since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z"}
@@ -74,14 +102,14 @@ TEST_CASE("regression records: alerts with their numbers, notes with the reason"
 )");
   CHECK(format_regressions(Format::kTable, store, checks, w) ==
         "\nregressions: 1d to 2026-03-04T00:00:00Z against the 2d before\n"
-        "  ALERT   lead_time, all: 1.00 -> 3.00 (+200.0%, threshold +30%)\n"
+        "  ALERT   lead_time, all: 1.0 h -> 3.0 h (+200.0%, threshold +30%)\n"
         "  skipped change_failure_rate, all: baseline value is 0: no relative change\n"
         "  skipped failed_deployment_recovery_time, all: insufficient data in both windows\n");
   const RegressionWindows late{{at("2026-03-03T12:00:00Z"), at("2026-03-04T00:00:00Z")},
                                {at("2026-03-02T00:00:00Z"), at("2026-03-03T12:00:00Z")}};
   Thresholds frequency{};
   frequency[0] = 30;
-  CHECK(format_regressions(Format::kTable, store, find_regressions(store, late, frequency), late) ==
+  CHECK(format_regressions(Format::kTable, store, find_regressions(store, late, frequency, 0), late) ==
         "\nregressions: 12h to 2026-03-04T00:00:00Z against the 1d12h before\n"
-        "  ALERT   deployment_frequency, all: 1.33 -> 0.00 (-100.0%, threshold -30%)\n");
+        "  ALERT   deployment_frequency, all: 1.3/day -> 0.0/day (-100.0%, threshold -30%)\n");
 }

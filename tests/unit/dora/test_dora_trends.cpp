@@ -27,7 +27,7 @@ TEST_CASE("a slower lead time alerts; what cannot be compared says why") {
   EventStore store = three_days();
   const RegressionWindows w{{at("2026-03-03T00:00:00Z"), at("2026-03-04T00:00:00Z")},
                             {at("2026-03-01T00:00:00Z"), at("2026-03-03T00:00:00Z")}};
-  auto checks = find_regressions(store, w, default_thresholds());
+  auto checks = find_regressions(store, w, default_thresholds(), 0);
   REQUIRE(checks.size() == 3);
   CHECK(checks[0].metric == Metric::kLeadTime);
   CHECK(checks[0].alert);
@@ -49,7 +49,7 @@ TEST_CASE("fewer deployments alert below a negative threshold") {
   Thresholds t{};
   t[static_cast<size_t>(Metric::kDeploymentFrequency)] = 30;
   t[static_cast<size_t>(Metric::kLeadTime)] = 30;
-  auto checks = find_regressions(store, w, t);
+  auto checks = find_regressions(store, w, t, 0);
   REQUIRE(checks.size() == 2);
   CHECK(checks[0].metric == Metric::kDeploymentFrequency);
   CHECK(*checks[0].baseline == Approx(2 / 1.5));
@@ -58,4 +58,53 @@ TEST_CASE("fewer deployments alert below a negative threshold") {
   CHECK(*checks[0].recent == 0);
   CHECK(*checks[0].change_pct == -100);
   CHECK(std::string(checks[1].skipped) == "insufficient data in the recent window");
+}
+
+TEST_CASE("a value from too few samples is not compared, and says so") {
+  EventStore store = three_days();
+  const RegressionWindows w{{at("2026-03-03T00:00:00Z"), at("2026-03-04T00:00:00Z")},
+                            {at("2026-03-01T00:00:00Z"), at("2026-03-03T00:00:00Z")}};
+  // Baseline: 2 successes, 2 changes; recent: 1 success + 1 failure, 1 change.
+  auto checks = find_regressions(store, w, default_thresholds(), 5);
+  REQUIRE(checks.size() == 4);
+  CHECK(std::string(checks[0].skipped) == "too few successful deployments in the baseline window");
+  CHECK(std::string(checks[1].skipped) == "too few samples in both windows");
+  CHECK(std::string(checks[2].skipped) == "too few samples in both windows");
+  CHECK(std::string(checks[3].skipped) == "insufficient data in both windows");
+  checks = find_regressions(store, w, default_thresholds(), 2);
+  REQUIRE(checks.size() == 3);
+  CHECK(checks[0].metric == Metric::kLeadTime);
+  CHECK(std::string(checks[0].skipped) == "too few samples in the recent window");
+  // A recent drop in frequency is real however few deployments remain.
+  const RegressionWindows late{{at("2026-03-03T12:00:00Z"), at("2026-03-04T00:00:00Z")},
+                               {at("2026-03-02T00:00:00Z"), at("2026-03-03T12:00:00Z")}};
+  Thresholds t{};
+  t[static_cast<size_t>(Metric::kDeploymentFrequency)] = 30;
+  checks = find_regressions(store, late, t, 2);
+  REQUIRE(checks.size() == 1);
+  CHECK(checks[0].alert);
+}
+
+TEST_CASE("a group of incidents linked to no deployment is checked only where it has samples") {
+  Schema schema;
+  schema.group_by = {"team"};
+  EventStore store(schema, at("2026-03-01T00:00:00Z"), at("2026-03-04T00:00:00Z"));
+  REQUIRE(test::feed(store, {
+      R"({"type":"deployment","id":"d1","time":"2026-03-01T10:00:00Z","service":"api","team":"a"})",
+      R"({"type":"deployment","id":"d2","time":"2026-03-03T10:00:00Z","service":"api","team":"a"})",
+      R"({"type":"incident","time":"2026-03-01T12:00:00Z","resolved_at":"2026-03-01T13:00:00Z","service":"api"})",
+      R"({"type":"incident","time":"2026-03-03T12:00:00Z","resolved_at":"2026-03-03T15:00:00Z"})",
+  }).empty());
+  store.resolve();
+  const RegressionWindows w{{at("2026-03-03T00:00:00Z"), at("2026-03-04T00:00:00Z")},
+                            {at("2026-03-01T00:00:00Z"), at("2026-03-03T00:00:00Z")}};
+  Thresholds t = default_thresholds();
+  t[static_cast<size_t>(Metric::kTimeToRestore)] = 30;
+  auto checks = find_regressions(store, w, t, 0);
+  // The linked incident is team a's; the other one's group has only
+  // time to restore to check, with no sample in the baseline.
+  std::vector<std::string> none;
+  for (const auto& c : checks)
+    if (c.group != kOverall && !store.group(c.group)[0].present) none.push_back(metric_info(c.metric).name);
+  CHECK(none == std::vector<std::string>{"time_to_restore"});
 }

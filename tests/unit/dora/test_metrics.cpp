@@ -21,6 +21,7 @@ TEST_CASE("every metric row has all its fields") {
     CHECK(std::string(info.name).size() > 0);
     CHECK(std::string(info.label).size() > 0);
     CHECK(std::string(info.help).rfind("DORA ", 0) == 0);
+    CHECK(std::string(info.counted).size() > 0);
     CHECK(std::string(unit_info(info.unit).name).size() > 0);
     CHECK(info.measure != nullptr);
     if (info.regression_pct) CHECK(*info.regression_pct > 0);
@@ -30,7 +31,7 @@ TEST_CASE("every metric row has all its fields") {
       else CHECK((t.elite < t.high && t.high < t.medium));
     }
     // The note counts a field the record has.
-    auto r = metric_records(GroupMetrics{}, 1, false)[i];
+    auto r = metric_records(GroupMetrics{}, 1, false, 0)[i];
     CHECK(r.metric == info.metric);
     if (info.note) CHECK(r.field(info.note->count).has_value());
     CHECK((info.aggregation == Aggregation::kMedian) == (info.unit == Unit::kHours));
@@ -94,7 +95,7 @@ TEST_CASE("records take value, n and fields from the row") {
   const GroupMetrics m{.successful_deployments = 14, .total_deployments = 20, .failed_deployments = 3,
                        .rework_deployments = 1, .lead_time = {}, .recovery = {}, .restore = {},
                        .open_incidents = 2};
-  auto r = metric_records(m, 7, true);
+  auto r = metric_records(m, 7, true, 0);
   REQUIRE(r.size() == kMetricCount);
   CHECK(*r[0].value == 2);
   CHECK(*r[0].field(Detail::kPerWeek) == 14);
@@ -108,4 +109,40 @@ TEST_CASE("records take value, n and fields from the row") {
   CHECK_FALSE(r[5].value);
   CHECK(*r[5].field(Detail::kOpen) == 2);
   CHECK_FALSE(r[5].field(Detail::kFailures));
+}
+
+TEST_CASE("values are shown in the scale their size calls for") {
+  CHECK(display_text(Unit::kHours, 0.7) == "42 min");
+  CHECK(display_text(Unit::kHours, 0.005) == "18 s");
+  CHECK(display_text(Unit::kHours, 0.9999) == "1.0 h");  // 59.99 min would show as 60
+  CHECK(display_text(Unit::kHours, 6.5) == "6.5 h");
+  CHECK(display_text(Unit::kHours, 47.9) == "47.9 h");
+  CHECK(display_text(Unit::kHours, 48) == "2.0 d");
+  CHECK(display_text(Unit::kHours, 6773.65) == "282.2 d");
+  CHECK(display_text(Unit::kHours, 0) == "0.0 h");
+  CHECK(display_text(Unit::kPerDay, 2.5) == "2.5/day");
+  CHECK(display_text(Unit::kPerDay, 0.5) == "3.5/week");
+  CHECK(display_text(Unit::kPerDay, 1.0 / 30) == "1.0/month");
+  CHECK(display_text(Unit::kPerDay, 0) == "0.0/day");
+  CHECK(display_text(Unit::kPerDay, 2.5, true) == "17.5/week");
+  CHECK(display_text(Unit::kPerDay, 0, true) == "0.0/week");
+  CHECK(display_text(Unit::kPercent, 57.142857) == "57.1 %");
+  CHECK(display_text(Unit::kHours, 50.0, false) == display_text(Unit::kHours, 50.0, true));
+}
+
+TEST_CASE("a value from fewer than min_samples samples is low_n and has no tier") {
+  const GroupMetrics m{.successful_deployments = 1, .total_deployments = 1, .failed_deployments = 1,
+                       .rework_deployments = 0, .lead_time = {.n = 5, .median = 2, .mean = 2, .p90 = 2},
+                       .recovery = {}, .restore = {}};
+  auto r = metric_records(m, 30, true, 5);
+  CHECK(r[2].low_n);  // change failure rate: 1 deployment
+  CHECK(*r[2].value == 100);
+  CHECK(r[2].tier == nullptr);
+  CHECK(r[0].low_n);
+  CHECK_FALSE(r[1].low_n);  // lead time: 5 changes
+  CHECK(std::string(r[1].tier) == "elite");
+  CHECK_FALSE(r[3].low_n);  // no value: insufficient data, not low_n
+  r = metric_records(m, 30, true, 0);
+  CHECK_FALSE(r[2].low_n);
+  CHECK(std::string(r[2].tier) == "low");
 }

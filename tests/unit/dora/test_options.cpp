@@ -34,6 +34,23 @@ TEST_CASE("output options: format, tiers, compare; --days excludes --since") {
   CHECK(*check_output_options(t, o) == "--days and --since cannot be used together");
 }
 
+TEST_CASE("--min-samples: a whole number, 0 included; 5 by default") {
+  auto with = [](std::string n) {
+    OptionText t = given();
+    t.min_samples = std::move(n);
+    return t;
+  };
+  Options o;
+  REQUIRE_FALSE(check_output_options(given(), o));
+  CHECK(o.min_samples == 5);
+  REQUIRE_FALSE(check_output_options(with("0"), o));
+  CHECK(o.min_samples == 0);
+  REQUIRE_FALSE(check_output_options(with("30"), o));
+  CHECK(o.min_samples == 30);
+  for (std::string bad : {"-1", "many", "5x", "1.5", "99999999999999999999999"})
+    CHECK(*check_output_options(with(bad), o) == "--min-samples: expected a whole number (0 or more), got '" + bad + "'");
+}
+
 TEST_CASE("trend options: the page implies regressions and weekly buckets; one goal per metric") {
   Options o;
   REQUIRE_FALSE(check_output_options(given("html"), o));
