@@ -1,8 +1,8 @@
 // The bad-line policy of DESIGN.md §1, apart from reading: the input
 // options every tool shares (FILE..., --rejects, --strict, --max-line,
 // --max-errors) and BadLines, which reports invalid lines as FILE:LINE,
-// quarantines their bytes and gives the exit code. No JSON parser here: ndj-emit links this
-// without simdjson.
+// quarantines their bytes and gives the exit code. No JSON parser here:
+// ndj-emit links this without simdjson.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -52,7 +52,8 @@ class BadLines {
   BadLines(const BadLines&) = delete;
   BadLines& operator=(const BadLines&) = delete;
 
-  // Reports "FILE:LINE: REASON" and appends `raw` to the rejects file.
+  // Reports "FILE:LINE: REASON" (counts it, past --max-errors) and appends
+  // `raw` to the rejects file.
   // Returns true when the tool must stop now (--strict).
   bool report(std::string_view file, uint64_t line, std::string_view reason, std::string_view raw);
   // Reports without quarantining (the bytes went through quarantine_part).
