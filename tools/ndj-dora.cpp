@@ -101,6 +101,7 @@ int run(const dora::Options& o) {
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
 
+  if (!may_write_report(reader)) return reader.exit_code();
   store.resolve();
   // Standard output takes the report piece by piece; -o needs it whole.
   std::string report;

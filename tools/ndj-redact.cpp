@@ -136,7 +136,7 @@ int run(const Options& o, const RedactConfig& config) {
       [&](WorkBatch<Redacted>& b) { return write_redacted(b, reader.bad_lines(), out, &report); });
   out.flush();
   // --report: what was written, counts only.
-  if (!o.report.empty()) write_file_atomic(o.report, report_json(report));
+  if (!o.report.empty() && may_write_report(reader)) write_file_atomic(o.report, report_json(report));
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
   return reader.exit_code();

@@ -82,7 +82,7 @@ int parse_args(int argc, char** argv, Options& o) {
 int run(const Options& o) {
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kDom);
-  GroupStats stats(o.group_by, o.aggs, o.approx);
+  GroupStats stats(o.group_by, o.aggs, o.approx, o.bucket.has_value());
   std::optional<Bucketer> buckets;  // sets TZ while it lives: this tool reads in one thread
   if (o.bucket) buckets.emplace(*o.bucket, o.week_starts_sunday, o.tz);
   std::string why;
@@ -113,6 +113,8 @@ int run(const Options& o) {
   }
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;
   if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
+  if (!may_write_report(reader)) return reader.exit_code();
+  for (const std::string& missing : stats.missing_fields()) warn(missing);
 
   std::vector<GroupRow> rows = stats.rows();
   if (o.sort) rank_rows(rows, *o.sort, o.top);

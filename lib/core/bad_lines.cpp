@@ -9,6 +9,7 @@
 #include "core/atomic_file.hpp"
 #include "core/cli.hpp"
 #include "core/diag.hpp"
+#include "core/format.hpp"
 #include "core/bad_lines.hpp"
 
 namespace ndj {
@@ -22,11 +23,14 @@ void add_bad_line_options(CLI::App& app, InputOptions& opts, const InputOptionsH
   app.add_option("--rejects", opts.rejects, help.rejects)->type_name("FILE");
   app.add_flag("--strict", opts.strict, help.strict);
   add_size_option(app, "--max-line", opts.max_line, help.max_line);
+  add_count_option(app, "--max-errors", opts.max_errors, "Bad lines reported per input (100; 0: all)", 0);
 }
 
-BadLines::BadLines(const InputOptions& opts) : rejects_path_(opts.rejects), strict_(opts.strict) {}
+BadLines::BadLines(const InputOptions& opts)
+    : rejects_path_(opts.rejects), strict_(opts.strict), max_errors_(opts.max_errors) {}
 
 BadLines::~BadLines() {
+  finish();
   if (rejects_fd_ >= 0) ::close(rejects_fd_);
 }
 
@@ -50,8 +54,30 @@ void BadLines::append_rejects(std::string_view data) {
 
 bool BadLines::note(std::string_view file, uint64_t line, std::string_view reason) {
   ++count_;
-  line_error(file, line, reason);
+  if (last_input_ >= inputs_.size() || inputs_[last_input_].name != file) {
+    last_input_ = 0;
+    while (last_input_ < inputs_.size() && inputs_[last_input_].name != file) ++last_input_;
+    if (last_input_ == inputs_.size()) inputs_.push_back({std::string(file)});
+  }
+  InputCount& in = inputs_[last_input_];
+  if (max_errors_ == 0 || in.shown < max_errors_) {
+    ++in.shown;
+    line_error(file, line, reason);
+  } else {
+    ++in.hidden;
+  }
   return strict_;
+}
+
+void BadLines::finish() {
+  for (const InputCount& in : inputs_) {
+    if (in.hidden == 0) continue;
+    std::string text = in.name + ": ... and " + grouped_digits(in.hidden) + " more bad line" +
+                       (in.hidden == 1 ? "" : "s") + " (--max-errors " + std::to_string(max_errors_);
+    if (!rejects_path_.empty()) text += "; all are in " + rejects_path_;
+    error(text + ")");
+  }
+  inputs_.clear();
 }
 
 bool BadLines::report(std::string_view file, uint64_t line, std::string_view reason,

@@ -75,11 +75,11 @@ CLI::Option* add_size_option(CLI::App& app, const std::string& name, size_t& byt
 }
 
 CLI::Option* add_count_option(CLI::App& app, const std::string& name, size_t& n,
-                              const std::string& description) {
+                              const std::string& description, size_t min) {
   return app
       .add_option_function<std::string>(
           name,
-          [&n, name](const std::string& v) {
+          [&n, name, min](const std::string& v) {
             size_t pos = 0;
             unsigned long long x = 0;
             try {
@@ -87,8 +87,10 @@ CLI::Option* add_count_option(CLI::App& app, const std::string& name, size_t& n,
             } catch (const std::exception&) {
               pos = 0;
             }
-            if (pos != v.size() || x == 0 || v[0] == '-')
-              throw CLI::ValidationError(name, "expected a whole number of at least 1, got '" + v + "'");
+            if (v.empty() || pos != v.size() || x < min || v[0] == '-')
+              throw CLI::ValidationError(name, "expected a whole number" +
+                                                   (min ? " of at least " + std::to_string(min) : std::string()) +
+                                                   ", got '" + v + "'");
             n = static_cast<size_t>(x);
           },
           description)

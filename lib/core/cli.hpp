@@ -30,9 +30,9 @@ CLI::Option* add_duration_option(CLI::App& app, const std::string& name, int64_t
                                  const std::string& description);
 CLI::Option* add_size_option(CLI::App& app, const std::string& name, size_t& bytes,
                              const std::string& description);
-// A whole number of at least 1.
+// A whole number of at least `min` (1 unless 0 means something).
 CLI::Option* add_count_option(CLI::App& app, const std::string& name, size_t& n,
-                              const std::string& description);
+                              const std::string& description, size_t min = 1);
 CLI::Option* add_time_option(CLI::App& app, const std::string& name, int64_t& ns,
                              const std::string& description);
 

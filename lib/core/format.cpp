@@ -32,6 +32,16 @@ std::string pad(std::string s, size_t width, bool right, std::optional<size_t> s
   return right ? std::string(width - columns, ' ') + s : s + std::string(width - columns, ' ');
 }
 
+std::string grouped_digits(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
 std::string fixed(double v, int digits, bool sign) {
   char buf[64];
   std::snprintf(buf, sizeof buf, sign ? "%+.*f" : "%.*f", digits, v);

@@ -1,6 +1,7 @@
 // Output-format helpers of the report tools (ndj-dora, ndj-stats): CSV
 // cells, column padding, fixed-point numbers and sparklines with one scale.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +21,10 @@ size_t display_width(std::string_view s);
 // `shown` is the width of s as shown (default display_width(s)): text with
 // ANSI colours gives it.
 std::string pad(std::string s, size_t width, bool right, std::optional<size_t> shown = std::nullopt);
+
+// `n` with commas between groups of three digits, for counts in messages:
+// "38,648".
+std::string grouped_digits(uint64_t n);
 
 // printf's "%.Nf" (with `sign`, "%+.Nf").
 std::string fixed(double v, int digits, bool sign = false);

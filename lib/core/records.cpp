@@ -35,7 +35,7 @@ bool RecordReader::open_next() {
       fd_ = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd_ < 0) {
         error(name + ": " + errno_text(errno));
-        open_failed_ = true;
+        ++unreadable_;
         ++index_;
         continue;
       }
@@ -86,7 +86,7 @@ RecordReader::Status RecordReader::next(Record& rec) {
     } catch (const Error& e) {
       if (hook_error_) std::rethrow_exception(std::exchange(hook_error_, nullptr));
       error(e.what());  // a read error ends this file, not the run
-      open_failed_ = true;
+      ++unreadable_;
       st = LineReader::Status::kEof;
     }
     if (hook_error_) std::rethrow_exception(std::exchange(hook_error_, nullptr));
@@ -133,8 +133,17 @@ RecordReader::Status RecordReader::next(Record& rec) {
 }
 
 int RecordReader::exit_code() const {
-  if (open_failed_) return kExitFailure;
+  if (unreadable_) return kExitFailure;
   return bad_.exit_code();
+}
+
+bool may_write_report(RecordReader& reader, std::string_view what) {
+  reader.bad_lines().finish();
+  const size_t n = reader.unreadable_inputs();
+  if (n == 0) return true;
+  error(std::string(what) + " not written: " + std::to_string(n) + (n == 1 ? " input" : " inputs") +
+        " could not be read");
+  return false;
 }
 
 }  // namespace ndj

@@ -38,7 +38,7 @@ struct Record {
 
 // Iterates over the input files in order, yielding valid records and marks.
 // Blank lines are skipped. Invalid lines go to BadLines. A file that cannot
-// be opened is reported and skipped (exit status 1 at the end).
+// be opened or read is reported and skipped (exit status 1 at the end).
 class RecordReader {
  public:
   enum class Status { kRecord, kEnd, kStopped, kStrictStop };
@@ -69,6 +69,8 @@ class RecordReader {
   // True while the current input is a pipe or terminal (a stream that
   // SIGTERM is the normal way to end), false for regular files.
   bool streaming() const { return streaming_; }
+  // Inputs that could not be opened or read to their end.
+  size_t unreadable_inputs() const { return unreadable_; }
   // 1 if a file could not be opened or read, else 65 if lines were
   // invalid, else 75 if a pipe ended mid-line (BadLines::cut_short), else
   // 0; SIGINT/SIGTERM are the tool's business.
@@ -85,7 +87,7 @@ class RecordReader {
   size_t index_ = 0;
   int fd_ = -1;
   bool streaming_ = false;
-  bool open_failed_ = false;
+  size_t unreadable_ = 0;
   std::string name_;
   std::unique_ptr<LineReader> reader_;
   std::function<int()> wait_hook_;
@@ -94,5 +96,15 @@ class RecordReader {
   bool stop_pending_ = false;  // before_bad_line_ asked to stop there
   std::exception_ptr hook_error_;  // thrown by a hook inside the line reader
 };
+
+// Whether a tool may write the report it makes of all its input (ndj-dora,
+// ndj-stats, ndj-redact --report) once reading is over: not when an input
+// could not be read, since counts over part of the input would pass for
+// the whole (a missing file would read as zero deployments): then it says
+// "WHAT not written: N input(s) could not be read", and an -o file is to be
+// left as it was. Bad lines do not stop the report: each was reported, and
+// the report covers the good ones. Ends the bad-line reports first
+// (BadLines::finish).
+bool may_write_report(RecordReader& reader, std::string_view what = "report");
 
 }  // namespace ndj

@@ -15,12 +15,23 @@ static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING);
 
 JsonParser::JsonParser() = default;
 
+// The reason for a line simdjson rejected. simdjson's error codes depend on
+// the path taken (a DOM parse, stage 1 alone, a stream of documents), so
+// every tool names the fault as json_check() finds it, reading from the
+// left: the same broken line gets the same reason in every tool.
+// `simdjson_reason` serves if json_check() finds nothing wrong.
+static const char* invalid_reason(std::string_view text, const char* simdjson_reason) {
+  const char* why = json_check(text);
+  return why ? why : simdjson_reason;
+}
+
 const char* JsonParser::parse(std::string_view text) {
   auto result = parser_.parse(text.data(), text.size(), /*realloc_if_needed=*/false);
   if (result.error()) {
     has_root_ = false;
-    if (result.error() == simdjson::NUMBER_ERROR && json_check(text) == nullptr) return nullptr;
-    return json_error_reason(result.error());
+    const char* why = json_check(text);
+    if (result.error() == simdjson::NUMBER_ERROR && why == nullptr) return nullptr;
+    return why ? why : json_error_reason(result.error());
   }
   root_ = result.value_unsafe();
   has_root_ = true;
@@ -38,10 +49,12 @@ const char* JsonParser::validate(std::string_view text) {
   auto& impl = *parser_.implementation;
   auto err = impl.stage1(reinterpret_cast<const uint8_t*>(text.data()), text.size(),
                          simdjson::stage1_mode::regular);
-  if (err) return json_error_reason(err);
+  if (err) return invalid_reason(text, json_error_reason(err));
   has_backslash_ = std::memchr(text.data(), '\\', text.size()) != nullptr;
-  return check_structure(text, impl.structural_indexes.get(), impl.n_structural_indexes,
-                         has_backslash_);
+  if (const char* why = check_structure(text, impl.structural_indexes.get(),
+                                        impl.n_structural_indexes, has_backslash_))
+    return invalid_reason(text, why);
+  return nullptr;
 }
 
 const uint32_t* JsonParser::structural_indexes() const {

@@ -20,7 +20,9 @@ class JsonParser {
  public:
   JsonParser();
   // `text` must be followed by kLinePadding readable bytes (LineReader
-  // guarantees it). Returns nullptr on success, else a short reason.
+  // guarantees it). Returns nullptr on success, else a short reason: the
+  // one json_check() gives, so that every tool names a broken line's
+  // fault alike, whichever way it validates.
   const char* parse(std::string_view text);
   // The document of the last successful parse. Absent (has_root() false)
   // for the rare valid line simdjson cannot represent: a number beyond the

@@ -6,9 +6,11 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/format.hpp"
 #include "core/percentile.hpp"
 #include "core/record_time.hpp"
 #include "json/json.hpp"
@@ -213,6 +215,95 @@ bool row_less(const GroupRow& a, const GroupRow& b) {
   if (a.bucket != b.bucket) return a.bucket < b.bucket;
   return compare_group_keys(a, b) < 0;
 }
+
+// ---- fields no record held ---------------------------------------------------
+
+// Whether any record held a field and, until one did, the names records
+// held where it was missing, per segment depth: the candidates of a "did
+// you mean". Bounded: a record whose keys are ids must not grow it forever.
+struct FieldWatch {
+  static constexpr size_t kMaxNames = 1000;
+  explicit FieldWatch(const FieldPath& p) : path(&p), names(p.segments().size()) {}
+  const FieldPath* path;
+  bool seen = false;
+  std::vector<std::unordered_set<std::string, KeyHash, std::equal_to<>>> names;
+  size_t name_count = 0;
+
+  // Called for a record without the field: notes the keys of the object
+  // where the path broke off (none when it broke off at an array or a
+  // scalar).
+  void note_names(simdjson::dom::element record) {
+    simdjson::dom::element at = record;
+    const auto& segments = path->segments();
+    for (size_t d = 0; d < segments.size(); ++d) {
+      simdjson::dom::object obj;
+      if (at.get(obj) != simdjson::SUCCESS) return;
+      if (obj.at_key(segments[d]).get(at) == simdjson::SUCCESS) continue;
+      for (auto member : obj) {
+        if (name_count == kMaxNames) return;
+        if (names[d].find(member.key) == names[d].end()) {
+          names[d].emplace(member.key);
+          ++name_count;
+        }
+      }
+      return;
+    }
+  }
+};
+
+// Optimal string alignment distance: edits, a swap of neighbours counting
+// as one ("tema" is one edit from "team").
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+// A segment as FieldPath::parse reads it back.
+void append_segment(std::string& out, std::string_view segment) {
+  for (char c : segment) {
+    if (c == '.' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+}
+
+// The path the user probably meant: the one missing segment replaced by the
+// closest name records held there, if one is close: an edit per three
+// letters ("tol" for "tool"), or one name the start of the other
+// ("duration" for "duration_ms"). Ties go to the shallower segment, then
+// to the first name in byte order.
+std::optional<std::string> guess_field(const FieldWatch& w) {
+  const auto& segments = w.path->segments();
+  std::optional<std::tuple<size_t, size_t, std::string>> best;  // distance, depth, name
+  for (size_t d = 0; d < segments.size(); ++d) {
+    const std::string& asked = segments[d];
+    if (asked.size() > 64) continue;
+    for (const std::string& name : w.names[d]) {
+      if (name.size() > 64) continue;
+      const size_t distance = edit_distance(asked, name);
+      const bool prefix = std::min(asked.size(), name.size()) >= 3 &&
+                          (name.starts_with(asked) || asked.starts_with(name));
+      if (distance > asked.size() / 3 && !prefix) continue;
+      auto candidate = std::tie(distance, d, name);
+      if (!best || candidate < *best) best.emplace(distance, d, name);
+    }
+  }
+  if (!best) return std::nullopt;
+  std::string path;
+  for (size_t d = 0; d < segments.size(); ++d) {
+    if (d) path.push_back('.');
+    append_segment(path, d == std::get<1>(*best) ? std::get<2>(*best) : segments[d]);
+  }
+  return path;
+}
+
 }  // namespace
 
 struct GroupStats::Impl {
@@ -226,6 +317,25 @@ struct GroupStats::Impl {
   std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>> index;
   std::string key;      // reused buffers
   std::string scratch;
+  bool bucketed = false;
+  uint64_t records = 0;
+  std::vector<FieldWatch> watches;   // one per distinct group or aggregate field
+  std::vector<size_t> group_watch;   // group field -> watch
+  std::vector<size_t> field_watch;   // aggregate field -> watch
+
+  size_t watch_of(const FieldPath& p) {
+    for (size_t i = 0; i < watches.size(); ++i)
+      if (watches[i].path->text() == p.text()) return i;
+    watches.emplace_back(p);
+    return watches.size() - 1;
+  }
+
+  // Notes whether a record held a watched field (`found`).
+  void watch(size_t w, bool found, simdjson::dom::element record) {
+    FieldWatch& fw = watches[w];
+    if (found) fw.seen = true;
+    else if (!fw.seen) fw.note_names(record);
+  }
 
   void accumulate(FieldAcc& acc, const FieldNeeds& need, simdjson::dom::element v) {
     if (need.numeric && v.is_number()) {
@@ -301,10 +411,11 @@ struct GroupStats::Impl {
 };
 
 GroupStats::GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> aggs,
-                       bool approx_percentiles)
+                       bool approx_percentiles, bool bucketed)
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.approx = approx_percentiles;
+  m.bucketed = bucketed;
   m.group_by = std::move(group_by);
   m.aggs = std::move(aggs);
   for (const AggSpec& a : m.aggs) {
@@ -334,17 +445,23 @@ GroupStats::GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> agg
     }
     m.agg_field.push_back(f);
   }
+  // The paths are not moved again: watches point at them.
+  for (const FieldPath& p : m.group_by) m.group_watch.push_back(m.watch_of(p));
+  for (const FieldPath& p : m.fields) m.field_watch.push_back(m.watch_of(p));
 }
 
 GroupStats::~GroupStats() = default;
 
 void GroupStats::add(simdjson::dom::element record, TimeNs bucket) {
   Impl& m = *impl_;
+  ++m.records;
   m.key.assign(reinterpret_cast<const char*>(&bucket), sizeof bucket);
-  for (const FieldPath& p : m.group_by) {
+  for (size_t k = 0; k < m.group_by.size(); ++k) {
     m.key.push_back('\x1f');  // never raw inside JSON text
-    if (auto v = p.find(record)) append_value_json(m.key, *v);
+    auto v = m.group_by[k].find(record);
+    if (v) append_value_json(m.key, *v);
     else m.key += "null";
+    m.watch(m.group_watch[k], v.has_value(), record);
   }
   auto it = m.index.find(std::string_view(m.key));
   size_t gi;
@@ -361,22 +478,49 @@ void GroupStats::add(simdjson::dom::element record, TimeNs bucket) {
   }
   Group& g = m.groups[gi];
   ++g.count;
-  for (size_t f = 0; f < m.fields.size(); ++f)
-    if (auto v = m.fields[f].find(record)) m.accumulate(g.fields[f], m.needs[f], *v);
+  for (size_t f = 0; f < m.fields.size(); ++f) {
+    auto v = m.fields[f].find(record);
+    if (v) m.accumulate(g.fields[f], m.needs[f], *v);
+    m.watch(m.field_watch[f], v.has_value(), record);
+  }
 }
 
 std::vector<GroupRow> GroupStats::rows() const {
+  const Impl& m = *impl_;
   std::vector<GroupRow> rows;
-  rows.reserve(impl_->groups.size());
-  for (const Group& g : impl_->groups) {
+  rows.reserve(m.groups.size() + 1);
+  auto add_row = [&](const Group& g) {
     GroupRow r;
     r.bucket = g.bucket;
     r.keys = g.keys;
-    for (size_t a = 0; a < impl_->aggs.size(); ++a) r.aggs.push_back(impl_->result(g, a));
+    for (size_t a = 0; a < m.aggs.size(); ++a) r.aggs.push_back(m.result(g, a));
     rows.push_back(std::move(r));
+  };
+  for (const Group& g : m.groups) add_row(g);
+  if (m.groups.empty() && m.group_by.empty() && !m.bucketed) {
+    Group none;
+    none.fields.resize(m.fields.size());
+    add_row(none);
   }
   std::sort(rows.begin(), rows.end(), row_less);
   return rows;
+}
+
+uint64_t GroupStats::records() const { return impl_->records; }
+
+std::vector<std::string> GroupStats::missing_fields() const {
+  const Impl& m = *impl_;
+  std::vector<std::string> out;
+  if (m.records == 0) return out;
+  const std::string where =
+      m.records == 1 ? "the one record" : "any of the " + grouped_digits(m.records) + " records";
+  for (const FieldWatch& w : m.watches) {
+    if (w.seen) continue;
+    std::string text = "field '" + w.path->text() + "' was not in " + where;
+    if (auto guess = guess_field(w)) text += " (did you mean '" + *guess + "'?)";
+    out.push_back(std::move(text));
+  }
+  return out;
 }
 
 void rank_rows(std::vector<GroupRow>& rows, size_t agg, size_t top) {

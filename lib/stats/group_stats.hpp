@@ -57,8 +57,9 @@ class GroupStats {
  public:
   // approx_percentiles: percentiles from a QuantileSketch (1% relative
   // error, memory bounded by the range of the values) instead of every value.
+  // bucketed: records come with time buckets (they are groups too).
   GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> aggs,
-             bool approx_percentiles = false);
+             bool approx_percentiles = false, bool bucketed = false);
   ~GroupStats();
   GroupStats(const GroupStats&) = delete;
   GroupStats& operator=(const GroupStats&) = delete;
@@ -67,8 +68,18 @@ class GroupStats {
   void add(simdjson::dom::element record, TimeNs bucket = 0);
 
   // Rows ordered by bucket, then by group values (null, booleans, numbers
-  // by value, strings bytewise, then arrays and objects).
+  // by value, strings bytewise, then arrays and objects). Without group
+  // fields and buckets there is always one row, as SQL's aggregates over
+  // no rows: with no record, count 0, distinct 0 and the others null. With
+  // them, no record makes no group and no row.
   std::vector<GroupRow> rows() const;
+
+  uint64_t records() const;
+  // One message per --group-by or aggregate field that was in no record
+  // (after at least one record), with a guess from the names the records
+  // did hold: "field 'duration' was not in any of the 1,234 records (did
+  // you mean 'duration_ms'?)".
+  std::vector<std::string> missing_fields() const;
 
  private:
   struct Impl;

@@ -68,3 +68,12 @@ TEST_CASE("with negative values the scale runs from the lowest to max(0, highest
   CHECK(sparkline_bar(0) == std::string("▁"));
   CHECK(sparkline_bar(7) == std::string("█"));
 }
+
+TEST_CASE("counts in messages have commas between groups of three digits") {
+  CHECK(grouped_digits(0) == "0");
+  CHECK(grouped_digits(999) == "999");
+  CHECK(grouped_digits(1000) == "1,000");
+  CHECK(grouped_digits(38648) == "38,648");
+  CHECK(grouped_digits(1234567) == "1,234,567");
+  CHECK(grouped_digits(18446744073709551615ULL) == "18,446,744,073,709,551,615");
+}

@@ -2,8 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "json/json.hpp"
+#include "json/json_check.hpp"
 #include "core/line_reader.hpp"
 
 using namespace ndj;
@@ -25,7 +27,8 @@ TEST_CASE("valid records parse") {
 
 TEST_CASE("invalid records give short reasons") {
   JsonParser p;
-  CHECK(std::string(check(p, "{\"a\":1")) == "bad structure (missing or extra comma, bracket or brace)");
+  CHECK(std::string(check(p, "{\"a\":1")) == "truncated (unclosed array or object)");
+  CHECK(std::string(check(p, "{\"a\":1,}")) == "bad structure (missing or extra comma, bracket or brace)");
   CHECK(check(p, "{\"a\":1}}") != nullptr);
   CHECK(check(p, "{a:1}") != nullptr);
   CHECK(std::string(check(p, "{\"a\":\"\xff\"}")) == "invalid UTF-8");
@@ -59,4 +62,49 @@ TEST_CASE("numbers beyond double range are valid JSON, without a DOM") {
   CHECK(p.has_root());
   CHECK(check(p, "{\"big\":1e400,}") != nullptr);
   CHECK(check(p, "{\"big\":01e400}") != nullptr);
+}
+
+TEST_CASE("every way of validating gives a broken line the same reason") {
+  // simdjson's own error codes differ by path (a DOM parse says "bad
+  // structure" where stage 1 says "truncated"): json_check() names them all.
+  const std::vector<std::string> broken = {
+      "{\"a\":1",
+      "{\"a\":1,}",
+      "{\"a\" 1}",
+      "[1 2]",
+      "{\"a\":\"\xff\"}",
+      std::string("\xff\xfe\0\x01junk\0", 10),
+      "{\"a\":tru}",
+      "{\"a\":01}",
+      "{\"a\":\"x\\qy\"}",
+      "{\"a\":\"unterminated",
+      "{\"a\":1}}",
+      "{\"a\":1} {\"b\":2}",
+      "{\"a\":\"tab\there\"}",
+      "[\"\\ud800\"]",
+      std::string(1100, '['),
+      "{\"a\":1e}",
+      ",",
+      "{\"a\":[1,2}",
+      std::string("\0", 1),
+      "{\"\xc3\x28\":1}",
+      "{\"a\":nul}",
+      "{\"big\":1e400,}",
+  };
+  JsonParser dom, syntax;
+  for (const std::string& line : broken) {
+    INFO(line);
+    const char* why = json_check(line);
+    REQUIRE(why != nullptr);
+    std::string padded = line + std::string(kLinePadding, ' ');
+    const std::string_view text(padded.data(), line.size());
+    const char* by_dom = dom.parse(text);
+    const char* by_syntax = syntax.validate(text);
+    REQUIRE(by_dom != nullptr);
+    REQUIRE(by_syntax != nullptr);
+    CHECK(std::string(by_dom) == why);
+    CHECK(std::string(by_syntax) == why);
+  }
+  CHECK(std::string(json_check("{\"a\":1")) == "truncated (unclosed array or object)");
+  CHECK(std::string(json_check(std::string(1100, '['))) == "nesting too deep (limit 1024)");
 }

@@ -51,3 +51,67 @@ TEST_CASE("the quantile sketch stays within 1% of a value near the exact rank") 
   }
   CHECK_FALSE(QuantileSketch().quantile(50));
 }
+
+namespace {
+// The statistics of NDJSON text, one record a line.
+struct Fed {
+  Fed(std::vector<std::string> group_by, std::vector<std::string> aggs, bool bucketed = false) {
+    std::vector<FieldPath> g;
+    for (const auto& f : group_by) g.push_back(*FieldPath::parse(f));
+    std::vector<AggSpec> a;
+    std::string why;
+    for (const auto& s : aggs) a.push_back(*AggSpec::parse(s, why));
+    stats = std::make_unique<GroupStats>(g, a, false, bucketed);
+  }
+  Fed& add(const std::string& json) {
+    stats->add(parser.parse(json).value());
+    return *this;
+  }
+  simdjson::dom::parser parser;
+  std::unique_ptr<GroupStats> stats;
+};
+}  // namespace
+
+TEST_CASE("without groups there is one row even for no record, as in SQL") {
+  Fed none({}, {"count", "sum:x", "p90:x", "distinct:y", "rate:ok", "first:y"});
+  auto rows = none.stats->rows();
+  REQUIRE(rows.size() == 1);
+  std::vector<std::string> cells;
+  for (const auto& v : rows[0].aggs) cells.push_back(v.json);
+  CHECK(cells == std::vector<std::string>{"0", "null", "null", "0", "null", "null"});
+  CHECK(none.stats->missing_fields().empty());  // no record: nothing to say about fields
+
+  CHECK(Fed({"tool"}, {"count"}).stats->rows().empty());
+  CHECK(Fed({}, {"count"}, true).stats->rows().empty());  // buckets are groups too
+}
+
+TEST_CASE("a field no record held is named, with the closest name they held") {
+  Fed f({"tol"}, {"count", "p90:duration", "mean:duration", "sum:tokens.inn", "max:zzz", "min:duration_ms"});
+  f.add(R"({"tool":"Bash","duration_ms":100,"tokens":{"in":10}})")
+      .add(R"({"tool":"Read","duration_ms":5})");
+  CHECK(f.stats->records() == 2);
+  CHECK(f.stats->missing_fields() ==
+        std::vector<std::string>{
+            "field 'tol' was not in any of the 2 records (did you mean 'tool'?)",
+            "field 'duration' was not in any of the 2 records (did you mean 'duration_ms'?)",
+            "field 'tokens.inn' was not in any of the 2 records (did you mean 'tokens.in'?)",
+            "field 'zzz' was not in any of the 2 records",
+        });
+
+  Fed one({}, {"sum:tema", "sum:a\\.b", "sum:x"});
+  one.add(R"({"team":1,"a.bc":2,"x":null})");
+  CHECK(one.stats->missing_fields() ==
+        std::vector<std::string>{
+            "field 'tema' was not in the one record (did you mean 'team'?)",
+            "field 'a\\.b' was not in the one record (did you mean 'a\\.bc'?)",
+        });
+}
+
+TEST_CASE("the records counted are those added") {
+  Fed f({}, {"count"});
+  for (int i = 0; i < 1234; ++i) f.add(R"({"a":1})");
+  CHECK(f.stats->records() == 1234);
+  Fed g({}, {"sum:b"});
+  for (int i = 0; i < 1234; ++i) g.add(R"({"a":1})");
+  CHECK(g.stats->missing_fields() == std::vector<std::string>{"field 'b' was not in any of the 1,234 records"});
+}
