@@ -14,6 +14,8 @@ BENCH_PKGS := miller nginx-light time
 CHECK_PKGS := clang libclang-rt-14-dev
 PKGS       := $(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS) $(CHECK_PKGS)
 FUZZ_SECONDS ?= 30
+# In CI (CI set), a compiler warning fails the build.
+MESON_WERROR := $(if $(CI),--werror)
 
 .PHONY: all build deps test test-sanitize test-tsan fuzz torture bench demo install uninstall clean
 
@@ -30,7 +32,7 @@ deps:
 	fi
 
 $(BUILD)/build.ninja:
-	meson setup $(BUILD) --prefix=$(PREFIX)
+	meson setup $(BUILD) --prefix=$(PREFIX) $(MESON_WERROR)
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -42,7 +44,7 @@ test: build
 # UndefinedBehaviorSanitizer, at -O1 with assertions on (tests/run-sanitized
 # fails on any report).
 test-sanitize: deps
-	[ -f $(BUILD)-sanitize/build.ninja ] || meson setup $(BUILD)-sanitize \
+	[ -f $(BUILD)-sanitize/build.ninja ] || meson setup $(BUILD)-sanitize $(MESON_WERROR) \
 	  -Doptimization=1 -Ddebug=true -Db_ndebug=false \
 	  -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C $(BUILD)-sanitize
@@ -53,7 +55,7 @@ test-sanitize: deps
 # tools their scripts pipe from) are built and run with TSan.
 TSAN_TOOLS := ndj-post ndj-tail ndj-batch ndj-redact ndj-dora
 test-tsan: deps
-	[ -f $(BUILD)-tsan/build.ninja ] || meson setup $(BUILD)-tsan \
+	[ -f $(BUILD)-tsan/build.ninja ] || meson setup $(BUILD)-tsan $(MESON_WERROR) \
 	  -Doptimization=1 -Ddebug=true -Db_ndebug=false \
 	  -Db_sanitize=thread -Db_lundef=false
 	ninja -C $(BUILD)-tsan $(TSAN_TOOLS)
@@ -61,7 +63,7 @@ test-tsan: deps
 
 # libFuzzer targets (clang), FUZZ_SECONDS each.
 fuzz: deps
-	[ -f $(BUILD)-fuzz/build.ninja ] || CXX=clang++ meson setup $(BUILD)-fuzz \
+	[ -f $(BUILD)-fuzz/build.ninja ] || CXX=clang++ meson setup $(BUILD)-fuzz $(MESON_WERROR) \
 	  -Dbuildtype=debugoptimized -Dfuzz=true -Db_lundef=false
 	ninja -C $(BUILD)-fuzz fuzzers
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(BUILD)-fuzz
