@@ -22,6 +22,7 @@ MESON_WERROR := $(if $(CI),--werror)
 all: build
 
 deps:
+	@echo "== checking the Debian packages ndj needs"
 	@missing=$$(for p in $(PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
 	  done); \
@@ -32,9 +33,11 @@ deps:
 	fi
 
 $(BUILD)/build.ninja:
+	@echo "== configuring the build in $(BUILD)/ (meson)"
 	meson setup $(BUILD) --prefix=$(PREFIX) $(MESON_WERROR)
 
 build: deps $(BUILD)/build.ninja
+	@echo "== compiling the tools into $(BUILD)/ (ninja; the first build takes a few minutes)"
 	ninja -C $(BUILD)
 
 test: build
