@@ -15,7 +15,8 @@ namespace ndj {
 // Names the program, adds -V/--version, sets the help formatting.
 void setup_app(CLI::App& app, const char* name);
 
-// Enumerated values, written once for validation, completion and help.
+// Enumerated values, written once for validation and completion (the
+// option's description names them for --help).
 // with_choices: the option takes one of `values` (each item, for an option
 // split at commas), checked while parsing ("--from: expected start or end,
 // got 'x'"). with_suggestions: the shell completes `values`, other values
