@@ -9,17 +9,20 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := g++ meson ninja-build pkgconf libsimdjson-dev libcli11-dev libre2-dev \
               libxxhash-dev catch2 libcurl4-openssl-dev libssl-dev zlib1g-dev \
               libhyperscan-dev libtomlplusplus-dev
-TEST_PKGS  := mandoc python3 jq curl openssl git procps tzdata chromium
+TEST_PKGS  := mandoc python3 jq curl openssl git procps tzdata chromium zsh
 BENCH_PKGS := miller nginx-light time
 CHECK_PKGS := clang libclang-rt-14-dev
 PKGS       := $(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS) $(CHECK_PKGS)
 FUZZ_SECONDS ?= 30
+# In CI (CI set), a compiler warning fails the build.
+MESON_WERROR := $(if $(CI),--werror)
 
 .PHONY: all build deps test test-sanitize test-tsan fuzz torture bench demo install uninstall clean
 
 all: build
 
 deps:
+	@echo "== checking the Debian packages ndj needs"
 	@missing=$$(for p in $(PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
 	  done); \
@@ -30,9 +33,11 @@ deps:
 	fi
 
 $(BUILD)/build.ninja:
-	meson setup $(BUILD) --prefix=$(PREFIX)
+	@echo "== configuring the build in $(BUILD)/ (meson)"
+	meson setup $(BUILD) --prefix=$(PREFIX) $(MESON_WERROR)
 
 build: deps $(BUILD)/build.ninja
+	@echo "== compiling the tools into $(BUILD)/ (ninja; the first build takes a few minutes)"
 	ninja -C $(BUILD)
 
 test: build
@@ -42,7 +47,7 @@ test: build
 # UndefinedBehaviorSanitizer, at -O1 with assertions on (tests/run-sanitized
 # fails on any report).
 test-sanitize: deps
-	[ -f $(BUILD)-sanitize/build.ninja ] || meson setup $(BUILD)-sanitize \
+	[ -f $(BUILD)-sanitize/build.ninja ] || meson setup $(BUILD)-sanitize $(MESON_WERROR) \
 	  -Doptimization=1 -Ddebug=true -Db_ndebug=false \
 	  -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C $(BUILD)-sanitize
@@ -53,7 +58,7 @@ test-sanitize: deps
 # tools their scripts pipe from) are built and run with TSan.
 TSAN_TOOLS := ndj-post ndj-tail ndj-batch ndj-redact ndj-dora
 test-tsan: deps
-	[ -f $(BUILD)-tsan/build.ninja ] || meson setup $(BUILD)-tsan \
+	[ -f $(BUILD)-tsan/build.ninja ] || meson setup $(BUILD)-tsan $(MESON_WERROR) \
 	  -Doptimization=1 -Ddebug=true -Db_ndebug=false \
 	  -Db_sanitize=thread -Db_lundef=false
 	ninja -C $(BUILD)-tsan $(TSAN_TOOLS)
@@ -61,7 +66,7 @@ test-tsan: deps
 
 # libFuzzer targets (clang), FUZZ_SECONDS each.
 fuzz: deps
-	[ -f $(BUILD)-fuzz/build.ninja ] || CXX=clang++ meson setup $(BUILD)-fuzz \
+	[ -f $(BUILD)-fuzz/build.ninja ] || CXX=clang++ meson setup $(BUILD)-fuzz $(MESON_WERROR) \
 	  -Dbuildtype=debugoptimized -Dfuzz=true -Db_lundef=false
 	ninja -C $(BUILD)-fuzz fuzzers
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(BUILD)-fuzz

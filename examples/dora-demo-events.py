@@ -6,6 +6,7 @@ a bad last week, mobile ships weekly, data-platform deploys only now and
 then (weeks without data). Usage: dora-demo-events.py [SEED] > events.ndjson"""
 import json
 import random
+import signal
 import sys
 from datetime import datetime, timedelta, timezone
 
@@ -64,5 +65,7 @@ for team in ["payments", "search", "mobile", "data-platform"]:
                                "team": team, "deployment_id": dep_id})
 
 events.sort(key=lambda e: (e["time"], e["id"]))
+# A reader that stops early (`| head`) ends this quietly, as it would cat.
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 for e in events:
     print(json.dumps(e, separators=(",", ":")))

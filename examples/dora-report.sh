@@ -5,6 +5,10 @@
 # deterministic demo data (examples/dora-demo-events.py).
 #   examples/dora-report.sh report.html [events.ndjson...]
 set -euo pipefail
+for t in ndj-dora; do
+  command -v "$t" >/dev/null ||
+    { echo "${0##*/}: $t is not on PATH: run 'make install', or export PATH=/path/to/ndj/build:\$PATH" >&2; exit 2; }
+done
 out=${1:?usage: dora-report.sh OUT.html [EVENTS...]}
 shift
 here=$(cd "$(dirname "$0")" && pwd)

@@ -5,10 +5,11 @@
 # Usage: examples/git-dora.sh [BUILD_DIR] [REPO]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-bindir=$(cd "${1:-$here/../build}" && pwd)
+bindir=${1:-$here/../build}
 repo=${2:-$here/..}
-export PATH="$bindir:$PATH"
-command -v ndj-git >/dev/null || { echo "ndj-git is not built: run 'make' first" >&2; exit 1; }
+[ -d "$bindir" ] && PATH="$(cd "$bindir" && pwd):$PATH"
+command -v ndj-git >/dev/null ||
+  { echo "${0##*/}: ndj-git not found in $bindir or on PATH: run 'make' first, or give the build directory" >&2; exit 2; }
 if ! command -v ndj-dora >/dev/null; then
   echo "ndj-dora is not built yet; here are the records it would read:" >&2
   ndj-git "$repo" | head -5

@@ -4,6 +4,10 @@
 # (marks pass through untouched), ndj-post ships and commits.
 #   examples/otel-export.sh LOGDIR CURSOR http://collector:4318/v1/logs
 set -euo pipefail
+for t in ndj-tail ndj-batch ndj-post; do
+  command -v "$t" >/dev/null ||
+    { echo "${0##*/}: $t is not on PATH: run 'make install', or export PATH=/path/to/ndj/build:\$PATH" >&2; exit 2; }
+done
 logs=$1 cursor=$2 url=$3
 ndj-tail --cursor "$cursor" "$logs" \
   | ndj-batch -n 500 \

@@ -7,6 +7,10 @@
 #   NDJ_LOGS=/var/log/app NDJ_STATE=/var/lib/ndj NDJ_URL=https://cp.example/api/v1/telemetry \
 #   NDJ_TOKEN_FILE=/etc/ndj/token examples/ship-and-prune.sh
 set -euo pipefail
+for t in ndj-tail ndj-redact ndj-batch ndj-post ndj-prune; do
+  command -v "$t" >/dev/null ||
+    { echo "${0##*/}: $t is not on PATH: run 'make install', or export PATH=/path/to/ndj/build:\$PATH" >&2; exit 2; }
+done
 : "${NDJ_LOGS:?directory of *.ndjson logs}" "${NDJ_STATE:?state directory}" "${NDJ_URL:?endpoint}"
 : "${NDJ_TOKEN_FILE:?file holding the bearer token}"
 retention=${NDJ_RETENTION:-90d}

@@ -5,7 +5,12 @@
 # Usage: examples/stats-weekly-trend.sh [BUILD_DIR]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-PATH="$(cd "${1:-$here/../build}" && pwd):$PATH"
+bindir=${1:-$here/../build}
+[ -d "$bindir" ] && PATH="$(cd "$bindir" && pwd):$PATH"
+for t in ndj-emit ndj-stats; do
+  command -v "$t" >/dev/null ||
+    { echo "${0##*/}: $t not found in $bindir or on PATH: run 'make' first, or give the build directory" >&2; exit 2; }
+done
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 log="$dir/.ll/telemetry.ndjson"

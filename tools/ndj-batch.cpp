@@ -1,6 +1,10 @@
 // ndj-batch: group NDJSON records into batches, one JSON array per line,
 // holding checkpoint marks until every record before them is written.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <string>
+#include <tuple>
 
 #include "core/cli.hpp"
 #include "core/diag.hpp"
@@ -18,6 +22,23 @@ struct Options {
   std::string by;
 };
 
+// `ndj-batch --wrap ev/tools.ndjson` takes the file for the KEY and reads
+// standard input: say so (the run goes on, its status unchanged).
+void warn_about_input(const Options& o) {
+  bool reads_stdin = o.input.files.empty();
+  for (const auto& f : o.input.files) reads_stdin |= f == "-";
+  if (!reads_stdin) return;
+  struct stat st;
+  for (const auto& [option, value, what] : {std::tuple{"--by", &o.by, "FIELD"},
+                                            std::tuple{"--wrap", &o.batch.wrap, "KEY"}}) {
+    if (value->empty() || ::stat(value->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    warn(std::string(option) + " '" + *value + "' is an existing file, taken as the " + what +
+         ": to batch it, give the " + what + " first (" + option + " " + what + " " + *value + ")");
+  }
+  if (isatty(STDIN_FILENO))
+    warn("reading records from the terminal (give a FILE, or end the input with Ctrl-D)");
+}
+
 int parse_args(int argc, char** argv, Options& o) {
   CLI::App app{"Group NDJSON records into batches: one JSON array per output line."};
   setup_app(app, "ndj-batch");
@@ -31,6 +52,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--wrap", o.batch.wrap, "Write {\"KEY\":[...]} instead of [...]")->type_name("KEY");
   add_count_option(app, "--max-open", o.batch.max_open, "With --by: most open batches (default 1000)");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
+  warn_about_input(o);
   return -1;
 }
 

@@ -43,6 +43,10 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   app.add_option("--min-samples", min_samples, "Fewer samples: flagged low_n, no tier (5; 0: off)")
       ->type_name("N");
   app.add_option("--compare", compare, "Also the window before: previous")->type_name("WHICH");
+  with_choices(app.get_option("--format"), {"ndjson", "json", "csv", "table", "prom", "html"});
+  with_choices(app.get_option("--color"), {"auto", "always", "never"});
+  with_choices(app.get_option("--tiers"), {"dora", "none"});
+  with_choices(app.get_option("--compare"), {"previous"});
   add_bucket_options(app, "Time series of day, week or month buckets", o.bucket, o.tz, o.week_starts_sunday);
   app.add_flag("--regressions", o.regressions, "Alert on regressions: --recent vs --baseline");
   add_duration_option(app, "--recent", o.recent, "Recent window, ending at --until (7d)");

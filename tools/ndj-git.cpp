@@ -28,6 +28,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("REPO", o.rec.repo, "Repository (default: the current directory)")->type_name("");
   app.add_option("--deploys", o.deploys, "first-parent (default), merges or tags=GLOB")
       ->type_name("MODE");
+  with_suggestions(app.get_option("--deploys"), {"first-parent", "merges", "tags="});
   app.add_option("--branch", o.rec.branch, "Branch to read (default: origin's HEAD, main, master)")
       ->type_name("REV");
   add_time_option(app, "--since", o.rec.since, "Deployments at or after TIME only");
@@ -39,8 +40,8 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--environment", o.rec.fields.environment, "Add \"environment\":NAME to deployments")
       ->type_name("NAME");
   app.add_option("--emails", o.emails, "Author emails: hash (default), plain or omit")
-      ->check(CLI::IsMember({"hash", "plain", "omit"}))
       ->type_name("HOW");
+  with_choices(app.get_option("--emails"), {"hash", "plain", "omit"});
   app.add_option("--hotfix-pattern", o.hotfix_pattern, "Subjects of hotfix commits")->type_name("REGEX");
   app.add_option("--emergency-pattern", o.emergency_pattern, "Subjects of emergency commits")
       ->type_name("REGEX");

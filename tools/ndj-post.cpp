@@ -41,7 +41,8 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--content-type", o.request.content_type, "Content-Type (application/json)")
       ->type_name("TYPE");
   app.add_option("--body", o.body, "json: line as is; ndjson: array as NDJSON")
-      ->check(CLI::IsMember({"json", "ndjson"}))->type_name("FORM");
+      ->type_name("FORM");
+  with_choices(app.get_option("--body"), {"json", "ndjson"});
   app.add_flag("--gzip", o.request.gzip, "Compress bodies (Content-Encoding: gzip)");
   add_count_option(app, "-j,--concurrency", o.target.concurrency, "Requests in flight (default 4)");
   add_duration_option(app, "--backoff", o.target.backoff.base, "First retry wait ceiling (500ms)");

@@ -44,15 +44,18 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--keep", o.keep, "Allowlist: keep PATH, drop the others")->type_name("PATH");
   app.add_option("--others", o.others, "With --keep: drop (default) or hash the others")
       ->type_name("drop|hash");
+  with_choices(app.get_option("--others"), {"drop", "hash"});
   app.add_option("--mask", o.mask, "Mask secrets of these kinds (see the man page)")
       ->delimiter(',')
       ->type_name("KIND,...");
+  with_suggestions(app.get_option("--mask"), mask_names());
   app.add_option("--mask-regex", o.mask_regex, "Mask matches of REGEX as [REDACTED:NAME]")
       ->type_name("NAME=REGEX");
   app.add_option("--mask-in", o.mask_in, "Mask only strings under PATH")->type_name("PATH");
   app.add_option("--rules", o.rules_file, "Also mask with the rules of a gitleaks TOML file")->type_name("FILE");
   app.add_option("--algo", o.algo, "sha256 (default), hmac-sha256, xxh3, xxh128")
       ->type_name("ALGO");
+  with_choices(app.get_option("--algo"), {"sha256", "hmac-sha256", "xxh3", "xxh128"});
   app.add_option("--key-file", o.key_file, "HMAC key file (for hmac-sha256)")->type_name("FILE");
   app.add_option("--config", o.config, "Per-stream rules in a JSON file")->type_name("FILE");
   app.add_option("--stream-field", o.stream_field, "With --config: field naming the stream")
@@ -89,7 +92,6 @@ int rules_from_options(const Options& o, RedactRules& r) {
   if (int rc = paths(o.drop, "--drop", true, r.drop); rc >= 0) return rc;
   if (int rc = paths(o.keep, "--keep", true, r.keep); rc >= 0) return rc;
   if (int rc = paths(o.mask_in, "--mask-in", false, r.mask_in); rc >= 0) return rc;
-  if (o.others != "drop" && o.others != "hash") return usage_error("--others: expected drop or hash");
   r.others_hash = o.others == "hash";
   if (r.others_hash && r.keep.empty()) return usage_error("--others needs --keep");
   r.mask = o.mask;
@@ -101,9 +103,7 @@ int rules_from_options(const Options& o, RedactRules& r) {
   if (!o.rules_file.empty()) add_rules_file(o.rules_file, r);
   if (!r.mask_in.empty() && r.mask.empty() && r.mask_regex.empty() && r.rules.empty())
     return usage_error("--mask-in needs --mask, --mask-regex or --rules");
-  auto algo = parse_digest_algo(o.algo);
-  if (!algo) return usage_error("--algo: expected sha256, hmac-sha256, xxh3 or xxh128");
-  r.algo = *algo;
+  r.algo = *parse_digest_algo(o.algo);  // one of with_choices' values
   return -1;
 }
 

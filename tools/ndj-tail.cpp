@@ -26,8 +26,8 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_flag("-f,--follow", o.tail.follow, "Keep reading appended data and new files");
   std::string from = "start";
   app.add_option("--from", from, "Where unknown files start: start|end")
-      ->type_name("WHERE")
-      ->check(CLI::IsMember({"start", "end"}));
+      ->type_name("WHERE");
+  with_choices(app.get_option("--from"), {"start", "end"});
   add_duration_option(app, "--poll", o.poll, "Poll this often instead of inotify");
   add_duration_option(app, "--exit-idle", o.exit_idle, "With -f: exit after this long idle");
   app.add_flag("--rotated-gzip", o.tail.rotated_gzip, "Finish rotated files that were compressed (.gz)");

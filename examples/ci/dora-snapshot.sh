@@ -4,6 +4,10 @@
 # snapshot tags of the reference telemetry: repo, branch, pipeline, run id).
 #   NDJ_URL=https://cp.example/api/v1/telemetry NDJ_TOKEN=... examples/ci/dora-snapshot.sh [REPO]
 set -euo pipefail
+for t in ndj-git ndj-dora ndj-batch ndj-post; do
+  command -v "$t" >/dev/null ||
+    { echo "${0##*/}: $t is not on PATH: run 'make install', or export PATH=/path/to/ndj/build:\$PATH" >&2; exit 2; }
+done
 repo_dir=${1:-.}
 days=${NDJ_DAYS:-30}
 tags=(--tag "repo=${GITHUB_REPOSITORY:-${CI_PROJECT_PATH:-local}}"

@@ -15,8 +15,28 @@ namespace ndj {
 // Names the program, adds -V/--version, sets the help formatting.
 void setup_app(CLI::App& app, const char* name);
 
+// Enumerated values, written once for validation and completion (the
+// option's description names them for --help).
+// with_choices: the option takes one of `values` (each item, for an option
+// split at commas), checked while parsing ("--from: expected start or end,
+// got 'x'"). with_suggestions: the shell completes `values`, other values
+// may be valid too (checked by the tool).
+CLI::Option* with_choices(CLI::Option* opt, std::vector<std::string> values);
+CLI::Option* with_suggestions(CLI::Option* opt, std::vector<std::string> values);
+
+// One JSON line per option and operand of `app`, in definition order:
+// {"names":[...],"value":NAME or null for a flag,"complete":"file", "dir",
+// "words" or "nothing","words":[...],"list":true for a comma-separated
+// list,"repeat":true when it may be given again,"positional":true for an
+// operand,"description":"..."}. A value named FILE completes file names,
+// DIR directory names; so do the operands FILE and PATH (files) and REPO
+// (a directory).
+std::string completion_spec(CLI::App& app);
+
 // Parses argv. Returns -1 to go on, or the exit status to return now:
-// 0 after --help/--version, 2 after a usage error (reported as
+// 0 after --help/--version, 0 after `ndj-X --completion-spec` (alone: it
+// prints completion_spec(app), which the build's completions/gen turns into
+// the bash and zsh completions), 2 after a usage error (reported as
 // "ndj-X: reason" and "Try 'ndj-X --help'.").
 int parse_command_line(CLI::App& app, int argc, char** argv);
 

@@ -24,15 +24,9 @@ void add_time_field_options(CLI::App& app, TimeFieldOptions& opts) {
 }
 
 CLI::Option* add_epoch_option(CLI::App& app, std::optional<EpochUnit>& unit, const std::string& description) {
-  return app
-      .add_option_function<std::string>(
-          "--epoch",
-          [&unit](const std::string& v) {
-            auto u = parse_epoch_unit(v);
-            if (!u) throw CLI::ValidationError("--epoch", "expected s, ms, us or ns, got '" + v + "'");
-            unit = *u;
-          },
-          description)
+  return with_choices(app.add_option_function<std::string>(
+                          "--epoch", [&unit](const std::string& v) { unit = parse_epoch_unit(v); }, description),
+                      {"s", "ms", "us", "ns"})
       ->type_name("UNIT");
 }
 

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/cli.hpp"
 
 namespace ndj {
 
@@ -29,14 +30,12 @@ void add_bucket_options(CLI::App& app, const std::string& help, std::optional<Bu
          },
          help)
       ->type_name("UNIT");
-  app.add_option_function<std::string>(
-         "--week-start",
-         [&week_starts_sunday](const std::string& v) {
-           if (v != "monday" && v != "sunday")
-             throw CLI::ValidationError("--week-start", "expected monday or sunday, got '" + v + "'");
-           week_starts_sunday = v == "sunday";
-         },
-         "First day of --bucket week: monday, sunday")
+  // Checked above: an empty --bucket is no bucket.
+  with_suggestions(app.get_option("--bucket"), {"day", "week", "month"});
+  with_choices(app.add_option_function<std::string>(
+                   "--week-start", [&week_starts_sunday](const std::string& v) { week_starts_sunday = v == "sunday"; },
+                   "First day of --bucket week: monday, sunday"),
+               {"monday", "sunday"})
       ->type_name("DAY");
   app.add_option_function<std::string>(
          "--tz",

@@ -747,6 +747,14 @@ bool known_mask_name(std::string_view name) {
   return std::any_of(rules.begin(), rules.end(), [&](const SecretRule& r) { return r.kind == name || r.id == name; });
 }
 
+std::vector<std::string> mask_names() {
+  std::vector<std::string> names{"all"};
+  for (const auto& r : builtin_secret_rules())
+    for (const std::string* name : {&r.kind, &r.id})
+      if (std::find(names.begin(), names.end(), *name) == names.end()) names.push_back(*name);
+  return names;
+}
+
 double shannon_entropy(std::string_view s) {
   if (s.empty()) return 0;
   std::array<unsigned, 256> counts{};

@@ -77,6 +77,8 @@ std::string secret_rules_ndjson();
 // What --mask takes: "all", a kind or a rule id, each optionally after '-'
 // (taken out of what the names before chose).
 bool known_mask_name(std::string_view name);
+// "all", then every kind and every rule id, once each (for completion).
+std::vector<std::string> mask_names();
 
 // A member value that may be a credential: not a placeholder ("", "***",
 // "${VAR}", "<password>", "null"), not a sentence.

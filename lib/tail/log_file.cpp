@@ -120,8 +120,9 @@ LogFile::Change LogFile::check_rewritten() {
     fp_.clear();
     return Change::kTruncated;
   }
-  // Only worth a look when there is something new to read.
-  if (sz > read_pos_ && !fp_.empty() && offset_ > 0) {
+  // Rewritten in place, even to the very size that was read (a pread of
+  // the first line per look, once the file is read to its end).
+  if (!fp_.empty() && offset_ > 0) {
     auto now = file_fingerprint(fd_);
     if (!now || *now != fp_) {
       before_ = {fp_, offset_};
@@ -259,7 +260,8 @@ ResumePoint find_resume_point(const std::vector<CursorEntry>& entries, LogFile& 
   auto resume = [&](uint64_t offset) {
     if (offset > static_cast<uint64_t>(file.size())) {
       r.offset = 0;
-      r.truncated = true;
+      r.reset = ResumePoint::Reset::kTruncated;
+      r.read_before = offset;
     } else {
       r.offset = offset;
     }
@@ -281,9 +283,17 @@ ResumePoint find_resume_point(const std::vector<CursorEntry>& entries, LogFile& 
     }
   }
   // Another file now has this name: it follows one that was rotated, and is
-  // read from its start.
-  for (const auto& e : entries)
-    if (e.pos.path == abs) r.offset = 0;
+  // read from its start. The same inode with another first line is the
+  // file itself, truncated or rewritten while ndj-tail was not running.
+  for (const auto& e : entries) {
+    if (e.pos.path != abs) continue;
+    r.offset = 0;
+    if (e.pos.dev == me.dev && e.pos.ino == me.ino && e.pos.offset > 0) {
+      r.reset = e.pos.offset > static_cast<uint64_t>(file.size()) ? ResumePoint::Reset::kTruncated
+                                                                   : ResumePoint::Reset::kRewritten;
+      r.read_before = e.pos.offset;
+    }
+  }
   return r;
 }
 

@@ -148,7 +148,11 @@ class LogFile {
 // Where to start reading `file` given the cursor entries (DESIGN.md §3).
 struct ResumePoint {
   std::optional<uint64_t> offset;  // nullopt: the cursor knows neither it nor its path
-  bool truncated = false;          // the entry's offset lies past the end: start at 0, warn
+  // The cursor read this file further than it now goes (truncated), or
+  // read it, same inode, with another first line (rewritten in place):
+  // start at 0 and warn; `read_before` is the entry's offset.
+  enum class Reset { kNone, kTruncated, kRewritten } reset = Reset::kNone;
+  uint64_t read_before = 0;
   bool known = false;              // an entry has this file's identity
   // The entry of this path and first line whose inode is gone: the file
   // was copied back; its entry moves to the copy.

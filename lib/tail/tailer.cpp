@@ -31,6 +31,9 @@ constexpr TimeNs kRetireGrace = kNsPerSec;
 constexpr TimeNs kCommitEvery = kNsPerSec;
 // and looks for entries of files gone after being shipped this often.
 constexpr TimeNs kSweepEvery = 5 * kNsPerSec;
+// A file truncated or rewritten in place: whatever was appended between the
+// last read and the change is gone unless a copy holds it (DESIGN.md §3).
+constexpr const char* kLinesMayBeLost = "lines written since the last read may be lost";
 
 bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
@@ -213,7 +216,12 @@ void Tailer::open(const std::string& path, Source& s, bool at_start) {
   // Only the first file seen at a path may take over an entry by its path:
   // a later one replaced it during this run.
   ResumePoint rp = find_resume_point(entries_, *f, seen_.insert(path).second);
-  if (rp.truncated) warn(path + ": shorter than the cursor offset (truncated?): reading from the start");
+  if (rp.reset == ResumePoint::Reset::kTruncated)
+    warn(path + ": truncated since the cursor was written (" + std::to_string(rp.read_before) + " bytes read, now " +
+         std::to_string(f->size()) + "): reading from the start; " + kLinesMayBeLost);
+  else if (rp.reset == ResumePoint::Reset::kRewritten)
+    warn(path + ": first line changed since the cursor was written (" + std::to_string(rp.read_before) +
+         " bytes read; rewritten in place?): reading from the start; " + kLinesMayBeLost);
   if (rp.offset) {
     f->start_at(*rp.offset);
     if (rp.known) s.marked = {s.mark_path, f->dev(), f->ino(), f->fingerprint(), *rp.offset};
@@ -445,11 +453,13 @@ size_t Tailer::step(Source& s, bool retired) {
   LogFile& f = *s.file;
   switch (f.check_rewritten()) {
     case LogFile::Change::kTruncated:
-      warn(f.path() + ": truncated (copytruncate?): reading again from the start");
+      warn(f.path() + ": truncated (" + std::to_string(f.before_change().offset) + " bytes read, now " +
+           std::to_string(f.size()) + "; copytruncate?): reading again from the start; " + kLinesMayBeLost);
       rescue_truncated(s);
       break;
     case LogFile::Change::kReplaced:
-      warn(f.path() + ": first line changed (rewritten in place): reading again from the start");
+      warn(f.path() + ": first line changed (" + std::to_string(f.before_change().offset) +
+           " bytes read; rewritten in place?): reading again from the start; " + kLinesMayBeLost);
       rescue_truncated(s);
       break;
     case LogFile::Change::kNone:

@@ -89,3 +89,25 @@ if command -v systemd-analyze >/dev/null 2>&1; then
   systemd-analyze verify "$dir/ndj-ship.service" "$dir/ndj-ship.timer" 2>&1 | grep -v 'Failed to\|not executable' || true
 fi
 echo "systemd: units name the tested script"
+
+# 7. Without the tools: one line saying how to get them, exit 2; cut short
+#    by head: no traceback, no error.
+bindir=$(dirname "$(command -v ndj-stats)")
+set +e
+err=$(PATH=/usr/bin:/bin "$ex/ship-and-prune.sh" 2>&1)
+rc=$?
+set -e
+[ $rc = 2 ] && [ "$err" = "ship-and-prune.sh: ndj-tail is not on PATH: run 'make install', or export PATH=/path/to/ndj/build:\$PATH" ] ||
+  fail "ship-and-prune without the tools: exit $rc, $err"
+set +e
+err=$(PATH=/usr/bin:/bin "$ex/stats-tools.sh" "$dir/no-build" 2>&1)
+rc=$?
+set -e
+[ $rc = 2 ] && [ "$err" = "stats-tools.sh: ndj-stats not found in $dir/no-build or on PATH: run 'make' first, or give the build directory" ] ||
+  fail "stats-tools without the tools: exit $rc, $err"
+echo "without the tools on PATH: one line saying how, exit 2"
+err=$( { python3 "$ex/dora-demo-events.py" | head -1 >/dev/null; } 2>&1)
+[ -z "$err" ] || fail "dora-demo-events.py | head: $err"
+err=$( { "$ex/stats-tools.sh" "$bindir" | head -1 >/dev/null; } 2>&1)
+[ -z "$err" ] || fail "stats-tools.sh | head: $err"
+echo "piped to head: quiet"

@@ -178,7 +178,24 @@ TEST_CASE("resume points follow the identity rules of the cursor") {
   SECTION("offset beyond the end: truncated, start at 0") {
     entries[0].pos.offset = 999;
     auto r = find_resume_point(entries, f, true);
-    CHECK(r.truncated);
+    CHECK(r.reset == ResumePoint::Reset::kTruncated);
+    CHECK(r.read_before == 999);
+    CHECK(*r.offset == 0);
+  }
+  SECTION("same path and inode, another first line: rewritten, start at 0") {
+    entries[0].pos.fp = "0123456789abcdef";
+    auto r = find_resume_point(entries, f, true);
+    CHECK(r.reset == ResumePoint::Reset::kRewritten);
+    CHECK(r.read_before == 8);
+    CHECK(*r.offset == 0);
+    entries[0].pos.offset = 999;
+    CHECK(find_resume_point(entries, f, true).reset == ResumePoint::Reset::kTruncated);
+  }
+  SECTION("same path, another inode and first line: the next file, no reset") {
+    entries[0].pos.fp = "0123456789abcdef";
+    entries[0].pos.ino = f.ino() + 1000000;
+    auto r = find_resume_point(entries, f, true);
+    CHECK(r.reset == ResumePoint::Reset::kNone);
     CHECK(*r.offset == 0);
   }
   SECTION("old inode gone, same fingerprint (restored copy): resume") {
