@@ -9,11 +9,24 @@
 #include "json/json.hpp"
 
 namespace ndj {
+namespace {
+
+// "[" or {"<wrap>":[ -- built by append: GCC 12's -Wrestrict misfires on
+// "{" + std::string&& at -O3.
+std::string batch_prefix(const std::string& wrap) {
+  if (wrap.empty()) return "[";
+  std::string p = "{";
+  p += json_string(wrap);
+  p += ":[";
+  return p;
+}
+
+}  // namespace
 
 Batcher::Batcher(BatcherOptions o, Output& out)
     : o_(std::move(o)),
       out_(out),
-      prefix_(o_.wrap.empty() ? std::string("[") : "{" + json_string(o_.wrap) + ":["),
+      prefix_(batch_prefix(o_.wrap)),
       suffix_(o_.wrap.empty() ? "]\n" : "]}\n") {}
 
 bool Batcher::fits(size_t n) const { return prefix_.size() + n + suffix_.size() - 1 <= o_.max_bytes; }
