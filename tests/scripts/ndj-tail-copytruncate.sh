@@ -6,15 +6,7 @@
 # and on a restart from a cursor whose offset is past the end, or whose
 # first line is no longer the file's.
 set -eu
-wait_lines() {  # N FILE: at most 20 s (the machine may be loaded)
-  local i
-  for ((i = 0; i < 200; i++)); do
-    [ "$(grep -c . "$2" 2>/dev/null)" -ge "$1" ] && return 0
-    sleep 0.1
-  done
-  echo "timed out waiting for $1 lines in $2"
-  exit 1
-}
+source "$TESTS_DIR/wait.bash"
 dir=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$dir"' EXIT
 cd "$dir"

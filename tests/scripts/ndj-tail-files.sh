@@ -7,16 +7,7 @@ dir=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$dir"' EXIT
 cd "$dir"
 fail() { echo "FAIL: $*"; exit 1; }
-# Waits (at most 20 s: the machine may be loaded) until FILE has N lines
-# matching PATTERN.
-wait_lines() {
-  local n=$1 file=$2 pattern=${3:-.} i
-  for ((i = 0; i < 200; i++)); do
-    [ "$(grep -c -- "$pattern" "$file" 2>/dev/null)" -ge "$n" ] && return 0
-    sleep 0.1
-  done
-  fail "timed out waiting for $n lines matching '$pattern' in $file"
-}
+source "$TESTS_DIR/wait.bash"
 
 # Follow: an empty file that gets data, a file deleted while its writer still
 # writes, a new file matching the glob. SIGTERM ends it with status 0.

@@ -5,16 +5,7 @@
 # a writer still holding the old file; rotation while ndj-tail was down; and
 # copytruncate (a warning, then the file again from 0).
 set -eu
-# Waits (at most 20 s: the machine may be loaded) until FILE has N lines.
-wait_lines() {
-  local i
-  for ((i = 0; i < 200; i++)); do
-    [ "$(grep -c . "$2" 2>/dev/null)" -ge "$1" ] && return 0
-    sleep 0.1
-  done
-  echo "timed out waiting for $1 lines in $2"
-  exit 1
-}
+source "$TESTS_DIR/wait.bash"
 dir=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$dir"' EXIT
 cd "$dir"
