@@ -29,24 +29,26 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   CLI::App app{"Compute the DORA metrics of deployment, change and incident records."};
   setup_app(app, "ndj-dora");
   add_input_options(app, o.input);
-  auto* days = add_count_option(app, "--days", o.days, "Window length in days, ending at --until (30)");
-  auto* since = add_time_option(app, "--since", o.since, "Window start (instead of --days)");
-  add_time_option(app, "--until", o.until, "Window end, exclusive (default: now)");
-  std::string group_by, format = "ndjson", tiers = "dora", compare, min_samples;
+  TimeArg since_arg, until_arg, now_arg;
+  auto* days = add_count_option(app, "--days", o.days, "Whole days before --until or today (30)");
+  auto* since = add_time_option(app, "--since", since_arg, "Window start (instead of --days)");
+  auto* until = add_time_option(app, "--until", until_arg, "Window end, exclusive (default: see --days)");
+  auto* now = add_time_option(app, "--now", now_arg, "Take TIME as the current time");
+  std::string group_by, format = "ndjson", tiers = "dora", compare, min_samples, color = "auto";
   std::vector<std::string> tags, maps, type_values, thresholds, goals;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
   app.add_option("--format", format, "ndjson (default), json, csv, table, prom, html")->type_name("FORMAT");
-  app.add_option("--color", o.color, "Table colours: auto (default), always, never")->type_name("WHEN");
+  app.add_option("--color", color, "Table colours: auto (default), always, never")->type_name("WHEN");
   app.add_option("-o,--output", o.output, "Write to FILE, replaced atomically")->type_name("FILE");
   app.add_option("--tag", tags, "Add K=V to every record's tags")->type_name("K=V");
   app.add_option("--tiers", tiers, "dora (default) or none")->type_name("WHICH");
   app.add_option("--min-samples", min_samples, "Fewer samples: flagged low_n, no tier (5; 0: off)")
       ->type_name("N");
   app.add_option("--compare", compare, "Also the window before: previous")->type_name("WHICH");
-  with_choices(app.get_option("--format"), {"ndjson", "json", "csv", "table", "prom", "html"});
-  with_choices(app.get_option("--color"), {"auto", "always", "never"});
-  with_choices(app.get_option("--tiers"), {"dora", "none"});
-  with_choices(app.get_option("--compare"), {"previous"});
+  with_choices(app.get_option("--format"), dora::kFormats);
+  with_choices(app.get_option("--color"), dora::kColorChoices);
+  with_choices(app.get_option("--tiers"), dora::kTierChoices);
+  with_choices(app.get_option("--compare"), dora::kCompareChoices);
   add_bucket_options(app, "Time series of day, week or month buckets", o.bucket, o.tz, o.week_starts_sunday);
   app.add_flag("--regressions", o.regressions, "Alert on regressions: --recent vs --baseline");
   add_duration_option(app, "--recent", o.recent, "Recent window, ending at --until (7d)");
@@ -62,9 +64,14 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   add_threads_option(app, o.threads);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
 
+  // Dates and today/yesterday need --tz and --now, wherever they came.
+  o.now = now->count() ? now_arg.resolve(o.tz, now_ns()) : now_ns();
   o.has_since = since->count() > 0;
-  o.has_until = app.get_option("--until")->count() > 0;
-  const dora::OptionText text{days->count() > 0, format, tiers, compare, min_samples, group_by, thresholds, goals};
+  o.has_until = until->count() > 0;
+  if (o.has_since) o.since = since_arg.resolve(o.tz, o.now);
+  if (o.has_until) o.until = until_arg.resolve(o.tz, o.now);
+  const dora::OptionText text{days->count() > 0, format, tiers, compare, min_samples, group_by, color, thresholds,
+                              goals};
   if (auto why = dora::check_output_options(text, o)) return usage_error(*why);
   if (auto why = dora::check_trend_options(text, o)) return usage_error(*why);
   if (auto why = dora::check_schema_options(text, o)) return usage_error(*why);
@@ -89,17 +96,17 @@ int parse_args(int argc, char** argv, dora::Options& o) {
 
 // --color auto: only on a terminal, and not when NO_COLOR is set (no-color.org).
 bool use_color(const dora::Options& o) {
-  if (o.color != "auto") return o.color == "always";
+  if (o.color != dora::ColorWhen::kAuto) return o.color == dora::ColorWhen::kAlways;
   const char* no_color = std::getenv("NO_COLOR");
   return o.output.empty() && isatty(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
 int run(const dora::Options& o) {
   dora::RunWindows w;
-  if (auto why = dora::plan_windows(o, now_ns(), w)) return usage_error(*why);
+  if (auto why = dora::plan_windows(o, o.now, w)) return usage_error(*why);
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kNone);  // read_records parses
-  dora::EventStore store(o.schema, w.keep_from, w.window.until);
+  dora::EventStore store(o.schema, w.keep_from, w.window.until, w.window.since);
   store.set_threads(o.threads);
   auto st = dora::read_records(reader, store, o.threads);
   if (st == RecordReader::Status::kStrictStop) return kExitDataError;

@@ -8,6 +8,7 @@
 
 #include "core/cli.hpp"
 #include "core/output.hpp"
+#include "core/timefmt.hpp"
 #include "git/git_records.hpp"
 
 namespace ndj {
@@ -31,8 +32,9 @@ int parse_args(int argc, char** argv, Options& o) {
   with_suggestions(app.get_option("--deploys"), {"first-parent", "merges", "tags="});
   app.add_option("--branch", o.rec.branch, "Branch to read (default: origin's HEAD, main, master)")
       ->type_name("REV");
-  add_time_option(app, "--since", o.rec.since, "Deployments at or after TIME only");
-  add_time_option(app, "--until", o.rec.until, "Deployments before TIME only");
+  TimeArg since, until;
+  auto* since_opt = add_time_option(app, "--since", since, "Deployments at or after TIME only");
+  auto* until_opt = add_time_option(app, "--until", until, "Deployments before TIME only");
   app.add_option("--path", o.rec.paths, "Only changes touching DIR (repeatable)")
       ->type_name("DIR")
       ->allow_extra_args(false);  // one DIR per --path: REPO may follow
@@ -41,11 +43,15 @@ int parse_args(int argc, char** argv, Options& o) {
       ->type_name("NAME");
   app.add_option("--emails", o.emails, "Author emails: hash (default), plain or omit")
       ->type_name("HOW");
-  with_choices(app.get_option("--emails"), {"hash", "plain", "omit"});
+  with_choices(app.get_option("--emails"), kEmailModes);
   app.add_option("--hotfix-pattern", o.hotfix_pattern, "Subjects of hotfix commits")->type_name("REGEX");
   app.add_option("--emergency-pattern", o.emergency_pattern, "Subjects of emergency commits")
       ->type_name("REGEX");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
+  // Dates and today/yesterday are UTC days: git history has no one zone.
+  const TimeNs now = now_ns();
+  if (since_opt->count()) o.rec.since = since.resolve("", now);
+  if (until_opt->count()) o.rec.until = until.resolve("", now);
 
   if (o.deploys == "merges") o.rec.mode = DeployMode::kMerges;
   else if (o.deploys.rfind("tags=", 0) == 0 && o.deploys.size() > 5) {
@@ -64,9 +70,7 @@ int parse_args(int argc, char** argv, Options& o) {
     return usage_error("--emergency-pattern: bad regular expression: " + o.emergency->error());
   o.rec.hotfix = o.hotfix.get();
   o.rec.emergency = o.emergency.get();
-  o.rec.fields.emails = o.emails == "plain" ? EmailMode::kPlain
-                        : o.emails == "omit" ? EmailMode::kOmit
-                                             : EmailMode::kHash;
+  o.rec.fields.emails = *kEmailModes.parse(o.emails);  // one of with_choices' values
   return -1;
 }
 

@@ -16,7 +16,8 @@ int parse_args(int argc, char** argv, PruneOptions& o) {
   add_input_options(app, o.input);
   int64_t older = 0;
   auto* older_opt = add_duration_option(app, "--older-than", older, "Drop records older than this");
-  add_time_option(app, "--now", o.now, "Age is measured from TIME (default: now)");
+  TimeArg now;
+  auto* now_opt = add_time_option(app, "--now", now, "Age is measured from TIME (default: now)");
   add_time_field_options(app, o.time);
   app.add_flag("--drop-undated", o.drop_undated, "Drop records without a usable time");
   add_size_option(app, "--max-size", o.max_size, "Drop the oldest records until a file fits");
@@ -26,6 +27,7 @@ int parse_args(int argc, char** argv, PruneOptions& o) {
   app.add_flag("--dry-run", o.dry_run, "Change nothing; print one JSON line per file");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
   if (older_opt->count()) o.older_than = older;
+  if (now_opt->count()) o.now = now.resolve("", now_ns());
   if (!o.older_than && o.max_size == 0 && !o.drop_undated)
     return usage_error("nothing to prune: give --older-than, --max-size or --drop-undated");
   bool has_stdin = o.input.files.empty() ||

@@ -44,7 +44,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--keep", o.keep, "Allowlist: keep PATH, drop the others")->type_name("PATH");
   app.add_option("--others", o.others, "With --keep: drop (default) or hash the others")
       ->type_name("drop|hash");
-  with_choices(app.get_option("--others"), {"drop", "hash"});
+  with_choices(app.get_option("--others"), kOthersChoices);
   app.add_option("--mask", o.mask, "Mask secrets of these kinds (see the man page)")
       ->delimiter(',')
       ->type_name("KIND,...");
@@ -55,7 +55,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--rules", o.rules_file, "Also mask with the rules of a gitleaks TOML file")->type_name("FILE");
   app.add_option("--algo", o.algo, "sha256 (default), hmac-sha256, xxh3, xxh128")
       ->type_name("ALGO");
-  with_choices(app.get_option("--algo"), {"sha256", "hmac-sha256", "xxh3", "xxh128"});
+  with_choices(app.get_option("--algo"), kDigestAlgos);
   app.add_option("--key-file", o.key_file, "HMAC key file (for hmac-sha256)")->type_name("FILE");
   app.add_option("--config", o.config, "Per-stream rules in a JSON file")->type_name("FILE");
   app.add_option("--stream-field", o.stream_field, "With --config: field naming the stream")
@@ -92,7 +92,7 @@ int rules_from_options(const Options& o, RedactRules& r) {
   if (int rc = paths(o.drop, "--drop", true, r.drop); rc >= 0) return rc;
   if (int rc = paths(o.keep, "--keep", true, r.keep); rc >= 0) return rc;
   if (int rc = paths(o.mask_in, "--mask-in", false, r.mask_in); rc >= 0) return rc;
-  r.others_hash = o.others == "hash";
+  r.others_hash = *kOthersChoices.parse(o.others);  // one of with_choices' values
   if (r.others_hash && r.keep.empty()) return usage_error("--others needs --keep");
   r.mask = o.mask;
   for (const auto& spec : o.mask_regex) {
@@ -103,7 +103,7 @@ int rules_from_options(const Options& o, RedactRules& r) {
   if (!o.rules_file.empty()) add_rules_file(o.rules_file, r);
   if (!r.mask_in.empty() && r.mask.empty() && r.mask_regex.empty() && r.rules.empty())
     return usage_error("--mask-in needs --mask, --mask-regex or --rules");
-  r.algo = *parse_digest_algo(o.algo);  // one of with_choices' values
+  r.algo = *kDigestAlgos.parse(o.algo);  // one of with_choices' values
   return -1;
 }
 

@@ -41,7 +41,7 @@ int parse_args(int argc, char** argv, Options& o) {
       ->type_name("FIELD,...");
   app.add_option("-a,--agg", aggs, "count, sum:F, mean:F, p90:F, rate:F... (man page)")
       ->type_name("AGG,...");
-  with_choices(app.add_option("-f,--format", format, "ndjson (default), csv or table"), {"ndjson", "csv", "table"})
+  with_choices(app.add_option("-f,--format", format, "ndjson (default), csv or table"), kStatsFormats)
       ->type_name("FMT");
   add_bucket_options(app, "Also group by day, week or month", o.bucket, o.tz, o.week_starts_sunday);
   app.add_option("--time-field", time_field, "Time of a record for --bucket (ts)")->type_name("FIELD");
@@ -65,7 +65,7 @@ int parse_args(int argc, char** argv, Options& o) {
         return usage_error("--agg: '" + a + "' repeats the column " + seen.column);
     o.aggs.push_back(std::move(*spec));
   }
-  o.format = *parse_stats_format(format);  // one of with_choices' values
+  o.format = *kStatsFormats.parse(format);  // one of with_choices' values
   auto tf = FieldPath::parse(time_field);
   if (!tf) return usage_error("--time-field: bad field path '" + time_field + "'");
   o.time_field = std::move(*tf);

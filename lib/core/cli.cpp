@@ -37,16 +37,6 @@ std::string join(const std::vector<std::string>& values, std::string_view sep) {
   return out;
 }
 
-// "a", "a or b", "a, b or c".
-std::string alternatives(const std::vector<std::string>& values) {
-  std::string out;
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i) out += i + 1 == values.size() ? " or " : ", ";
-    out += values[i];
-  }
-  return out;
-}
-
 // The list of a with_choices or with_suggestions validator; empty when the
 // option has none.
 std::vector<std::string> listed_values(CLI::Option* opt) {
@@ -224,15 +214,15 @@ CLI::Option* add_count_option(CLI::App& app, const std::string& name, size_t& n,
       ->type_name("N");
 }
 
-CLI::Option* add_time_option(CLI::App& app, const std::string& name, int64_t& ns,
+CLI::Option* add_time_option(CLI::App& app, const std::string& name, TimeArg& time,
                              const std::string& description) {
   return app
       .add_option_function<std::string>(
           name,
-          [&ns, name](const std::string& v) {
-            auto t = parse_rfc3339(v);
-            if (!t) throw CLI::ValidationError(name, "bad time '" + v + "' (RFC 3339, e.g. 2026-11-22T10:00:00Z)");
-            ns = *t;
+          [&time, name](const std::string& v) {
+            auto t = TimeArg::parse(v);
+            if (!t) throw CLI::ValidationError(name, "bad time '" + v + "' (" + kTimeArgForms + ")");
+            time = *t;
           },
           description)
       ->type_name("TIME");

@@ -10,6 +10,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/choices.hpp"
+#include "core/local_time.hpp"
+
 namespace ndj {
 
 // Names the program, adds -V/--version, sets the help formatting.
@@ -22,6 +25,10 @@ void setup_app(CLI::App& app, const char* name);
 // got 'x'"). with_suggestions: the shell completes `values`, other values
 // may be valid too (checked by the tool).
 CLI::Option* with_choices(CLI::Option* opt, std::vector<std::string> values);
+template <class E>
+CLI::Option* with_choices(CLI::Option* opt, const Choices<E>& choices) {
+  return with_choices(opt, choices.names());
+}
 CLI::Option* with_suggestions(CLI::Option* opt, std::vector<std::string> values);
 
 // One JSON line per option and operand of `app`, in definition order:
@@ -53,7 +60,9 @@ CLI::Option* add_size_option(CLI::App& app, const std::string& name, size_t& byt
 // A whole number of at least `min` (1 unless 0 means something).
 CLI::Option* add_count_option(CLI::App& app, const std::string& name, size_t& n,
                               const std::string& description, size_t min = 1);
-CLI::Option* add_time_option(CLI::App& app, const std::string& name, int64_t& ns,
+// A TimeArg, checked while parsing; the tool resolves it afterwards, with
+// its --tz and --now.
+CLI::Option* add_time_option(CLI::App& app, const std::string& name, TimeArg& time,
                              const std::string& description);
 
 // Option values made of parts.

@@ -20,13 +20,10 @@
 
 namespace ndj {
 
-std::optional<DigestAlgo> parse_digest_algo(std::string_view name) {
-  if (name == "sha256") return DigestAlgo::kSha256;
-  if (name == "hmac-sha256") return DigestAlgo::kHmacSha256;
-  if (name == "xxh3") return DigestAlgo::kXxh3;
-  if (name == "xxh128") return DigestAlgo::kXxh128;
-  return std::nullopt;
-}
+const Choices<DigestAlgo> kDigestAlgos{{{"sha256", DigestAlgo::kSha256},
+                                         {"hmac-sha256", DigestAlgo::kHmacSha256},
+                                         {"xxh3", DigestAlgo::kXxh3},
+                                         {"xxh128", DigestAlgo::kXxh128}}};
 
 std::string_view digest_field_suffix(DigestAlgo algo) {
   switch (algo) {

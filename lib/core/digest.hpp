@@ -7,12 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/choices.hpp"
+
 namespace ndj {
 
 enum class DigestAlgo { kSha256, kHmacSha256, kXxh3, kXxh128 };
 
 // "sha256", "hmac-sha256", "xxh3", "xxh128".
-std::optional<DigestAlgo> parse_digest_algo(std::string_view name);
+extern const Choices<DigestAlgo> kDigestAlgos;
 // The suffix of the field holding the digest: "sha256", "hmac_sha256",
 // "xxh3", "xxh128" (so `message` becomes `message_sha256`).
 std::string_view digest_field_suffix(DigestAlgo algo);

@@ -81,4 +81,49 @@ TimeNs LocalClock::midnight(int64_t local_day) const {
   return static_cast<TimeNs>(secs) * kNsPerSec;
 }
 
+std::optional<TimeArg> TimeArg::parse(std::string_view s) {
+  TimeArg a;
+  if (s == "today") {
+    a.kind = Kind::kToday;
+    return a;
+  }
+  if (s == "yesterday") {
+    a.kind = Kind::kYesterday;
+    return a;
+  }
+  if (auto t = parse_rfc3339(s)) {
+    a.instant = *t;
+    return a;
+  }
+  // YYYY-MM-DD and nothing else: a real day of a real month.
+  auto digits = [&](size_t at, size_t n, unsigned& out) {
+    out = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      out = out * 10 + static_cast<unsigned>(s[i] - '0');
+    }
+    return true;
+  };
+  unsigned y, m, d;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(0, 4, y) || !digits(5, 2, m) || !digits(8, 2, d))
+    return std::nullopt;
+  if (m < 1 || m > 12 || d < 1) return std::nullopt;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  static constexpr unsigned kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (d > kMonthDays[m - 1] + (m == 2 && leap ? 1 : 0)) return std::nullopt;
+  // Times are int64 nanoseconds: 1677-09-21 to 2262-04-11.
+  if (y < 1678 || y > 2261) return std::nullopt;
+  a.kind = Kind::kDate;
+  a.day = days_from_civil(y, m, d);
+  return a;
+}
+
+TimeNs TimeArg::resolve(const std::string& zone, TimeNs now) const {
+  if (kind == Kind::kInstant) return instant;
+  LocalClock clock(zone);
+  if (kind == Kind::kDate) return clock.midnight(day);
+  const int64_t today = clock.local_day(now);
+  return clock.midnight(kind == Kind::kToday ? today : today - 1);
+}
+
 }  // namespace ndj

@@ -4,6 +4,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/timefmt.hpp"
 
@@ -35,5 +36,26 @@ class LocalClock {
   std::string zone_;
   std::optional<std::string> saved_tz_;
 };
+
+// A time given on the command line (--since, --until, --now): an RFC 3339
+// instant, a plain date YYYY-MM-DD (the first instant of that day in the
+// tool's zone), or `today` / `yesterday` (the first instant of the day
+// holding the tool's "now", and of the day before). Dates and words are
+// resolved once every option is read, since --tz and --now may come later
+// on the command line.
+struct TimeArg {
+  enum class Kind { kInstant, kDate, kToday, kYesterday };
+  Kind kind = Kind::kInstant;
+  TimeNs instant = 0;  // kInstant
+  int64_t day = 0;     // kDate: days since 1970-01-01
+
+  static std::optional<TimeArg> parse(std::string_view s);
+  // `zone`: a check_time_zone() name, or empty for UTC. Uses a LocalClock.
+  TimeNs resolve(const std::string& zone, TimeNs now) const;
+};
+
+// The forms TimeArg::parse accepts, for usage errors.
+inline constexpr const char* kTimeArgForms =
+    "an RFC 3339 time such as 2026-11-22T10:00:00Z, a date such as 2026-11-22, today or yesterday";
 
 }  // namespace ndj

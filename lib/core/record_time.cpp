@@ -25,8 +25,8 @@ void add_time_field_options(CLI::App& app, TimeFieldOptions& opts) {
 
 CLI::Option* add_epoch_option(CLI::App& app, std::optional<EpochUnit>& unit, const std::string& description) {
   return with_choices(app.add_option_function<std::string>(
-                          "--epoch", [&unit](const std::string& v) { unit = parse_epoch_unit(v); }, description),
-                      {"s", "ms", "us", "ns"})
+                          "--epoch", [&unit](const std::string& v) { unit = kEpochUnits.parse(v); }, description),
+                      kEpochUnits)
       ->type_name("UNIT");
 }
 

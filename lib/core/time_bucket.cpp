@@ -8,12 +8,8 @@
 
 namespace ndj {
 
-std::optional<BucketUnit> parse_bucket_unit(std::string_view s) {
-  if (s == "day") return BucketUnit::kDay;
-  if (s == "week") return BucketUnit::kWeek;
-  if (s == "month") return BucketUnit::kMonth;
-  return std::nullopt;
-}
+const Choices<BucketUnit> kBucketUnits{
+    {{"day", BucketUnit::kDay}, {"week", BucketUnit::kWeek}, {"month", BucketUnit::kMonth}}};
 
 const char* bucket_unit_name(BucketUnit unit) {
   return unit == BucketUnit::kDay ? "day" : unit == BucketUnit::kWeek ? "week" : "month";
@@ -25,13 +21,12 @@ void add_bucket_options(CLI::App& app, const std::string& help, std::optional<Bu
          "--bucket",
          [&unit](const std::string& v) {
            if (v.empty()) unit.reset();
-           else if (!(unit = parse_bucket_unit(v)))
-             throw CLI::ValidationError("--bucket", "expected day, week or month, got '" + v + "'");
+           else if (!(unit = kBucketUnits.parse(v))) throw CLI::ValidationError("--bucket", kBucketUnits.expected(v));
          },
          help)
       ->type_name("UNIT");
   // Checked above: an empty --bucket is no bucket.
-  with_suggestions(app.get_option("--bucket"), {"day", "week", "month"});
+  with_suggestions(app.get_option("--bucket"), kBucketUnits.names());
   with_choices(app.add_option_function<std::string>(
                    "--week-start", [&week_starts_sunday](const std::string& v) { week_starts_sunday = v == "sunday"; },
                    "First day of --bucket week: monday, sunday"),

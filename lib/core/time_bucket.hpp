@@ -18,7 +18,7 @@ class App;
 namespace ndj {
 
 enum class BucketUnit { kDay, kWeek, kMonth };
-std::optional<BucketUnit> parse_bucket_unit(std::string_view s);  // day|week|month
+extern const Choices<BucketUnit> kBucketUnits;  // day, week, month
 const char* bucket_unit_name(BucketUnit unit);
 
 // The most buckets a tool lays out in a window.

@@ -194,13 +194,8 @@ std::string format_duration(int64_t ns) {
   return out;
 }
 
-std::optional<EpochUnit> parse_epoch_unit(std::string_view s) {
-  if (s == "s") return EpochUnit::kSeconds;
-  if (s == "ms") return EpochUnit::kMillis;
-  if (s == "us") return EpochUnit::kMicros;
-  if (s == "ns") return EpochUnit::kNanos;
-  return std::nullopt;
-}
+const Choices<EpochUnit> kEpochUnits{
+    {{"s", EpochUnit::kSeconds}, {"ms", EpochUnit::kMillis}, {"us", EpochUnit::kMicros}, {"ns", EpochUnit::kNanos}}};
 
 namespace {
 int64_t unit_ns(EpochUnit u) {

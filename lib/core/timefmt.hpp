@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/choices.hpp"
+
 namespace ndj {
 
 using TimeNs = int64_t;
@@ -31,7 +33,7 @@ std::optional<int64_t> parse_duration(std::string_view s);
 std::string format_duration(int64_t ns);
 
 enum class EpochUnit { kSeconds, kMillis, kMicros, kNanos };
-std::optional<EpochUnit> parse_epoch_unit(std::string_view s);  // s|ms|us|ns
+extern const Choices<EpochUnit> kEpochUnits;  // s, ms, us, ns
 // An epoch number in `unit` as nanoseconds; nullopt if out of range.
 std::optional<TimeNs> epoch_to_ns(double value, EpochUnit unit);
 std::optional<TimeNs> epoch_to_ns(int64_t value, EpochUnit unit);

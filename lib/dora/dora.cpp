@@ -297,8 +297,8 @@ std::vector<GroupValue> group_values(std::string_view key) {
 
 }  // namespace
 
-EventReader::EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of)
-    : epoch_(schema.epoch), keep_from_(keep_from), as_of_(as_of) {
+EventReader::EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of, TimeNs window_since)
+    : epoch_(schema.epoch), keep_from_(keep_from), as_of_(as_of), window_since_(window_since) {
   for (const auto& name : canonical_fields()) slots_.push_back({schema.input_name(name), {}, false});
   for (const auto& name : schema.group_by) {
     const std::string& input = schema.input_name(name);
@@ -323,6 +323,7 @@ EventReader::EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of)
 }
 
 std::optional<std::string> EventReader::read(simdjson::dom::element record, IntakeBatch& out) {
+  ++out.counts_.records;
   simdjson::dom::object obj;
   if (record.get_object().get(obj)) return std::nullopt;
   for (auto& s : slots_) s.present = false;
@@ -353,9 +354,19 @@ std::optional<std::string> EventReader::read(simdjson::dom::element record, Inta
     case Got::kBad: return std::string(type_name(t)) + ": bad timestamp in \"" + slots_[kTime].name + "\"" + kTimeHint;
     case Got::kOk: break;
   }
-  if (t == EventType::kDeployment) return read_deployment(time, out);
-  if (t == EventType::kChange) return read_change(time, out);
-  return read_incident(time, out);
+  auto why = t == EventType::kDeployment ? read_deployment(time, out)
+             : t == EventType::kChange   ? read_change(time, out)
+                                         : read_incident(time, out);
+  if (why) return why;
+  InputCounts& c = out.counts_;
+  ++c.events;
+  c.in_window += time >= window_since_ && time < as_of_;
+  if (t == EventType::kDeployment) {
+    ++c.deployments;
+    c.first_deployment = std::min(c.first_deployment, time);
+    c.last_deployment = std::max(c.last_deployment, time);
+  }
+  return std::nullopt;
 }
 
 IntakeBatch::Entry& EventReader::start_entry(IntakeBatch& out, IntakeBatch::Kind kind, TimeNs time) {
@@ -518,8 +529,8 @@ std::optional<std::string> EventReader::read_incident(TimeNs time, IntakeBatch& 
   return std::nullopt;
 }
 
-EventStore::EventStore(Schema schema, TimeNs keep_from, TimeNs as_of)
-    : schema_(std::move(schema)), reader_(schema_, keep_from, as_of) {
+EventStore::EventStore(Schema schema, TimeNs keep_from, TimeNs as_of, std::optional<TimeNs> window_since)
+    : schema_(std::move(schema)), reader_(schema_, keep_from, as_of, window_since.value_or(keep_from)) {
   if (schema_.group_by.empty()) groups_.emplace_back();  // the one group of everything
 }
 
@@ -599,6 +610,7 @@ uint32_t EventStore::linked_group(uint32_t incident, uint32_t deployment) {
 
 void EventStore::insert(const IntakeBatch& batch) {
   using Kind = IntakeBatch::Kind;
+  input_.add(batch.counts());
   for (const IntakeBatch::Entry& e : batch.entries()) {
     uint32_t service = kNoService;
     if (e.has_service) service = services_.intern(batch.service(e), e.service_hash).first;

@@ -13,6 +13,7 @@
 #pragma once
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -101,6 +102,25 @@ struct GroupMetrics {
 };
 inline constexpr uint32_t kOverall = UINT32_MAX;
 
+// What the input held, whatever the window: for the note that explains an
+// empty report (records read, and where the deployments were).
+struct InputCounts {
+  uint64_t records = 0;    // JSON values read (marks and invalid lines aside)
+  uint64_t events = 0;     // of those, deployments, changes and incidents with a time
+  uint64_t in_window = 0;  // of those, with a time in the report window
+  uint64_t deployments = 0;
+  TimeNs first_deployment = INT64_MAX, last_deployment = INT64_MIN;
+
+  void add(const InputCounts& c) {
+    records += c.records;
+    events += c.events;
+    in_window += c.in_window;
+    deployments += c.deployments;
+    first_deployment = std::min(first_deployment, c.first_deployment);
+    last_deployment = std::max(last_deployment, c.last_deployment);
+  }
+};
+
 // One value of a grouping field, as its JSON text and as display text
 // (strings unescaped); absent fields are not present.
 struct GroupValue {
@@ -133,7 +153,9 @@ class IntakeBatch {
     entries_.clear();
     change_ids_.clear();
     text_.clear();
+    counts_ = {};
   }
+  const InputCounts& counts() const { return counts_; }
   std::span<const Entry> entries() const { return entries_; }
   std::string_view service(const Entry& e) const { return {text_.data() + e.text, e.service_size}; }
   std::string_view group_key(const Entry& e) const {
@@ -146,6 +168,7 @@ class IntakeBatch {
   std::vector<Entry> entries_;
   std::vector<uint64_t> change_ids_;
   std::string text_;
+  InputCounts counts_;
 };
 
 // Reads records into IntakeBatch entries, with its own field lookup state:
@@ -153,7 +176,8 @@ class IntakeBatch {
 // EventStore's constructor describes.
 class EventReader {
  public:
-  EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of);
+  // `window_since`: the report window's start, for InputCounts::in_window.
+  EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of, TimeNs window_since);
 
   // Returns the reason when `record` is of a known type but a required
   // field is missing or unusable (nothing is added to `out`); nullopt when
@@ -175,7 +199,7 @@ class EventReader {
   void add_group_key(IntakeBatch& out, IntakeBatch::Entry& e);
 
   std::optional<EpochUnit> epoch_;
-  TimeNs keep_from_, as_of_;
+  TimeNs keep_from_, as_of_, window_since_;
   // Slot per wanted input field.
   std::vector<Slot> slots_;
   // Slots by bucket_of(name), bucket after bucket: one array to walk.
@@ -190,7 +214,8 @@ class EventStore {
   // Events at or after `as_of` are not known yet: deployments and
   // incidents from then on are dropped, resolutions from then on are open.
   // Events that end before `keep_from` cannot matter and are dropped.
-  EventStore(Schema schema, TimeNs keep_from, TimeNs as_of);
+  // `window_since` (default: keep_from) starts the report window, for input().
+  EventStore(Schema schema, TimeNs keep_from, TimeNs as_of, std::optional<TimeNs> window_since = std::nullopt);
 
   // Takes one record: EventReader::read, then insert().
   std::optional<std::string> add(simdjson::dom::element record);
@@ -217,6 +242,9 @@ class EventStore {
   // one pass: per bucket the overall row, then every group in sorted order,
   // with or without data in the bucket.
   std::vector<std::vector<GroupMetrics>> compute_buckets(std::span<const TimeNs> edges) const;
+
+  // What the records inserted so far held.
+  const InputCounts& input() const { return input_; }
 
   const std::vector<std::string>& group_fields() const { return schema_.group_by; }
   const std::vector<GroupValue>& group(uint32_t g) const { return groups_[g]; }
@@ -317,6 +345,7 @@ class EventStore {
   std::vector<uint32_t> by_id_;          // open-addressing table of deployment indexes
   bool resolved_ = false;
   unsigned threads_ = 1;
+  InputCounts input_;
 };
 
 }  // namespace ndj::dora

@@ -68,6 +68,7 @@ ul.alerts{list-style:none;padding:0;margin:0;background:var(--card);border:1px s
 ul.alerts li{padding:10px 16px;border-bottom:1px solid var(--line)}ul.alerts li:last-child{border-bottom:0}
 .alert{color:var(--low);font-weight:650;margin-right:8px}.ok{color:var(--elite);font-weight:600}
 .note{color:var(--muted)}
+.banner{background:#fff8c5;border:1px solid #d4a72c;border-radius:12px;padding:10px 16px;margin:16px 0 0}
 .legend{color:var(--muted);font-size:13px;margin:8px 0 0}
 .legend .item{margin-right:16px;white-space:nowrap}
 .goal-label{paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}
@@ -110,6 +111,7 @@ struct Bar {
   uint64_t n;
   bool low_n;
   const std::string* date;  // the bucket's first day, in the series' zone
+  bool partial;             // cut by the window or not over yet: drawn faded
 };
 
 struct ChartSize {
@@ -140,7 +142,8 @@ void append_chart(std::string& out, const std::vector<Bar>& bars, double top, co
     std::string tip = *b.date + ": " +
                       (b.value ? display_text(unit, *b.value, by_week) + " (n = " + std::to_string(b.n) +
                                      (b.low_n ? ", too few samples)" : ")")
-                               : std::string("insufficient data (n = 0)"));
+                               : "insufficient data (n = " + std::to_string(b.n) + ")") +
+                      (b.partial ? ", partial" : "");
     if (!b.value) {
       out.append("<rect x=\"" + fixed(x, 1) + "\" y=\"" + fixed(up, 1) + "\" width=\"" + fixed(width, 1) +
                  "\" height=\"" + fixed(bottom - up, 1) + "\" fill=\"#eaeef2\"><title>");
@@ -155,7 +158,10 @@ void append_chart(std::string& out, const std::vector<Bar>& bars, double top, co
       double h = std::max(bottom - top_y, 1.0);
       out.append("<rect x=\"" + fixed(x, 1) + "\" y=\"" + fixed(bottom - h, 1) + "\" width=\"" + fixed(width, 1) +
                  "\" height=\"" + fixed(h, 1) + "\" rx=\"" + (width > 4 ? "1.5" : "0") + "\" fill=\"" + fill +
-                 (b.low_n ? "\" fill-opacity=\"0.35" : "") + "\"><title>");
+                 (b.partial ? "\" fill-opacity=\"0.4\" class=\"partial"
+                  : b.low_n ? "\" fill-opacity=\"0.35"
+                            : "") +
+                 "\"><title>");
     }
     append_html_escaped(out, tip);
     out.append("</title></rect>");
@@ -247,7 +253,8 @@ std::string format_html(const EventStore& store, const Series& series, const std
     for (size_t row = 0; row < nrows; ++row) {
       auto records = row_records(series.buckets[b][row], settings[b]);
       for (size_t m = 0; m < kMetricCount; ++m)
-        bars[row][m].push_back({records[m].value, records[m].tier, records[m].n, records[m].low_n, &dates[b]});
+        bars[row][m].push_back(
+            {records[m].value, records[m].tier, records[m].n, records[m].low_n, &dates[b], series.is_partial(b)});
     }
   auto window_records = [&](uint32_t group) {
     GroupMetrics none;
@@ -272,6 +279,11 @@ std::string format_html(const EventStore& store, const Series& series, const std
       out += "; ";
     }
   out += "tiers after the DORA research program.</p>\n";
+  if (!s.note.empty()) {
+    out += "<p class=\"banner\">";
+    append_html_escaped(out, s.note);
+    out += "</p>\n";
+  }
 
   // Headline: the overall row.
   auto overall = window_records(kOverall);
@@ -314,7 +326,13 @@ std::string format_html(const EventStore& store, const Series& series, const std
          "</span>, <span style=\"color:#b35900\">medium</span>, <span style=\"color:#cf222e\">low</span>; "
          "<span style=\"color:#6639ba\">no tier</span>)</span><span class=\"item\">Pale bands: insufficient "
          "data, not zero</span><span class=\"item\">Faded bars: fewer than " + std::to_string(s.min_samples) +
-         " samples</span><span class=\"item\">Dashed line: goal</span></p>\n";
+         " samples" +
+         std::string(std::find(series.partial.begin(), series.partial.end(), true) != series.partial.end()
+                         ? ", or a partial " + unit + " (cut by the window or not over yet; no deployment rate "
+                           "under a day)"
+                         : "") +
+         "</span><span class=\"item\">Dashed line: goal</span>"
+         "</p>\n";
 
   if (nrows > 1) {
     out += "<h2>By " + (store.group_fields().size() == 1 ? store.group_fields().front() : std::string("group")) +

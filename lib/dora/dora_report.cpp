@@ -12,15 +12,12 @@
 
 namespace ndj::dora {
 
-std::optional<Format> parse_format(std::string_view s) {
-  if (s == "ndjson") return Format::kNdjson;
-  if (s == "json") return Format::kJson;
-  if (s == "csv") return Format::kCsv;
-  if (s == "table") return Format::kTable;
-  if (s == "prom") return Format::kProm;
-  if (s == "html") return Format::kHtml;
-  return std::nullopt;
-}
+const Choices<Format> kFormats{{{"ndjson", Format::kNdjson},
+                                 {"json", Format::kJson},
+                                 {"csv", Format::kCsv},
+                                 {"table", Format::kTable},
+                                 {"prom", Format::kProm},
+                                 {"html", Format::kHtml}}};
 
 void append_number(std::string& out, double v) {
   double r = std::round(v * 1e6) / 1e6;
@@ -51,7 +48,7 @@ void append_group_object(std::string& out, const EventStore& store, uint32_t gro
   out.push_back('}');
 }
 
-std::string time_text(TimeNs t) { return format_rfc3339(t, t % kNsPerSec ? 9 : 0); }
+std::string time_text(TimeNs t) { return format_rfc3339(t); }
 
 std::string group_label(const EventStore& store, uint32_t group) {
   if (group == kOverall) return "all";
@@ -64,7 +61,15 @@ std::string group_label(const EventStore& store, uint32_t group) {
 }
 
 std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSettings& s) {
-  auto records = metric_records(row, s.window.days(), s.tiers, s.min_samples);
+  auto records = metric_records(row, s.partial ? s.covered.days() : s.window.days(), s.tiers, s.min_samples);
+  if (s.partial) {
+    MetricRecord& f = records[static_cast<size_t>(Metric::kDeploymentFrequency)];
+    f.tier = nullptr;
+    if (s.covered.days() < 1) {
+      f.value.reset();
+      for (auto& field : f.fields) field.number.reset();
+    }
+  }
   if (s.previous) {
     GroupMetrics before;
     for (const auto& p : *s.previous)
@@ -117,6 +122,12 @@ void append_metric_body(std::string& out, const MetricRecord& r) {
   }
 }
 
+void append_note(std::string& out, const ReportSettings& s) {
+  if (s.note.empty()) return;
+  out.append(",\"note\":");
+  append_json_string(out, s.note);
+}
+
 void append_json_end(std::string& out, const EventStore& store, const ReportSettings& s) {
   out.append("]");
   if (s.regressions) {
@@ -167,7 +178,7 @@ std::string ndjson(const EventStore& store, const std::vector<GroupMetrics>& row
       out.append(",\"since\":\"").append(since).append("\",\"until\":\"").append(until);
       if (s.previous) out.append("\",\"previous_since\":\"").append(time_text(s.previous_window.since));
       if (s.bucket) out.append("\",\"bucket\":\"").append(s.bucket);
-      out.append("\",\"group\":");
+      out.append(s.partial ? "\",\"partial\":true,\"group\":" : "\",\"group\":");
       append_group_object(out, store, row.group);
       out.append(",\"tags\":").append(tags(r.tier));
       out.append("}\n");
@@ -182,6 +193,7 @@ std::string json(const EventStore& store, const std::vector<GroupMetrics>& rows,
   append_number(out, s.window.days());
   out.append(",\"min_samples\":").append(std::to_string(s.min_samples));
   if (s.previous) out.append(",\"previous_since\":\"").append(time_text(s.previous_window.since)).append("\"");
+  append_note(out, s);
   out.append(",\"group_by\":[");
   for (size_t i = 0; i < store.group_fields().size(); ++i) {
     if (i) out.push_back(',');
@@ -237,7 +249,7 @@ std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>&
     if (s.previous) out.append(",previous,change,change_pct");
     if (!s.goals.empty()) out.append(",goal,goal_met");
     out.append(",since,until");
-    if (s.bucket) out.append(",bucket");
+    if (s.bucket) out.append(",bucket,partial");
     if (s.regressions) out.append(",baseline,baseline_since,regression_change_pct,threshold_pct,reason");
     out.append("\n");
   }
@@ -270,7 +282,7 @@ std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>&
         out.append(",").append(!r.goal_met ? "" : *r.goal_met ? "true" : "false");
       }
       out.append(",").append(since).append(",").append(until);
-      if (s.bucket) out.append(",").append(s.bucket);
+      if (s.bucket) out.append(",").append(s.bucket).append(s.partial ? ",true" : ",false");
       if (s.regressions) out.append(",,,,,");
       out.append("\n");
     }
@@ -291,7 +303,7 @@ std::string format_csv_regressions(const EventStore& store, const ReportSettings
     if (c.recent) append_number(out, *c.recent);
     out.append(",").append(unit_info(info.unit).name).append(c.alert ? ",alert,,," : ",not_checked,,,");
     out.append(middle).append(",").append(time_text(w.recent.since)).append(",").append(time_text(w.recent.until));
-    if (s.bucket) out.push_back(',');
+    if (s.bucket) out.append(",,");  // bucket, partial
     out.push_back(',');
     if (c.baseline) append_number(out, *c.baseline);
     out.append(",").append(time_text(w.baseline.since)).append(",");
@@ -335,6 +347,7 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
                     window_label(s.window) + ")";
   if (s.previous) out += ", compared with the " + window_label(s.previous_window) + " before";
   out += "\n";
+  if (!s.note.empty()) out += "note: " + s.note + "\n";
   bool low_n = false;
   for (const auto& row : rows) {
     out.append("\n");
@@ -426,7 +439,8 @@ std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows,
     labels.push_back(std::move(*l));
     records.push_back(row_records(row, s));
   }
-  std::string out;
+  // A comment line: scrapers skip it, a person reading the file sees it.
+  std::string out = s.note.empty() ? "" : "# ndj-dora: " + s.note + "\n";
   for (size_t m = 0; !records.empty() && m < records.front().size(); ++m) {
     const MetricInfo& info = records.front()[m].info();
     const std::string base = std::string("ndj_dora_") + info.name;

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/choices.hpp"
 #include "dora/dora.hpp"
 #include "dora/dora_trends.hpp"
 #include "dora/metrics.hpp"
@@ -16,7 +17,7 @@ namespace ndj::dora {
 
 // kHtml is a page drawn from a series: see dora_html.hpp.
 enum class Format { kNdjson, kJson, kCsv, kTable, kProm, kHtml };
-std::optional<Format> parse_format(std::string_view s);
+extern const Choices<Format> kFormats;
 
 struct ReportSettings {
   Window window;
@@ -32,6 +33,14 @@ struct ReportSettings {
   // the document's "regressions" (json).
   const std::vector<RegressionCheck>* regressions = nullptr;
   RegressionWindows regression_windows;
+  // A bucket cut short by the window or reaching past now: its deployment
+  // frequency is over `covered` (the part up to now), without a tier, and
+  // none when that is under a day (a rate per day is never extrapolated).
+  bool partial = false;
+  Window covered;
+  // Said in the table, the JSON document, the page and a prom comment: why
+  // the report is empty (run.cpp's window_note).
+  std::string note;
 };
 
 // A row's metric records with the settings' comparison (the previous
@@ -40,6 +49,8 @@ std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSetti
 // "value", "unit", "status", "n", the extra fields, "tier", the comparison
 // and the goal of a metric record, as JSON members.
 void append_metric_body(std::string& out, const MetricRecord& r);
+// `,"note":"..."` when the settings have a note.
+void append_note(std::string& out, const ReportSettings& s);
 // Closes the rows array of a JSON document and the document, with the
 // regression checks of `s` between them when it has any.
 void append_json_end(std::string& out, const EventStore& store, const ReportSettings& s);
@@ -72,7 +83,7 @@ void append_number(std::string& out, double v);
 void append_group_object(std::string& out, const EventStore& store, uint32_t group);
 // "30d" for whole days, else the duration spelling ("36h").
 std::string window_label(const Window& w);
-// RFC 3339 UTC, with nanoseconds only when not whole seconds.
+// RFC 3339 UTC to the second.
 std::string time_text(TimeNs t);
 // A record's value as the table shows it, in the scale its size calls for
 // (display_text): "1.5/day", "12.5 %", "42 min", "3.2 d"; "-" without one.

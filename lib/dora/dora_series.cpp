@@ -14,6 +14,10 @@ ReportSettings Series::settings_of(size_t b, const ReportSettings& base) const {
   s.window = window(b);
   s.bucket = bucket_unit_name(unit);
   s.regressions = nullptr;
+  if (is_partial(b)) {
+    s.partial = true;
+    s.covered = {edges[b], std::clamp(now, edges[b], edges[b + 1])};
+  }
   if (!previous.empty()) {
     s.previous = &previous[b];
     s.previous_window = previous_window(b);
@@ -29,11 +33,13 @@ GroupMetrics Series::summed_overall() const {
 }
 
 Series compute_series(const EventStore& store, std::vector<TimeNs> edges, BucketUnit unit, bool compare,
-                      const std::string& zone) {
+                      const std::string& zone, std::vector<bool> partial, TimeNs now) {
   Series s;
   s.unit = unit;
   s.zone = zone;
   s.edges = std::move(edges);
+  s.partial = std::move(partial);
+  s.now = now;
   std::vector<TimeNs> all = s.edges;
   if (compare) all.insert(all.begin(), s.previous_window(0).since);
   auto buckets = store.compute_buckets(all);
@@ -74,6 +80,7 @@ std::string json_series(const EventStore& store, const Series& series, const Rep
                     "\",\"days\":";
   append_number(out, s.window.days());
   out.append(",\"min_samples\":").append(std::to_string(s.min_samples));
+  append_note(out, s);
   out.append(",\"bucket\":\"").append(bucket_unit_name(series.unit)).append("\",\"group_by\":[");
   for (size_t i = 0; i < store.group_fields().size(); ++i) {
     if (i) out.push_back(',');
@@ -82,7 +89,8 @@ std::string json_series(const EventStore& store, const Series& series, const Rep
   out.append("],\"buckets\":[");
   for (size_t b = 0; b < series.size(); ++b) {
     out.append(b ? ",{\"since\":\"" : "{\"since\":\"").append(time_text(series.edges[b]));
-    out.append("\",\"until\":\"").append(time_text(series.edges[b + 1])).append("\"}");
+    out.append("\",\"until\":\"").append(time_text(series.edges[b + 1]));
+    out.append(series.is_partial(b) ? "\",\"partial\":true}" : "\"}");
   }
   out.append("],\"series\":[");
   // records[b][row]: every bucket's records, then read row by row.
@@ -108,7 +116,8 @@ std::string json_series(const EventStore& store, const Series& series, const Rep
       }
       out.append(",\"points\":[");
       for (size_t b = 0; b < series.size(); ++b) {
-        out.append(b ? ",{\"since\":\"" : "{\"since\":\"").append(time_text(series.edges[b])).append("\",");
+        out.append(b ? ",{\"since\":\"" : "{\"since\":\"").append(time_text(series.edges[b]));
+        out.append(series.is_partial(b) ? "\",\"partial\":true," : "\",");
         append_metric_body(out, records[b][row][m]);
         out.push_back('}');
       }
@@ -128,7 +137,12 @@ std::string table_series(const EventStore& store, const Series& series, const st
                     time_text(s.window.until) + " (" + window_label(s.window) + ", " +
                     std::to_string(series.size()) + " " + unit + (series.size() == 1 ? "" : "s");
   if (skip) out += ", the last " + std::to_string(shown) + " drawn";
-  out += ")\n";
+  std::string partial;  // the footnote's list
+  for (size_t b = 0; b < series.size(); ++b)
+    if (series.is_partial(b))
+      partial += (partial.empty() ? "" : ", ") + time_text(series.edges[b]) + " to " + time_text(series.edges[b + 1]);
+  out += partial.empty() ? ")\n" : ", *partial)\n";
+  if (!s.note.empty()) out += "note: " + s.note + "\n";
   std::vector<ReportSettings> settings;
   settings.reserve(series.size());
   for (size_t b = 0; b < series.size(); ++b) settings.push_back(series.settings_of(b, s));
@@ -173,15 +187,17 @@ std::string table_series(const EventStore& store, const Series& series, const st
       std::string detail;
       auto note = [&](const std::string& text) { detail += (detail.empty() ? "" : ", ") + text; };
       double lo = INFINITY, hi = -INFINITY;
-      size_t missing = 0, missed = 0, judged = 0;
+      size_t missing = 0, unrated = 0, missed = 0, judged = 0;
       for (size_t b = skip; b < series.size(); ++b) {
         const auto& rec = records[b - skip][m];
-        if (!rec.value) ++missing;
+        if (!rec.value && series.is_partial(b) && rec.n) ++unrated;
+        else if (!rec.value) ++missing;
         else lo = std::min(lo, *rec.value), hi = std::max(hi, *rec.value);
         if (rec.goal_met) ++judged, missed += !*rec.goal_met;
       }
       if (hi >= lo) note("range " + pair_text(u, lo, hi, " to ", false, by_week));
       if (missing) note(std::to_string(missing) + " " + unit + (missing == 1 ? "" : "s") + " without data");
+      if (unrated) note(std::to_string(unrated) + " partial " + unit + (unrated == 1 ? "" : "s") + " without a rate");
       if (r.compared) note(previous_text(r, by_week));
       if (r.goal) {
         std::string g = r.low_n      ? "goal " + r.goal->text + ": too few samples"
@@ -207,6 +223,9 @@ std::string table_series(const EventStore& store, const Series& series, const st
     }
   }
   if (low_n) out += low_n_footnote(s.min_samples);
+  if (!partial.empty())
+    out += (low_n ? "* partial " : "\n* partial ") + std::string(unit) + "s (cut by the window or not over yet): " +
+           partial + "; deployment frequency there is over the time up to now, without a tier, and none under a day\n";
   if (s.regressions) out += format_regressions(Format::kTable, store, *s.regressions, s.regression_windows);
   return out;
 }

@@ -20,6 +20,8 @@ struct Series {
   BucketUnit unit = BucketUnit::kDay;
   std::string zone;  // --tz the edges were cut in; empty: UTC
   std::vector<TimeNs> edges;  // bucket b is [edges[b], edges[b+1])
+  std::vector<bool> partial;  // per bucket: see RunWindows::partial
+  TimeNs now = 0;             // a partial bucket covers [edges[b], now) at most
   // Per bucket, oldest first: the overall row, then every group with data
   // in any bucket (the same groups, in the same order, in every bucket).
   std::vector<std::vector<GroupMetrics>> buckets;
@@ -28,6 +30,7 @@ struct Series {
   std::vector<std::vector<GroupMetrics>> previous;
 
   size_t size() const { return buckets.size(); }
+  bool is_partial(size_t b) const { return b < partial.size() && partial[b]; }
   Window window(size_t b) const { return {edges[b], edges[b + 1]}; }
   Window previous_window(size_t b) const {
     return b ? window(b - 1) : Window{edges[0] - (edges[1] - edges[0]), edges[0]};
@@ -41,8 +44,9 @@ struct Series {
 
 // `edges` from bucket_edges() (at least two), cut in `zone`. With
 // `compare`, the store must hold the events from previous_window(0).since on.
+// `partial` (one per bucket, or empty for none) and `now` as plan_windows() gives them.
 Series compute_series(const EventStore& store, std::vector<TimeNs> edges, BucketUnit unit, bool compare,
-                      const std::string& zone = "");
+                      const std::string& zone = "", std::vector<bool> partial = {}, TimeNs now = INT64_MAX);
 
 // Receives the text of a report piece by piece (a bucket at a time), so a
 // long series is not held whole before it is written.

@@ -8,26 +8,31 @@
 
 namespace ndj::dora {
 
+const Choices<bool> kTierChoices{{{"dora", true}, {"none", false}}};
+const Choices<bool> kCompareChoices{{{"previous", true}}};
+const Choices<ColorWhen> kColorChoices{
+    {{"auto", ColorWhen::kAuto}, {"always", ColorWhen::kAlways}, {"never", ColorWhen::kNever}}};
+
 std::optional<std::string> check_output_options(const OptionText& t, Options& o) {
   if (o.has_since && t.days_given) return "--days and --since cannot be used together";
-  if (auto f = parse_format(t.format)) o.format = *f;
-  else return "--format: expected ndjson, json, csv, table, prom or html, got '" + t.format + "'";
-  if (t.tiers == "none") o.tiers = false;
-  else if (t.tiers != "dora") return "--tiers: expected dora or none, got '" + t.tiers + "'";
+  if (auto f = kFormats.parse(t.format)) o.format = *f;
+  else return "--format: " + kFormats.expected(t.format);
+  if (auto tiers = kTierChoices.parse(t.tiers)) o.tiers = *tiers;
+  else return "--tiers: " + kTierChoices.expected(t.tiers);
   if (!t.min_samples.empty()) {
     const char* end = t.min_samples.data() + t.min_samples.size();
     auto [at, ec] = std::from_chars(t.min_samples.data(), end, o.min_samples);
     if (ec != std::errc() || at != end)
       return "--min-samples: expected a whole number (0 or more), got '" + t.min_samples + "'";
   }
-  if (t.compare == "previous") o.compare_previous = true;
-  else if (!t.compare.empty()) return "--compare: expected previous, got '" + t.compare + "'";
+  if (auto compare = kCompareChoices.parse(t.compare)) o.compare_previous = *compare;
+  else if (!t.compare.empty()) return "--compare: " + kCompareChoices.expected(t.compare);
   return std::nullopt;
 }
 
 std::optional<std::string> check_trend_options(const OptionText& t, Options& o) {
-  if (o.color != "auto" && o.color != "always" && o.color != "never")
-    return "--color: expected auto, always or never, got '" + o.color + "'";
+  if (auto color = kColorChoices.parse(t.color)) o.color = *color;
+  else return "--color: " + kColorChoices.expected(t.color);
   // A scrape sees one value per series: a bucket would need a timestamp.
   if (o.bucket && o.format == Format::kProm) return "--bucket: not with --format prom";
   // The page always shows the regression checks, and trends by week unless told.

@@ -15,11 +15,20 @@
 
 namespace ndj::dora {
 
+enum class ColorWhen { kAuto, kAlways, kNever };
+
+// The values of --tiers, --compare and --color (--format: kFormats), for
+// the checks below and the shell's completions.
+extern const Choices<bool> kTierChoices;
+extern const Choices<bool> kCompareChoices;
+extern const Choices<ColorWhen> kColorChoices;
+
 struct Options {
   InputOptions input;
   size_t days = 30;
   TimeNs since = 0, until = 0;
   bool has_since = false, has_until = false;
+  TimeNs now = 0;  // the clock, or --now
   Schema schema;
   Format format = Format::kNdjson;
   std::vector<std::pair<std::string, std::string>> tags;
@@ -33,7 +42,7 @@ struct Options {
   std::vector<Goal> goals;
   std::optional<BucketUnit> bucket;
   bool week_starts_sunday = false;
-  std::string color = "auto";
+  ColorWhen color = ColorWhen::kAuto;
   std::string tz;  // --tz: local-day buckets; empty: UTC
   unsigned threads = 1;
 };
@@ -41,7 +50,7 @@ struct Options {
 // Option values as given, before the checks below read them.
 struct OptionText {
   bool days_given = false;
-  std::string format, tiers, compare, min_samples, group_by;
+  std::string format, tiers, compare, min_samples, group_by, color = "auto";
   std::vector<std::string> thresholds, goals;
 };
 

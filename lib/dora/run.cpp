@@ -4,12 +4,35 @@
 #include <algorithm>
 
 #include "core/diag.hpp"
+#include "core/format.hpp"
+#include "core/local_time.hpp"
 
 namespace ndj::dora {
 
+std::string window_note(const InputCounts& in, const GroupMetrics& all, const Window& w, const std::string& zone) {
+  if (all.total_deployments) return "";
+  if (in.records == 0) return "no records read";
+  if (in.events == 0)
+    return (in.records == 1 ? std::string("the one record read is not")
+                            : "none of the " + thousands(in.records) + " records read is") +
+           " a deployment, change or incident (see --map and --type-value)";
+  LocalClock clock(zone);
+  auto bound = [&](TimeNs t) {
+    return clock.midnight(clock.local_day(t)) == t ? clock.date_text(t) : time_text(t);
+  };
+  std::string note = thousands(in.in_window) + " of " + thousands(in.records) + " records fall in the window " +
+                     bound(w.since) + " to " + bound(w.until);
+  if (in.in_window && in.deployments) note += ", none of them a deployment";
+  if (in.deployments == 0) note += "; no record is a deployment";
+  else if (in.last_deployment < w.since) note += "; the latest deployment is " + clock.date_text(in.last_deployment);
+  else if (in.first_deployment >= w.until) note += "; the earliest deployment is " + clock.date_text(in.first_deployment);
+  else note += "; the deployments run from " + clock.date_text(in.first_deployment) + " to " + clock.date_text(in.last_deployment);
+  return note + "; use --since or --days";
+}
+
 bool write_report(const EventStore& store, const Options& o, const RunWindows& w, bool color, const TextSink& sink) {
   std::optional<Series> series;
-  if (o.bucket) series = compute_series(store, w.edges, *o.bucket, o.compare_previous, o.tz);
+  if (o.bucket) series = compute_series(store, w.edges, *o.bucket, o.compare_previous, o.tz, w.partial, w.now);
   // The whole window: a series shows it only in the table and the page;
   // otherwise its buckets' counts are all the warnings need.
   const bool whole = !series || o.format == Format::kTable || o.format == Format::kHtml;
@@ -21,7 +44,15 @@ bool write_report(const EventStore& store, const Options& o, const RunWindows& w
   if (all.negative_recoveries)
     warn(std::to_string(all.negative_recoveries) +
          " failed deployment(s) whose incidents were resolved before it (negative recovery time) left out");
-  ReportSettings settings{w.window, o.tags, o.tiers, o.min_samples, nullptr, w.before, o.goals, nullptr, nullptr, {}};
+  ReportSettings settings;
+  settings.window = w.window;
+  settings.tags = o.tags;
+  settings.tiers = o.tiers;
+  settings.min_samples = o.min_samples;
+  settings.previous_window = w.before;
+  settings.goals = o.goals;
+  settings.note = window_note(store.input(), all, w.window, o.tz);
+  if (!settings.note.empty()) warn(settings.note);
   std::vector<GroupMetrics> previous_rows;
   if (o.compare_previous && whole) {
     previous_rows = store.compute(w.before);

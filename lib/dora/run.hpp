@@ -10,6 +10,12 @@
 
 namespace ndj::dora {
 
+// Why the window holds no deployment ("0 of 3,652 records fall in the
+// window 2026-11-06 to 2026-12-06; the latest deployment is 2026-07-02;
+// use --since or --days"), or "" when it holds some. `all`: the window's
+// overall row; dates are local days in `zone`.
+std::string window_note(const InputCounts& in, const GroupMetrics& all, const Window& w, const std::string& zone);
+
 // Writes the report of `store` over the windows `w` to `sink` (the table in
 // colours when `color`); true when a regression alert was raised.
 bool write_report(const EventStore& store, const Options& o, const RunWindows& w, bool color, const TextSink& sink);

@@ -13,17 +13,37 @@ namespace {
 // a - b, false when it would leave the range of TimeNs.
 bool earlier(TimeNs a, int64_t b, TimeNs& out) { return !__builtin_sub_overflow(a, b, &out); }
 
-}  // namespace
-
-std::optional<std::string> plan_windows(const Options& o, TimeNs now, RunWindows& out) {
-  Window& w = out.window;
-  w.until = o.has_until ? o.until : now;
+// The report window of `o` at `now`; the usage error's message when
+// --days does not fit.
+std::optional<std::string> report_window(const Options& o, TimeNs now, Window& w) {
+  LocalClock clock(o.tz);
+  // Whole days: a day still running would make deployment frequency a
+  // count over part of a day, and two runs on one day disagree.
+  w.until = o.has_until ? o.until : o.has_since ? now : clock.midnight(clock.local_day(now));
+  if (o.has_since) {
+    w.since = o.since;
+    return std::nullopt;
+  }
   // Times and window lengths are int64 nanoseconds: 1677 to 2262, 106751 days.
   const uint64_t max_days = std::min<uint64_t>(
       INT64_MAX / kNsPerDay, (static_cast<uint64_t>(w.until) - static_cast<uint64_t>(INT64_MIN)) / kNsPerDay);
-  if (!o.has_since && o.days > max_days)
-    return "--days: at most " + std::to_string(max_days) + " (times run from 1677 to 2262)";
-  w.since = o.has_since ? o.since : w.until - static_cast<TimeNs>(o.days) * kNsPerDay;
+  if (o.days > max_days) return "--days: at most " + std::to_string(max_days) + " (times run from 1677 to 2262)";
+  w.since = w.until - static_cast<TimeNs>(o.days) * kNsPerDay;
+  // Ending at a midnight, N local days (23 or 25 hours across a clock
+  // change), when that stays well inside the range.
+  const int64_t last = clock.local_day(w.until);
+  if (w.since > INT64_MIN + 2 * kNsPerDay && clock.midnight(last) == w.until)
+    w.since = clock.midnight(last - static_cast<int64_t>(o.days));
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> plan_windows(const Options& o, TimeNs now, RunWindows& out) {
+  out = RunWindows{};
+  Window& w = out.window;
+  out.now = now;
+  if (auto why = report_window(o, now, w)) return why;
   if (w.since >= w.until) return "the window is empty: --since must be before --until";
   // The window before, as long as this one, for --compare previous, and
   // the --regressions windows.
@@ -35,8 +55,15 @@ std::optional<std::string> plan_windows(const Options& o, TimeNs now, RunWindows
       (o.regressions && !earlier(out.trend.recent.since, o.baseline, out.trend.baseline.since)))
     return "the windows do not fit the times ndj-dora can represent (1677 to 2262, 106751 days)";
   out.trend.baseline.until = out.trend.recent.since;
-  if (o.bucket && (out.edges = bucket_edges(w.since, w.until, Bucketer(*o.bucket, o.week_starts_sunday, o.tz))).empty())
-    return "--bucket: more than " + std::to_string(kMaxBuckets) + " buckets in the window";
+  if (o.bucket) {
+    Bucketer buckets(*o.bucket, o.week_starts_sunday, o.tz);
+    out.edges = bucket_edges(w.since, w.until, buckets);
+    if (out.edges.empty()) return "--bucket: more than " + std::to_string(kMaxBuckets) + " buckets in the window";
+    for (size_t b = 0; b + 1 < out.edges.size(); ++b) {
+      const TimeNs from = out.edges[b], to = out.edges[b + 1];
+      out.partial.push_back(buckets.start(from) != from || buckets.next(from) != to || to > now);
+    }
+  }
 
   out.keep_from = o.compare_previous ? out.before.since : w.since;
   if (o.regressions) out.keep_from = std::min(out.keep_from, out.trend.baseline.since);

@@ -10,6 +10,9 @@
 
 namespace ndj {
 
+const Choices<EmailMode> kEmailModes{
+    {{"hash", EmailMode::kHash}, {"plain", EmailMode::kPlain}, {"omit", EmailMode::kOmit}}};
+
 RecordWriter::RecordWriter(const RecordFields& fields, Output& out) : fields_(fields), out_(out) {}
 
 void RecordWriter::change(const GitCommit& c, const ChangeFacts& f, bool revert, bool hotfix,

@@ -7,6 +7,7 @@
 
 #include "core/digest.hpp"
 #include "core/output.hpp"
+#include "core/choices.hpp"
 #include "git/deployment_walk.hpp"
 #include "git/git_log.hpp"
 
@@ -18,6 +19,7 @@ enum class EmailMode {
   kPlain,  // "author_email"
   kOmit,   // not at all
 };
+extern const Choices<EmailMode> kEmailModes;  // hash, plain, omit
 
 struct RecordFields {
   std::string service;      // "service" on every record, when not empty

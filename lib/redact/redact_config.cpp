@@ -14,6 +14,8 @@
 
 namespace ndj {
 
+const Choices<bool> kOthersChoices{{{"drop", false}, {"hash", true}}};
+
 bool parse_rule_path(std::string_view text, bool must_end_with_key, JsonPath& path,
                      std::string& error) {
   if (!parse_json_path(text, path, error)) return false;
@@ -78,13 +80,13 @@ class ConfigReader {
       } else if (k == "mask_in") {
         r.mask_in = paths(v, name, false);
       } else if (k == "others") {
-        std::string_view o = string(v, name);
-        if (o != "drop" && o != "hash") fail(name, "expected \"drop\" or \"hash\"");
-        r.others_hash = o == "hash";
+        auto hash = kOthersChoices.parse(string(v, name));
+        if (!hash) fail(name, "expected \"drop\" or \"hash\"");
+        r.others_hash = *hash;
         others_given = true;
       } else if (k == "algo") {
-        auto a = parse_digest_algo(string(v, name));
-        if (!a) fail(name, "expected sha256, hmac-sha256, xxh3 or xxh128");
+        auto a = kDigestAlgos.parse(string(v, name));
+        if (!a) fail(name, "expected " + alternatives(kDigestAlgos.names()));
         r.algo = *a;
       } else if (k == "mask") {
         simdjson::dom::array arr;

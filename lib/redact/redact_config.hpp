@@ -14,6 +14,9 @@
 
 namespace ndj {
 
+// The values of --others and "others": drop (false) or hash (true).
+extern const Choices<bool> kOthersChoices;
+
 struct RedactRules {
   std::vector<JsonPath> hash;     // value -> NAME_ALG + NAME_bytes
   std::vector<JsonPath> drop;     // member removed

@@ -12,12 +12,8 @@
 
 namespace ndj {
 
-std::optional<StatsFormat> parse_stats_format(std::string_view s) {
-  if (s == "ndjson") return StatsFormat::kNdjson;
-  if (s == "csv") return StatsFormat::kCsv;
-  if (s == "table") return StatsFormat::kTable;
-  return std::nullopt;
-}
+const Choices<StatsFormat> kStatsFormats{
+    {{"ndjson", StatsFormat::kNdjson}, {"csv", StatsFormat::kCsv}, {"table", StatsFormat::kTable}}};
 
 namespace {
 

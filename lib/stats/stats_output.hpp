@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/choices.hpp"
 #include "core/time_bucket.hpp"
 #include "stats/group_stats.hpp"
 
@@ -14,7 +15,7 @@ namespace ndj {
 class Output;
 
 enum class StatsFormat { kNdjson, kCsv, kTable };
-std::optional<StatsFormat> parse_stats_format(std::string_view s);  // ndjson|csv|table
+extern const Choices<StatsFormat> kStatsFormats;
 
 struct StatsLayout {
   std::vector<std::string> key_names;  // group fields, as written

@@ -14,10 +14,10 @@ TimeNs t(const char* s) { return *parse_rfc3339(s); }
 }  // namespace
 
 TEST_CASE("bucket units by name") {
-  CHECK(parse_bucket_unit("day") == BucketUnit::kDay);
-  CHECK(parse_bucket_unit("week") == BucketUnit::kWeek);
-  CHECK(parse_bucket_unit("month") == BucketUnit::kMonth);
-  CHECK_FALSE(parse_bucket_unit("year"));
+  CHECK(kBucketUnits.parse("day") == BucketUnit::kDay);
+  CHECK(kBucketUnits.parse("week") == BucketUnit::kWeek);
+  CHECK(kBucketUnits.parse("month") == BucketUnit::kMonth);
+  CHECK_FALSE(kBucketUnits.parse("year"));
   CHECK(std::string(bucket_unit_name(BucketUnit::kWeek)) == "week");
 }
 

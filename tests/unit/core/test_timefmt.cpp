@@ -99,8 +99,8 @@ TEST_CASE("durations") {
 }
 
 TEST_CASE("epoch units") {
-  CHECK(parse_epoch_unit("ms") == EpochUnit::kMillis);
-  CHECK_FALSE(parse_epoch_unit("sec"));
+  CHECK(kEpochUnits.parse("ms") == EpochUnit::kMillis);
+  CHECK_FALSE(kEpochUnits.parse("sec"));
   CHECK(epoch_to_ns(int64_t{1795341600}, EpochUnit::kSeconds) == secs(1795341600));
   CHECK(epoch_to_ns(int64_t{1795341600123}, EpochUnit::kMillis) == secs(1795341600) + 123'000'000);
   CHECK(epoch_to_ns(1.5, EpochUnit::kSeconds) == TimeNs{1'500'000'000});

@@ -69,8 +69,14 @@ TEST_CASE("trend options: the page implies regressions and weekly buckets; one g
   t.goals = {"lead_time<=1d", "lead_time<2d"};
   CHECK(*check_trend_options(t, g) == "--goal: two goals for lead_time");
   CHECK(*g.thresholds[static_cast<size_t>(Metric::kLeadTime)] == 10);
-  g.color = "sometimes";
-  CHECK(*check_trend_options(given(), g) == "--color: expected auto, always or never, got 'sometimes'");
+  REQUIRE_FALSE(check_trend_options(given(), g));
+  CHECK(g.color == ColorWhen::kAuto);
+  t = given();
+  t.color = "always";
+  REQUIRE_FALSE(check_trend_options(t, g));
+  CHECK(g.color == ColorWhen::kAlways);
+  t.color = "sometimes";
+  CHECK(*check_trend_options(t, g) == "--color: expected auto, always or never, got 'sometimes'");
 }
 
 TEST_CASE("schema options: group-by fields, then --map names") {

@@ -2,6 +2,8 @@
 // previous, the --regressions windows, bucket edges, and the range limits.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "dora/windows.hpp"
 #include "events.hpp"
 
@@ -20,7 +22,7 @@ Options until(const char* t) {
 
 }  // namespace
 
-TEST_CASE("--days ends at --until, or at now without it") {
+TEST_CASE("--days ends at --until, or at the midnight that started today without it") {
   Options o = until("2026-03-31T00:00:00Z");
   RunWindows w;
   REQUIRE_FALSE(plan_windows(o, at("2030-01-01T00:00:00Z"), w));
@@ -36,8 +38,65 @@ TEST_CASE("--days ends at --until, or at now without it") {
   Options now;
   now.days = 2;
   REQUIRE_FALSE(plan_windows(now, at("2026-03-03T12:00:00Z"), w));
-  CHECK(w.window.since == at("2026-03-01T12:00:00Z"));
-  CHECK(w.window.until == at("2026-03-03T12:00:00Z"));
+  CHECK(w.window.since == at("2026-03-01T00:00:00Z"));
+  CHECK(w.window.until == at("2026-03-03T00:00:00Z"));
+  // --until exactly, even off midnight.
+  Options off = until("2026-03-03T12:34:56Z");
+  off.days = 2;
+  REQUIRE_FALSE(plan_windows(off, 0, w));
+  CHECK(w.window.since == at("2026-03-01T12:34:56Z"));
+  CHECK(w.window.until == at("2026-03-03T12:34:56Z"));
+}
+
+TEST_CASE("--days counts local days of --tz, 23 or 25 hours across a clock change") {
+  Options o;
+  o.tz = "Europe/Berlin";
+  o.days = 30;
+  RunWindows w;
+  // 14:00 in Berlin on April 10: April 10 has begun, March 11 to April 9 are whole.
+  REQUIRE_FALSE(plan_windows(o, at("2026-04-10T12:00:00Z"), w));
+  CHECK(w.window.until == at("2026-04-09T22:00:00Z"));
+  CHECK(w.window.since == at("2026-03-10T23:00:00Z"));  // midnight, CET
+  CHECK(w.window.until - w.window.since == 30 * kNsPerDay - kNsPerHour);
+  // 00:30 in Berlin is already the next day there (22:30 UTC).
+  REQUIRE_FALSE(plan_windows(o, at("2026-04-09T22:30:00Z"), w));
+  CHECK(w.window.until == at("2026-04-09T22:00:00Z"));
+  // An --until at a local midnight starts the window at one.
+  o = until("2026-11-01T00:00:00+01:00");
+  o.tz = "Europe/Berlin";
+  o.days = 7;
+  REQUIRE_FALSE(plan_windows(o, 0, w));
+  CHECK(w.window.since == at("2026-10-25T00:00:00+02:00"));
+}
+
+TEST_CASE("--since without --until ends at now; buckets cut short or not over are partial") {
+  Options o;
+  o.since = at("2026-03-02T00:00:00Z");
+  o.has_since = true;
+  o.bucket = BucketUnit::kWeek;  // from Monday: March 2 is one
+  RunWindows w;
+  REQUIRE_FALSE(plan_windows(o, at("2026-03-20T19:47:19Z"), w));
+  CHECK(w.window.until == at("2026-03-20T19:47:19Z"));
+  CHECK(w.partial == std::vector<bool>{false, false, true});
+  o.bucket = BucketUnit::kDay;
+  REQUIRE_FALSE(plan_windows(o, at("2026-03-20T19:47:19Z"), w));
+  REQUIRE(w.partial.size() == 19);
+  CHECK(std::count(w.partial.begin(), w.partial.end(), true) == 1);
+  CHECK(w.partial.back());
+  // A window cut mid-week, and an --until past now: a whole bucket in the
+  // future is partial too.
+  o = until("2026-03-23T00:00:00Z");
+  o.since = at("2026-03-04T00:00:00Z");
+  o.has_since = true;
+  o.bucket = BucketUnit::kWeek;
+  REQUIRE_FALSE(plan_windows(o, at("2026-03-16T00:00:00Z"), w));
+  CHECK(w.partial == std::vector<bool>{true, false, true});
+  // --days: whole days, no partial day.
+  Options days;
+  days.days = 7;
+  days.bucket = BucketUnit::kDay;
+  REQUIRE_FALSE(plan_windows(days, at("2026-03-20T19:47:19Z"), w));
+  CHECK(w.partial == std::vector<bool>(7, false));
 }
 
 TEST_CASE("--since starts the window; --compare previous keeps the window before") {
