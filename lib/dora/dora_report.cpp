@@ -239,18 +239,31 @@ std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>&
                        bool header) {
   std::string out;
   if (header) {
-    out = "row";
+    std::vector<std::string> fixed{"metric", "value", "unit", "status", "n", "low_n", "tier"};
+    for (size_t d = 0; d < kDetailCount; ++d) fixed.emplace_back(detail_info(static_cast<Detail>(d)).name);
+    if (s.previous) fixed.insert(fixed.end(), {"previous", "change", "change_pct"});
+    if (!s.goals.empty()) fixed.insert(fixed.end(), {"goal", "goal_met"});
+    fixed.insert(fixed.end(), {"since", "until"});
+    if (s.bucket) fixed.insert(fixed.end(), {"bucket", "partial"});
+    if (s.regressions)
+      fixed.insert(fixed.end(), {"baseline", "baseline_since", "regression_change_pct", "threshold_pct", "reason"});
+    // A group field named like a column (--group-by status) is
+    // "group.status": a header never names two columns alike.
+    std::vector<std::string> names{"row"};
     for (const auto& f : store.group_fields()) {
-      out.push_back(',');
-      append_csv_cell(out, f);
+      auto taken = [&](const std::string& n) {
+        return std::find(names.begin(), names.end(), n) != names.end() ||
+               std::find(fixed.begin(), fixed.end(), n) != fixed.end();
+      };
+      std::string n = taken(f) ? "group." + f : f;
+      for (int k = 2; taken(n); ++k) n = "group." + f + "_" + std::to_string(k);
+      names.push_back(std::move(n));
     }
-    out.append(",metric,value,unit,status,n,low_n,tier");
-    for (size_t d = 0; d < kDetailCount; ++d) out.append(",").append(detail_info(static_cast<Detail>(d)).name);
-    if (s.previous) out.append(",previous,change,change_pct");
-    if (!s.goals.empty()) out.append(",goal,goal_met");
-    out.append(",since,until");
-    if (s.bucket) out.append(",bucket,partial");
-    if (s.regressions) out.append(",baseline,baseline_since,regression_change_pct,threshold_pct,reason");
+    names.insert(names.end(), fixed.begin(), fixed.end());
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i) out.push_back(',');
+      append_csv_cell(out, names[i]);
+    }
     out.append("\n");
   }
   const std::string since = time_text(s.window.since), until = time_text(s.window.until);
