@@ -101,6 +101,18 @@ std::optional<std::string> GitRepo::resolve_commit(const std::string& rev) const
   return lines[0];
 }
 
+std::vector<std::string> GitRepo::commits_with_prefix(const std::string& prefix) const {
+  std::string out;
+  if (run_and_capture(command({"rev-parse", "--disambiguate=" + prefix}), out) != 0) return {};
+  std::vector<std::string> commits;
+  for (const std::string& id : split_lines(out)) {
+    std::string type;
+    if (run_and_capture(command({"cat-file", "-t", id}), type) == 0 && type.rfind("commit", 0) == 0)
+      commits.push_back(id);
+  }
+  return commits;
+}
+
 std::optional<std::string> GitRepo::default_branch() const {
   std::string out;
   if (run_and_capture(command({"symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"}), out) == 0) {

@@ -39,6 +39,10 @@ class GitRepo {
 
   // The commit a revision names, or nullopt.
   std::optional<std::string> resolve_commit(const std::string& rev) const;
+  // The commits whose ids begin with `prefix` (4 or more hex digits), as
+  // the repository holds them now: none, one, or several when an
+  // abbreviation written long ago has become ambiguous.
+  std::vector<std::string> commits_with_prefix(const std::string& prefix) const;
   // The remote's default branch (origin/HEAD), else main, else master,
   // else HEAD; nullopt in a repository without commits.
   std::optional<std::string> default_branch() const;

@@ -36,6 +36,23 @@ std::string_view reverted_sha(std::string_view body) {
 
 namespace {
 
+// The full id of the commit an abbreviated `prefix` in `reverter`'s message
+// names; empty (with a warning) when it names several commits now: a guess
+// could mark the wrong deployment rolled back.
+std::string resolve_reverted(const GitRepo& repo, std::string_view reverter, std::string_view prefix) {
+  std::string lower(prefix);
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::vector<std::string> commits = repo.commits_with_prefix(lower);
+  if (commits.size() == 1) return commits.front();
+  if (commits.size() > 1) {
+    std::string names;
+    for (const auto& id : commits) names += (names.empty() ? "" : ", ") + id.substr(0, 12);
+    warn("commit " + std::string(reverter.substr(0, 12)) + " reverts commit " + std::string(prefix) + ", which names " +
+         std::to_string(commits.size()) + " commits (" + names + "): not marked as the revert of either");
+  }
+  return {};
+}
+
 std::vector<TagDeploy> list_tags(const GitRepo& repo, const GitRecordsOptions& o) {
   std::string out = run_and_capture(repo.command(
       {"for-each-ref", "--format=%(refname:short)%1f%(objecttype)%1f%(objectname)%1f%(*objecttype)%1f"
@@ -141,6 +158,11 @@ int write_git_records(const GitRecordsOptions& o, Output& out) {
     // time for every merge. Its subject still counts (hotfix branches).
     f.listed = c.parent_count() < 2;
     f.reverts = reverted_sha(c.body);
+    std::string full;  // of an abbreviated f.reverts
+    if (!f.reverts.empty() && f.reverts.size() < c.sha.size()) {
+      full = resolve_reverted(repo, c.sha, f.reverts);
+      if (!full.empty()) f.reverts = full;
+    }
     if (f.reverts.empty()) f.reverted_subject = reverted_subject(c.subject);
     bool revert = !f.reverts.empty() || c.subject.rfind("Revert \"", 0) == 0;
     bool hotfix = RE2::PartialMatch(c.subject, *o.hotfix);
