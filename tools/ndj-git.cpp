@@ -30,6 +30,11 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--deploys", o.deploys, "first-parent (default), merges or tags=GLOB")
       ->type_name("MODE");
   with_suggestions(app.get_option("--deploys"), {"first-parent", "merges", "tags="});
+  auto* exclude = app.add_option("--exclude-tags", o.rec.exclude_tags, "With tags=: not the tags matching GLOB")
+                      ->type_name("GLOB")
+                      ->allow_extra_args(false);
+  auto* prereleases =
+      app.add_flag("--prereleases", o.rec.prereleases, "With tags=: pre-release tags (rc, beta...) deploy too");
   app.add_option("--branch", o.rec.branch, "Branch to read (default: origin's HEAD, main, master)")
       ->type_name("REV");
   TimeArg since, until;
@@ -59,6 +64,8 @@ int parse_args(int argc, char** argv, Options& o) {
     o.rec.tag_glob = o.deploys.substr(5);
   } else if (o.deploys != "first-parent")
     return usage_error("--deploys: expected first-parent, merges or tags=GLOB, got '" + o.deploys + "'");
+  if (o.rec.mode != DeployMode::kTags && (exclude->count() || prereleases->count()))
+    return usage_error(std::string(exclude->count() ? "--exclude-tags" : "--prereleases") + " needs --deploys tags=GLOB");
   if (o.rec.since != INT64_MIN && o.rec.until != INT64_MAX && o.rec.since >= o.rec.until)
     return usage_error("--since must be before --until");
   RE2::Options quiet;

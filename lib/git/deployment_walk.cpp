@@ -80,22 +80,10 @@ const Deployment* DeploymentWalk::add(const GitCommit& c, const ChangeFacts& fac
     dep.emergency |= facts.emergency;
   }
   dep.incomplete |= facts.shallow_boundary;
-  if (auto it = reverted_by_.find(sha); it != reverted_by_.end()) {
-    if (it->second > rank) dep.rolled_back = true;
-    reverted_by_.erase(it);
-  }
-  if (!reverted_subject_by_.empty()) {
-    if (auto it = reverted_subject_by_.find(c.subject); it != reverted_subject_by_.end()) {
-      if (it->second > rank) dep.rolled_back = true;
-      reverted_subject_by_.erase(it);
-    }
-  }
-  auto note_revert = [rank](ShaMap<int64_t>& by, std::string_view key) {
-    auto [it, fresh] = by.emplace(std::string(key), rank);
-    if (!fresh) it->second = std::max(it->second, rank);
-  };
-  if (!facts.reverts.empty()) note_revert(reverted_by_, facts.reverts);
-  else if (!facts.reverted_subject.empty()) note_revert(reverted_subject_by_, facts.reverted_subject);
+  take_reverts(reverted_by_, sha, dep);
+  if (!reverted_subject_by_.empty()) take_reverts(reverted_subject_by_, c.subject, dep);
+  if (!facts.reverts.empty()) reverted_by_[std::string(facts.reverts)].push_back(rank);
+  else if (!facts.reverted_subject.empty()) reverted_subject_by_[std::string(facts.reverted_subject)].push_back(rank);
 
   std::string_view parents = c.parents;
   while (!parents.empty()) {
@@ -115,6 +103,20 @@ const Deployment* DeploymentWalk::add(const GitCommit& c, const ChangeFacts& fac
     }
   }
   return &dep;
+}
+
+bool DeploymentWalk::rolls_back(int64_t by, int64_t rank) const {
+  // A release is rolled back by a revert in the release after it; a revert
+  // shipped several releases later undoes a change, not that release.
+  if (mode_ != DeployMode::kTags) return by > rank;
+  return tags_[static_cast<size_t>(by)].release == tags_[static_cast<size_t>(rank)].release + 1;
+}
+
+void DeploymentWalk::take_reverts(ShaMap<std::vector<int64_t>>& by, std::string_view key, Deployment& dep) {
+  auto it = by.find(key);
+  if (it == by.end()) return;
+  for (int64_t r : it->second) dep.rolled_back |= rolls_back(r, dep.rank);
+  by.erase(it);
 }
 
 void DeploymentWalk::take_completed(const std::function<void(const Deployment&)>& sink) {

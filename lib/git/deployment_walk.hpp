@@ -27,6 +27,10 @@ struct TagDeploy {
   int64_t time = 0;        // tagger time, or the commit time of a lightweight tag
   bool unplanned = false;  // its name or message matched a pattern
   bool emergency = false;
+  // Counts the releases in time order, not counting a tag on a commit an
+  // earlier tag names nor one of an older version than an earlier tag: a
+  // revert in release N + 1 rolls release N back.
+  int64_t release = 0;
 };
 
 // What the caller knows about a commit.
@@ -104,8 +108,14 @@ class DeploymentWalk {
   std::unordered_multimap<std::string, size_t, ShaHash, std::equal_to<>> tag_index_;  // commit -> tags_ index
   std::unordered_map<int64_t, Deployment> open_;
   ShaMap<int64_t> frontier_;             // unseen commit -> candidate rank
-  ShaMap<int64_t> reverted_by_;          // commit -> rank of the reverting deployment
-  ShaMap<int64_t> reverted_subject_by_;  // subject -> the same
+  // Whether a revert from the deployment of rank `by` rolls back the
+  // deployment of rank `rank`: a later deployment, in tags mode the next
+  // release.
+  bool rolls_back(int64_t by, int64_t rank) const;
+  void take_reverts(ShaMap<std::vector<int64_t>>& by, std::string_view key, Deployment& dep);
+
+  ShaMap<std::vector<int64_t>> reverted_by_;          // commit -> ranks of the reverting deployments
+  ShaMap<std::vector<int64_t>> reverted_subject_by_;  // subject -> the same
   std::vector<int64_t> touched_;
 };
 

@@ -3,6 +3,8 @@
 // each deployment is complete.
 #include "git/git_records.hpp"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -32,6 +34,39 @@ std::string_view reverted_sha(std::string_view body) {
   size_t n = 0;
   while (n < rest.size() && std::isxdigit(static_cast<unsigned char>(rest[n]))) ++n;
   return n >= 7 ? rest.substr(0, n) : std::string_view{};
+}
+
+TagVersion tag_version(std::string_view name) {
+  TagVersion v;
+  size_t i = 0;
+  while (i < name.size() && !std::isdigit(static_cast<unsigned char>(name[i]))) ++i;
+  v.prefix = std::string(name.substr(0, i));
+  while (i < name.size()) {
+    unsigned char ch = static_cast<unsigned char>(name[i]);
+    if (std::isdigit(ch)) {
+      uint64_t n = 0;
+      for (; i < name.size() && std::isdigit(static_cast<unsigned char>(name[i])); ++i)
+        n = std::min<uint64_t>(n * 10 + static_cast<uint64_t>(name[i] - '0'), UINT64_MAX / 10);
+      v.numbers.push_back(n);
+    } else if (ch == '.' || ch == '_' || ch == '-') {
+      ++i;
+    } else {
+      break;
+    }
+  }
+  size_t start = i;
+  while (i < name.size() && std::isalpha(static_cast<unsigned char>(name[i]))) ++i;
+  std::string word(name.substr(start, i - start));
+  for (char& ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (const char* pre : {"alpha", "beta", "rc", "pre", "preview", "dev", "snapshot", "nightly", "canary"})
+    if (word == pre) v.prerelease = true;
+  return v;
+}
+
+bool older_version(const TagVersion& a, const TagVersion& b) {
+  if (a.prefix != b.prefix || a.numbers.empty() || b.numbers.empty()) return false;
+  if (a.numbers != b.numbers) return a.numbers < b.numbers;
+  return a.prerelease && !b.prerelease;
 }
 
 namespace {
@@ -71,6 +106,10 @@ std::vector<TagDeploy> list_tags(const GitRepo& repo, const GitRecordsOptions& o
       warn("tag " + f[0] + " does not name a commit; ignored");
       continue;
     }
+    if (!o.prereleases && tag_version(f[0]).prerelease) continue;
+    if (std::any_of(o.exclude_tags.begin(), o.exclude_tags.end(),
+                    [&](const std::string& glob) { return fnmatch(glob.c_str(), f[0].c_str(), 0) == 0; }))
+      continue;
     TagDeploy t;
     t.name = f[0];
     t.commit = annotated ? f[4] : f[2];
@@ -83,6 +122,30 @@ std::vector<TagDeploy> list_tags(const GitRepo& repo, const GitRecordsOptions& o
   std::stable_sort(tags.begin(), tags.end(), [](const TagDeploy& a, const TagDeploy& b) {
     return a.time != b.time ? a.time < b.time : a.name < b.name;
   });
+  // Releases follow tag time; a tag made after a newer version of its
+  // family (jq-1.0 tagged after jq-1.1) holds only what no earlier tag has.
+  std::vector<std::pair<TagVersion, const std::string*>> newest;  // per prefix
+  std::unordered_set<std::string> named;                           // commits of earlier tags
+  int64_t release = -1;
+  for (auto& t : tags) {
+    bool counts = named.insert(t.commit).second;
+    TagVersion v = tag_version(t.name);
+    if (!v.numbers.empty()) {
+      auto it = std::find_if(newest.begin(), newest.end(), [&](const auto& n) { return n.first.prefix == v.prefix; });
+      if (it == newest.end()) {
+        newest.emplace_back(std::move(v), &t.name);
+      } else if (older_version(v, it->first)) {
+        warn("tag " + t.name + " was made after " + *it->second +
+             " but names an older version: releases are taken in tag time order, so it holds only the commits "
+             "no earlier tag has (--exclude-tags leaves it out)");
+        counts = false;
+      } else {
+        *it = {std::move(v), &t.name};
+      }
+    }
+    if (counts || release < 0) ++release;
+    t.release = release;
+  }
   return tags;
 }
 

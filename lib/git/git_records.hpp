@@ -24,6 +24,8 @@ struct GitRecordsOptions {
   std::string branch;  // empty: GitRepo::default_branch()
   DeployMode mode = DeployMode::kFirstParent;
   std::string tag_glob;        // kTags: the tags that are deployments
+  std::vector<std::string> exclude_tags;  // kTags: globs of tags that are not
+  bool prereleases = false;    // kTags: pre-release tags are deployments too
   int64_t since = INT64_MIN;   // ns: deployments in [since, until) only
   int64_t until = INT64_MAX;
   std::vector<std::string> paths;  // only changes touching one of these
@@ -38,6 +40,21 @@ struct GitRecordsOptions {
 // 0, or 128 + signal when a stop was requested. Throws Error(1) when the
 // repository, the branch or git fails.
 int write_git_records(const GitRecordsOptions& o, Output& out);
+
+// What a tag's name says of its version: the text before the first digit
+// ("jq-", "v", "curl-"), the numbers after it up to the first letter
+// ("1.7rc1": 1, 7; "curl-7_80_0": 7, 80, 0), and whether that letter run
+// makes it a pre-release (alpha, beta, rc, pre, preview, dev, snapshot,
+// nightly, canary: "jq-1.7rc1", "v2.0.0-beta.2", "1.4.0-RC3").
+struct TagVersion {
+  std::string prefix;
+  std::vector<uint64_t> numbers;  // empty: no version in the name
+  bool prerelease = false;
+};
+TagVersion tag_version(std::string_view name);
+// True when both name versions of one family (same prefix) and `a`'s is
+// older: lower numbers, or the same numbers as a pre-release of `b`.
+bool older_version(const TagVersion& a, const TagVersion& b);
 
 // `Revert "SUBJECT"` or, as squash-merged revert pull requests put it,
 // `Revert "SUBJECT" (#125)`: the reverted commit's subject, or empty.

@@ -104,6 +104,42 @@ TEST_CASE("tags: the oldest tag containing a commit gets it; an empty tag is sti
   CHECK(r.deployment_of["cc"].empty());
 }
 
+TEST_CASE("tags: only a revert in the next release rolls a release back") {
+  // aa - xx - bb - rr(reverts xx) - cc - ss(reverts bb); v1 on bb (release
+  // 0), v2 on rr (1), v1.5 on cc (tagged late, an older version: it shares
+  // release 1), v3 on ss (2).
+  std::vector<Node> nodes = {{"ss", "cc", "", 60}, {"cc", "rr", "", 50}, {"rr", "bb", "", 40},
+                             {"bb", "xx", "", 30}, {"xx", "aa", "", 20}, {"aa", "", "", 10}};
+  std::map<std::string, ChangeFacts> facts;
+  facts["rr"].reverts = "xx";
+  facts["ss"].reverts = "bb";
+  std::vector<TagDeploy> tags(4);
+  tags[0] = {"v1", "bb", 31, false, false, 0};
+  tags[1] = {"v2", "rr", 41, false, false, 1};
+  tags[2] = {"v1.5", "cc", 51, false, false, 1};  // tagged late: no release of its own
+  tags[3] = {"v3", "ss", 61, false, false, 2};
+  DeploymentWalk walk(DeployMode::kTags, "", tags);
+  Run r(walk, nodes, facts);
+  CHECK(r.dep("v1").rolled_back);  // xx, reverted in v2, the next release
+  CHECK_FALSE(r.dep("v2").rolled_back);
+  CHECK_FALSE(r.dep("v1.5").rolled_back);
+  CHECK_FALSE(r.dep("v3").rolled_back);
+
+  // bb reverted two releases after v1 (release 0 -> 2): a change undone,
+  // not v1's release; the same revert one release later does roll it back.
+  std::vector<Node> later = {{"ss", "rr", "", 60}, {"rr", "bb", "", 40}, {"bb", "aa", "", 30}, {"aa", "", "", 10}};
+  std::map<std::string, ChangeFacts> undo;
+  undo["ss"].reverts = "bb";
+  std::vector<TagDeploy> three = {{"v1", "bb", 31, false, false, 0}, {"v2", "rr", 41, false, false, 1},
+                                  {"v3", "ss", 61, false, false, 2}};
+  DeploymentWalk w3(DeployMode::kTags, "", three);
+  CHECK_FALSE(Run(w3, later, undo).dep("v1").rolled_back);
+  three[1].release = 0;  // v2 a late tag of an older version: v3 is v1's next release
+  three[2].release = 1;
+  DeploymentWalk w2(DeployMode::kTags, "", three);
+  CHECK(Run(w2, later, undo).dep("v1").rolled_back);
+}
+
 TEST_CASE("a revert in a later deployment rolls back; within one deployment it does not") {
   // main: aa - xx - rr(reverts xx) - mm(rr, f2)   feature: rr - f1 - f2(reverts f1)
   std::vector<Node> nodes = {{"mm", "rr f2", "", 60}, {"f2", "f1", "", 50}, {"f1", "rr", "", 40},

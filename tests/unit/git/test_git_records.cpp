@@ -130,6 +130,31 @@ TEST_CASE("reverted_subject: the subject inside Revert \"...\"") {
   CHECK(reverted_subject(R"(Fix: Revert "x")").empty());
 }
 
+TEST_CASE("tag_version: family, numbers up to the first letter, pre-release words") {
+  auto v = tag_version("jq-1.7rc1");
+  CHECK(v.prefix == "jq-");
+  CHECK(v.numbers == std::vector<uint64_t>{1, 7});
+  CHECK(v.prerelease);
+  CHECK(tag_version("curl-7_80_0").numbers == std::vector<uint64_t>{7, 80, 0});
+  CHECK_FALSE(tag_version("curl-7_80_0").prerelease);
+  for (const char* pre : {"v2.0.0-beta.2", "1.4.0-RC3", "v3.0-alpha", "v1.2.pre1", "v9-dev", "v1.0.0-SNAPSHOT"})
+    CHECK(tag_version(pre).prerelease);
+  for (const char* release : {"v1.2.3", "v1.2.3-hotfix", "release-2024-05-01-final", "v1.0-prerelease-notes", "vrc1"})
+    CHECK_FALSE(tag_version(release).prerelease);
+  CHECK(tag_version("latest").numbers.empty());
+  CHECK(tag_version("v99999999999999999999999").numbers.size() == 1);  // saturates, no overflow
+}
+
+TEST_CASE("older_version: within one family; a pre-release is older than its release") {
+  CHECK(older_version(tag_version("jq-1.0"), tag_version("jq-1.1")));
+  CHECK_FALSE(older_version(tag_version("jq-1.1"), tag_version("jq-1.0")));
+  CHECK(older_version(tag_version("v1.9"), tag_version("v1.10")));
+  CHECK(older_version(tag_version("v1.1rc1"), tag_version("v1.1")));
+  CHECK_FALSE(older_version(tag_version("v1.1"), tag_version("v1.1")));
+  CHECK_FALSE(older_version(tag_version("api-1.0"), tag_version("web-2.0")));
+  CHECK_FALSE(older_version(tag_version("latest"), tag_version("v1.0")));
+}
+
 TEST_CASE("reverted_sha: the sha of git revert's line, seven hex digits or more") {
   CHECK(reverted_sha("Revert\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n") ==
         "0123456789abcdef0123456789abcdef01234567");
