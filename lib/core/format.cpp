@@ -48,15 +48,6 @@ std::string fixed(double v, int digits, bool sign) {
   return buf;
 }
 
-std::string thousands(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
 std::vector<int> sparkline_levels(std::span<const std::optional<double>> values) {
   double lo = 0, hi = 0;
   for (const auto& v : values)

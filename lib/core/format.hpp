@@ -29,9 +29,6 @@ std::string grouped_digits(uint64_t n);
 // printf's "%.Nf" (with `sign`, "%+.Nf").
 std::string fixed(double v, int digits, bool sign = false);
 
-// A count for people: "3,652".
-std::string thousands(uint64_t n);
-
 // Sparkline levels: -1 for no value, else 0 (▁) to 7 (█). The bars scale
 // from min(0, lowest) to max(0, highest): with no negative value, 0 is the
 // floor and any value above 0 shows above it (rounded up); a value at the

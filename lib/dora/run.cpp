@@ -14,13 +14,13 @@ std::string window_note(const InputCounts& in, const GroupMetrics& all, const Wi
   if (in.records == 0) return "no records read";
   if (in.events == 0)
     return (in.records == 1 ? std::string("the one record read is not")
-                            : "none of the " + thousands(in.records) + " records read is") +
+                            : "none of the " + grouped_digits(in.records) + " records read is") +
            " a deployment, change or incident (see --map and --type-value)";
   LocalClock clock(zone);
   auto bound = [&](TimeNs t) {
     return clock.midnight(clock.local_day(t)) == t ? clock.date_text(t) : time_text(t);
   };
-  std::string note = thousands(in.in_window) + " of " + thousands(in.records) + " records fall in the window " +
+  std::string note = grouped_digits(in.in_window) + " of " + grouped_digits(in.records) + " records fall in the window " +
                      bound(w.since) + " to " + bound(w.until);
   if (in.in_window && in.deployments) note += ", none of them a deployment";
   if (in.deployments == 0) note += "; no record is a deployment";
