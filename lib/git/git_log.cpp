@@ -23,6 +23,11 @@ constexpr const char* kLogFormat = "--format=%H%x1f%P%x1f%at%x1f%ct%x1f%aE%x1f%s
 // next record by NUL alone, and no path of a real tree starts with SOH.
 constexpr const char* kNamesLogFormat = "--format=%x01%H%x1f%P%x1f%at%x1f%ct%x1f%aE%x1f%s%x1f%b";
 
+// git flushes its output after every commit when it goes to a pipe, for
+// interactive readers; we read in large chunks: fully buffered, `git log`
+// through a pipe takes half the time.
+const std::vector<std::string> kBuffered = {"GIT_FLUSH=0"};
+
 bool take_field(std::string_view& rest, std::string_view& field) {
   size_t at = rest.find('\x1f');
   if (at == std::string_view::npos) return false;
@@ -156,7 +161,7 @@ GitLog::GitLog(const GitRepo& repo, const std::vector<std::string>& revs, bool n
   if (names) args.insert(args.end(), {"--name-only", "-m", "--root", "--no-renames", "--no-relative"});
   args.insert(args.end(), revs.begin(), revs.end());
   args.push_back("--");
-  child_ = std::make_unique<ChildProcess>(repo.command(args));
+  child_ = std::make_unique<ChildProcess>(repo.command(args), kBuffered);
 }
 
 GitPathFilter::GitPathFilter(const GitRepo& repo, const std::vector<std::string>& revs,
@@ -165,7 +170,7 @@ GitPathFilter::GitPathFilter(const GitRepo& repo, const std::vector<std::string>
   args.insert(args.end(), revs.begin(), revs.end());
   args.push_back("--");
   args.insert(args.end(), paths.begin(), paths.end());
-  child_ = std::make_unique<ChildProcess>(repo.command(args));
+  child_ = std::make_unique<ChildProcess>(repo.command(args), kBuffered);
 }
 
 void GitPathFilter::finish() {
