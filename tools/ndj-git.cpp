@@ -2,9 +2,11 @@
 // records ndj-dora reads, so delivery metrics work without a deploy database.
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <climits>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/cli.hpp"
 #include "core/output.hpp"
@@ -21,7 +23,31 @@ struct Options {
   std::string hotfix_pattern = R"((?i)\bhot-?fix|\bfix(\([^)]*\))?!:)";
   std::string emergency_pattern = "EMERGENCY";
   std::unique_ptr<RE2> hotfix, emergency;  // rec's patterns
+  std::vector<std::string> services;       // --service values
 };
+
+// --service NAME (one, for every record) or NAME=PATHSPEC (any number; a
+// NAME given again gets more pathspecs).
+int parse_services(Options& o) {
+  for (const std::string& v : o.services) {
+    size_t eq = v.find('=');
+    if (eq == std::string::npos) {
+      if (!o.rec.fields.service.empty() || o.services.size() > 1)
+        return usage_error("--service NAME is one service for every record: give it once, or only NAME=PATHSPEC");
+      o.rec.fields.service = v;
+      continue;
+    }
+    if (eq == 0 || eq + 1 == v.size()) return usage_error("--service: expected NAME=PATHSPEC, got '" + v + "'");
+    std::string name = v.substr(0, eq);
+    auto it = std::find_if(o.rec.services.begin(), o.rec.services.end(), [&](const auto& s) { return s.name == name; });
+    if (it == o.rec.services.end()) it = o.rec.services.insert(it, ServicePaths{name, {}});
+    it->pathspecs.push_back(v.substr(eq + 1));
+  }
+  if (o.rec.services.size() > 64) return usage_error("--service: at most 64 services in one run");
+  if (!o.rec.services.empty() && !o.rec.paths.empty())
+    return usage_error("--path and --service NAME=PATHSPEC: give each service its paths instead");
+  return -1;
+}
 
 int parse_args(int argc, char** argv, Options& o) {
   CLI::App app{"Write deployment and change records (ndj-dora input) from git history."};
@@ -43,7 +69,12 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--path", o.rec.paths, "Only changes touching DIR (repeatable)")
       ->type_name("DIR")
       ->allow_extra_args(false);  // one DIR per --path: REPO may follow
-  app.add_option("--service", o.rec.fields.service, "Add \"service\":NAME to every record")->type_name("NAME");
+  app.add_option("--service", o.services,
+                 "\"service\":NAME everywhere; NAME=PATHSPEC: a service")
+      ->type_name("NAME[=PATHSPEC]")
+      ->allow_extra_args(false);
+  app.add_option("--teams", o.rec.teams_file, "CODEOWNERS file: \"teams\" of changes and deployments")
+      ->type_name("FILE");
   app.add_option("--environment", o.rec.fields.environment, "Add \"environment\":NAME to deployments")
       ->type_name("NAME");
   app.add_option("--emails", o.emails, "Author emails: hash (default), plain or omit")
@@ -68,6 +99,7 @@ int parse_args(int argc, char** argv, Options& o) {
     return usage_error(std::string(exclude->count() ? "--exclude-tags" : "--prereleases") + " needs --deploys tags=GLOB");
   if (o.rec.since != INT64_MIN && o.rec.until != INT64_MAX && o.rec.since >= o.rec.until)
     return usage_error("--since must be before --until");
+  if (int rc = parse_services(o); rc >= 0) return rc;
   RE2::Options quiet;
   quiet.set_log_errors(false);
   o.hotfix = std::make_unique<RE2>(o.hotfix_pattern, quiet);

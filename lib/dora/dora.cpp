@@ -531,7 +531,11 @@ std::optional<std::string> EventReader::read_incident(TimeNs time, IntakeBatch& 
 
 EventStore::EventStore(Schema schema, TimeNs keep_from, TimeNs as_of, std::optional<TimeNs> window_since)
     : schema_(std::move(schema)), reader_(schema_, keep_from, as_of, window_since.value_or(keep_from)) {
-  if (schema_.group_by.empty()) groups_.emplace_back();  // the one group of everything
+  if (schema_.group_by.empty()) {  // the one group of everything
+    groups_.emplace_back();
+    shown_begin_.push_back(1);
+    shown_.push_back(0);
+  }
 }
 
 std::optional<std::string> EventStore::add(simdjson::dom::element record) {
@@ -568,12 +572,58 @@ std::pair<uint32_t, bool> EventStore::StringIds::intern(std::string_view s, uint
   return {id, true};
 }
 
+namespace {
+
+// The keys a raw group key shows as: a value that is a JSON array counts
+// as each of its distinct elements (strings as strings), an empty array as
+// no value; with several such fields, every combination.
+std::vector<std::string> shown_keys(std::string_view key) {
+  std::vector<std::string> keys{std::string()};
+  simdjson::dom::parser parser;
+  while (!key.empty()) {
+    uint32_t n;
+    std::memcpy(&n, key.data() + 1, sizeof n);
+    const std::string_view whole = key.substr(0, 1 + sizeof n + n);
+    const std::string_view bytes = whole.substr(1 + sizeof n);
+    key.remove_prefix(whole.size());
+    std::vector<std::string> values;
+    simdjson::dom::array array;
+    if (whole[0] != kJsonValue || bytes.empty() || bytes[0] != '[' || parser.parse(bytes).get_array().get(array)) {
+      values.emplace_back(whole);
+    } else {
+      for (simdjson::dom::element e : array) {
+        std::string v;
+        std::string_view str;
+        if (!e.get_string().get(str)) append_key_value(v, kStringValue, str);
+        else append_key_value(v, kJsonValue, simdjson::minify(e));
+        if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(std::move(v));
+      }
+      if (values.empty()) {
+        values.emplace_back();
+        append_key_value(values.back(), kAbsentValue, {});
+      }
+    }
+    std::vector<std::string> longer;
+    for (const auto& k : keys)
+      for (const auto& v : values) longer.push_back(k + v);
+    keys = std::move(longer);
+  }
+  return keys;
+}
+
+}  // namespace
+
 uint32_t EventStore::intern_group(std::string_view key, uint64_t hash) {
   if (schema_.group_by.empty()) return 0;
   auto [g, is_new] = group_ids_.intern(key, hash);
   if (!is_new) return g;
   if (g >= (1u << 27)) throw std::length_error("too many groups (more than 2^27)");
-  groups_.push_back(group_values(key));
+  for (const std::string& k : shown_keys(key)) {
+    auto [shown, fresh] = shown_ids_.intern(k, XXH3_64bits(k.data(), k.size()));
+    if (fresh) groups_.push_back(group_values(k));
+    shown_.push_back(shown);
+  }
+  shown_begin_.push_back(static_cast<uint32_t>(shown_.size()));
   return g;
 }
 
@@ -928,7 +978,7 @@ std::vector<GroupMetrics> EventStore::compute(Window w) const {
 // kept per slot bucket * ngroups + group, so a bucket's groups are
 // contiguous and its overall samples are one range of the gathered values.
 std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<const TimeNs> edges) const {
-  const size_t ngroups = groups_.size();
+  const size_t ngroups = shown_begin_.size() - 1;  // raw groups
   const size_t nbuckets = edges.size() < 2 ? 0 : edges.size() - 1;
   const size_t nslots = nbuckets * ngroups;
   std::vector<GroupMetrics> per(nslots);
@@ -1038,27 +1088,52 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
     }
   }
 
+  // The raw groups each reported group gathers: the overall row counts an
+  // event once, each of its groups once.
+  std::vector<std::vector<uint32_t>> members(groups_.size());
+  for (uint32_t g = 0; g < ngroups; ++g)
+    for (uint32_t shown : shown_groups(g)) members[shown].push_back(g);
+  std::vector<int64_t> gathered;
+  auto summarize_members = [&](Samples& samples, size_t b, const std::vector<uint32_t>& raw) {
+    if (raw.size() == 1) return summarize_hours(samples.of(b * ngroups + raw[0]));
+    gathered.clear();
+    for (uint32_t g : raw) {
+      auto s = samples.of(b * ngroups + g);
+      gathered.insert(gathered.end(), s.begin(), s.end());
+    }
+    return summarize_hours(gathered);
+  };
+
   std::vector<std::vector<GroupMetrics>> out(nbuckets);
   for (size_t b = 0; b < nbuckets; ++b) {
     GroupMetrics all;
     all.group = kOverall;
     for (uint32_t g = 0; g < ngroups; ++g) {
-      GroupMetrics& m = per[b * ngroups + g];
-      m.group = g;
-      if (!schema_.group_by.empty()) {
-        m.lead_time = summarize_hours(lead.of(b * ngroups + g));
-        m.recovery = summarize_hours(recovery.of(b * ngroups + g));
-        m.restore = summarize_hours(restore.of(b * ngroups + g));
-      }
+      const GroupMetrics& m = per[b * ngroups + g];
       all.add_counts(m);
       all.open_incidents += m.open_incidents;  // groups of one bucket do add up
     }
-    all.lead_time = summarize_hours(lead.range(b * ngroups, (b + 1) * ngroups));
-    all.recovery = summarize_hours(recovery.range(b * ngroups, (b + 1) * ngroups));
-    all.restore = summarize_hours(restore.range(b * ngroups, (b + 1) * ngroups));
     out[b].push_back(all);
-    if (schema_.group_by.empty()) continue;
-    for (uint32_t g : sorted_groups_) out[b].push_back(per[b * ngroups + g]);
+    // The groups first: summarizing the overall range reorders the values
+    // across the groups' slots.
+    if (!schema_.group_by.empty()) {
+      for (uint32_t shown : sorted_groups_) {
+        GroupMetrics m;
+        m.group = shown;
+        for (uint32_t g : members[shown]) {
+          m.add_counts(per[b * ngroups + g]);
+          m.open_incidents += per[b * ngroups + g].open_incidents;
+        }
+        m.lead_time = summarize_members(lead, b, members[shown]);
+        m.recovery = summarize_members(recovery, b, members[shown]);
+        m.restore = summarize_members(restore, b, members[shown]);
+        out[b].push_back(m);
+      }
+    }
+    GroupMetrics& overall = out[b].front();
+    overall.lead_time = summarize_hours(lead.range(b * ngroups, (b + 1) * ngroups));
+    overall.recovery = summarize_hours(recovery.range(b * ngroups, (b + 1) * ngroups));
+    overall.restore = summarize_hours(restore.range(b * ngroups, (b + 1) * ngroups));
   }
   return out;
 }

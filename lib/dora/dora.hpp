@@ -314,7 +314,13 @@ class EventStore {
     std::vector<size_t> begin_{0};  // string i: bytes_[begin_[i], begin_[i+1])
   };
 
+  // Events keep the group of their own values (a "raw" group); a value
+  // that is an array of several stands for each of them, so a raw group
+  // shows as one or more of the groups reported (groups_).
   uint32_t intern_group(std::string_view key, uint64_t hash);
+  std::span<const uint32_t> shown_groups(uint32_t raw) const {
+    return std::span<const uint32_t>(shown_).subspan(shown_begin_[raw], shown_begin_[raw + 1] - shown_begin_[raw]);
+  }
   // The group of an incident in `incident` linked to a deployment in
   // `deployment`: its own values, the deployment's where it has none.
   uint32_t linked_group(uint32_t incident, uint32_t deployment);
@@ -328,8 +334,10 @@ class EventStore {
   IntakeBatch one_;
 
   StringIds services_;
-  StringIds group_ids_;
-  std::vector<std::vector<GroupValue>> groups_;
+  StringIds group_ids_;    // raw groups' keys
+  StringIds shown_ids_;    // reported groups' keys
+  std::vector<std::vector<GroupValue>> groups_;  // reported groups
+  std::vector<uint32_t> shown_begin_{0}, shown_;  // raw group g shows as shown_[shown_begin_[g], shown_begin_[g+1])
   std::vector<uint32_t> sorted_groups_;
 
   MappedArray<Deployment> deployments_;

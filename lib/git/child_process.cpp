@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -35,7 +36,7 @@ int anonymous_temp_file() {
 
 }  // namespace
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv)
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env)
     : program_(argv.at(0)), buf_(new char[kChunk]), cap_(kChunk) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw Error(kExitFailure, "cannot create a pipe: " + errno_text(errno));
@@ -63,7 +64,16 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv)
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  int rc = posix_spawnp(&pid_, program_.c_str(), &actions, &attr, args.data(), environ);
+  std::vector<char*> envp;
+  for (char** e = environ; *e; ++e) {
+    std::string_view var(*e);
+    std::string_view name = var.substr(0, var.find('=') + 1);
+    if (std::none_of(env.begin(), env.end(), [&](const std::string& v) { return v.rfind(name, 0) == 0; }))
+      envp.push_back(*e);
+  }
+  for (const auto& v : env) envp.push_back(const_cast<char*>(v.c_str()));
+  envp.push_back(nullptr);
+  int rc = posix_spawnp(&pid_, program_.c_str(), &actions, &attr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   close(fds[1]);

@@ -13,9 +13,10 @@ namespace ndj {
 
 class ChildProcess {
  public:
-  // Starts argv[0] (looked up in PATH) with stdin from /dev/null. Throws
+  // Starts argv[0] (looked up in PATH) with stdin from /dev/null and our
+  // environment, with `env` ("NAME=VALUE") added or replacing. Throws
   // Error(1) "cannot run PROG: REASON" when it cannot be started.
-  explicit ChildProcess(const std::vector<std::string>& argv);
+  explicit ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
   // Kills (SIGTERM) and reaps a child that was not waited for.

@@ -82,8 +82,12 @@ const Deployment* DeploymentWalk::add(const GitCommit& c, const ChangeFacts& fac
   dep.incomplete |= facts.shallow_boundary;
   take_reverts(reverted_by_, sha, dep);
   if (!reverted_subject_by_.empty()) take_reverts(reverted_subject_by_, c.subject, dep);
-  if (!facts.reverts.empty()) reverted_by_[std::string(facts.reverts)].push_back(rank);
-  else if (!facts.reverted_subject.empty()) reverted_subject_by_[std::string(facts.reverted_subject)].push_back(rank);
+  // A revert outside the changes kept (another service's) does not roll
+  // back this one's deployments: their deployment of it is not this one's.
+  if (facts.kept && !facts.reverts.empty())
+    reverted_by_[std::string(facts.reverts)].push_back(rank);
+  else if (facts.kept && !facts.reverted_subject.empty())
+    reverted_subject_by_[std::string(facts.reverted_subject)].push_back(rank);
 
   std::string_view parents = c.parents;
   while (!parents.empty()) {

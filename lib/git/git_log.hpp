@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,11 @@ struct GitCommit {
   std::string_view author_email;  // after .mailmap
   std::string_view subject;  // UTF-8 (invalid bytes replaced by U+FFFD)
   std::string_view body;
+  // With GitLog's `names`: the paths it changes against any of its parents
+  // (a merge against each in turn); the first `first_parent_names` against
+  // its first parent. Views valid until the next GitLog::next().
+  std::span<const std::string_view> names;
+  size_t first_parent_names = 0;
 
   size_t parent_count() const;
   std::string_view first_parent() const { return parents.substr(0, parents.find(' ')); }
@@ -57,10 +63,12 @@ class GitRepo {
 };
 
 // Streams `git log` over `revs`, newest first, children always before
-// their parents (--topo-order).
+// their parents (--topo-order). With `names`, each commit also carries the
+// paths it changes (--name-only against every parent, renames as a delete
+// and an add), so one walk can tell which paths every commit touches.
 class GitLog {
  public:
-  GitLog(const GitRepo& repo, const std::vector<std::string>& revs);
+  GitLog(const GitRepo& repo, const std::vector<std::string>& revs, bool names = false);
   // False at the end. Throws Error(1) on a record git did not format as
   // asked (which means the output is not what we think it is).
   bool next(GitCommit& c);
@@ -69,10 +77,21 @@ class GitLog {
   void finish(bool stopped_early = false);
 
  private:
+  // With names: the commit's record and its names are read ahead of the
+  // next record (git repeats a merge's record once per parent), so they are
+  // copies that outlive the child's buffer.
+  bool next_with_names(std::string_view& rec);
+
   std::unique_ptr<ChildProcess> child_;
   std::string repaired_;  // a subject whose invalid UTF-8 was replaced
   std::string repaired_email_;
   uint64_t count_ = 0;
+  bool names_ = false;
+  std::string head_, ahead_;  // with names: this commit's record, the next one's
+  std::string name_bytes_;
+  std::vector<size_t> name_ends_;
+  std::vector<std::string_view> name_views_;
+  size_t first_parent_names_ = 0;
 };
 
 // Starts `git log` listing the shas of the commits under `revs` that touch

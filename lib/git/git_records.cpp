@@ -8,13 +8,18 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <unordered_set>
 
 #include "core/diag.hpp"
 #include "core/signals.hpp"
 #include "core/timefmt.hpp"
+#include "json/json.hpp"
 #include "git/child_process.hpp"
+#include "git/codeowners.hpp"
 
 namespace ndj {
 
@@ -151,7 +156,106 @@ std::vector<TagDeploy> list_tags(const GitRepo& repo, const GitRecordsOptions& o
 
 }  // namespace
 
+bool pathspec_matches(std::string_view pathspec, std::string_view path) {
+  while (pathspec.rfind("./", 0) == 0) pathspec.remove_prefix(2);
+  while (!pathspec.empty() && pathspec.back() == '/') pathspec.remove_suffix(1);
+  if (pathspec.empty() || pathspec == ".") return true;
+  if (pathspec.find_first_of("*?[") != std::string_view::npos)
+    return fnmatch(std::string(pathspec).c_str(), std::string(path).c_str(), 0) == 0;
+  return path.substr(0, pathspec.size()) == pathspec && (path.size() == pathspec.size() || path[pathspec.size()] == '/');
+}
+
+namespace {
+
+// The services of each path, worked out once per path: a monorepo's
+// commits touch the same few thousand paths again and again.
+class ServiceMatcher {
+ public:
+  explicit ServiceMatcher(const std::vector<ServicePaths>& services) : services_(services) {}
+
+  uint64_t services_of(std::span<const std::string_view> paths) {
+    uint64_t mask = 0;
+    for (std::string_view path : paths) mask |= of(path);
+    return mask;
+  }
+
+ private:
+  uint64_t of(std::string_view path) {
+    if (auto it = cache_.find(path); it != cache_.end()) return it->second;
+    uint64_t mask = 0;
+    for (size_t i = 0; i < services_.size(); ++i)
+      for (const auto& spec : services_[i].pathspecs)
+        if (pathspec_matches(spec, path)) mask |= uint64_t{1} << i;
+    cache_.emplace(std::string(path), mask);
+    return mask;
+  }
+
+  const std::vector<ServicePaths>& services_;
+  ShaMap<uint64_t> cache_;
+};
+
+// The records of one service (or of the whole repository): its own walk,
+// since which deployments hold which changes depends on the changes kept.
+struct Stream {
+  Stream(const RecordFields& f, Output& out, DeployMode mode, const std::string& tip, std::vector<TagDeploy> tags)
+      : fields(f), writer(fields, out), walk(mode, tip, std::move(tags)) {}
+  RecordFields fields;
+  RecordWriter writer;
+  DeploymentWalk walk;
+  std::function<void(const Deployment&)> write_deployment;
+  // What its open deployments' changes bring, by rank.
+  struct Extra {
+    std::vector<uint32_t> owners;
+    std::vector<const std::string*> authors;
+  };
+  std::unordered_map<int64_t, Extra> extras;
+};
+
+// "teams" of a change: the owners of the paths it changes (a merge: against
+// its first parent, what it brought in).
+class TeamsOfChange {
+ public:
+  explicit TeamsOfChange(CodeOwners owners) : owners_(std::move(owners)) {}
+
+  // Fills `ids` and returns the JSON array, valid until the next of().
+  std::string_view of(const GitCommit& c, std::vector<uint32_t>& ids) {
+    ids.clear();
+    for (std::string_view path : c.names.first(c.first_parent_names)) {
+      auto set = owners_.owners_of(path);
+      ids.insert(ids.end(), set.begin(), set.end());
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    render(ids, change_json_);
+    return change_json_;
+  }
+
+  // The JSON array of owners `ids` (sorted, unique), valid until the next json().
+  std::string_view json(const std::vector<uint32_t>& ids) {
+    render(ids, json_);
+    return json_;
+  }
+
+ private:
+  void render(const std::vector<uint32_t>& ids, std::string& out) const {
+    out = "[";
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (i) out.push_back(',');
+      append_json_string(out, owners_.owner(ids[i]));
+    }
+    out.push_back(']');
+  }
+
+  CodeOwners owners_;
+  std::string change_json_, json_;  // of() and json() apart: changes are written between deployments
+};
+
+}  // namespace
+
 int write_git_records(const GitRecordsOptions& o, Output& out) {
+  if (o.services.size() > 64) throw Error(kExitUsage, "at most 64 services in one run");
+  std::optional<TeamsOfChange> teams;
+  if (!o.teams_file.empty()) teams.emplace(CodeOwners::load(o.teams_file));
   GitRepo repo(o.repo);
   std::string branch = o.branch;
   if (branch.empty()) branch = repo.default_branch().value_or("");
@@ -183,14 +287,17 @@ int write_git_records(const GitRecordsOptions& o, Output& out) {
          "older commits are not seen (git fetch --unshallow reads everything)");
 
   // Both gits start now: the history walk gets going (on another core)
-  // while the commits touching --path are collected.
-  GitLog log(repo, revs);
+  // while the commits touching --path are collected. Services and teams
+  // need every commit's paths, which the walk's own git log then lists.
+  const bool split = !o.services.empty();
+  GitLog log(repo, revs, split || teams);
   std::unordered_set<std::string, ShaHash, std::equal_to<>> touching;
   if (!o.paths.empty()) {
     std::vector<std::string> specs;
     for (const auto& p : o.paths) specs.push_back(":(top)" + p);
     GitPathFilter(repo, revs, specs).shas([&](std::string_view sha) { touching.emplace(sha); });
   }
+  ServiceMatcher matcher(o.services);
 
   // git's times are whole seconds: t >= since and t < until hold for t
   // exactly when they hold for the bounds rounded up to a second.
@@ -199,15 +306,35 @@ int write_git_records(const GitRecordsOptions& o, Output& out) {
   const int64_t until = o.until == INT64_MAX ? INT64_MAX : ceil_seconds(o.until);
   auto in_window = [&](int64_t t) { return t >= since && t < until; };
 
-  RecordWriter writer(o.fields, out);
+  std::vector<std::unique_ptr<Stream>> streams;
+  if (!split) streams.push_back(std::make_unique<Stream>(o.fields, out, o.mode, tip.value_or(""), std::move(tags)));
+  for (const auto& service : o.services) {
+    RecordFields fields = o.fields;
+    fields.service = service.name;
+    fields.id_prefix = service.name + ":";
+    streams.push_back(std::make_unique<Stream>(fields, out, o.mode, tip.value_or(""), tags));
+  }
   size_t incomplete = 0;
-  auto write_deployment = [&](const Deployment& d) {
-    if (!in_window(d.time) || (d.change_count == 0 && !o.paths.empty())) return;
-    incomplete += d.incomplete;
-    writer.deployment(d);
-  };
+  const bool filtered = split || !o.paths.empty();
+  for (auto& st : streams)
+    st->write_deployment = [&, &s = *st](const Deployment& d) {
+      Stream::Extra extra;
+      if (auto it = s.extras.find(d.rank); it != s.extras.end()) {
+        extra = std::move(it->second);
+        s.extras.erase(it);
+      }
+      if (!in_window(d.time) || (d.change_count == 0 && filtered)) return;
+      incomplete += d.incomplete;
+      std::string_view teams_json;
+      if (teams) {
+        std::sort(extra.owners.begin(), extra.owners.end());
+        extra.owners.erase(std::unique(extra.owners.begin(), extra.owners.end()), extra.owners.end());
+        teams_json = teams->json(extra.owners);
+      }
+      s.writer.deployment(d, teams_json, std::move(extra.authors));
+    };
+  std::vector<uint32_t> change_teams;
 
-  DeploymentWalk walk(o.mode, tip.value_or(""), std::move(tags));
   GitCommit c;
   bool stopped = false;
   while (log.next(c)) {
@@ -216,7 +343,6 @@ int write_git_records(const GitRecordsOptions& o, Output& out) {
       break;
     }
     ChangeFacts f;
-    f.kept = o.paths.empty() || touching.count(c.sha);
     // A merge holds no work of its own: listing it would add a zero lead
     // time for every merge. Its subject still counts (hotfix branches).
     f.listed = c.parent_count() < 2;
@@ -232,16 +358,29 @@ int write_git_records(const GitRecordsOptions& o, Output& out) {
     f.emergency = RE2::PartialMatch(c.subject, *o.emergency);
     f.unplanned = revert || hotfix || f.emergency;
     f.shallow_boundary = !boundary.empty() && boundary.count(c.sha);
-    const Deployment* d = walk.add(c, f);
-    if (f.kept && in_window(d ? d->time : c.commit_time)) writer.change(c, f, revert, hotfix, d);
-    walk.take_completed(write_deployment);
-    if (since != INT64_MIN && walk.done_before(since)) {
+    const uint64_t services = split ? matcher.services_of(c.names) : 0;
+    std::string_view teams_json = teams ? teams->of(c, change_teams) : std::string_view{};
+    bool done = since != INT64_MIN;
+    for (size_t s = 0; s < streams.size(); ++s) {
+      Stream& st = *streams[s];
+      f.kept = split ? (services >> s & 1) : o.paths.empty() || touching.count(c.sha);
+      const Deployment* d = st.walk.add(c, f);
+      if (d && f.kept && f.listed) {
+        Stream::Extra& extra = st.extras[d->rank];
+        extra.owners.insert(extra.owners.end(), change_teams.begin(), change_teams.end());
+        if (const std::string* author = st.writer.author_key(c)) extra.authors.push_back(author);
+      }
+      if (f.kept && in_window(d ? d->time : c.commit_time)) st.writer.change(c, f, revert, hotfix, d, teams_json);
+      st.walk.take_completed(st.write_deployment);
+      done = done && st.walk.done_before(since);
+    }
+    if (done) {
       stopped = true;
       break;
     }
   }
   log.finish(stopped);
-  walk.take_all(write_deployment);
+  for (auto& st : streams) st->walk.take_all(st->write_deployment);
   out.flush();
   if (incomplete)
     warn(std::to_string(incomplete) + " deployment(s) reach the shallow boundary: their changes are incomplete");

@@ -19,6 +19,18 @@
 
 namespace ndj {
 
+// One service of a monorepo (--service NAME=PATHSPEC): the changes that
+// touch one of its pathspecs, and the deployments that hold one of those.
+struct ServicePaths {
+  std::string name;
+  std::vector<std::string> pathspecs;
+};
+
+// Whether `path` (from the top of the tree) is under `pathspec` as git
+// reads a plain pathspec: the path itself or a directory above it, or with
+// a wildcard (* ? [) an fnmatch(3) match where * also crosses slashes.
+bool pathspec_matches(std::string_view pathspec, std::string_view path);
+
 struct GitRecordsOptions {
   std::string repo = ".";
   std::string branch;  // empty: GitRepo::default_branch()
@@ -29,6 +41,12 @@ struct GitRecordsOptions {
   int64_t since = INT64_MIN;   // ns: deployments in [since, until) only
   int64_t until = INT64_MAX;
   std::vector<std::string> paths;  // only changes touching one of these
+  // Not with `paths`: each service gets its own changes and deployments,
+  // as one run with --path per service would, from one walk.
+  std::vector<ServicePaths> services;
+  // A CODEOWNERS file (as it is now, for the whole history): changes get
+  // "teams", the owners of the paths they touch; deployments their union.
+  std::string teams_file;
   RecordFields fields;
   // Subjects (and tag names and messages) of unplanned changes: required.
   const RE2* hotfix = nullptr;

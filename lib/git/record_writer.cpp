@@ -15,30 +15,37 @@ const Choices<EmailMode> kEmailModes{
 
 RecordWriter::RecordWriter(const RecordFields& fields, Output& out) : fields_(fields), out_(out) {}
 
+const std::string* RecordWriter::author_key(const GitCommit& c) {
+  if (fields_.emails == EmailMode::kOmit) return nullptr;
+  auto it = author_keys_.find(c.author_email);
+  if (it == author_keys_.end()) {
+    std::string key(c.author_email);
+    if (fields_.emails == EmailMode::kHash) {
+      std::string lower(c.author_email);
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      key.clear();
+      sha256_.append_hex(lower, key);
+    }
+    it = author_keys_.emplace(std::string(c.author_email), std::move(key)).first;
+  }
+  return &it->second;  // a node's value does not move when the map grows
+}
+
 void RecordWriter::change(const GitCommit& c, const ChangeFacts& f, bool revert, bool hotfix,
-                          const Deployment* d) {
+                          const Deployment* d, std::string_view teams) {
   rec_ = R"({"type":"change","id":)";
   append_json_string(rec_, c.sha);
   field_time("time", c.author_time);
   field_time("committed_at", c.commit_time);
   if (d && f.listed) {
     rec_.append(R"(,"deployment_id":)");
-    append_json_string(rec_, d->id);
+    append_id(d->id);
   }
   service();
-  if (fields_.emails == EmailMode::kHash) {
-    auto it = email_hashes_.find(c.author_email);
-    if (it == email_hashes_.end()) {
-      std::string lower(c.author_email);
-      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
-      std::string hex;
-      sha256_.append_hex(lower, hex);
-      it = email_hashes_.emplace(std::string(c.author_email), std::move(hex)).first;
-    }
-    rec_.append(R"(,"author_sha256":")").append(it->second).push_back('"');
-  } else if (fields_.emails == EmailMode::kPlain) {
-    rec_.append(R"(,"author_email":)");
-    append_json_string(rec_, c.author_email);
+  if (!teams.empty()) rec_.append(R"(,"teams":)").append(teams);
+  if (const std::string* author = author_key(c)) {
+    rec_.append(fields_.emails == EmailMode::kHash ? R"(,"author_sha256":)" : R"(,"author_email":)");
+    append_json_string(rec_, *author);
   }
   rec_.append(R"(,"subject":)");
   append_json_string(rec_, c.subject);
@@ -54,9 +61,9 @@ void RecordWriter::change(const GitCommit& c, const ChangeFacts& f, bool revert,
   out_.write(rec_);
 }
 
-void RecordWriter::deployment(const Deployment& d) {
+void RecordWriter::deployment(const Deployment& d, std::string_view teams, std::vector<const std::string*> authors) {
   rec_ = R"({"type":"deployment","id":)";
-  append_json_string(rec_, d.id);
+  append_id(d.id);
   field_time("time", d.time);
   service();
   if (!fields_.environment.empty()) {
@@ -71,6 +78,18 @@ void RecordWriter::deployment(const Deployment& d) {
     rec_.append(d.change(i)).push_back('"');
   }
   rec_.push_back(']');
+  if (!teams.empty()) rec_.append(R"(,"teams":)").append(teams);
+  if (fields_.emails != EmailMode::kOmit) {
+    // Keys are interned: equal keys are one pointer.
+    std::sort(authors.begin(), authors.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+    authors.erase(std::unique(authors.begin(), authors.end()), authors.end());
+    rec_.append(R"(,"authors":[)");
+    for (size_t i = 0; i < authors.size(); ++i) {
+      if (i) rec_.push_back(',');
+      append_json_string(rec_, *authors[i]);
+    }
+    rec_.push_back(']');
+  }
   if (d.emergency) rec_.append(R"(,"change_type":"emergency")");
   rec_.append(R"(,"unplanned":)").append(d.unplanned ? "true" : "false");
   rec_.append("}\n");
@@ -90,6 +109,16 @@ void RecordWriter::field_time(const char* name, int64_t seconds) {
                  char('0' + rem / 60 % 60 / 10), char('0' + rem / 60 % 10), ':',
                  char('0' + rem % 60 / 10), char('0' + rem % 10), 'Z'};
   rec_.append(",\"").append(name).append("\":\"").append(cached_date_).append(hms, sizeof hms).push_back('"');
+}
+
+void RecordWriter::append_id(const std::string& id) {
+  if (fields_.id_prefix.empty()) {
+    append_json_string(rec_, id);
+    return;
+  }
+  id_ = fields_.id_prefix;
+  id_.append(id);
+  append_json_string(rec_, id_);
 }
 
 void RecordWriter::service() {

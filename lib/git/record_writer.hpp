@@ -4,6 +4,8 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/digest.hpp"
 #include "core/output.hpp"
@@ -25,6 +27,9 @@ struct RecordFields {
   std::string service;      // "service" on every record, when not empty
   std::string environment;  // "environment" on deployments, when not empty
   EmailMode emails = EmailMode::kHash;
+  // Before every deployment id: ndj-dora keys deployments by id alone, so
+  // the per-service deployments of one commit need ids of their own.
+  std::string id_prefix;
 };
 
 class RecordWriter {
@@ -32,22 +37,31 @@ class RecordWriter {
   RecordWriter(const RecordFields& fields, Output& out);
 
   // `d`: the commit's deployment (nullptr when none contains it), named
-  // when the commit is one of its listed changes.
-  void change(const GitCommit& c, const ChangeFacts& f, bool revert, bool hotfix, const Deployment* d);
-  void deployment(const Deployment& d);
+  // when the commit is one of its listed changes. `teams`: a JSON array
+  // for "teams", or empty for none.
+  void change(const GitCommit& c, const ChangeFacts& f, bool revert, bool hotfix, const Deployment* d,
+              std::string_view teams = {});
+  // `authors`: its changes' author keys (author_key()), in any order, repeated or not.
+  void deployment(const Deployment& d, std::string_view teams = {}, std::vector<const std::string*> authors = {});
+
+  // The commit's author as the records show it (the address's hash, or the
+  // address), or nullptr with --emails omit. Lives as long as the writer.
+  const std::string* author_key(const GitCommit& c);
 
  private:
   void field_time(const char* name, int64_t seconds);
   void service();
+  void append_id(const std::string& id);
 
   const RecordFields& fields_;
   Output& out_;
   std::string rec_;
+  std::string id_;  // a prefixed id
   // SHA-256 rather than xxh3: the hash stands in for a person's address, so
   // it must not be reversible by anything cheaper than guessing the address,
   // and it then matches the *_sha256 fields other telemetry already carries.
   Digester sha256_{DigestAlgo::kSha256};
-  ShaMap<std::string> email_hashes_;  // address -> its hash
+  ShaMap<std::string> author_keys_;  // address -> its hash, or itself
   int64_t cached_day_ = INT64_MIN;
   std::string cached_date_;
 };

@@ -336,3 +336,35 @@ TEST_CASE("the metrics do not depend on the input order of deployments") {
     CHECK(x.lead_time.mean == y.lead_time.mean);
   }
 }
+
+TEST_CASE("an array value counts in the row of each element, once overall; incidents inherit it") {
+  Schema schema;
+  schema.group_by = {"teams"};
+  EventStore store(schema, at("2026-03-01T00:00:00Z"), at("2026-03-03T00:00:00Z"));
+  REQUIRE(feed(store, {
+      R"({"type":"deployment","id":"d1","time":"2026-03-01T10:00:00Z","teams":["a","b","a"]})",
+      R"({"type":"deployment","id":"d2","time":"2026-03-01T12:00:00Z","teams":["b"]})",
+      R"({"type":"deployment","id":"d3","time":"2026-03-01T13:00:00Z","teams":[]})",
+      R"({"type":"change","id":"c1","time":"2026-03-01T09:00:00Z","deployment_id":"d1"})",
+      R"({"type":"change","id":"c2","time":"2026-03-01T09:00:00Z","deployment_id":"d2"})",
+      R"({"type":"incident","time":"2026-03-01T10:30:00Z","resolved_at":"2026-03-01T12:30:00Z","deployment_id":"d1"})",
+  }).empty());
+  store.resolve();
+  auto rows = store.compute({at("2026-03-01T00:00:00Z"), at("2026-03-02T00:00:00Z")});
+  std::map<std::string, const GroupMetrics*> by;
+  for (const auto& r : rows)
+    by[r.group == kOverall ? "all" : store.group(r.group)[0].present ? store.group(r.group)[0].text : "-"] = &r;
+  REQUIRE(by.size() == 4);  // all, a, b, - (the empty array)
+  CHECK(by["all"]->total_deployments == 3);
+  CHECK(by["all"]->lead_time.n == 2);
+  CHECK(by["all"]->restore.n == 1);
+  CHECK(by["a"]->total_deployments == 1);
+  CHECK(by["a"]->lead_time.median == 1);
+  CHECK(by["a"]->restore.median == 2);  // the incident takes d1's teams
+  CHECK(by["b"]->total_deployments == 2);
+  CHECK(by["b"]->failed_deployments == 1);
+  CHECK(by["b"]->lead_time.n == 2);
+  CHECK(by["b"]->lead_time.median == 2);  // 1h and 3h
+  CHECK(by["b"]->restore.n == 1);
+  CHECK(by["-"]->total_deployments == 1);
+}

@@ -284,3 +284,20 @@ TEST_CASE("an empty repository writes nothing; an unknown branch or directory is
   o.repo = r.dir() + "/missing";
   CHECK_THROWS_AS(records(o, r, {}), Error);
 }
+
+TEST_CASE("a service's pathspec: a file or a directory above the path, or a glob where * crosses slashes") {
+  CHECK(pathspec_matches("api", "api"));
+  CHECK(pathspec_matches("api", "api/x/y.go"));
+  CHECK(pathspec_matches("api/", "api/x"));
+  CHECK(pathspec_matches("./api", "api/x"));
+  CHECK_FALSE(pathspec_matches("api", "apis/x"));
+  CHECK_FALSE(pathspec_matches("api", "lib/api/x"));
+  CHECK(pathspec_matches("services/api", "services/api/main.go"));
+  CHECK(pathspec_matches("*.proto", "a/b/c.proto"));
+  CHECK(pathspec_matches("svc/*/api", "svc/x/api"));
+  CHECK_FALSE(pathspec_matches("svc/*/api", "svc/x/web"));
+  // As git: a glob is matched against the whole path, not a directory above it.
+  CHECK_FALSE(pathspec_matches("svc/*/api", "svc/x/api/main.go"));
+  CHECK(pathspec_matches("svc/*/api*", "svc/x/api/main.go"));
+  CHECK(pathspec_matches(".", "anything/at/all"));
+}

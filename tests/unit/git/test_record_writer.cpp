@@ -44,7 +44,7 @@ TEST_CASE("a change record: its deployment, the hashed address, flags and what i
   ChangeFacts f;
   f.reverts = "abc1234";
   f.emergency = true;
-  std::string got = written({"api", "prod", EmailMode::kHash}, [&](RecordWriter& w) {
+  std::string got = written({"api", "prod", EmailMode::kHash, ""}, [&](RecordWriter& w) {
     w.change(commit("c1", "Ann@Example.COM"), f, true, false, &d);
   });
   CHECK(got == R"({"type":"change","id":"c1","time":"2026-01-05T09:00:00Z","committed_at":"2026-01-05T10:01:01Z",)"
@@ -56,7 +56,7 @@ TEST_CASE("a change record: its deployment, the hashed address, flags and what i
 TEST_CASE("the address is hashed lower-cased, shown plain, or left out") {
   ChangeFacts f;
   auto one = [&](EmailMode mode, std::string_view email) {
-    return written({"", "", mode}, [&](RecordWriter& w) { w.change(commit("c1", email), f, false, true, nullptr); });
+    return written({"", "", mode, ""}, [&](RecordWriter& w) { w.change(commit("c1", email), f, false, true, nullptr); });
   };
   std::string hashed = one(EmailMode::kHash, "ann@example.com");
   CHECK(hashed.find(R"("author_sha256":")" + kAnnSha256 + '"') != std::string::npos);
@@ -76,7 +76,7 @@ TEST_CASE("a change that is not listed (a merge) names no deployment") {
   d.id = "dep1";
   ChangeFacts f;
   f.listed = false;
-  std::string got = written({"", "", EmailMode::kOmit}, [&](RecordWriter& w) {
+  std::string got = written({"", "", EmailMode::kOmit, ""}, [&](RecordWriter& w) {
     w.change(commit("m1", "a@b"), f, false, false, &d);
   });
   CHECK(got.find("deployment_id") == std::string::npos);
@@ -92,16 +92,44 @@ TEST_CASE("a deployment record: environment, status, changes and the emergency t
   d.rolled_back = true;
   d.unplanned = true;
   d.emergency = true;
-  std::string got = written({"api", "prod", EmailMode::kHash}, [&](RecordWriter& w) { w.deployment(d); });
+  std::string got = written({"api", "prod", EmailMode::kHash, ""}, [&](RecordWriter& w) { w.deployment(d); });
   CHECK(got == R"({"type":"deployment","id":"dep1","time":"2026-01-05T10:01:01Z","service":"api",)"
-               R"("environment":"prod","status":"rolled_back","changes":["aaa","bbb"],)"
+               R"("environment":"prod","status":"rolled_back","changes":["aaa","bbb"],"authors":[],)"
                R"("change_type":"emergency","unplanned":true})"
                "\n");
   d.rolled_back = d.unplanned = d.emergency = false;
   d.change_count = 0;
-  CHECK(written({}, [&](RecordWriter& w) { w.deployment(d); }) ==
+  CHECK(written({"", "", EmailMode::kOmit, ""}, [&](RecordWriter& w) { w.deployment(d); }) ==
         R"({"type":"deployment","id":"dep1","time":"2026-01-05T10:01:01Z","status":"success","changes":[],"unplanned":false})"
         "\n");
+}
+
+TEST_CASE("a deployment's authors as its changes show them, sorted, each once; teams; an id prefix") {
+  Deployment d;
+  d.id = "dep1";
+  ChangeFacts f;
+  auto deployment = [&](EmailMode mode) {
+    return written({"api", "", mode, "api:"}, [&](RecordWriter& w) {
+      const std::string* bob = w.author_key(commit("c1", "bob@example.com"));
+      const std::string* ann = w.author_key(commit("c2", "Ann@Example.com"));
+      CHECK(w.author_key(commit("c3", "bob@example.com")) == bob);  // one key per address
+      w.change(commit("c1", "bob@example.com"), f, false, false, &d, R"(["@org/a"])");
+      w.deployment(d, R"(["@org/a","@org/b"])", {bob, ann, bob});
+    });
+  };
+  CHECK(deployment(EmailMode::kPlain) ==
+        R"({"type":"change","id":"c1","time":"2026-01-05T09:00:00Z","committed_at":"2026-01-05T10:01:01Z",)"
+        R"("deployment_id":"api:dep1","service":"api","teams":["@org/a"],"author_email":"bob@example.com",)"
+        R"("subject":"say \"hi\"","parents":1,"revert":false,"hotfix":false,"emergency":false})"
+        "\n"
+        R"({"type":"deployment","id":"api:dep1","time":"1970-01-01T00:00:00Z","service":"api","status":"success",)"
+        R"("changes":[],"teams":["@org/a","@org/b"],"authors":["Ann@Example.com","bob@example.com"],"unplanned":false})"
+        "\n");
+  std::string hashed = deployment(EmailMode::kHash);
+  const size_t authors = hashed.find(R"("authors":[")");
+  REQUIRE(authors != std::string::npos);
+  CHECK(hashed.find('"' + kAnnSha256 + '"', authors) != std::string::npos);
+  CHECK(hashed.find("],\"unplanned\"", authors) == authors + 11 + 66 + 1 + 66);  // two quoted hashes and a comma
 }
 
 TEST_CASE("times before 1970 and across day boundaries") {
