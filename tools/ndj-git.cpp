@@ -4,6 +4,7 @@
 
 #include <climits>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/cli.hpp"
@@ -21,6 +22,8 @@ struct Options {
   std::string hotfix_pattern = R"((?i)\bhot-?fix|\bfix(\([^)]*\))?!:)";
   std::string emergency_pattern = "EMERGENCY";
   std::unique_ptr<RE2> hotfix, emergency;  // rec's patterns
+  std::string lead_time_from = "first-commit";
+  std::optional<PullRequests> prs;  // rec's
 };
 
 int parse_args(int argc, char** argv, Options& o) {
@@ -47,6 +50,13 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--hotfix-pattern", o.hotfix_pattern, "Subjects of hotfix commits")->type_name("REGEX");
   app.add_option("--emergency-pattern", o.emergency_pattern, "Subjects of emergency commits")
       ->type_name("REGEX");
+  app.add_option("--prs", o.rec.prs_file, "Merged pull requests (gh pr list --json, GitLab's API): where their "
+                                           "changes' lead time starts")
+      ->type_name("FILE");
+  auto* from_opt = app.add_option("--lead-time-from", o.lead_time_from,
+                                  "With --prs: first-commit (default) or pr-created")
+                       ->type_name("WHEN");
+  with_choices(from_opt, kLeadTimeFrom);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
   // Dates and today/yesterday are UTC days: git history has no one zone.
   const TimeNs now = now_ns();
@@ -71,6 +81,12 @@ int parse_args(int argc, char** argv, Options& o) {
   o.rec.hotfix = o.hotfix.get();
   o.rec.emergency = o.emergency.get();
   o.rec.fields.emails = *kEmailModes.parse(o.emails);  // one of with_choices' values
+  if (from_opt->count() && o.rec.prs_file.empty()) return usage_error("--lead-time-from needs --prs");
+  o.rec.fields.lead_time_from = *kLeadTimeFrom.parse(o.lead_time_from);
+  if (!o.rec.prs_file.empty()) {
+    o.prs = PullRequests::load(o.rec.prs_file);
+    o.rec.prs = &*o.prs;
+  }
   return -1;
 }
 

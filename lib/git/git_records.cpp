@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "core/diag.hpp"
+#include "core/format.hpp"
 #include "core/signals.hpp"
 #include "core/timefmt.hpp"
 #include "git/child_process.hpp"
@@ -34,7 +35,32 @@ std::string_view reverted_sha(std::string_view body) {
   return n >= 7 ? rest.substr(0, n) : std::string_view{};
 }
 
+std::string SquashCount::warning(const std::string& prs_file) const {
+  std::string text = std::to_string(authored_when_committed * 100 / changes) + "% of the " + grouped_digits(changes) +
+                     " changes on the first-parent line were authored when committed";
+  if (prs_file.empty())
+    return text + " (squash or rebase merges?): lead time from these records measures merge to deployment only; "
+                  "--prs FILE gives each change its pull request's times";
+  return text + " and are not the merge commit of a pull request in " + prs_file +
+         " (squash or rebase merges?): their lead time measures merge to deployment only";
+}
+
 namespace {
+
+// "prs.json: 3 of 120 pull requests were not used: ...", or "" when all
+// merged in the window were.
+std::string unused_warning(const PullRequests& prs, const std::string& file, int64_t since, int64_t until) {
+  const auto u = prs.unused(since, until);
+  if (!u.not_read && !u.no_commit) return "";
+  const uint64_t n = u.not_read + u.no_commit;
+  std::string text = file + ": " + grouped_digits(n) + " of " + grouped_digits(prs.size()) + " pull requests" +
+                     (n == 1 ? " was" : " were") + " not used: ";
+  if (u.not_read)
+    text += grouped_digits(u.not_read) + " merged by a commit that is not in the history read (another branch?)";
+  if (u.not_read && u.no_commit) text += ", ";
+  if (u.no_commit) text += grouped_digits(u.no_commit) + " merged without a merge or squash commit (fast-forward?)";
+  return text;
+}
 
 // The full id of the commit an abbreviated `prefix` in `reverter`'s message
 // names; empty (with a warning) when it names several commits now: a guess
@@ -145,6 +171,8 @@ int write_git_records(const GitRecordsOptions& o, Output& out) {
   };
 
   DeploymentWalk walk(o.mode, tip.value_or(""), std::move(tags));
+  std::string next_first_parent = tip.value_or("");  // the branch's first-parent line, for `squash`
+  SquashCount squash;
   GitCommit c;
   bool stopped = false;
   while (log.next(c)) {
@@ -169,8 +197,17 @@ int write_git_records(const GitRecordsOptions& o, Output& out) {
     f.emergency = RE2::PartialMatch(c.subject, *o.emergency);
     f.unplanned = revert || hotfix || f.emergency;
     f.shallow_boundary = !boundary.empty() && boundary.count(c.sha);
+    const bool first_parent = !next_first_parent.empty() && c.sha == next_first_parent;
+    if (first_parent) next_first_parent.assign(c.first_parent());
+    const PullRequest* pr = o.prs ? o.prs->match(c.sha) : nullptr;
     const Deployment* d = walk.add(c, f);
-    if (f.kept && in_window(d ? d->time : c.commit_time)) writer.change(c, f, revert, hotfix, d);
+    if (f.kept && in_window(d ? d->time : c.commit_time)) {
+      writer.change(c, f, revert, hotfix, d, pr);
+      if (f.listed && first_parent) {
+        ++squash.changes;
+        squash.authored_when_committed += !pr && c.author_time == c.commit_time;
+      }
+    }
     walk.take_completed(write_deployment);
     if (since != INT64_MIN && walk.done_before(since)) {
       stopped = true;
@@ -183,6 +220,9 @@ int write_git_records(const GitRecordsOptions& o, Output& out) {
   if (incomplete)
     warn(std::to_string(incomplete) + " deployment(s) reach the shallow boundary: their changes are incomplete");
   if (stop_requested()) return interrupted_exit_code();
+  if (o.prs)
+    if (std::string text = unused_warning(*o.prs, o.prs_file, since, until); !text.empty()) warn(text);
+  if (squash.high()) warn(squash.warning(o.prs_file));
   return kExitOk;
 }
 

@@ -16,11 +16,15 @@ const Choices<EmailMode> kEmailModes{
 RecordWriter::RecordWriter(const RecordFields& fields, Output& out) : fields_(fields), out_(out) {}
 
 void RecordWriter::change(const GitCommit& c, const ChangeFacts& f, bool revert, bool hotfix,
-                          const Deployment* d) {
+                          const Deployment* d, const PullRequest* pr) {
   rec_ = R"({"type":"change","id":)";
   append_json_string(rec_, c.sha);
-  field_time("time", c.author_time);
+  field_time("time", pr ? pr->start(fields_.lead_time_from) : c.author_time);
   field_time("committed_at", c.commit_time);
+  if (pr) {
+    rec_.append(R"(,"pr":)").append(std::to_string(pr->number));
+    field_time("pr_created_at", pr->created);
+  }
   if (d && f.listed) {
     rec_.append(R"(,"deployment_id":)");
     append_json_string(rec_, d->id);

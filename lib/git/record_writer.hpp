@@ -10,6 +10,7 @@
 #include "core/choices.hpp"
 #include "git/deployment_walk.hpp"
 #include "git/git_log.hpp"
+#include "git/pull_requests.hpp"
 
 namespace ndj {
 
@@ -25,6 +26,7 @@ struct RecordFields {
   std::string service;      // "service" on every record, when not empty
   std::string environment;  // "environment" on deployments, when not empty
   EmailMode emails = EmailMode::kHash;
+  LeadTimeFrom lead_time_from = LeadTimeFrom::kFirstCommit;  // "time" of a change merged by a pull request
 };
 
 class RecordWriter {
@@ -32,8 +34,11 @@ class RecordWriter {
   RecordWriter(const RecordFields& fields, Output& out);
 
   // `d`: the commit's deployment (nullptr when none contains it), named
-  // when the commit is one of its listed changes.
-  void change(const GitCommit& c, const ChangeFacts& f, bool revert, bool hotfix, const Deployment* d);
+  // when the commit is one of its listed changes. `pr`: the pull request
+  // whose merge or squash commit it is: its start is the change's "time"
+  // instead of the author time, and its number is "pr".
+  void change(const GitCommit& c, const ChangeFacts& f, bool revert, bool hotfix, const Deployment* d,
+              const PullRequest* pr = nullptr);
   void deployment(const Deployment& d);
 
  private:
