@@ -50,9 +50,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--hotfix-pattern", o.hotfix_pattern, "Subjects of hotfix commits")->type_name("REGEX");
   app.add_option("--emergency-pattern", o.emergency_pattern, "Subjects of emergency commits")
       ->type_name("REGEX");
-  app.add_option("--prs", o.rec.prs_file, "Merged pull requests (gh pr list --json, GitLab's API): where their "
-                                           "changes' lead time starts")
-      ->type_name("FILE");
+  app.add_option("--prs", o.rec.prs_file, "Pull requests (gh, GitLab) that start lead times")->type_name("FILE");
   auto* from_opt = app.add_option("--lead-time-from", o.lead_time_from,
                                   "With --prs: first-commit (default) or pr-created")
                        ->type_name("WHEN");
