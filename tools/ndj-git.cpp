@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <climits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct Options {
   std::string emergency_pattern = "EMERGENCY";
   std::unique_ptr<RE2> hotfix, emergency;  // rec's patterns
   std::vector<std::string> services;       // --service values
+  std::string lead_time_from = "first-commit";
+  std::optional<PullRequests> prs;  // rec's
 };
 
 // --service NAME (one, for every record) or NAME=PATHSPEC (any number; a
@@ -83,6 +86,11 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--hotfix-pattern", o.hotfix_pattern, "Subjects of hotfix commits")->type_name("REGEX");
   app.add_option("--emergency-pattern", o.emergency_pattern, "Subjects of emergency commits")
       ->type_name("REGEX");
+  app.add_option("--prs", o.rec.prs_file, "Pull requests (gh, GitLab) that start lead times")->type_name("FILE");
+  auto* from_opt = app.add_option("--lead-time-from", o.lead_time_from,
+                                  "With --prs: first-commit (default) or pr-created")
+                       ->type_name("WHEN");
+  with_choices(from_opt, kLeadTimeFrom);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
   // Dates and today/yesterday are UTC days: git history has no one zone.
   const TimeNs now = now_ns();
@@ -110,6 +118,12 @@ int parse_args(int argc, char** argv, Options& o) {
   o.rec.hotfix = o.hotfix.get();
   o.rec.emergency = o.emergency.get();
   o.rec.fields.emails = *kEmailModes.parse(o.emails);  // one of with_choices' values
+  if (from_opt->count() && o.rec.prs_file.empty()) return usage_error("--lead-time-from needs --prs");
+  o.rec.fields.lead_time_from = *kLeadTimeFrom.parse(o.lead_time_from);
+  if (!o.rec.prs_file.empty()) {
+    o.prs = PullRequests::load(o.rec.prs_file);
+    o.rec.prs = &*o.prs;
+  }
   return -1;
 }
 

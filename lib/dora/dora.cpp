@@ -40,6 +40,7 @@ enum Field : uint32_t {
   kDeployedAt,
   kCompletedAt,
   kResolvedAt,
+  kCommittedAt,
   kFieldCount
 };
 
@@ -119,7 +120,8 @@ bool insertion_sort(It first, It last, Less less, size_t budget) {
 const std::vector<std::string>& canonical_fields() {
   static const std::vector<std::string> names = {
       "type",       "id",          "time",          "service",     "status",      "changes",
-      "change_type", "unplanned", "deployment_id", "deployed_at", "completed_at", "resolved_at"};
+      "change_type", "unplanned", "deployment_id", "deployed_at", "completed_at", "resolved_at",
+      "committed_at"};
   return names;
 }
 
@@ -467,6 +469,18 @@ std::optional<std::string> EventReader::read_deployment(TimeNs time, IntakeBatch
   return std::nullopt;
 }
 
+bool EventReader::authored_when_committed(TimeNs time) const {
+  const Slot& committed = slots_[kCommittedAt];
+  if (!committed.present) return false;
+  // ndj-git writes both alike: the same text is the same second, unparsed.
+  std::string_view a, b;
+  if (!slots_[kTime].value.get_string().get(a) && !committed.value.get_string().get(b) && a == b) return true;
+  TimeNs at;
+  if (read_time(committed.value, true, epoch_, at) != Got::kOk) return false;
+  auto second = [](TimeNs t) { return t / kNsPerSec - (t % kNsPerSec < 0); };
+  return second(at) == second(time);
+}
+
 std::optional<std::string> EventReader::read_change(TimeNs time, IntakeBatch& out) {
   TimeNs deployed_at = 0;
   Field at_field = kDeployedAt;
@@ -480,6 +494,7 @@ std::optional<std::string> EventReader::read_change(TimeNs time, IntakeBatch& ou
     if (deployed_at >= keep_from_ && deployed_at < as_of_) {
       IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kSelfDeployedChange, time);
       e.until = deployed_at;
+      e.at_commit = authored_when_committed(time);
       add_group_key(out, e);
     }
     return std::nullopt;
@@ -488,7 +503,9 @@ std::optional<std::string> EventReader::read_change(TimeNs time, IntakeBatch& ou
   Got dep = read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, key);
   if (dep == Got::kBad) return "change: bad id in \"" + slots_[kDeploymentId].name + "\"";
   if (dep == Got::kOk) {
-    start_entry(out, IntakeBatch::Kind::kChangeByDeployment, time).id = key;
+    IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kChangeByDeployment, time);
+    e.id = key;
+    e.at_commit = authored_when_committed(time);
     return std::nullopt;
   }
   Got own = read_id(slots_[kId].value, slots_[kId].present, key);
@@ -496,7 +513,9 @@ std::optional<std::string> EventReader::read_change(TimeNs time, IntakeBatch& ou
   if (own == Got::kAbsent)
     return "change: missing \"" + slots_[kDeploymentId].name + "\", \"" + slots_[kId].name +
            "\" and \"" + slots_[kDeployedAt].name + "\"";
-  start_entry(out, IntakeBatch::Kind::kChangeById, time).id = key;
+  IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kChangeById, time);
+  e.id = key;
+  e.at_commit = authored_when_committed(time);
   return std::nullopt;
 }
 
@@ -682,10 +701,10 @@ void EventStore::insert(const IntakeBatch& batch) {
         deployments_.push_back(d);
         break;
       }
-      case Kind::kChangeByDeployment: changes_by_deployment_.push_back({e.time, e.id}); break;
-      case Kind::kChangeById: changes_by_id_.push_back({e.time, e.id}); break;
+      case Kind::kChangeByDeployment: changes_by_deployment_[e.at_commit].push_back({e.time, e.id}); break;
+      case Kind::kChangeById: changes_by_id_[e.at_commit].push_back({e.time, e.id}); break;
       case Kind::kSelfDeployedChange:
-        self_deployed_.push_back({e.time, e.until, intern_group(batch.group_key(e), e.group_hash)});
+        self_deployed_.push_back({e.time, e.until, intern_group(batch.group_key(e), e.group_hash), e.at_commit});
         break;
       case Kind::kIncident:
         incidents_.push_back({e.time, e.until, e.id, service, intern_group(batch.group_key(e), e.group_hash)});
@@ -710,6 +729,43 @@ uint32_t EventStore::latest_deployment_before(uint32_t service, TimeNs t) const 
   auto it = std::upper_bound(first, last, t, [](TimeNs x, const Deployment& d) { return x < d.time; });
   if (it == first) return kNoDeployment;
   return static_cast<uint32_t>(it - 1 - deployments_.begin());
+}
+
+// Each lookup is two cache misses (table slot, deployment): start both
+// early, the slot 16 changes ahead and the deployment 8 ahead. The changes
+// are split between the threads, each compacting its part in place; the
+// parts are then closed up, in order.
+MappedArray<EventStore::LeadSample> EventStore::join_by_deployment(MappedArray<Change>&& changes,
+                                                                   bool at_commit) const {
+  const size_t nchanges = changes.size();
+  const size_t mask = by_id_.size() - 1;
+  const unsigned parts = nchanges >= kSplitFrom ? threads_ : 1;
+  std::vector<size_t> kept(parts);
+  run_parts(parts, [&](unsigned p) {
+    const auto [begin, end] = part_of(nchanges, p, parts);
+    size_t at = begin;
+    for (size_t i = begin; i < end; ++i) {
+      if (i + 16 < end) __builtin_prefetch(&by_id_[changes[i + 16].key & mask]);
+      if (i + 8 < end) {
+        uint32_t ahead = by_id_[changes[i + 8].key & mask];
+        if (ahead != kNoDeployment) __builtin_prefetch(&deployments_[ahead]);
+      }
+      const Change c = changes[i];
+      uint32_t d = find_deployment(c.key);
+      if (d == kNoDeployment) continue;
+      LeadSample s{deployments_[d].time - c.time, d, at_commit};
+      std::memcpy(static_cast<void*>(&changes[at++]), &s, sizeof s);
+    }
+    kept[p] = at - begin;
+  });
+  size_t out = kept[0];
+  for (unsigned p = 1; p < parts; ++p) {
+    const size_t begin = part_of(nchanges, p, parts).first;
+    std::memmove(static_cast<void*>(&changes[out]), &changes[begin], kept[p] * sizeof(Change));
+    out += kept[p];
+  }
+  changes.truncate(out);
+  return std::move(changes).reinterpret<LeadSample>();
 }
 
 // Deployments in (service, time) order: a service's timeline is one run.
@@ -781,7 +837,8 @@ void EventStore::resolve() {
   // Lists matter only for changes without a deployment_id: without such
   // changes, free them before the sort and the id table (the peak of the run).
   size_t freed = 0;
-  if (changes_by_id_.empty()) {
+  const bool by_id = !changes_by_id_[0].empty() || !changes_by_id_[1].empty();
+  if (!by_id) {
     freed = links_.size() * sizeof(ChangeLink);
     links_.release();
   }
@@ -809,58 +866,30 @@ void EventStore::resolve() {
   // Changes named only in their deployment's list; each link becomes a
   // lead-time sample in place.
   size_t out = 0;
-  if (!changes_by_id_.empty()) {
-    std::sort(changes_by_id_.begin(), changes_by_id_.end(),
-              [](const Change& a, const Change& b) { return a.key < b.key; });
+  if (by_id) {
+    for (auto& changes : changes_by_id_)
+      std::sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) { return a.key < b.key; });
     for (size_t i = 0; i < links_.size(); ++i) {
       const ChangeLink link = links_[i];
-      auto c = std::lower_bound(changes_by_id_.begin(), changes_by_id_.end(), link.change,
-                                [](const Change& x, uint64_t k) { return x.key < k; });
-      if (c == changes_by_id_.end() || c->key != link.change) continue;
-      uint32_t d = find_deployment(link.deployment);
-      if (d == kNoDeployment) continue;
-      LeadSample s{deployments_[d].time - c->time, d};
-      std::memcpy(static_cast<void*>(&links_[out++]), &s, sizeof s);
+      for (bool at_commit : {false, true}) {
+        const auto& changes = changes_by_id_[at_commit];
+        auto c = std::lower_bound(changes.begin(), changes.end(), link.change,
+                                  [](const Change& x, uint64_t k) { return x.key < k; });
+        if (c == changes.end() || c->key != link.change) continue;
+        uint32_t d = find_deployment(link.deployment);
+        if (d == kNoDeployment) break;
+        LeadSample s{deployments_[d].time - c->time, d, at_commit};
+        std::memcpy(static_cast<void*>(&links_[out++]), &s, sizeof s);
+        break;
+      }
     }
   }
   links_.truncate(out);
   link_samples_ = std::move(links_).reinterpret<LeadSample>();
-  changes_by_id_.release();
+  for (auto& changes : changes_by_id_) changes.release();
 
-  // Each lookup is two cache misses (table slot, deployment): start both
-  // early, the slot 16 changes ahead and the deployment 8 ahead. The
-  // changes are split between the threads, each compacting its part in
-  // place; the parts are then closed up, in order.
-  const size_t nchanges = changes_by_deployment_.size();
-  const size_t mask = by_id_.size() - 1;
-  const unsigned parts = nchanges >= kSplitFrom ? threads_ : 1;
-  std::vector<size_t> kept(parts);
-  run_parts(parts, [&](unsigned p) {
-    const auto [begin, end] = part_of(nchanges, p, parts);
-    size_t at = begin;
-    for (size_t i = begin; i < end; ++i) {
-      if (i + 16 < end) __builtin_prefetch(&by_id_[changes_by_deployment_[i + 16].key & mask]);
-      if (i + 8 < end) {
-        uint32_t ahead = by_id_[changes_by_deployment_[i + 8].key & mask];
-        if (ahead != kNoDeployment) __builtin_prefetch(&deployments_[ahead]);
-      }
-      const Change c = changes_by_deployment_[i];
-      uint32_t d = find_deployment(c.key);
-      if (d == kNoDeployment) continue;
-      LeadSample s{deployments_[d].time - c.time, d};
-      std::memcpy(static_cast<void*>(&changes_by_deployment_[at++]), &s, sizeof s);
-    }
-    kept[p] = at - begin;
-  });
-  out = kept[0];
-  for (unsigned p = 1; p < parts; ++p) {
-    const size_t begin = part_of(nchanges, p, parts).first;
-    std::memmove(static_cast<void*>(&changes_by_deployment_[out]), &changes_by_deployment_[begin],
-                 kept[p] * sizeof(Change));
-    out += kept[p];
-  }
-  changes_by_deployment_.truncate(out);
-  change_samples_ = std::move(changes_by_deployment_).reinterpret<LeadSample>();
+  for (bool at_commit : {false, true})
+    change_samples_[at_commit] = join_by_deployment(std::move(changes_by_deployment_[at_commit]), at_commit);
 
   // Incidents fail the deployment they name, or else the latest deployment
   // of their service if they opened within the failure window after it
@@ -1015,7 +1044,8 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
   Samples lead, recovery, restore;
   // The lead-time samples are most of the events: they are split between
   // the threads.
-  const size_t nlead = link_samples_.size() + change_samples_.size() + self_deployed_.size();
+  const size_t nlead =
+      link_samples_.size() + change_samples_[0].size() + change_samples_[1].size() + self_deployed_.size();
   lead.gather(nslots, nlead >= kSplitFrom ? threads_ : 1, [&](unsigned p, unsigned parts, auto emit) {
     auto take = [&](const MappedArray<LeadSample>& samples) {
       const auto [first, last] = part_of(samples.size(), p, parts);
@@ -1027,7 +1057,7 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
       }
     };
     take(link_samples_);
-    take(change_samples_);
+    for (const auto& samples : change_samples_) take(samples);
     const auto [first, last] = part_of(self_deployed_.size(), p, parts);
     for (size_t i = first; i < last; ++i) {
       const auto& c = self_deployed_[i];
@@ -1048,19 +1078,25 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
         if (int64_t slot = slot_of(inc.resolved, inc.group); slot >= 0) emit(slot, inc.resolved - inc.opened);
   });
 
-  // Counts the samples above leave out.
-  auto negative_lead = [&](const MappedArray<LeadSample>& samples) {
+  // Counts the samples above leave out, and those of changes authored when
+  // committed that were deployed within a second (for the report's note).
+  auto count_lead = [&](const MappedArray<LeadSample>& samples) {
     for (const auto& s : samples) {
+      if (s.lead >= 0 && !(s.at_commit && s.lead < kNsPerSec)) continue;
       const Deployment& d = deployments_[s.deployment];
-      if (!d.succeeded || s.lead >= 0) continue;
-      if (int64_t slot = slot_of(d.time, d.group); slot >= 0) ++per[slot].negative_lead_times;
+      if (!d.succeeded) continue;
+      if (int64_t slot = slot_of(d.time, d.group); slot >= 0)
+        ++(s.lead < 0 ? per[slot].negative_lead_times : per[slot].instant_lead_times);
     }
   };
-  negative_lead(link_samples_);
-  negative_lead(change_samples_);
-  for (const auto& c : self_deployed_)
-    if (int64_t slot = slot_of(c.deployed_at, c.group); slot >= 0 && c.deployed_at < c.time)
-      ++per[slot].negative_lead_times;
+  count_lead(link_samples_);
+  for (const auto& samples : change_samples_) count_lead(samples);
+  for (const auto& c : self_deployed_) {
+    const int64_t lead = c.deployed_at - c.time;
+    if (lead >= 0 && !(c.at_commit && lead < kNsPerSec)) continue;
+    if (int64_t slot = slot_of(c.deployed_at, c.group); slot >= 0)
+      ++(lead < 0 ? per[slot].negative_lead_times : per[slot].instant_lead_times);
+  }
   for (const auto& r : recoveries_) {
     const Deployment& d = deployments_[r.deployment];
     int64_t slot = slot_of(d.time, d.group);

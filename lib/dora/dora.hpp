@@ -79,6 +79,10 @@ struct GroupMetrics {
   uint64_t rework_deployments = 0;
   Distribution lead_time;
   uint64_t negative_lead_times = 0;
+  // Of lead_time.n: changes authored when committed (their "committed_at"
+  // is the same second as their "time") and deployed within a second: a
+  // lead time of 0 by construction, as squash merges give.
+  uint64_t instant_lead_times = 0;
   Distribution recovery;
   uint64_t unrecovered = 0;
   uint64_t negative_recoveries = 0;
@@ -96,6 +100,7 @@ struct GroupMetrics {
     failed_deployments += m.failed_deployments;
     rework_deployments += m.rework_deployments;
     negative_lead_times += m.negative_lead_times;
+    instant_lead_times += m.instant_lead_times;
     unrecovered += m.unrecovered;
     negative_recoveries += m.negative_recoveries;
   }
@@ -146,6 +151,7 @@ class IntakeBatch {
     uint32_t changes, changes_size;  // change ids of a deployment, in change_ids_
     Kind kind;
     bool has_service, has_changes;
+    bool at_commit;  // change: authored when committed (its "committed_at" is the same second)
     bool succeeded, failed, unplanned;
   };
 
@@ -193,6 +199,9 @@ class EventReader {
   std::optional<std::string> read_deployment(TimeNs time, IntakeBatch& out);
   std::optional<std::string> read_change(TimeNs time, IntakeBatch& out);
   std::optional<std::string> read_incident(TimeNs time, IntakeBatch& out);
+  // Whether the change being read has a "committed_at" in the same second
+  // as its `time` (an unreadable one is not used: it only feeds a note).
+  bool authored_when_committed(TimeNs time) const;
   // Appends an entry whose text starts here; the caller adds the service.
   IntakeBatch::Entry& start_entry(IntakeBatch& out, IntakeBatch::Kind kind, TimeNs time);
   void add_service(IntakeBatch& out, IntakeBatch::Entry& e, std::string_view s);
@@ -272,6 +281,7 @@ class EventStore {
     TimeNs time;
     TimeNs deployed_at;
     uint32_t group;
+    bool at_commit;
   };
   struct Incident {
     TimeNs opened;
@@ -283,6 +293,7 @@ class EventStore {
   struct LeadSample {  // written over the Change or ChangeLink it comes from
     int64_t lead;
     uint32_t deployment;  // index into deployments_ (sorted)
+    bool at_commit;       // its change was authored when committed
   };
   static_assert(sizeof(LeadSample) == sizeof(Change) && sizeof(LeadSample) == sizeof(ChangeLink));
   // The memory promise of the man page.
@@ -328,6 +339,9 @@ class EventStore {
   void sort_deployments(size_t spare_bytes);
   uint32_t find_deployment(uint64_t id) const;
   uint32_t latest_deployment_before(uint32_t service, TimeNs t) const;
+  // The changes joined to their deployments by id, each turned into its
+  // lead-time sample in place (those without a deployment left out).
+  MappedArray<LeadSample> join_by_deployment(MappedArray<Change>&& changes, bool at_commit) const;
 
   Schema schema_;
   EventReader reader_;  // for add()
@@ -341,13 +355,15 @@ class EventStore {
   std::vector<uint32_t> sorted_groups_;
 
   MappedArray<Deployment> deployments_;
-  MappedArray<Change> changes_by_deployment_;
-  MappedArray<Change> changes_by_id_;
+  // Changes, [1] those authored when committed: kept apart, as a Change
+  // has no room for the flag that LeadSample carries.
+  std::array<MappedArray<Change>, 2> changes_by_deployment_;
+  std::array<MappedArray<Change>, 2> changes_by_id_;
   MappedArray<ChangeLink> links_;
   MappedArray<SelfDeployedChange> self_deployed_;
   MappedArray<Incident> incidents_;
   MappedArray<LeadSample> link_samples_;    // from deployments' change lists
-  MappedArray<LeadSample> change_samples_;  // from changes' deployment ids
+  std::array<MappedArray<LeadSample>, 2> change_samples_;  // from changes' deployment ids
   std::vector<Recovery> recoveries_;
   std::vector<uint32_t> service_begin_;  // deployments_ of service s: [begin[s], begin[s+1])
   std::vector<uint32_t> by_id_;          // open-addressing table of deployment indexes

@@ -39,7 +39,8 @@ struct ReportSettings {
   bool partial = false;
   Window covered;
   // Said in the table, the JSON document, the page and a prom comment: why
-  // the report is empty (run.cpp's window_note).
+  // the report is empty (run.cpp's window_note), or what its lead time
+  // measures (lead_time_note).
   std::string note;
 };
 

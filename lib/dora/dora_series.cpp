@@ -28,7 +28,10 @@ ReportSettings Series::settings_of(size_t b, const ReportSettings& base) const {
 GroupMetrics Series::summed_overall() const {
   GroupMetrics sum;
   sum.group = kOverall;
-  for (const auto& rows : buckets) sum.add_counts(rows.front());
+  for (const auto& rows : buckets) {
+    sum.add_counts(rows.front());
+    sum.lead_time.n += rows.front().lead_time.n;  // for the note on instant lead times
+  }
   return sum;
 }
 

@@ -36,7 +36,8 @@ struct Series {
     return b ? window(b - 1) : Window{edges[0] - (edges[1] - edges[0]), edges[0]};
   }
   // The overall rows' counts summed over the buckets (the distributions
-  // left empty): the window's counts without computing it again.
+  // left empty, but for the number of lead times): the window's counts
+  // without computing it again.
   GroupMetrics summed_overall() const;
   // The settings of one bucket: its window, comparison and unit name.
   ReportSettings settings_of(size_t b, const ReportSettings& base) const;

@@ -69,7 +69,7 @@ std::optional<std::string> add_map(Schema& schema, const std::pair<std::string, 
   if (!ok)
     return "--map: unknown field '" + kv.first +
            "' (a --group-by field or one of type, id, time, service, status, changes, "
-           "change_type, unplanned, deployment_id, deployed_at, completed_at, resolved_at)";
+           "change_type, unplanned, deployment_id, deployed_at, completed_at, resolved_at, committed_at)";
   schema.renames[kv.first] = kv.second;
   return std::nullopt;
 }

@@ -30,6 +30,16 @@ std::string window_note(const InputCounts& in, const GroupMetrics& all, const Wi
   return note + "; use --since or --days";
 }
 
+std::string lead_time_note(const GroupMetrics& all) {
+  const uint64_t n = all.lead_time.n, instant = all.instant_lead_times;
+  // The rule of ndj-git's warning about the same changes.
+  if (n < 20 || instant * 100 < n * 80) return "";
+  return std::to_string(instant * 100 / n) + "% of the " + grouped_digits(n) +
+         " lead times are under a second: those changes were authored, committed and deployed in the same second "
+         "(squash or rebase merges?), so lead time measures merge to deployment only; ndj-git --prs FILE gives "
+         "each change its pull request's times";
+}
+
 bool write_report(const EventStore& store, const Options& o, const RunWindows& w, bool color, const TextSink& sink) {
   std::optional<Series> series;
   if (o.bucket) series = compute_series(store, w.edges, *o.bucket, o.compare_previous, o.tz, w.partial, w.now);
@@ -52,6 +62,7 @@ bool write_report(const EventStore& store, const Options& o, const RunWindows& w
   settings.previous_window = w.before;
   settings.goals = o.goals;
   settings.note = window_note(store.input(), all, w.window, o.tz);
+  if (settings.note.empty()) settings.note = lead_time_note(all);
   if (!settings.note.empty()) warn(settings.note);
   std::vector<GroupMetrics> previous_rows;
   if (o.compare_previous && whole) {

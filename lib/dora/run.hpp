@@ -16,6 +16,13 @@ namespace ndj::dora {
 // overall row; dates are local days in `zone`.
 std::string window_note(const InputCounts& in, const GroupMetrics& all, const Window& w, const std::string& zone);
 
+// "97% of the 1,929 lead times are under a second: ...; ndj-git --prs FILE
+// ...", when at least 20 lead times were measured and 80% or more of them
+// are GroupMetrics::instant_lead_times (lead times that measure merge to
+// deployment only), else "". An empty window (window_note) has none, so a
+// report has one note at most.
+std::string lead_time_note(const GroupMetrics& all);
+
 // Writes the report of `store` over the windows `w` to `sink` (the table in
 // colours when `color`); true when a regression alert was raised.
 bool write_report(const EventStore& store, const Options& o, const RunWindows& w, bool color, const TextSink& sink);

@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "core/diag.hpp"
+#include "core/format.hpp"
 #include "core/signals.hpp"
 #include "core/timefmt.hpp"
 #include "json/json.hpp"
@@ -74,7 +75,32 @@ bool older_version(const TagVersion& a, const TagVersion& b) {
   return a.prerelease && !b.prerelease;
 }
 
+std::string SquashCount::warning(const std::string& prs_file) const {
+  std::string text = std::to_string(authored_when_committed * 100 / changes) + "% of the " + grouped_digits(changes) +
+                     " changes on the first-parent line were authored when committed";
+  if (prs_file.empty())
+    return text + " (squash or rebase merges?): lead time from these records measures merge to deployment only; "
+                  "--prs FILE gives each change its pull request's times";
+  return text + " and are not the merge commit of a pull request in " + prs_file +
+         " (squash or rebase merges?): their lead time measures merge to deployment only";
+}
+
 namespace {
+
+// "prs.json: 3 of 120 pull requests were not used: ...", or "" when all
+// merged in the window were.
+std::string unused_warning(const PullRequests& prs, const std::string& file, int64_t since, int64_t until) {
+  const auto u = prs.unused(since, until);
+  if (!u.not_read && !u.no_commit) return "";
+  const uint64_t n = u.not_read + u.no_commit;
+  std::string text = file + ": " + grouped_digits(n) + " of " + grouped_digits(prs.size()) + " pull requests" +
+                     (n == 1 ? " was" : " were") + " not used: ";
+  if (u.not_read)
+    text += grouped_digits(u.not_read) + " merged by a commit that is not in the history read (another branch?)";
+  if (u.not_read && u.no_commit) text += ", ";
+  if (u.no_commit) text += grouped_digits(u.no_commit) + " merged without a merge or squash commit (fast-forward?)";
+  return text;
+}
 
 // The full id of the commit an abbreviated `prefix` in `reverter`'s message
 // names; empty (with a warning) when it names several commits now: a guess
@@ -335,6 +361,8 @@ int write_git_records(const GitRecordsOptions& o, Output& out) {
     };
   std::vector<uint32_t> change_teams;
 
+  std::string next_first_parent = tip.value_or("");  // the branch's first-parent line, for `squash`
+  SquashCount squash;
   GitCommit c;
   bool stopped = false;
   while (log.next(c)) {
@@ -358,9 +386,12 @@ int write_git_records(const GitRecordsOptions& o, Output& out) {
     f.emergency = RE2::PartialMatch(c.subject, *o.emergency);
     f.unplanned = revert || hotfix || f.emergency;
     f.shallow_boundary = !boundary.empty() && boundary.count(c.sha);
+    const bool first_parent = !next_first_parent.empty() && c.sha == next_first_parent;
+    if (first_parent) next_first_parent.assign(c.first_parent());
+    const PullRequest* pr = o.prs ? o.prs->match(c.sha) : nullptr;
     const uint64_t services = split ? matcher.services_of(c.names) : 0;
     std::string_view teams_json = teams ? teams->of(c, change_teams) : std::string_view{};
-    bool done = since != INT64_MIN;
+    bool done = since != INT64_MIN, written = false;
     for (size_t s = 0; s < streams.size(); ++s) {
       Stream& st = *streams[s];
       f.kept = split ? (services >> s & 1) : o.paths.empty() || touching.count(c.sha);
@@ -370,9 +401,17 @@ int write_git_records(const GitRecordsOptions& o, Output& out) {
         extra.owners.insert(extra.owners.end(), change_teams.begin(), change_teams.end());
         if (const std::string* author = st.writer.author_key(c)) extra.authors.push_back(author);
       }
-      if (f.kept && in_window(d ? d->time : c.commit_time)) st.writer.change(c, f, revert, hotfix, d, teams_json);
+      if (f.kept && in_window(d ? d->time : c.commit_time)) {
+        st.writer.change(c, f, revert, hotfix, d, pr, teams_json);
+        written = true;
+      }
       st.walk.take_completed(st.write_deployment);
       done = done && st.walk.done_before(since);
+    }
+    // Once per commit, however many services wrote it.
+    if (written && f.listed && first_parent) {
+      ++squash.changes;
+      squash.authored_when_committed += !pr && c.author_time == c.commit_time;
     }
     if (done) {
       stopped = true;
@@ -385,6 +424,9 @@ int write_git_records(const GitRecordsOptions& o, Output& out) {
   if (incomplete)
     warn(std::to_string(incomplete) + " deployment(s) reach the shallow boundary: their changes are incomplete");
   if (stop_requested()) return interrupted_exit_code();
+  if (o.prs)
+    if (std::string text = unused_warning(*o.prs, o.prs_file, since, until); !text.empty()) warn(text);
+  if (squash.high()) warn(squash.warning(o.prs_file));
   return kExitOk;
 }
 

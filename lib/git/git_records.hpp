@@ -1,6 +1,6 @@
 // lib/git/: ndj-git: git as a child process, the deployment walk, the
-// deployment and change records. Includes core/, json/ and git/ only; only
-// ndj-git includes it.
+// deployment and change records, pull request exports. Includes core/,
+// json/ and git/ only; only ndj-git includes it.
 //
 // ndj-git's engine: a repository's history read once through git and
 // written as the deployment and change records ndj-dora reads.
@@ -15,6 +15,7 @@
 
 #include "core/output.hpp"
 #include "git/deployment_walk.hpp"
+#include "git/pull_requests.hpp"
 #include "git/record_writer.hpp"
 
 namespace ndj {
@@ -48,13 +49,19 @@ struct GitRecordsOptions {
   // "teams", the owners of the paths they touch; deployments their union.
   std::string teams_file;
   RecordFields fields;
+  // --prs: the pull requests whose merge commits give changes their start
+  // (nullptr: none), read from `prs_file`.
+  PullRequests* prs = nullptr;
+  std::string prs_file;
   // Subjects (and tag names and messages) of unplanned changes: required.
   const RE2* hotfix = nullptr;
   const RE2* emergency = nullptr;
 };
 
 // Writes the records to `out` and flushes it. Warns about what is missing
-// (no commits, no matching tags, a shallow clone). Returns the exit code:
+// (no commits, no matching tags, a shallow clone, pull requests of --prs
+// whose commits were not read) and about lead times that can only measure
+// merge to deployment (SquashCount). Returns the exit code:
 // 0, or 128 + signal when a stop was requested. Throws Error(1) when the
 // repository, the branch or git fails.
 int write_git_records(const GitRecordsOptions& o, Output& out);
@@ -73,6 +80,23 @@ TagVersion tag_version(std::string_view name);
 // True when both name versions of one family (same prefix) and `a`'s is
 // older: lower numbers, or the same numbers as a pre-release of `b`.
 bool older_version(const TagVersion& a, const TagVersion& b);
+
+// The changes on the branch's first-parent line (the commits that landed
+// as they are: squash and rebase merges, direct commits) and how many of
+// them have a "time" equal to their commit time, to the second: git kept
+// no earlier time for them, so their lead time starts at the merge. Branch
+// commits of a merge are left out: made with `git commit`, they are
+// authored when committed too, yet their lead time runs from that commit.
+struct SquashCount {
+  uint64_t changes = 0;
+  uint64_t authored_when_committed = 0;
+
+  // At least 20 changes, 80% or more of them authored when committed.
+  bool high() const { return changes >= 20 && authored_when_committed * 100 >= changes * 80; }
+  // "97% of the 1,929 changes on the first-parent line were authored when
+  // committed ...", with what to do; `prs_file`: the --prs export, if any.
+  std::string warning(const std::string& prs_file) const;
+};
 
 // `Revert "SUBJECT"` or, as squash-merged revert pull requests put it,
 // `Revert "SUBJECT" (#125)`: the reverted commit's subject, or empty.

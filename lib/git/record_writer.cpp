@@ -32,11 +32,15 @@ const std::string* RecordWriter::author_key(const GitCommit& c) {
 }
 
 void RecordWriter::change(const GitCommit& c, const ChangeFacts& f, bool revert, bool hotfix,
-                          const Deployment* d, std::string_view teams) {
+                          const Deployment* d, const PullRequest* pr, std::string_view teams) {
   rec_ = R"({"type":"change","id":)";
   append_json_string(rec_, c.sha);
-  field_time("time", c.author_time);
+  field_time("time", pr ? pr->start(fields_.lead_time_from) : c.author_time);
   field_time("committed_at", c.commit_time);
+  if (pr) {
+    rec_.append(R"(,"pr":)").append(std::to_string(pr->number));
+    field_time("pr_created_at", pr->created);
+  }
   if (d && f.listed) {
     rec_.append(R"(,"deployment_id":)");
     append_id(d->id);

@@ -12,6 +12,7 @@
 #include "core/choices.hpp"
 #include "git/deployment_walk.hpp"
 #include "git/git_log.hpp"
+#include "git/pull_requests.hpp"
 
 namespace ndj {
 
@@ -30,6 +31,7 @@ struct RecordFields {
   // Before every deployment id: ndj-dora keys deployments by id alone, so
   // the per-service deployments of one commit need ids of their own.
   std::string id_prefix;
+  LeadTimeFrom lead_time_from = LeadTimeFrom::kFirstCommit;  // "time" of a change merged by a pull request
 };
 
 class RecordWriter {
@@ -37,10 +39,12 @@ class RecordWriter {
   RecordWriter(const RecordFields& fields, Output& out);
 
   // `d`: the commit's deployment (nullptr when none contains it), named
-  // when the commit is one of its listed changes. `teams`: a JSON array
-  // for "teams", or empty for none.
+  // when the commit is one of its listed changes. `pr`: the pull request
+  // whose merge or squash commit it is: its start is the change's "time"
+  // instead of the author time, and its number is "pr". `teams`: a JSON
+  // array for "teams", or empty for none.
   void change(const GitCommit& c, const ChangeFacts& f, bool revert, bool hotfix, const Deployment* d,
-              std::string_view teams = {});
+              const PullRequest* pr = nullptr, std::string_view teams = {});
   // `authors`: its changes' author keys (author_key()), in any order, repeated or not.
   void deployment(const Deployment& d, std::string_view teams = {}, std::vector<const std::string*> authors = {});
 

@@ -33,7 +33,7 @@ size_t utf8_sequence(const unsigned char* p, const unsigned char* end) {
 class Checker {
  public:
   explicit Checker(std::string_view t)
-      : p_(reinterpret_cast<const unsigned char*>(t.data())), end_(p_ + t.size()) {}
+      : begin_(reinterpret_cast<const unsigned char*>(t.data())), p_(begin_), end_(p_ + t.size()) {}
 
   const char* run() {
     skip_ws();
@@ -43,6 +43,9 @@ class Checker {
     if (p_ != end_) return "bad structure (missing or extra comma, bracket or brace)";
     return nullptr;
   }
+
+  // Where it stopped: at the fault after run() failed.
+  size_t offset() const { return static_cast<size_t>(p_ - begin_); }
 
  private:
   bool fail(const char* why) {
@@ -169,6 +172,7 @@ class Checker {
     return true;
   }
 
+  const unsigned char* begin_;
   const unsigned char* p_;
   const unsigned char* end_;
   const char* why_ = "bad structure (missing or extra comma, bracket or brace)";
@@ -177,6 +181,13 @@ class Checker {
 }  // namespace
 
 const char* json_check(std::string_view text) { return Checker(text).run(); }
+
+const char* json_check(std::string_view text, size_t& at) {
+  Checker c(text);
+  const char* why = c.run();
+  at = c.offset();
+  return why;
+}
 
 std::string json_compact(std::string_view text) {
   std::string out;

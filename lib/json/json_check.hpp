@@ -12,6 +12,9 @@ namespace ndj {
 // escapes and nesting deeper than 1024, as simdjson does; accepts numbers
 // of any size, as JsonParser does.
 const char* json_check(std::string_view text);
+// The same, and on a fault `at` is the offset of the byte where it was
+// found (for a line and column in a message about a whole file).
+const char* json_check(std::string_view text, size_t& at);
 
 // `text` (valid JSON) without whitespace outside strings; numbers and
 // escapes are kept as written.

@@ -301,3 +301,17 @@ TEST_CASE("a service's pathspec: a file or a directory above the path, or a glob
   CHECK(pathspec_matches("svc/*/api*", "svc/x/api/main.go"));
   CHECK(pathspec_matches(".", "anything/at/all"));
 }
+
+TEST_CASE("squash merges: at least 20 changes on the first-parent line, 80% authored when committed") {
+  CHECK_FALSE(SquashCount{19, 19}.high());
+  CHECK(SquashCount{20, 16}.high());
+  CHECK_FALSE(SquashCount{20, 15}.high());
+  CHECK(SquashCount{1929, 1872}.warning("") ==
+        "97% of the 1,929 changes on the first-parent line were authored when committed (squash or rebase "
+        "merges?): lead time from these records measures merge to deployment only; --prs FILE gives each change "
+        "its pull request's times");
+  CHECK(SquashCount{1929, 1872}.warning("prs.json") ==
+        "97% of the 1,929 changes on the first-parent line were authored when committed and are not the merge "
+        "commit of a pull request in prs.json (squash or rebase merges?): their lead time measures merge to "
+        "deployment only");
+}

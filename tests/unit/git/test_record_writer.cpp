@@ -113,7 +113,7 @@ TEST_CASE("a deployment's authors as its changes show them, sorted, each once; t
       const std::string* bob = w.author_key(commit("c1", "bob@example.com"));
       const std::string* ann = w.author_key(commit("c2", "Ann@Example.com"));
       CHECK(w.author_key(commit("c3", "bob@example.com")) == bob);  // one key per address
-      w.change(commit("c1", "bob@example.com"), f, false, false, &d, R"(["@org/a"])");
+      w.change(commit("c1", "bob@example.com"), f, false, false, &d, nullptr, R"(["@org/a"])");
       w.deployment(d, R"(["@org/a","@org/b"])", {bob, ann, bob});
     });
   };
@@ -155,4 +155,26 @@ TEST_CASE("times before 1970 and across day boundaries") {
   });
   CHECK(two.find("1970-01-01T23:59:59Z") != std::string::npos);
   CHECK(two.find("1970-01-02T00:00:00Z") != std::string::npos);
+}
+
+TEST_CASE("a change merged by a pull request starts where --lead-time-from says, with its number") {
+  PullRequest pr;
+  pr.number = 120;
+  pr.created = 1767430800;       // 2026-01-03T09:00:00Z
+  pr.first_commit = 1767344400;  // 2026-01-02T09:00:00Z
+  ChangeFacts f;
+  auto one = [&](LeadTimeFrom from, const PullRequest* p) {
+    RecordFields fields{"", "", EmailMode::kOmit, "", from};
+    return written(fields, [&](RecordWriter& w) { w.change(commit("c1", ""), f, false, false, nullptr, p); });
+  };
+  const std::string tail = R"(,"subject":"say \"hi\"","parents":1,"revert":false,"hotfix":false,"emergency":false})"
+                           "\n";
+  CHECK(one(LeadTimeFrom::kFirstCommit, &pr) ==
+        R"({"type":"change","id":"c1","time":"2026-01-02T09:00:00Z","committed_at":"2026-01-05T10:01:01Z",)"
+        R"("pr":120,"pr_created_at":"2026-01-03T09:00:00Z")" + tail);
+  CHECK(one(LeadTimeFrom::kPrCreated, &pr) ==
+        R"({"type":"change","id":"c1","time":"2026-01-03T09:00:00Z","committed_at":"2026-01-05T10:01:01Z",)"
+        R"("pr":120,"pr_created_at":"2026-01-03T09:00:00Z")" + tail);
+  CHECK(one(LeadTimeFrom::kFirstCommit, nullptr) ==
+        R"({"type":"change","id":"c1","time":"2026-01-05T09:00:00Z","committed_at":"2026-01-05T10:01:01Z")" + tail);
 }

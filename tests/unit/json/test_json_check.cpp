@@ -123,3 +123,14 @@ TEST_CASE("UTF-8 validation") {
   CHECK_FALSE(is_valid_utf8("\xe6\x97"));
   CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));  // a surrogate
 }
+
+TEST_CASE("json_check says where the fault is") {
+  size_t at = 99;
+  CHECK(json_check("[1, 2]", at) == nullptr);
+  CHECK(json_check("[1, 2,]", at) != nullptr);
+  CHECK(at == 6);  // the bracket after the comma
+  CHECK(json_check("{\"a\":\n  nope}", at) != nullptr);
+  CHECK(at == 8);  // the literal
+  CHECK(json_check("[1", at) != nullptr);
+  CHECK(at == 2);  // the end
+}
