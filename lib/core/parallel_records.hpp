@@ -260,7 +260,7 @@ RecordReader::Status run_batches(RecordReader& reader, unsigned threads,
   reader.set_wait_hook([&] { return catch_up() ? kStopWaiting : -1; });
   reader.set_before_bad_line(catch_up);
   Record rec;
-  RecordReader::Status st;
+  RecordReader::Status st = RecordReader::Status::kEnd;  // set by the first next()
   while (!stopped && (st = reader.next(rec)) == RecordReader::Status::kRecord) {
     if (pool.filling().lines.other_file(rec)) submit();
     if (stopped) break;

@@ -17,6 +17,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!again || *again != *d) std::abort();
   }
   ndj::parse_size(s);
-  ndj::parse_epoch_unit(s);
+  ndj::kEpochUnits.parse(s);
   return 0;
 }
