@@ -52,5 +52,25 @@ bench_run "ndj-git --deploys merges" "$log" "ndj-git --deploys merges $repo"
 bench_run "ndj-git --path svc1" "$log" "ndj-git --path svc1 $repo"
 bench_run "git log | jq (change records only)" "$log" \
     "git -C $repo log --format='%H%x09%at%x09%ct%x09%ae%x09%s' main | jq -R -c 'split(\"\t\") | {type:\"change\",id:.[0],time:(.[1]|tonumber|todate),committed_at:(.[2]|tonumber|todate),author_email:.[3],subject:.[4]}'"
+# --teams and --prs: git lists every commit's paths (the baseline is git log
+# --name-only in the same format), a CODEOWNERS file of overlapping rules
+# owns them, and a gh export names every merge as a pull request.
+owners="$BENCH_DIR/git-$BENCH_GIT_COMMITS.CODEOWNERS" prs="$BENCH_DIR/git-$BENCH_GIT_COMMITS.prs.json"
+printf '%s\n' '* @acme/platform' 'svc0/ @acme/zero' '/svc1/** @acme/one' 'svc2/file1* @acme/two' \
+    '**/file7 @acme/seven' 'svc3/ @acme/three @acme/platform' >"$owners"
+[[ -s $prs ]] || git -C "$repo" log --first-parent --merges --format='%H %at %ct' main |
+    jq -R -s -c '[split("\n")[] | select(length > 0) | split(" ")] | to_entries | map({number: (.key + 1),
+        createdAt: ((.value[1] | tonumber) - 7200 | todate), mergedAt: (.value[2] | tonumber | todate),
+        mergeCommit: {oid: .value[0]},
+        commits: [{oid: .value[0], authoredDate: ((.value[1] | tonumber) - 3600 | todate)}]})' >"$prs"
+names_log="$BENCH_DIR/git-$BENCH_GIT_COMMITS.names.log"
+[[ -s $names_log ]] || git -C "$repo" log --topo-order -z "$fmt" --name-only -m --root --no-renames main >"$names_log"
+bench_run "git log --name-only (format only)" "$names_log" \
+    "git -C $repo log --topo-order -z '$fmt' --name-only -m --root --no-renames main"
+bench_run "ndj-git --teams --prs" "$names_log" "ndj-git --teams $owners --prs $prs $repo"
+bench_run "ndj-git --teams --prs, 3 services" "$names_log" \
+    "ndj-git --teams $owners --prs $prs --service a=svc0 --service b=svc1 --service c=svc2 $repo"
 bench_ratio "ndj-git / git log alone (throughput)" "ndj-git (first-parent)" "git log --topo-order (format only)"
+bench_ratio "ndj-git --teams --prs / git log --name-only (throughput)" "ndj-git --teams --prs" \
+    "git log --name-only (format only)"
 bench_ratio "ndj-git / jq (throughput)" "ndj-git (first-parent)" "git log | jq (change records only)"
