@@ -19,7 +19,10 @@ std::optional<std::string> report_window(const Options& o, TimeNs now, Window& w
   LocalClock clock(o.tz);
   // Whole days: a day still running would make deployment frequency a
   // count over part of a day, and two runs on one day disagree.
-  w.until = o.has_until ? o.until : o.has_since ? now : clock.midnight(clock.local_day(now));
+  // A --since window ends now, at the next whole second: its length and
+  // bounds print to the second, and no record up to now is left out.
+  const TimeNs now_s = now % kNsPerSec == 0 || now > INT64_MAX - kNsPerSec ? now : now - now % kNsPerSec + kNsPerSec;
+  w.until = o.has_until ? o.until : o.has_since ? now_s : clock.midnight(clock.local_day(now));
   if (o.has_since) {
     w.since = o.since;
     return std::nullopt;
