@@ -33,6 +33,10 @@ while kill -0 $writer 2>/dev/null; do
   tail_pid=$!
   sleep "0.$((RANDOM % 4 + 1))"
   if [ $((runs % 3)) = 0 ]; then
+    # SIGTERM is handled once ndj-tail has started; before that it kills the
+    # process as it would any other (a slow start under sanitizers can take
+    # longer than the sleep). Output on stdout shows that it has started.
+    for _ in $(seq 200); do [ -s "out.$runs" ] && break; sleep 0.05; done
     kill -TERM $tail_pid
     wait $tail_pid || { echo "SIGTERM in follow mode: exit $?, expected 0"; exit 1; }
   else
