@@ -35,7 +35,8 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   auto* until = add_time_option(app, "--until", until_arg, "Window end, exclusive (default: see --days)");
   auto* now = add_time_option(app, "--now", now_arg, "Take TIME as the current time");
   std::string group_by, format = "ndjson", tiers = "dora", compare, min_samples, color = "auto";
-  std::vector<std::string> tags, maps, type_values, thresholds, goals;
+  std::vector<std::string> tags, thresholds, goals;
+  dora::OptionText text;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
   app.add_option("--format", format, "ndjson (default), json, csv, table, prom, html")->type_name("FORMAT");
   app.add_option("--color", color, "Table colours: auto (default), always, never")->type_name("WHEN");
@@ -56,10 +57,16 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   app.add_option("--threshold", thresholds, "Regression threshold, in percent")->type_name("METRIC=PCT");
   app.add_flag("--fail-on-regression", o.fail_on_regression, "Exit 3 when a regression was found");
   app.add_option("--goal", goals, "Target, e.g. 'lead_time<=24h' (repeatable)")->type_name("GOAL");
-  add_duration_option(app, "--failure-window", o.schema.failure_window,
-                      "Incident-to-deployment link window (24h)");
-  app.add_option("--map", maps, "Read field NAME from input field FIELD")->type_name("NAME=FIELD");
-  app.add_option("--type-value", type_values, "Also read type TYPE from VALUE")->type_name("TYPE=VALUE");
+  int64_t failure_window = 0;
+  auto* window = add_duration_option(app, "--failure-window", failure_window, "Incident-to-deployment link window (24h)");
+  app.add_option("--definitions", text.definitions, "What the metrics count: dora (default), commits, ledger or FILE")
+      ->type_name("NAME|FILE");
+  app.add_flag("--explain", o.explain, "Print the definitions in force and exit");
+  app.add_option("--map", text.maps, "Read field NAME (or TYPE.NAME) from input FIELD[,FIELD...]")
+      ->type_name("NAME=FIELD");
+  app.add_option("--type-value", text.type_values, "Also read type TYPE from VALUE")->type_name("TYPE=VALUE");
+  app.add_option("--status-value", text.status_values, "Read deployment status VALUE as STATUS")
+      ->type_name("STATUS=VALUE");
   add_epoch_option(app, o.schema.epoch, "Numeric times are in s, ms, us or ns");
   add_threads_option(app, o.threads);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
@@ -70,26 +77,23 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   o.has_until = until->count() > 0;
   if (o.has_since) o.since = since_arg.resolve(o.tz, o.now);
   if (o.has_until) o.until = until_arg.resolve(o.tz, o.now);
-  const dora::OptionText text{days->count() > 0, format, tiers, compare, min_samples, group_by, color, thresholds,
-                              goals};
+  text.days_given = days->count() > 0;
+  text.format = format;
+  text.tiers = tiers;
+  text.compare = compare;
+  text.min_samples = min_samples;
+  text.group_by = group_by;
+  text.color = color;
+  text.thresholds = thresholds;
+  text.goals = goals;
   if (auto why = dora::check_output_options(text, o)) return usage_error(*why);
   if (auto why = dora::check_trend_options(text, o)) return usage_error(*why);
-  if (auto why = dora::check_schema_options(text, o)) return usage_error(*why);
+  auto given_window = window->count() ? std::optional<int64_t>(failure_window) : std::nullopt;
+  if (auto why = dora::check_schema_options(text, o, given_window)) return usage_error(*why);
   for (const auto& t : tags) {
     std::pair<std::string, std::string> kv;
     if (!split_key_value(t, kv.first, kv.second)) return usage_error("--tag: expected K=V, got '" + t + "'");
     o.tags.push_back(kv);
-  }
-  for (const auto& m : maps) {
-    std::pair<std::string, std::string> kv;
-    if (!split_key_value(m, kv.first, kv.second)) return usage_error("--map: expected NAME=FIELD, got '" + m + "'");
-    if (auto why = dora::add_map(o.schema, kv)) return usage_error(*why);
-  }
-  for (const auto& tv : type_values) {
-    std::pair<std::string, std::string> kv;
-    auto type = split_key_value(tv, kv.first, kv.second) ? dora::parse_event_type(kv.first) : std::nullopt;
-    if (!type) return usage_error("--type-value: expected deployment=VALUE, change=VALUE or incident=VALUE, got '" + tv + "'");
-    o.schema.type_values.emplace_back(kv.second, *type);
   }
   return -1;
 }
@@ -102,6 +106,12 @@ bool use_color(const dora::Options& o) {
 }
 
 int run(const dora::Options& o) {
+  if (o.explain) {
+    Output out;
+    out.write(dora::explain_definitions(o.schema));
+    out.flush();
+    return kExitOk;
+  }
   dora::RunWindows w;
   if (auto why = dora::plan_windows(o, o.now, w)) return usage_error(*why);
   Output out;

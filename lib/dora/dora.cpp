@@ -41,6 +41,7 @@ enum Field : uint32_t {
   kCompletedAt,
   kResolvedAt,
   kCommittedAt,
+  kStartedAt,
   kFieldCount
 };
 
@@ -85,15 +86,6 @@ uint64_t hash_id(std::string_view s) {
   return h ? h : 1;  // 0 means "no id"
 }
 
-const char* type_name(EventType t) {
-  switch (t) {
-    case EventType::kDeployment: return "deployment";
-    case EventType::kChange: return "change";
-    case EventType::kIncident: return "incident";
-    default: return "record";
-  }
-}
-
 // Insertion sort, given up (the range left in some order) once it has
 // moved elements more than `budget` places: linear on nearly sorted input.
 template <class It, class Less>
@@ -121,20 +113,33 @@ const std::vector<std::string>& canonical_fields() {
   static const std::vector<std::string> names = {
       "type",       "id",          "time",          "service",     "status",      "changes",
       "change_type", "unplanned", "deployment_id", "deployed_at", "completed_at", "resolved_at",
-      "committed_at"};
+      "committed_at", "started_at"};
   return names;
 }
 
+const char* event_type_name(EventType t) {
+  switch (t) {
+    case EventType::kDeployment: return "deployment";
+    case EventType::kChange: return "change";
+    case EventType::kIncident: return "incident";
+    case EventType::kWorkStart: return "work_start";
+    case EventType::kWorkEnd: return "work_end";
+    default: return "record";
+  }
+}
+
 std::optional<EventType> parse_event_type(std::string_view name) {
-  if (name == "deployment") return EventType::kDeployment;
-  if (name == "change") return EventType::kChange;
-  if (name == "incident") return EventType::kIncident;
+  for (auto t : {EventType::kDeployment, EventType::kChange, EventType::kIncident, EventType::kWorkStart,
+                 EventType::kWorkEnd})
+    if (name == event_type_name(t)) return t;
   return std::nullopt;
 }
 
-const std::string& Schema::input_name(const std::string& name) const {
+std::vector<std::string> Schema::input_names(EventType t, const std::string& name) const {
+  if (t != EventType::kOther)
+    if (auto it = renames.find(std::string(event_type_name(t)) + "." + name); it != renames.end()) return it->second;
   auto it = renames.find(name);
-  return it == renames.end() ? name : it->second;
+  return it == renames.end() ? std::vector<std::string>{name} : it->second;
 }
 
 namespace {
@@ -299,16 +304,83 @@ std::vector<GroupValue> group_values(std::string_view key) {
 
 }  // namespace
 
-EventReader::EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of, TimeNs window_since)
-    : epoch_(schema.epoch), keep_from_(keep_from), as_of_(as_of), window_since_(window_since) {
-  for (const auto& name : canonical_fields()) slots_.push_back({schema.input_name(name), {}, false});
-  for (const auto& name : schema.group_by) {
-    const std::string& input = schema.input_name(name);
-    uint32_t i = 0;
-    while (i < slots_.size() && slots_[i].name != input) ++i;
-    if (i == slots_.size()) slots_.push_back({input, {}, false});
-    group_slots_.push_back(i);
+uint32_t EventReader::slot_named(const std::string& name) {
+  for (uint32_t i = 0; i < slots_.size(); ++i)
+    if (slots_[i].name == name) return i;
+  slots_.push_back({name, {}, false});
+  return static_cast<uint32_t>(slots_.size() - 1);
+}
+
+std::vector<EventReader::Test> EventReader::tests_of(const Schema& schema, EventType t,
+                                                     const std::vector<Condition>& conditions) {
+  std::vector<Test> tests;
+  simdjson::dom::parser parser;
+  for (const Condition& c : conditions) {
+    Test test;
+    for (const auto& input : schema.input_names(t, c.field)) test.slots.push_back(slot_named(input));
+    for (const auto& v : c.values) {
+      std::string_view str;
+      // Values were checked when the definitions were read.
+      if (!parser.parse(v).get_string().get(str)) test.strings.emplace_back(str);
+      else test.others.push_back(v);
+    }
+    tests.push_back(std::move(test));
   }
+  return tests;
+}
+
+bool EventReader::any_holds(const std::vector<Test>& tests) const {
+  for (const Test& t : tests) {
+    const Slot* s = nullptr;
+    for (uint32_t i : t.slots)
+      if (slots_[i].present) {
+        s = &slots_[i];
+        break;
+      }
+    if (!s) continue;
+    std::string_view str;
+    if (!s->value.get_string().get(str)) {
+      for (const auto& v : t.strings)
+        if (v == str) return true;
+    } else if (!t.others.empty()) {
+      // true, false and null, the usual flags, without building their text.
+      bool b;
+      const std::string json = !s->value.get_bool().get(b) ? (b ? "true" : "false")
+                               : s->value.is_null()        ? "null"
+                                                           : simdjson::minify(s->value);
+      for (const auto& v : t.others)
+        if (v == json) return true;
+    }
+  }
+  return false;
+}
+
+const EventReader::Slot& EventReader::at(uint32_t f) const {
+  const auto [begin, end] = table_[f];
+  if (end - begin > 1)
+    for (uint32_t i = begin; i < end; ++i)
+      if (slots_[slot_lists_[i]].present) return slots_[slot_lists_[i]];
+  return slots_[slot_lists_[begin]];
+}
+
+EventReader::EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of, TimeNs window_since)
+    : epoch_(schema.epoch), keep_from_(keep_from), as_of_(as_of), window_since_(window_since), defs_(schema.defs) {
+  group_fields_ = schema.group_by.size();
+  for (size_t t = 0; t < kEventTypeCount; ++t) {
+    const auto type = static_cast<EventType>(t);
+    auto add = [&](const std::string& name) {
+      const auto begin = static_cast<uint32_t>(slot_lists_.size());
+      for (const auto& input : schema.input_names(type, name)) slot_lists_.push_back(slot_named(input));
+      field_slots_[t].emplace_back(begin, static_cast<uint32_t>(slot_lists_.size()));
+    };
+    for (const auto& name : canonical_fields()) add(name);
+    for (const auto& name : schema.group_by) add(name);
+  }
+  failed_when_ = tests_of(schema, EventType::kDeployment, defs_.failed_when);
+  incidents_when_ = tests_of(schema, EventType::kIncident, defs_.incidents_when);
+  emergency_when_ = tests_of(schema, EventType::kDeployment, defs_.emergency_when);
+  rework_when_ = tests_of(schema, defs_.rework_counts_changes ? EventType::kChange : EventType::kDeployment,
+                          defs_.rework_when);
   // Slot indexes bucket by bucket: bucket b is bucket_slots_[bucket_begin_[b], bucket_begin_[b+1]).
   std::array<std::vector<uint32_t>, 256> buckets;
   for (uint32_t i = 0; i < slots_.size(); ++i)
@@ -322,6 +394,7 @@ EventReader::EventReader(const Schema& schema, TimeNs keep_from, TimeNs as_of, T
                   {"change", EventType::kChange},
                   {"incident", EventType::kIncident}};
   type_values_.insert(type_values_.end(), schema.type_values.begin(), schema.type_values.end());
+  status_values_ = schema.status_values;
 }
 
 std::optional<std::string> EventReader::read(simdjson::dom::element record, IntakeBatch& out) {
@@ -342,23 +415,38 @@ std::optional<std::string> EventReader::read(simdjson::dom::element record, Inta
       }
     }
   }
-  const Slot& type = slots_[kType];
+  table_ = field_slots_[0].data();
+  const Slot& type = at(kType);
   std::string_view type_value;
   if (!type.present || type.value.get_string().get(type_value)) return std::nullopt;
   EventType t = EventType::kOther;
   for (const auto& [value, type_of] : type_values_)
     if (same_name(value, type_value)) t = type_of;
-  if (t == EventType::kOther) return std::nullopt;
+  // Records the definitions in force do not use are other records.
+  switch (t) {
+    case EventType::kOther: return std::nullopt;
+    case EventType::kChange:
+      if (!defs_.lead_from_changes && !defs_.rework_counts_changes) return std::nullopt;
+      break;
+    case EventType::kWorkStart:
+    case EventType::kWorkEnd:
+      if (!defs_.lead_from_work_units) return std::nullopt;
+      break;
+    default: break;
+  }
+  table_ = field_slots_[static_cast<size_t>(t)].data();
+  if (t == EventType::kIncident && !incidents_when_.empty() && !any_holds(incidents_when_)) return std::nullopt;
 
   TimeNs time = 0;
-  switch (read_time(slots_[kTime].value, slots_[kTime].present, epoch_, time)) {
-    case Got::kAbsent: return std::string(type_name(t)) + ": missing \"" + slots_[kTime].name + "\"";
-    case Got::kBad: return std::string(type_name(t)) + ": bad timestamp in \"" + slots_[kTime].name + "\"" + kTimeHint;
+  switch (read_time(at(kTime).value, at(kTime).present, epoch_, time)) {
+    case Got::kAbsent: return std::string(event_type_name(t)) + ": missing \"" + at(kTime).name + "\"";
+    case Got::kBad: return std::string(event_type_name(t)) + ": bad timestamp in \"" + at(kTime).name + "\"" + kTimeHint;
     case Got::kOk: break;
   }
   auto why = t == EventType::kDeployment ? read_deployment(time, out)
              : t == EventType::kChange   ? read_change(time, out)
-                                         : read_incident(time, out);
+             : t == EventType::kIncident ? read_incident(time, out)
+                                         : read_work(t, time, out);
   if (why) return why;
   InputCounts& c = out.counts_;
   ++c.events;
@@ -388,10 +476,10 @@ void EventReader::add_service(IntakeBatch& out, IntakeBatch::Entry& e, std::stri
 }
 
 void EventReader::add_group_key(IntakeBatch& out, IntakeBatch::Entry& e) {
-  if (group_slots_.empty()) return;
+  if (group_fields_ == 0) return;
   const size_t begin = out.text_.size();
-  for (uint32_t i : group_slots_) {
-    const Slot& s = slots_[i];
+  for (uint32_t i = 0; i < group_fields_; ++i) {
+    const Slot& s = at(kFieldCount + i);
     std::string_view str;
     if (!s.present) append_key_value(out.text_, kAbsentValue, {});
     else if (!s.value.get_string().get(str)) append_key_value(out.text_, kStringValue, str);
@@ -403,40 +491,50 @@ void EventReader::add_group_key(IntakeBatch& out, IntakeBatch::Entry& e) {
 
 std::optional<std::string> EventReader::read_deployment(TimeNs time, IntakeBatch& out) {
   auto bad = [&](Field f, const char* what) {
-    return "deployment: " + std::string(what) + " \"" + slots_[f].name + "\"";
+    return "deployment: " + std::string(what) + " \"" + at(f).name + "\"";
   };
   uint64_t id = 0;
-  if (read_id(slots_[kId].value, slots_[kId].present, id) == Got::kBad) return bad(kId, "bad id in");
+  if (read_id(at(kId).value, at(kId).present, id) == Got::kBad) return bad(kId, "bad id in");
   bool succeeded = true, failed = false, unplanned = false;
-  if (slots_[kStatus].present && !slots_[kStatus].value.is_null()) {
+  if (at(kStatus).present && !at(kStatus).value.is_null()) {
+    const char* expected = status_values_.empty() ? "status must be success, failure or rolled_back in"
+                                                  : "status must be success, failure, rolled_back or a --status-value in";
     std::string_view st;
-    if (slots_[kStatus].value.get_string().get(st))
-      return bad(kStatus, "status must be success, failure or rolled_back in");
+    if (at(kStatus).value.get_string().get(st)) return bad(kStatus, expected);
+    for (const auto& [input, status] : status_values_)
+      if (st == input) st = status;
     if (st == "failure" || st == "rolled_back") {
       succeeded = false;
       failed = true;
     } else if (st != "success") {
-      return bad(kStatus, "status must be success, failure or rolled_back in");
+      return bad(kStatus, expected);
     }
   }
-  if (slots_[kUnplanned].present && !slots_[kUnplanned].value.is_null()) {
+  if (at(kUnplanned).present && !at(kUnplanned).value.is_null()) {
     bool b;
-    if (slots_[kUnplanned].value.get_bool().get(b)) return bad(kUnplanned, "expected true or false in");
-    unplanned = b;
+    if (at(kUnplanned).value.get_bool().get(b)) return bad(kUnplanned, "expected true or false in");
   }
-  if (slots_[kChangeType].present && !slots_[kChangeType].value.is_null()) {
+  if (at(kChangeType).present && !at(kChangeType).value.is_null()) {
     std::string_view ct;
-    if (slots_[kChangeType].value.get_string().get(ct)) return bad(kChangeType, "expected a string in");
-    if (ct == "emergency") unplanned = true;
+    if (at(kChangeType).value.get_string().get(ct)) return bad(kChangeType, "expected a string in");
   }
+  // Failed, as an incident makes it: still a deployment that succeeded.
+  failed = failed || any_holds(failed_when_);
+  if (!defs_.rework_counts_changes) unplanned = any_holds(rework_when_);
   std::string_view service;
-  const bool has_service = slots_[kService].present && !slots_[kService].value.is_null();
-  if (has_service && slots_[kService].value.get_string().get(service)) return bad(kService, "expected a string in");
+  const bool has_service = at(kService).present && !at(kService).value.is_null();
+  if (has_service && at(kService).value.get_string().get(service)) return bad(kService, "expected a string in");
+  TimeNs started = 0;
+  Got start = Got::kAbsent;
+  if (defs_.lead_from_deployments) {
+    start = read_time(at(kStartedAt).value, at(kStartedAt).present, epoch_, started);
+    if (start == Got::kBad) return "deployment: bad timestamp in \"" + at(kStartedAt).name + "\"" + kTimeHint;
+  }
   simdjson::dom::array changes;
-  bool has_changes = slots_[kChanges].present && !slots_[kChanges].value.is_null();
+  bool has_changes = at(kChanges).present && !at(kChanges).value.is_null();
   const size_t changes_begin = out.change_ids_.size();
   if (has_changes) {
-    if (slots_[kChanges].value.get_array().get(changes)) return bad(kChanges, "expected an array of ids in");
+    if (at(kChanges).value.get_array().get(changes)) return bad(kChanges, "expected an array of ids in");
     for (auto c : changes) {
       uint64_t h;
       if (read_id(c, true, h) != Got::kOk) {
@@ -446,7 +544,7 @@ std::optional<std::string> EventReader::read_deployment(TimeNs time, IntakeBatch
       out.change_ids_.push_back(h);
     }
   }
-  if (time >= as_of_ || (time < keep_from_ && group_slots_.empty())) {
+  if (time >= as_of_ || (time < keep_from_ && group_fields_ == 0)) {
     out.change_ids_.resize(changes_begin);
     return std::nullopt;
   }
@@ -461,20 +559,27 @@ std::optional<std::string> EventReader::read_deployment(TimeNs time, IntakeBatch
   e.succeeded = succeeded;
   e.failed = failed;
   e.unplanned = unplanned;
+  e.emergency = defs_.recovery_from_emergency_pairs && any_holds(emergency_when_);
   if (has_service) add_service(out, e, service);
   e.has_changes = has_changes;
   e.changes = static_cast<uint32_t>(changes_begin);
   e.changes_size = static_cast<uint32_t>(out.change_ids_.size() - changes_begin);
   add_group_key(out, e);
+  // Its own lead time, as a change deployed by itself (successful ones only).
+  if (start == Got::kOk && succeeded && time >= keep_from_) {
+    IntakeBatch::Entry& self = start_entry(out, IntakeBatch::Kind::kSelfDeployedChange, started);
+    self.until = time;
+    add_group_key(out, self);
+  }
   return std::nullopt;
 }
 
 bool EventReader::authored_when_committed(TimeNs time) const {
-  const Slot& committed = slots_[kCommittedAt];
+  const Slot& committed = at(kCommittedAt);
   if (!committed.present) return false;
   // ndj-git writes both alike: the same text is the same second, unparsed.
   std::string_view a, b;
-  if (!slots_[kTime].value.get_string().get(a) && !committed.value.get_string().get(b) && a == b) return true;
+  if (!at(kTime).value.get_string().get(a) && !committed.value.get_string().get(b) && a == b) return true;
   TimeNs at;
   if (read_time(committed.value, true, epoch_, at) != Got::kOk) return false;
   auto second = [](TimeNs t) { return t / kNsPerSec - (t % kNsPerSec < 0); };
@@ -482,14 +587,21 @@ bool EventReader::authored_when_committed(TimeNs time) const {
 }
 
 std::optional<std::string> EventReader::read_change(TimeNs time, IntakeBatch& out) {
+  if (defs_.rework_counts_changes && any_holds(rework_when_)) {
+    uint64_t key = 0;
+    Got dep = read_id(at(kDeploymentId).value, at(kDeploymentId).present, key);
+    if (dep == Got::kBad) return "change: bad id in \"" + at(kDeploymentId).name + "\"";
+    if (dep == Got::kOk) start_entry(out, IntakeBatch::Kind::kReworkChange, time).id = key;
+  }
+  if (!defs_.lead_from_changes) return std::nullopt;
   TimeNs deployed_at = 0;
   Field at_field = kDeployedAt;
-  Got got = read_time(slots_[kDeployedAt].value, slots_[kDeployedAt].present, epoch_, deployed_at);
+  Got got = read_time(at(kDeployedAt).value, at(kDeployedAt).present, epoch_, deployed_at);
   if (got == Got::kAbsent) {
     at_field = kCompletedAt;
-    got = read_time(slots_[kCompletedAt].value, slots_[kCompletedAt].present, epoch_, deployed_at);
+    got = read_time(at(kCompletedAt).value, at(kCompletedAt).present, epoch_, deployed_at);
   }
-  if (got == Got::kBad) return "change: bad timestamp in \"" + slots_[at_field].name + "\"" + kTimeHint;
+  if (got == Got::kBad) return "change: bad timestamp in \"" + at(at_field).name + "\"" + kTimeHint;
   if (got == Got::kOk) {
     if (deployed_at >= keep_from_ && deployed_at < as_of_) {
       IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kSelfDeployedChange, time);
@@ -500,19 +612,19 @@ std::optional<std::string> EventReader::read_change(TimeNs time, IntakeBatch& ou
     return std::nullopt;
   }
   uint64_t key = 0;
-  Got dep = read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, key);
-  if (dep == Got::kBad) return "change: bad id in \"" + slots_[kDeploymentId].name + "\"";
+  Got dep = read_id(at(kDeploymentId).value, at(kDeploymentId).present, key);
+  if (dep == Got::kBad) return "change: bad id in \"" + at(kDeploymentId).name + "\"";
   if (dep == Got::kOk) {
     IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kChangeByDeployment, time);
     e.id = key;
     e.at_commit = authored_when_committed(time);
     return std::nullopt;
   }
-  Got own = read_id(slots_[kId].value, slots_[kId].present, key);
-  if (own == Got::kBad) return "change: bad id in \"" + slots_[kId].name + "\"";
+  Got own = read_id(at(kId).value, at(kId).present, key);
+  if (own == Got::kBad) return "change: bad id in \"" + at(kId).name + "\"";
   if (own == Got::kAbsent)
-    return "change: missing \"" + slots_[kDeploymentId].name + "\", \"" + slots_[kId].name +
-           "\" and \"" + slots_[kDeployedAt].name + "\"";
+    return "change: missing \"" + at(kDeploymentId).name + "\", \"" + at(kId).name +
+           "\" and \"" + at(kDeployedAt).name + "\"";
   IntakeBatch::Entry& e = start_entry(out, IntakeBatch::Kind::kChangeById, time);
   e.id = key;
   e.at_commit = authored_when_committed(time);
@@ -521,21 +633,21 @@ std::optional<std::string> EventReader::read_change(TimeNs time, IntakeBatch& ou
 
 std::optional<std::string> EventReader::read_incident(TimeNs time, IntakeBatch& out) {
   TimeNs resolved = kNever;
-  switch (read_time(slots_[kResolvedAt].value, slots_[kResolvedAt].present, epoch_, resolved)) {
-    case Got::kBad: return "incident: bad timestamp in \"" + slots_[kResolvedAt].name + "\"" + kTimeHint;
+  switch (read_time(at(kResolvedAt).value, at(kResolvedAt).present, epoch_, resolved)) {
+    case Got::kBad: return "incident: bad timestamp in \"" + at(kResolvedAt).name + "\"" + kTimeHint;
     case Got::kOk:
       if (resolved < time)
-        return "incident: \"" + slots_[kResolvedAt].name + "\" is before \"" + slots_[kTime].name + "\"";
+        return "incident: \"" + at(kResolvedAt).name + "\" is before \"" + at(kTime).name + "\"";
       break;
     case Got::kAbsent: break;
   }
   uint64_t deployment = 0;
-  if (read_id(slots_[kDeploymentId].value, slots_[kDeploymentId].present, deployment) == Got::kBad)
-    return "incident: bad id in \"" + slots_[kDeploymentId].name + "\"";
+  if (read_id(at(kDeploymentId).value, at(kDeploymentId).present, deployment) == Got::kBad)
+    return "incident: bad id in \"" + at(kDeploymentId).name + "\"";
   std::string_view service;
-  const bool has_service = slots_[kService].present && !slots_[kService].value.is_null();
-  if (has_service && slots_[kService].value.get_string().get(service))
-    return "incident: expected a string in \"" + slots_[kService].name + "\"";
+  const bool has_service = at(kService).present && !at(kService).value.is_null();
+  if (has_service && at(kService).value.get_string().get(service))
+    return "incident: expected a string in \"" + at(kService).name + "\"";
   if (time >= as_of_) return std::nullopt;
   if (resolved >= as_of_) resolved = kNever;  // not resolved yet as of --until
   // Resolved before the window, it matters only through the deployment it names.
@@ -545,6 +657,22 @@ std::optional<std::string> EventReader::read_incident(TimeNs time, IntakeBatch& 
   e.id = deployment;
   if (has_service) add_service(out, e, service);
   add_group_key(out, e);
+  return std::nullopt;
+}
+
+std::optional<std::string> EventReader::read_work(EventType t, TimeNs time, IntakeBatch& out) {
+  uint64_t id = 0;
+  switch (read_id(at(kId).value, at(kId).present, id)) {
+    case Got::kAbsent: return std::string(event_type_name(t)) + ": missing \"" + at(kId).name + "\"";
+    case Got::kBad: return std::string(event_type_name(t)) + ": bad id in \"" + at(kId).name + "\"";
+    case Got::kOk: break;
+  }
+  // A start counts however long ago; an end only in the windows.
+  if (time >= as_of_ || (t == EventType::kWorkEnd && time < keep_from_)) return std::nullopt;
+  const bool end = t == EventType::kWorkEnd;
+  IntakeBatch::Entry& e = start_entry(out, end ? IntakeBatch::Kind::kWorkEnd : IntakeBatch::Kind::kWorkStart, time);
+  e.id = id;
+  if (end) add_group_key(out, e);
   return std::nullopt;
 }
 
@@ -692,6 +820,7 @@ void EventStore::insert(const IntakeBatch& batch) {
         d.succeeded = e.succeeded;
         d.failed = e.failed;
         d.unplanned = e.unplanned;
+        d.emergency = e.emergency;
         if (d.id == 0 && e.has_changes) {
           // Only its own list names its changes: any unique key will do.
           d.id = hash_id("\x1f" "deployment#" + std::to_string(deployments_.size()));
@@ -708,6 +837,11 @@ void EventStore::insert(const IntakeBatch& batch) {
         break;
       case Kind::kIncident:
         incidents_.push_back({e.time, e.until, e.id, service, intern_group(batch.group_key(e), e.group_hash)});
+        break;
+      case Kind::kReworkChange: rework_changes_.push_back(e.id); break;
+      case Kind::kWorkStart: work_starts_.push_back({e.time, e.id, 0}); break;
+      case Kind::kWorkEnd:
+        work_ends_.push_back({e.time, e.id, intern_group(batch.group_key(e), e.group_hash)});
         break;
     }
   }
@@ -891,6 +1025,23 @@ void EventStore::resolve() {
   for (bool at_commit : {false, true})
     change_samples_[at_commit] = join_by_deployment(std::move(changes_by_deployment_[at_commit]), at_commit);
 
+  // Changes that count as rework, on their deployments.
+  for (uint64_t key : rework_changes_)
+    if (uint32_t d = find_deployment(key); d != kNoDeployment) rework_deployments_.push_back(d);
+  rework_changes_ = {};
+
+  // A work unit's lead time runs from the first start of its id to its end.
+  std::sort(work_starts_.begin(), work_starts_.end(),
+            [](const WorkEvent& a, const WorkEvent& b) { return std::tie(a.id, a.time) < std::tie(b.id, b.time); });
+  for (const WorkEvent& end : work_ends_) {
+    auto start = std::lower_bound(work_starts_.begin(), work_starts_.end(), end.id,
+                                  [](const WorkEvent& w, uint64_t id) { return w.id < id; });
+    if (start == work_starts_.end() || start->id != end.id || start->time > end.time) ++unpaired_work_ends_;
+    else self_deployed_.push_back({start->time, end.time, end.group, false});
+  }
+  work_starts_ = {};
+  work_ends_ = {};
+
   // Incidents fail the deployment they name, or else the latest deployment
   // of their service if they opened within the failure window after it
   // (and so before that service's next deployment), and take its values of
@@ -899,10 +1050,17 @@ void EventStore::resolve() {
   std::vector<std::pair<uint32_t, TimeNs>> incident_resolution;
   std::unordered_map<uint64_t, uint32_t> linked_groups;  // (incident group, deployment group) -> group
   for (auto& inc : incidents_) {
+    const Definitions& defs = schema_.defs;
     uint32_t d = kNoDeployment;
+    bool fails = true;
     if (inc.deployment) {
       d = find_deployment(inc.deployment);
-    } else if (inc.service != kNoService) {
+      // Linked all the same: it takes the deployment's group.
+      if (d != kNoDeployment && defs.linked_within_window) {
+        const TimeNs after = inc.opened - deployments_[d].time;
+        fails = after >= 0 && after < schema_.failure_window;
+      }
+    } else if (inc.service != kNoService && defs.service_incidents) {
       d = latest_deployment_before(inc.service, inc.opened);
       if (d != kNoDeployment && inc.opened - deployments_[d].time >= schema_.failure_window) d = kNoDeployment;
     }
@@ -913,6 +1071,7 @@ void EventStore::resolve() {
       if (is_new) it->second = linked_group(inc.group, deployments_[d].group);
       inc.group = it->second;
     }
+    if (!fails) continue;
     deployments_[d].failed = 1;
     incident_resolution.emplace_back(d, inc.resolved);
   }
@@ -920,8 +1079,26 @@ void EventStore::resolve() {
   by_id_.clear();
   by_id_.shrink_to_fit();
 
+  if (schema_.defs.recovery_from_emergency_pairs) {
+    // Each service's emergencies in time order, two by two: the first
+    // breaks, the second recovers; the last of an odd count is unrecovered.
+    for (size_t s = 0; s + 1 < service_begin_.size(); ++s) {
+      uint32_t open = kNoDeployment;
+      for (uint32_t j = service_begin_[s]; j < service_begin_[s + 1]; ++j) {
+        if (!deployments_[j].emergency) continue;
+        if (open == kNoDeployment) {
+          open = j;
+        } else {
+          recoveries_.push_back({open, deployments_[j].time});
+          open = kNoDeployment;
+        }
+      }
+      if (open != kNoDeployment) recoveries_.push_back({open, kNever});
+    }
+    incident_resolution.clear();
+  }
   auto next_resolution = incident_resolution.cbegin();
-  for (uint32_t i = 0; i < deployments_.size(); ++i) {
+  for (uint32_t i = 0; i < deployments_.size() && !schema_.defs.recovery_from_emergency_pairs; ++i) {
     const Deployment& d = deployments_[i];
     if (!d.failed) continue;
     TimeNs at = kNever;
@@ -1036,9 +1213,13 @@ std::vector<std::vector<GroupMetrics>> EventStore::compute_buckets(std::span<con
     if (slot < 0) continue;
     GroupMetrics& m = per[slot];
     ++m.total_deployments;
-    m.successful_deployments += d.succeeded;
+    m.successful_deployments += schema_.defs.all_deployments || d.succeeded;
     m.failed_deployments += d.failed;
     m.rework_deployments += d.unplanned;
+  }
+  for (uint32_t i : rework_deployments_) {
+    const Deployment& d = deployments_[i];
+    if (int64_t slot = slot_of(d.time, d.group); slot >= 0) ++per[slot].rework_deployments;
   }
 
   Samples lead, recovery, restore;

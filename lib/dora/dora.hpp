@@ -32,24 +32,76 @@ inline constexpr TimeNs kNever = INT64_MAX;
 inline constexpr int64_t kNsPerHour = 3600 * kNsPerSec;
 inline constexpr int64_t kNsPerDay = 24 * kNsPerHour;
 
-enum class EventType : uint8_t { kOther, kDeployment, kChange, kIncident };
+// Work units (reference 000's wu:claim ... wu:done) are read in pairs:
+// the start and the end of one id.
+enum class EventType : uint8_t { kOther, kDeployment, kChange, kIncident, kWorkStart, kWorkEnd };
+inline constexpr size_t kEventTypeCount = 6;
 
-// How input records are read: field renames (--map NAME=FIELD), extra type
-// values (--type-value deployment=deploy), grouping fields, epoch unit.
+// A test of one field of a record: its value is one of `values`, JSON
+// texts as simdjson::minify writes them ("true", "\"rolled_back\"").
+struct Condition {
+  std::string field;  // a canonical name (read where --map says) or an input field
+  std::vector<std::string> values;
+};
+
+// What each metric counts: the choices a definitions set (--definitions)
+// names. The defaults are the set "dora".
+struct Definitions {
+  std::string name = "dora";
+  // Deployment frequency counts every deployment, not only successful ones.
+  bool all_deployments = false;
+  // Besides status failure or rolled_back, a deployment failed when one of
+  // these holds; as with an incident, it still counts as successful.
+  std::vector<Condition> failed_when;
+  // An incident that names its deployment fails it only when opened within
+  // the failure window after it (else: at any distance).
+  bool linked_within_window = false;
+  // An incident without a deployment id fails the latest deployment of its
+  // service within the failure window.
+  bool service_incidents = true;
+  // Only incidents for which one of these holds are read (empty: all).
+  std::vector<Condition> incidents_when;
+  // Where lead times come from: changes (to their deployment), deployments
+  // (started_at to time, successful ones), work units (start to end).
+  bool lead_from_changes = true, lead_from_deployments = false, lead_from_work_units = false;
+  // Recovery is the time from an emergency deployment to the next one of
+  // its service, in pairs (else: restoring a failed deployment).
+  bool recovery_from_emergency_pairs = false;
+  std::vector<Condition> emergency_when{{"change_type", {"\"emergency\""}}};
+  // Rework counts changes (commits) for which a rework_when holds, joined to
+  // their deployments by deployment id; else deployments.
+  bool rework_counts_changes = false;
+  std::vector<Condition> rework_when{{"unplanned", {"true"}}, {"change_type", {"\"emergency\""}}};
+  // The shape of the records: deployment frequency per week, rates as fractions.
+  bool frequency_per_week = false;
+  bool rate_as_fraction = false;
+};
+
+// How input records are read: field renames (--map NAME=FIELD, or
+// TYPE.NAME=FIELD for one type), extra type and status values
+// (--type-value deployment=deploy, --status-value success=successful),
+// grouping fields, epoch unit, and the definitions of the metrics.
 struct Schema {
-  std::map<std::string, std::string> renames;
+  // NAME or TYPE.NAME -> the input fields that may hold it, the first present wins.
+  std::map<std::string, std::vector<std::string>> renames;
   std::vector<std::pair<std::string, EventType>> type_values;
+  std::vector<std::pair<std::string, std::string>> status_values;  // input value -> success, failure or rolled_back
   std::vector<std::string> group_by;
   std::optional<EpochUnit> epoch;
   TimeNs failure_window = kNsPerDay;
+  Definitions defs;
 
-  // The input field that holds `name`.
-  const std::string& input_name(const std::string& name) const;
+  // The input fields that hold `name` in records of type `t`.
+  std::vector<std::string> input_names(EventType t, const std::string& name) const;
+  // The first of them, for messages.
+  std::string input_name(EventType t, const std::string& name) const { return input_names(t, name).front(); }
 };
 
 // The canonical field names --map accepts besides grouping fields.
 const std::vector<std::string>& canonical_fields();
+// "deployment", "change", "incident", "work_start", "work_end".
 std::optional<EventType> parse_event_type(std::string_view name);
+const char* event_type_name(EventType t);
 
 // [since, until)
 struct Window {
@@ -140,11 +192,20 @@ struct GroupValue {
 // nothing is allocated per record once its vectors have grown.
 class IntakeBatch {
  public:
-  enum class Kind : uint8_t { kDeployment, kChangeByDeployment, kChangeById, kSelfDeployedChange, kIncident };
+  enum class Kind : uint8_t {
+    kDeployment,
+    kChangeByDeployment,
+    kChangeById,
+    kSelfDeployedChange,
+    kIncident,
+    kReworkChange,  // a change that counts as rework (Definitions::rework_counts_changes)
+    kWorkStart,
+    kWorkEnd
+  };
   struct Entry {
     TimeNs time;    // deployment: finished; change: committed; incident: opened
     TimeNs until;   // self-deployed change: deployed_at; incident: resolved (kNever: open)
-    uint64_t id;    // deployment: its id; change: deployment id or own id; incident: deployment id
+    uint64_t id;    // deployment: its id; change: deployment id or own id; incident: deployment id; work: its id
     uint64_t service_hash, group_hash;
     uint32_t text;  // service bytes, then group key bytes, in text_
     uint32_t service_size, group_size;
@@ -152,7 +213,7 @@ class IntakeBatch {
     Kind kind;
     bool has_service, has_changes;
     bool at_commit;  // change: authored when committed (its "committed_at" is the same second)
-    bool succeeded, failed, unplanned;
+    bool succeeded, failed, unplanned, emergency;
   };
 
   void clear() {
@@ -196,9 +257,22 @@ class EventReader {
     simdjson::dom::element value;
     bool present = false;
   };
+  // A Condition on the slot that holds its field: string values unescaped,
+  // others as JSON text.
+  struct Test {
+    std::vector<uint32_t> slots;
+    std::vector<std::string> strings, others;
+  };
+  // The slot of `f` for the record being read: the first of its input
+  // fields present (the first of all when none is).
+  const Slot& at(uint32_t f) const;
+  uint32_t slot_named(const std::string& name);
+  std::vector<Test> tests_of(const Schema& schema, EventType t, const std::vector<Condition>& conditions);
+  bool any_holds(const std::vector<Test>& tests) const;
   std::optional<std::string> read_deployment(TimeNs time, IntakeBatch& out);
   std::optional<std::string> read_change(TimeNs time, IntakeBatch& out);
   std::optional<std::string> read_incident(TimeNs time, IntakeBatch& out);
+  std::optional<std::string> read_work(EventType t, TimeNs time, IntakeBatch& out);
   // Whether the change being read has a "committed_at" in the same second
   // as its `time` (an unreadable one is not used: it only feeds a note).
   bool authored_when_committed(TimeNs time) const;
@@ -209,12 +283,21 @@ class EventReader {
 
   std::optional<EpochUnit> epoch_;
   TimeNs keep_from_, as_of_, window_since_;
+  const Definitions& defs_;
   // Slot per wanted input field.
   std::vector<Slot> slots_;
+  // Per type, per canonical field: the slots of its input fields, in
+  // order, in slot_lists_[begin, end).
+  // Fields: the canonical ones, then the --group-by fields.
+  std::array<std::vector<std::pair<uint32_t, uint32_t>>, kEventTypeCount> field_slots_;
+  std::vector<uint32_t> slot_lists_;
+  const std::pair<uint32_t, uint32_t>* table_ = nullptr;  // field_slots_ of the record being read
+  std::vector<std::pair<std::string, std::string>> status_values_;
+  std::vector<Test> failed_when_, incidents_when_, emergency_when_, rework_when_;
   // Slots by bucket_of(name), bucket after bucket: one array to walk.
   std::array<uint32_t, 257> bucket_begin_;
   std::vector<uint32_t> bucket_slots_;
-  std::vector<uint32_t> group_slots_;
+  size_t group_fields_ = 0;
   std::vector<std::pair<std::string, EventType>> type_values_;  // later entries win
 };
 
@@ -254,6 +337,8 @@ class EventStore {
 
   // What the records inserted so far held.
   const InputCounts& input() const { return input_; }
+  // After resolve(): work unit ends with no start of their id before them.
+  uint64_t unpaired_work_ends() const { return unpaired_work_ends_; }
 
   const std::vector<std::string>& group_fields() const { return schema_.group_by; }
   const std::vector<GroupValue>& group(uint32_t g) const { return groups_[g]; }
@@ -267,7 +352,8 @@ class EventStore {
     uint32_t group : 27;
     uint32_t succeeded : 1;
     uint32_t failed : 1;
-    uint32_t unplanned : 1;
+    uint32_t unplanned : 1;  // counts as rework
+    uint32_t emergency : 1;  // Definitions::emergency_when
   };
   struct Change {  // joined by key: the deployment id, or the change's own id
     TimeNs time;
@@ -302,6 +388,11 @@ class EventStore {
   struct Recovery {
     uint32_t deployment;
     TimeNs at;  // kNever: unrecovered
+  };
+  struct WorkEvent {  // a work unit's start or end
+    TimeNs time;
+    uint64_t id;
+    uint32_t group;  // of an end
   };
 
   // Strings numbered in order of first appearance; the caller brings the
@@ -365,6 +456,10 @@ class EventStore {
   MappedArray<LeadSample> link_samples_;    // from deployments' change lists
   std::array<MappedArray<LeadSample>, 2> change_samples_;  // from changes' deployment ids
   std::vector<Recovery> recoveries_;
+  std::vector<WorkEvent> work_starts_, work_ends_;
+  std::vector<uint64_t> rework_changes_;    // deployment ids of changes that count as rework
+  std::vector<uint32_t> rework_deployments_;  // after resolve(): their deployments
+  uint64_t unpaired_work_ends_ = 0;
   std::vector<uint32_t> service_begin_;  // deployments_ of service s: [begin[s], begin[s+1])
   std::vector<uint32_t> by_id_;          // open-addressing table of deployment indexes
   bool resolved_ = false;

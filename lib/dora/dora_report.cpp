@@ -62,6 +62,7 @@ std::string group_label(const EventStore& store, uint32_t group) {
 
 std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSettings& s) {
   auto records = metric_records(row, s.partial ? s.covered.days() : s.window.days(), s.tiers, s.min_samples);
+  for (auto& r : records) r.shape = s.shape;
   if (s.partial) {
     MetricRecord& f = records[static_cast<size_t>(Metric::kDeploymentFrequency)];
     f.tier = nullptr;
@@ -86,17 +87,18 @@ std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSetti
 
 namespace {
 
-void append_optional(std::string& out, const std::optional<double>& v) {
-  if (v) append_number(out, *v);
+void append_optional(std::string& out, const std::optional<double>& v, double scale = 1) {
+  if (v) append_number(out, *v * scale);
   else out.append("null");
 }
 
 }  // namespace
 
 void append_metric_body(std::string& out, const MetricRecord& r) {
+  const auto [unit, scale] = r.written_unit();
   out.append("\"value\":");
-  append_optional(out, r.value);
-  out.append(",\"unit\":\"").append(unit_info(r.info().unit).name).append("\",\"status\":\"");
+  append_optional(out, r.value, scale);
+  out.append(",\"unit\":\"").append(unit).append("\",\"status\":\"");
   out.append(r.value ? "ok" : "insufficient_data");
   out.append("\",\"n\":").append(std::to_string(r.n));
   if (r.low_n) out.append(",\"low_n\":true");
@@ -109,9 +111,9 @@ void append_metric_body(std::string& out, const MetricRecord& r) {
   if (r.tier) out.append(",\"tier\":\"").append(r.tier).append("\"");
   if (r.compared) {
     out.append(",\"previous\":");
-    append_optional(out, r.compared->previous);
+    append_optional(out, r.compared->previous, scale);
     out.append(",\"change\":");
-    append_optional(out, r.compared->change);
+    append_optional(out, r.compared->change, scale);
     out.append(",\"change_pct\":");
     append_optional(out, r.compared->change_pct);
   }
@@ -143,6 +145,7 @@ void append_tags(std::string& out, const ReportSettings& s, const char* tier) {
   std::vector<std::pair<std::string, std::string>> tags = {
       {"source_type", "dora"}, {"calculated_by", "ndj-dora"}, {"snapshot_window", window_label(s.window)}};
   if (tier) tags.emplace_back("tier", tier);
+  if (!s.definitions.empty()) tags.emplace_back("definitions", s.definitions);
   for (const auto& tag : s.tags) {
     // Not a structured binding: clang 14 cannot capture one in the lambda.
     auto it = std::find_if(tags.begin(), tags.end(), [&](const auto& t) { return t.first == tag.first; });
@@ -271,9 +274,10 @@ std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>&
     for (const auto& r : row_records(row, s)) {
       out.append(row.group == kOverall ? "overall" : "group");
       append_csv_group(out, store, row.group);
+      const auto [unit, scale] = r.written_unit();
       out.append(",").append(r.info().name).append(",");
-      if (r.value) append_number(out, *r.value);
-      out.append(",").append(unit_info(r.info().unit).name).append(",").append(r.value ? "ok" : "insufficient_data");
+      if (r.value) append_number(out, *r.value * scale);
+      out.append(",").append(unit).append(",").append(r.value ? "ok" : "insufficient_data");
       out.append(",").append(std::to_string(r.n)).append(r.low_n ? ",true," : ",false,").append(r.tier ? r.tier : "");
       for (size_t d = 0; d < kDetailCount; ++d) {
         out.push_back(',');
@@ -286,7 +290,7 @@ std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>&
       if (r.compared) {
         for (const auto* v : {&r.compared->previous, &r.compared->change, &r.compared->change_pct}) {
           out.push_back(',');
-          if (*v) append_number(out, **v);
+          if (*v) append_number(out, **v * (v == &r.compared->change_pct ? 1 : scale));
         }
       }
       if (!s.goals.empty()) {

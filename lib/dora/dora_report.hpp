@@ -42,6 +42,9 @@ struct ReportSettings {
   // the report is empty (run.cpp's window_note), or what its lead time
   // measures (lead_time_note).
   std::string note;
+  // The definitions set, when not dora: a tag "definitions" says which.
+  std::string definitions;
+  Shape shape;
 };
 
 // A row's metric records with the settings' comparison (the previous

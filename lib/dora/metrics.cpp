@@ -184,6 +184,12 @@ const MetricInfo& metric_info(Metric m) { return kMetrics[static_cast<size_t>(m)
 const DetailInfo& detail_info(Detail d) { return kDetails[static_cast<size_t>(d)]; }
 const UnitInfo& unit_info(Unit u) { return kUnits[static_cast<size_t>(u)]; }
 
+std::pair<const char*, double> MetricRecord::written_unit() const {
+  if (metric == Metric::kDeploymentFrequency && shape.frequency_per_week) return {"per_week", 7.0};
+  if (info().unit == Unit::kPercent && shape.rate_as_fraction) return {"fraction", 0.01};
+  return {unit_info(info().unit).name, 1.0};
+}
+
 namespace {
 double rounded(double v, int digits) {
   const double f = std::pow(10.0, digits);

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dora/dora.hpp"
@@ -158,6 +159,13 @@ struct Goal {
 // one of its unit's goal suffixes. The reason when malformed.
 std::optional<std::string> parse_goal(std::string_view spec, Goal& goal);
 
+// How ndjson, json and csv write a metric's value and comparison (the
+// definitions' shape): deployment frequency per week, rates as fractions.
+struct Shape {
+  bool frequency_per_week = false;
+  bool rate_as_fraction = false;
+};
+
 struct MetricRecord {
   Metric metric{};
   std::optional<double> value;  // nullopt: insufficient data
@@ -170,7 +178,12 @@ struct MetricRecord {
   const Goal* goal = nullptr;
   std::optional<bool> goal_met = std::nullopt;  // nullopt: no value to judge, or low_n
 
+  Shape shape;
+
   const MetricInfo& info() const { return metric_info(metric); }
+  // The unit ndjson, json and csv write the value in ("per_week",
+  // "fraction" or the metric's own) and its factor from the metric's unit.
+  std::pair<const char*, double> written_unit() const;
   // Field `d` as a number; nullopt when the record has no such field or it is null.
   std::optional<double> field(Detail d) const;
 };

@@ -51,27 +51,30 @@ std::optional<std::string> check_trend_options(const OptionText& t, Options& o) 
   return std::nullopt;
 }
 
-std::optional<std::string> check_schema_options(const OptionText& t, Options& o) {
-  if (o.schema.failure_window <= 0) return "--failure-window must be positive";
+std::optional<std::string> check_schema_options(const OptionText& t, Options& o, std::optional<TimeNs> failure_window) {
   for (std::string& field : split_list(t.group_by)) {
     if (field.empty()) return "--group-by: empty field name in '" + t.group_by + "'";
     for (const auto& f : o.schema.group_by)
       if (f == field) return "--group-by: '" + field + "' given twice";
     o.schema.group_by.push_back(std::move(field));
   }
-  return std::nullopt;
-}
-
-std::optional<std::string> add_map(Schema& schema, const std::pair<std::string, std::string>& kv) {
-  const auto& known = canonical_fields();
-  bool ok = std::find(known.begin(), known.end(), kv.first) != known.end() ||
-            std::find(schema.group_by.begin(), schema.group_by.end(), kv.first) != schema.group_by.end();
-  if (!ok)
-    return "--map: unknown field '" + kv.first +
-           "' (a --group-by field or one of type, id, time, service, status, changes, "
-           "change_type, unplanned, deployment_id, deployed_at, completed_at, resolved_at, committed_at)";
-  schema.renames[kv.first] = kv.second;
-  return std::nullopt;
+  if (auto why = load_definitions(t.definitions, o.schema)) return why;
+  if (failure_window) o.schema.failure_window = *failure_window;
+  if (o.schema.failure_window <= 0) return "--failure-window must be positive";
+  // Each a K=V pair, checked by `add` (a message starting with its option).
+  auto pairs = [&](const std::vector<std::string>& specs, const char* option, const char* form,
+                   auto add) -> std::optional<std::string> {
+    for (const auto& spec : specs) {
+      std::pair<std::string, std::string> kv;
+      if (!split_key_value(spec, kv.first, kv.second))
+        return std::string(option) + ": expected " + form + ", got '" + spec + "'";
+      if (auto why = add(o.schema, kv)) return why;
+    }
+    return std::nullopt;
+  };
+  if (auto why = pairs(t.maps, "--map", "NAME=FIELD", add_map)) return why;
+  if (auto why = pairs(t.type_values, "--type-value", "TYPE=VALUE", add_type_value)) return why;
+  return pairs(t.status_values, "--status-value", "STATUS=VALUE", add_status_value);
 }
 
 }  // namespace ndj::dora

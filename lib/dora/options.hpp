@@ -10,6 +10,7 @@
 
 #include "core/records.hpp"
 #include "core/time_bucket.hpp"
+#include "dora/definitions.hpp"
 #include "dora/dora_report.hpp"
 #include "dora/dora_trends.hpp"
 
@@ -45,6 +46,7 @@ struct Options {
   ColorWhen color = ColorWhen::kAuto;
   std::string tz;  // --tz: local-day buckets; empty: UTC
   unsigned threads = 1;
+  bool explain = false;  // --explain: print the definitions, read nothing
 };
 
 // Option values as given, before the checks below read them.
@@ -52,6 +54,8 @@ struct OptionText {
   bool days_given = false;
   std::string format, tiers, compare, min_samples, group_by, color = "auto";
   std::vector<std::string> thresholds, goals;
+  std::string definitions = "dora";
+  std::vector<std::string> maps, type_values, status_values;
 };
 
 // --days against --since, --format, --tiers, --min-samples, --compare.
@@ -60,9 +64,10 @@ std::optional<std::string> check_output_options(const OptionText& text, Options&
 // --fail-on-regression and the page imply, --recent, --baseline,
 // --threshold, --goal.
 std::optional<std::string> check_trend_options(const OptionText& text, Options& o);
-// --failure-window and --group-by.
-std::optional<std::string> check_schema_options(const OptionText& text, Options& o);
-// --map NAME=FIELD, after --group-by: NAME a canonical or grouping field.
-std::optional<std::string> add_map(Schema& schema, const std::pair<std::string, std::string>& name_field);
+// --group-by, --definitions (whose failure window a --failure-window
+// given replaces: `failure_window`), then --map, --type-value and
+// --status-value over the mapping the definitions file gave.
+std::optional<std::string> check_schema_options(const OptionText& text, Options& o,
+                                                std::optional<TimeNs> failure_window = std::nullopt);
 
 }  // namespace ndj::dora

@@ -54,6 +54,9 @@ bool write_report(const EventStore& store, const Options& o, const RunWindows& w
   if (all.negative_recoveries)
     warn(std::to_string(all.negative_recoveries) +
          " failed deployment(s) whose incidents were resolved before it (negative recovery time) left out");
+  if (store.unpaired_work_ends())
+    warn(grouped_digits(store.unpaired_work_ends()) +
+         " work unit end(s) without a start of the same id before them left out of lead time");
   ReportSettings settings;
   settings.window = w.window;
   settings.tags = o.tags;
@@ -61,6 +64,9 @@ bool write_report(const EventStore& store, const Options& o, const RunWindows& w
   settings.min_samples = o.min_samples;
   settings.previous_window = w.before;
   settings.goals = o.goals;
+  const Definitions& defs = o.schema.defs;
+  if (defs.name != "dora") settings.definitions = defs.name;
+  settings.shape = {defs.frequency_per_week, defs.rate_as_fraction};
   settings.note = window_note(store.input(), all, w.window, o.tz);
   if (settings.note.empty()) settings.note = lead_time_note(all);
   if (!settings.note.empty()) warn(settings.note);

@@ -87,7 +87,7 @@ TEST_CASE("schema options: group-by fields, then --map names") {
   CHECK(o.schema.group_by == std::vector<std::string>{"team", "service"});
   REQUIRE_FALSE(add_map(o.schema, {"team", "squad"}));
   REQUIRE_FALSE(add_map(o.schema, {"time", "ts"}));
-  CHECK(o.schema.input_name("team") == "squad");
+  CHECK(o.schema.input_name(EventType::kOther, "team") == "squad");
   CHECK(add_map(o.schema, {"colour", "paint"})->starts_with("--map: unknown field 'colour'"));
   Options twice;
   t.group_by = "team,,service";
