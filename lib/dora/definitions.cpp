@@ -335,7 +335,8 @@ std::string explain_definitions(const Schema& schema) {
   out += sources + "\n";
   out += "change_failure_rate: failed deployments / all deployments, as a " +
          std::string(d.rate_as_fraction ? "fraction" : "percentage") + "; failed: " +
-         field(T::kDeployment, "status") + " is failure or rolled_back";
+         field(T::kDeployment, "status") + " is failure or rolled_back" +
+         (schema.status_values.empty() ? "" : " (after the status values below)");
   if (!d.failed_when.empty()) out += ", or " + conditions_text(schema, T::kDeployment, d.failed_when);
   out += ", or an incident names it in " + field(T::kIncident, "deployment_id") +
          (d.linked_within_window ? " and opened within " + window + " after it" : " (at any time)");
