@@ -59,10 +59,10 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   app.add_option("--goal", goals, "Target, e.g. 'lead_time<=24h' (repeatable)")->type_name("GOAL");
   int64_t failure_window = 0;
   auto* window = add_duration_option(app, "--failure-window", failure_window, "Incident-to-deployment link window (24h)");
-  app.add_option("--definitions", text.definitions, "What the metrics count: dora (default), commits, ledger or FILE")
+  app.add_option("--definitions", text.definitions, "Metric definitions: dora (default), commits, ledger")
       ->type_name("NAME|FILE");
   app.add_flag("--explain", o.explain, "Print the definitions in force and exit");
-  app.add_option("--map", text.maps, "Read field NAME (or TYPE.NAME) from input FIELD[,FIELD...]")
+  app.add_option("--map", text.maps, "Read NAME (or TYPE.NAME) from FIELD[,FIELD...]")
       ->type_name("NAME=FIELD");
   app.add_option("--type-value", text.type_values, "Also read type TYPE from VALUE")->type_name("TYPE=VALUE");
   app.add_option("--status-value", text.status_values, "Read deployment status VALUE as STATUS")
