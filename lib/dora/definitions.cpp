@@ -252,7 +252,7 @@ std::optional<std::string> load_definitions(const std::string& name_or_file, Sch
   try {
     text = read_file(name_or_file);
   } catch (const std::exception& e) {
-    return "--definitions: " + name_or_file + ": " + e.what();
+    return std::string("--definitions: ") + e.what();  // names the file
   }
   if (!text)
     return "--definitions: expected dora, commits, ledger or a file, got '" + name_or_file + "' (no such file)";

@@ -329,6 +329,24 @@ std::vector<EventReader::Test> EventReader::tests_of(const Schema& schema, Event
   return tests;
 }
 
+namespace {
+
+// Whether `value` is one of the test's values.
+bool is_one_of(simdjson::dom::element value, const std::vector<std::string>& strings,
+               const std::vector<std::string>& others) {
+  std::string_view str;
+  if (!value.get_string().get(str)) return std::find(strings.begin(), strings.end(), str) != strings.end();
+  if (others.empty()) return false;
+  // true, false and null, the usual flags, without building their text.
+  bool b;
+  const std::string json = !value.get_bool().get(b) ? (b ? "true" : "false")
+                           : value.is_null()        ? "null"
+                                                    : simdjson::minify(value);
+  return std::find(others.begin(), others.end(), json) != others.end();
+}
+
+}  // namespace
+
 bool EventReader::any_holds(const std::vector<Test>& tests) const {
   for (const Test& t : tests) {
     const Slot* s = nullptr;
@@ -338,19 +356,12 @@ bool EventReader::any_holds(const std::vector<Test>& tests) const {
         break;
       }
     if (!s) continue;
-    std::string_view str;
-    if (!s->value.get_string().get(str)) {
-      for (const auto& v : t.strings)
-        if (v == str) return true;
-    } else if (!t.others.empty()) {
-      // true, false and null, the usual flags, without building their text.
-      bool b;
-      const std::string json = !s->value.get_bool().get(b) ? (b ? "true" : "false")
-                               : s->value.is_null()        ? "null"
-                                                           : simdjson::minify(s->value);
-      for (const auto& v : t.others)
-        if (v == json) return true;
-    }
+    if (is_one_of(s->value, t.strings, t.others)) return true;
+    // A list of labels holds a value when one of its elements is it.
+    simdjson::dom::array list;
+    if (!s->value.get_array().get(list))
+      for (auto element : list)
+        if (is_one_of(element, t.strings, t.others)) return true;
   }
   return false;
 }
