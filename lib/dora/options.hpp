@@ -33,6 +33,7 @@ struct Options {
   Format format = Format::kNdjson;
   std::vector<std::pair<std::string, std::string>> tags;
   std::string output;  // -o: replaced atomically
+  std::string append;  // --append: appended to under ndj-emit's lock
   bool tiers = true;
   uint64_t min_samples = kDefaultMinSamples;
   bool compare_previous = false;
@@ -54,13 +55,14 @@ struct OptionText {
   std::vector<std::string> thresholds, goals;
 };
 
-// --days against --since, --format, --tiers, --min-samples, --compare.
+// --days against --since, --format, --tiers, --min-samples, --compare,
+// --append against -o and the format.
 std::optional<std::string> check_output_options(const OptionText& text, Options& o);
 // Once --bucket is read: --color, --bucket against the format, what
 // --fail-on-regression and the page imply, --recent, --baseline,
-// --threshold, --goal.
+// --threshold, --goal, and what a snapshot cannot show.
 std::optional<std::string> check_trend_options(const OptionText& text, Options& o);
-// --failure-window and --group-by.
+// --failure-window and --group-by (not with a snapshot).
 std::optional<std::string> check_schema_options(const OptionText& text, Options& o);
 // --map NAME=FIELD, after --group-by: NAME a canonical or grouping field.
 std::optional<std::string> add_map(Schema& schema, const std::pair<std::string, std::string>& name_field);
