@@ -42,7 +42,7 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   std::string group_by, format = "ndjson", tiers = "dora", compare, min_samples, color = "auto";
   std::vector<std::string> tags, maps, type_values, thresholds, goals;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
-  app.add_option("--format", format, "ndjson (default), snapshot, json, csv, table, prom, html")
+  app.add_option("--format", format, "Default ndjson; snapshot, json, csv, table, prom, html")
       ->type_name("FORMAT");
   app.add_option("--color", color, "Table colours: auto (default), always, never")->type_name("WHEN");
   app.add_option("-o,--output", o.output, "Write to FILE, replaced atomically")->type_name("FILE");

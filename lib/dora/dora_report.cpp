@@ -1,5 +1,5 @@
-// The ndjson, snapshot, json, csv, table and prom formats of metric records and
-// regression checks.
+// The ndjson, snapshot, json, csv, table and prom formats of metric
+// records and regression checks.
 #include "dora/dora_report.hpp"
 
 #include <algorithm>
@@ -201,8 +201,8 @@ void append_snapshot_tags(std::string& out, const ReportSettings& s, const char*
 
 // The snapshot's names of a record's extra fields: reference 000 spells
 // the hours out, and calls the rework deployments rework_commits.
-// Deployment frequency's per_week is its value; the counts of unrecovered,
-// open and negative samples are not part of the shape.
+// Deployment frequency's per_week is its value; the other details (counts
+// of unrecovered, open and negative samples) are not part of the shape.
 const char* snapshot_field(Detail d) {
   switch (d) {
     case Detail::kMean: return "mean_hours";
@@ -210,12 +210,8 @@ const char* snapshot_field(Detail d) {
     case Detail::kFailures:
     case Detail::kTotalDeployments: return detail_info(d).name;
     case Detail::kReworkDeployments: return "rework_commits";
-    case Detail::kPerWeek:
-    case Detail::kUnrecovered:
-    case Detail::kOpen:
-    case Detail::kNegative: break;
+    default: return nullptr;
   }
-  return nullptr;
 }
 
 // The overall row's records but time to restore (not one of the five DORA
