@@ -1,7 +1,8 @@
 // The snapshot's tags from CI variables and git.
 #include "dora/source_tags.hpp"
 
-#include <algorithm>
+#include <simdjson.h>
+
 #include <initializer_list>
 #include <vector>
 
@@ -12,11 +13,17 @@ namespace ndj::dora {
 
 namespace {
 
+// A tag is a JSON string: a value that is not UTF-8 (a branch or a
+// variable may hold any bytes) counts as none.
+std::string utf8_or_none(std::string_view v) {
+  return simdjson::validate_utf8(v.data(), v.size()) ? std::string(v) : "";
+}
+
 // The first of `names` set to a non-empty value ("": none). GitHub sets
 // GITHUB_HEAD_REF to "" outside pull requests.
 std::string first_set(const EnvLookup& env, std::initializer_list<const char*> names) {
   for (const char* name : names)
-    if (const char* v = env(name); v && *v) return v;
+    if (const char* v = env(name); v && *v) return utf8_or_none(v);
   return "";
 }
 
@@ -36,8 +43,7 @@ std::string git_line(std::initializer_list<std::string> args) {
   } catch (const Error&) {
     return "";
   }
-  out.erase(std::min(out.find_first_of("\r\n"), out.size()));
-  return out;
+  return utf8_or_none(std::string_view(out).substr(0, out.find_first_of("\r\n")));
 }
 
 }  // namespace

@@ -31,13 +31,14 @@ TEST_CASE("repo_of_remote_url: user and password never reach the tag") {
   CHECK(repo_of_remote_url("https://token@github.com/o/r?x=secret").empty());
 }
 
-TEST_CASE("detect_source_tags: the first variable set and not empty wins") {
+TEST_CASE("detect_source_tags: the first variable set and not empty wins; bytes that are not UTF-8 are none") {
   std::map<std::string, std::string> vars = {
       {"GITHUB_REPOSITORY", "acme/shop"}, {"CI_PROJECT_PATH", "other/repo"},
       {"GITHUB_HEAD_REF", ""},            {"GITHUB_REF_NAME", "main"},
       {"CI_COMMIT_REF_NAME", "gl"},       {"GITHUB_SHA", "abc"},
       {"NDJ_SERVICE", "api"},             {"CI_PIPELINE_ID", "77"},
       {"GITHUB_WORKFLOW", "ci"},          {"DEPLOY_TARGET", "prod-eu"},
+      {"NDJ_ENVIRONMENT", "pr\xff" "d"},
   };
   auto env = [&](const char* name) -> const char* {
     auto it = vars.find(name);
@@ -48,7 +49,7 @@ TEST_CASE("detect_source_tags: the first variable set and not empty wins") {
   CHECK(t.branch == "main");  // GITHUB_HEAD_REF is "" outside pull requests
   CHECK(t.commit_sha == "abc");
   CHECK(t.service == "api");
-  CHECK(t.environment.empty());
+  CHECK(t.environment.empty());  // not UTF-8: no JSON string
   CHECK(t.pipeline == "ci");
   CHECK(t.deploy_target == "prod-eu");
   CHECK(t.workflow_run_id == "77");
