@@ -10,6 +10,7 @@
 #include "core/atomic_file.hpp"
 #include "core/cli.hpp"
 #include "core/diag.hpp"
+#include "core/locked_append.hpp"
 #include "core/output.hpp"
 #include "core/parallel_records.hpp"
 #include "core/record_time.hpp"
@@ -25,6 +26,10 @@
 namespace ndj {
 namespace {
 
+// --append waits this long for the log's lock, held by appenders for one
+// write each and by ndj-prune while it rewrites the log.
+constexpr int kAppendLockTimeoutMs = 10'000;
+
 int parse_args(int argc, char** argv, dora::Options& o) {
   CLI::App app{"Compute the DORA metrics of deployment, change and incident records."};
   setup_app(app, "ndj-dora");
@@ -38,10 +43,12 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   std::vector<std::string> tags, thresholds, goals;
   dora::OptionText text;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
-  app.add_option("--format", format, "ndjson (default), json, csv, table, prom, html")->type_name("FORMAT");
+  app.add_option("--format", format, "Default ndjson; snapshot, json, csv, table, prom, html")
+      ->type_name("FORMAT");
   app.add_option("--color", color, "Table colours: auto (default), always, never")->type_name("WHEN");
   app.add_option("-o,--output", o.output, "Write to FILE, replaced atomically")->type_name("FILE");
-  app.add_option("--tag", tags, "Add K=V to every record's tags")->type_name("K=V");
+  app.add_option("--append", o.append, "Append the records to FILE under a lock")->type_name("FILE");
+  app.add_option("--tag", tags, "Set tag K to V in every record's tags (K=: remove)")->type_name("K=V");
   app.add_option("--tiers", tiers, "dora (default) or none")->type_name("WHICH");
   app.add_option("--min-samples", min_samples, "Fewer samples: flagged low_n, no tier (5; 0: off)")
       ->type_name("N");
@@ -91,9 +98,10 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   auto given_window = window->count() ? std::optional<int64_t>(failure_window) : std::nullopt;
   if (auto why = dora::check_schema_options(text, o, given_window)) return usage_error(*why);
   for (const auto& t : tags) {
-    std::pair<std::string, std::string> kv;
-    if (!split_key_value(t, kv.first, kv.second)) return usage_error("--tag: expected K=V, got '" + t + "'");
-    o.tags.push_back(kv);
+    // K= is kept: an empty value removes the tag.
+    const size_t eq = t.find('=');
+    if (eq == 0 || eq == std::string::npos) return usage_error("--tag: expected K=V or K=, got '" + t + "'");
+    o.tags.emplace_back(t.substr(0, eq), t.substr(eq + 1));
   }
   return -1;
 }
@@ -124,15 +132,20 @@ int run(const dora::Options& o) {
 
   if (!may_write_report(reader)) return reader.exit_code();
   store.resolve();
-  // Standard output takes the report piece by piece; -o needs it whole.
+  // Standard output takes the report piece by piece; -o and --append need
+  // it whole.
   std::string report;
+  const bool whole = !o.output.empty() || !o.append.empty();
   auto sink = [&](std::string_view text) {
-    if (o.output.empty()) out.write(text);
-    else report.append(text);
+    if (whole) report.append(text);
+    else out.write(text);
   };
   const bool regressed = dora::write_report(store, o, w, use_color(o), sink);
   // Readable by other users: a report, for collectors running as another user.
   if (!o.output.empty()) write_file_atomic(o.output, report, 0644);
+  // One write under the lock ndj-emit takes: no line of another writer
+  // comes between the report's lines.
+  if (!o.append.empty()) append_locked(o.append, report, kAppendLockTimeoutMs);
   out.flush();
   int rc = reader.exit_code();
   return rc == kExitOk && regressed && o.fail_on_regression ? kExitRegression : rc;

@@ -1,5 +1,5 @@
-// The ndjson, json, csv, table and prom formats of metric records and
-// regression checks.
+// The ndjson, snapshot, json, csv, table and prom formats of metric
+// records and regression checks.
 #include "dora/dora_report.hpp"
 
 #include <algorithm>
@@ -13,6 +13,7 @@
 namespace ndj::dora {
 
 const Choices<Format> kFormats{{{"ndjson", Format::kNdjson},
+                                 {"snapshot", Format::kSnapshot},
                                  {"json", Format::kJson},
                                  {"csv", Format::kCsv},
                                  {"table", Format::kTable},
@@ -92,22 +93,30 @@ void append_optional(std::string& out, const std::optional<double>& v, double sc
   else out.append("null");
 }
 
+// ,"status", "n", "low_n" and "aggregation" of a record, then its extra
+// fields, each named `name(detail)` (nullptr: left out).
+void append_sample_and_fields(std::string& out, const MetricRecord& r, const char* (*name)(Detail)) {
+  out.append(",\"status\":\"").append(r.value ? "ok" : "insufficient_data");
+  out.append("\",\"n\":").append(std::to_string(r.n));
+  if (r.low_n) out.append(",\"low_n\":true");
+  if (r.info().aggregation == Aggregation::kMedian) out.append(",\"aggregation\":\"median\"");
+  for (const auto& f : r.fields) {
+    const char* field = name(f.detail);
+    if (!field) continue;
+    out.append(",\"").append(field).append("\":");
+    if (detail_info(f.detail).is_count) out.append(std::to_string(f.count));
+    else append_optional(out, f.number);
+  }
+}
+
 }  // namespace
 
 void append_metric_body(std::string& out, const MetricRecord& r) {
   const auto [unit, scale] = r.written_unit();
   out.append("\"value\":");
   append_optional(out, r.value, scale);
-  out.append(",\"unit\":\"").append(unit).append("\",\"status\":\"");
-  out.append(r.value ? "ok" : "insufficient_data");
-  out.append("\",\"n\":").append(std::to_string(r.n));
-  if (r.low_n) out.append(",\"low_n\":true");
-  if (r.info().aggregation == Aggregation::kMedian) out.append(",\"aggregation\":\"median\"");
-  for (const auto& f : r.fields) {
-    out.append(",\"").append(detail_info(f.detail).name).append("\":");
-    if (detail_info(f.detail).is_count) out.append(std::to_string(f.count));
-    else append_optional(out, f.number);
-  }
+  out.append(",\"unit\":\"").append(unit).append("\"");
+  append_sample_and_fields(out, r, [](Detail d) { return detail_info(d).name; });
   if (r.tier) out.append(",\"tier\":\"").append(r.tier).append("\"");
   if (r.compared) {
     out.append(",\"previous\":");
@@ -141,11 +150,12 @@ void append_json_end(std::string& out, const EventStore& store, const ReportSett
 
 namespace {
 
-void append_tags(std::string& out, const ReportSettings& s, const char* tier) {
-  std::vector<std::pair<std::string, std::string>> tags = {
-      {"source_type", "dora"}, {"calculated_by", "ndj-dora"}, {"snapshot_window", window_label(s.window)}};
-  if (tier) tags.emplace_back("tier", tier);
-  if (!s.definitions.empty()) tags.emplace_back("definitions", s.definitions);
+using Tags = std::vector<std::pair<std::string, std::string>>;
+
+// `tags` with --tag applied as a JSON object: a given tag replaces the
+// value in its place or comes after the others; tags with an empty value
+// (--tag K=, or nothing detected) are left out.
+void append_tag_object(std::string& out, Tags tags, const ReportSettings& s) {
   for (const auto& tag : s.tags) {
     // Not a structured binding: clang 14 cannot capture one in the lambda.
     auto it = std::find_if(tags.begin(), tags.end(), [&](const auto& t) { return t.first == tag.first; });
@@ -153,13 +163,83 @@ void append_tags(std::string& out, const ReportSettings& s, const char* tier) {
     else tags.emplace_back(tag.first, tag.second);
   }
   out.push_back('{');
-  for (size_t i = 0; i < tags.size(); ++i) {
-    if (i) out.push_back(',');
-    append_json_string(out, tags[i].first);
+  bool first = true;
+  for (const auto& [name, value] : tags) {
+    if (value.empty()) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(out, name);
     out.push_back(':');
-    append_json_string(out, tags[i].second);
+    append_json_string(out, value);
   }
   out.push_back('}');
+}
+
+void append_tags(std::string& out, const ReportSettings& s, const char* tier) {
+  Tags tags = {{"source_type", "dora"}, {"calculated_by", "ndj-dora"}, {"snapshot_window", window_label(s.window)}};
+  if (tier) tags.emplace_back("tier", tier);
+  if (!s.definitions.empty()) tags.emplace_back("definitions", s.definitions);
+  append_tag_object(out, std::move(tags), s);
+}
+
+// Reference 000's canonical tag bag, in its order.
+void append_snapshot_tags(std::string& out, const ReportSettings& s, const char* tier) {
+  static const SourceTags kNone;
+  const SourceTags& src = s.source ? *s.source : kNone;
+  append_tag_object(out,
+                    {{"source_type", "dora"},
+                     {"calculated_by", "ndj-dora"},
+                     {"tier", tier ? tier : ""},
+                     {"repo", src.repo},
+                     {"branch", src.branch},
+                     {"commit_sha", src.commit_sha},
+                     {"service", src.service},
+                     {"environment", src.environment},
+                     {"snapshot_window", window_label(s.window)},
+                     {"pipeline", src.pipeline},
+                     {"deploy_target", src.deploy_target},
+                     {"workflow_run_id", src.workflow_run_id},
+                     {"definitions", s.definitions}},
+                    s);
+}
+
+// The snapshot's names of a record's extra fields: reference 000 spells
+// the hours out, and calls the rework deployments rework_commits.
+// Deployment frequency's per_week is its value; the other details (counts
+// of unrecovered, open and negative samples) are not part of the shape.
+const char* snapshot_field(Detail d) {
+  switch (d) {
+    case Detail::kMean: return "mean_hours";
+    case Detail::kP90: return "p90_hours";
+    case Detail::kFailures:
+    case Detail::kTotalDeployments: return detail_info(d).name;
+    case Detail::kReworkDeployments: return "rework_commits";
+    default: return nullptr;
+  }
+}
+
+// The overall row's records but time to restore (not one of the five DORA
+// metrics), deployment frequency per week.
+std::string snapshot(const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
+  std::string out;
+  const std::string since = time_text(s.window.since), until = time_text(s.window.until);
+  for (const auto& r : row_records(rows.front(), s)) {
+    if (r.metric == Metric::kTimeToRestore) continue;
+    out.append("{\"metric\":\"").append(r.info().name).append("\",\"value\":");
+    if (r.metric == Metric::kDeploymentFrequency) {
+      append_optional(out, r.field(Detail::kPerWeek));
+      out.append(",\"unit\":\"per_week\"");
+    } else {
+      const auto [unit, scale] = r.written_unit();
+      append_optional(out, r.value, scale);
+      out.append(",\"unit\":\"").append(unit).append("\"");
+    }
+    append_sample_and_fields(out, r, snapshot_field);
+    out.append(",\"since\":\"").append(since).append("\",\"until\":\"").append(until).append("\",\"tags\":");
+    append_snapshot_tags(out, s, r.tier);
+    out.append("}\n");
+  }
+  return out;
 }
 
 std::string ndjson(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
@@ -588,6 +668,7 @@ std::string format_report(Format format, const EventStore& store, const std::vec
     case Format::kJson: return json(store, rows, settings);
     case Format::kCsv: return format_csv(store, rows, settings, true) + format_csv_regressions(store, settings);
     case Format::kProm: return prom(store, rows, settings);
+    case Format::kSnapshot: return snapshot(rows, settings);
     case Format::kTable:
     case Format::kHtml:  // needs a series: format_html()
     case Format::kNdjson: break;

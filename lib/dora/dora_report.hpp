@@ -1,7 +1,7 @@
 // DORA metrics as output: the metric records of a computed window and the
-// regression checks as text in the ndj-dora formats (ndjson, json, csv,
-// table, prom), with the helpers the series and the page share. Other
-// views of the same numbers (time series, the page) build on it.
+// regression checks as text in the ndj-dora formats (ndjson, snapshot,
+// json, csv, table, prom), with the helpers the series and the page share.
+// Other views of the same numbers (time series, the page) build on it.
 #pragma once
 #include <optional>
 #include <string>
@@ -12,16 +12,21 @@
 #include "dora/dora.hpp"
 #include "dora/dora_trends.hpp"
 #include "dora/metrics.hpp"
+#include "dora/source_tags.hpp"
 
 namespace ndj::dora {
 
-// kHtml is a page drawn from a series: see dora_html.hpp.
-enum class Format { kNdjson, kJson, kCsv, kTable, kProm, kHtml };
+// kHtml is a page drawn from a series: see dora_html.hpp. kSnapshot: the
+// five DORA records of the overall row in the shape of the control plane's
+// metrics snapshot, with the tags of `ReportSettings::source`.
+enum class Format { kNdjson, kSnapshot, kJson, kCsv, kTable, kProm, kHtml };
 extern const Choices<Format> kFormats;
 
 struct ReportSettings {
   Window window;
-  std::vector<std::pair<std::string, std::string>> tags;  // --tag, after the fixed ones
+  // --tag, after the fixed ones or in their place; an empty value removes the tag.
+  std::vector<std::pair<std::string, std::string>> tags;
+  const SourceTags* source = nullptr;  // Format::kSnapshot: the detected tags
   bool tiers = true;
   uint64_t min_samples = kDefaultMinSamples;  // --min-samples: fewer is low_n
   // --compare previous: the rows of the window before, matched by group.

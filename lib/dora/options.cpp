@@ -27,6 +27,10 @@ std::optional<std::string> check_output_options(const OptionText& t, Options& o)
   }
   if (auto compare = kCompareChoices.parse(t.compare)) o.compare_previous = *compare;
   else if (!t.compare.empty()) return "--compare: " + kCompareChoices.expected(t.compare);
+  if (!o.append.empty() && !o.output.empty()) return "-o and --append cannot be used together";
+  // Appending suits a log of records, not a document or a table.
+  if (!o.append.empty() && o.format != Format::kNdjson && o.format != Format::kSnapshot)
+    return "--append: only with --format ndjson or snapshot";
   return std::nullopt;
 }
 
@@ -48,6 +52,15 @@ std::optional<std::string> check_trend_options(const OptionText& t, Options& o) 
       if (other.metric == g.metric) return "--goal: two goals for " + spec.substr(0, spec.find_first_of("<>"));
     o.goals.push_back(std::move(g));
   }
+  // A snapshot is the five records of one window, as a control plane
+  // stores them: nothing added to their shape, nothing more than five.
+  if (o.format == Format::kSnapshot) {
+    if (o.bucket) return "--bucket: not with --format snapshot";
+    if (o.compare_previous) return "--compare: not with --format snapshot";
+    if (o.fail_on_regression) return "--fail-on-regression: not with --format snapshot";
+    if (o.regressions) return "--regressions: not with --format snapshot";
+    if (!o.goals.empty()) return "--goal: not with --format snapshot";
+  }
   return std::nullopt;
 }
 
@@ -58,6 +71,9 @@ std::optional<std::string> check_schema_options(const OptionText& t, Options& o,
       if (f == field) return "--group-by: '" + field + "' given twice";
     o.schema.group_by.push_back(std::move(field));
   }
+  // One set of five records per run: per-service snapshots come from one
+  // run per service, each tagged (see the man page).
+  if (o.format == Format::kSnapshot && !o.schema.group_by.empty()) return "--group-by: not with --format snapshot";
   if (auto why = load_definitions(t.definitions, o.schema)) return why;
   if (failure_window) o.schema.failure_window = *failure_window;
   if (o.schema.failure_window <= 0) return "--failure-window must be positive";

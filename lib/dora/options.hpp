@@ -34,6 +34,7 @@ struct Options {
   Format format = Format::kNdjson;
   std::vector<std::pair<std::string, std::string>> tags;
   std::string output;  // -o: replaced atomically
+  std::string append;  // --append: appended to under ndj-emit's lock
   bool tiers = true;
   uint64_t min_samples = kDefaultMinSamples;
   bool compare_previous = false;
@@ -58,15 +59,16 @@ struct OptionText {
   std::vector<std::string> maps, type_values, status_values;
 };
 
-// --days against --since, --format, --tiers, --min-samples, --compare.
+// --days against --since, --format, --tiers, --min-samples, --compare,
+// --append against -o and the format.
 std::optional<std::string> check_output_options(const OptionText& text, Options& o);
 // Once --bucket is read: --color, --bucket against the format, what
 // --fail-on-regression and the page imply, --recent, --baseline,
-// --threshold, --goal.
+// --threshold, --goal, and what a snapshot cannot show.
 std::optional<std::string> check_trend_options(const OptionText& text, Options& o);
-// --group-by, --definitions (whose failure window a --failure-window
-// given replaces: `failure_window`), then --map, --type-value and
-// --status-value over the mapping the definitions file gave.
+// --group-by (not with a snapshot), --definitions (whose failure window a
+// --failure-window given replaces: `failure_window`), then --map,
+// --type-value and --status-value over the mapping the definitions file gave.
 std::optional<std::string> check_schema_options(const OptionText& text, Options& o,
                                                 std::optional<TimeNs> failure_window = std::nullopt);
 

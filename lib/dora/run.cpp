@@ -2,6 +2,7 @@
 #include "dora/run.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "core/diag.hpp"
 #include "core/format.hpp"
@@ -60,6 +61,13 @@ bool write_report(const EventStore& store, const Options& o, const RunWindows& w
   ReportSettings settings;
   settings.window = w.window;
   settings.tags = o.tags;
+  // Only a snapshot runs git and reads the CI's variables: the other
+  // formats' output depends on the input and the options alone.
+  SourceTags source;
+  if (o.format == Format::kSnapshot) {
+    source = detect_source_tags([](const char* name) { return std::getenv(name); });
+    settings.source = &source;
+  }
   settings.tiers = o.tiers;
   settings.min_samples = o.min_samples;
   settings.previous_window = w.before;

@@ -6,9 +6,9 @@
 #include "core/cursor.hpp"
 #include "core/diag.hpp"
 #include "core/line_reader.hpp"
+#include "core/locked_append.hpp"
 #include "core/output.hpp"
 #include "core/signals.hpp"
-#include "emit/locked_append.hpp"
 #include "json/json.hpp"
 #include "json/json_check.hpp"
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "git/child_process.hpp"
+#include "core/child_process.hpp"
 
 namespace ndj {
 

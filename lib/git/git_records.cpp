@@ -14,12 +14,12 @@
 #include <span>
 #include <unordered_set>
 
+#include "core/child_process.hpp"
 #include "core/diag.hpp"
 #include "core/format.hpp"
 #include "core/signals.hpp"
 #include "core/timefmt.hpp"
 #include "json/json.hpp"
-#include "git/child_process.hpp"
 #include "git/codeowners.hpp"
 
 namespace ndj {

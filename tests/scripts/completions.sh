@@ -98,7 +98,7 @@ done
 
 # What a user sees: ndj-dora's formats after --format, file names after an
 # operand position, nothing after --days.
-[ "$(complete_words ndj-dora --format "" | tr '\n' ' ')" = "csv html json ndjson prom table " ] ||
+[ "$(complete_words ndj-dora --format "" | tr '\n' ' ')" = "csv html json ndjson prom snapshot table " ] ||
   fail "ndj-dora --format <TAB>: $(complete_words ndj-dora --format "" | tr '\n' ' ')"
 [ "$(complete_words ndj-stats "")" = "$(printf 'a.ndjson\nsub')" ] || fail "ndj-stats <TAB>: not the files"
 [ -z "$(complete_words ndj-dora --days "")" ] || fail "ndj-dora --days <TAB> offers something"

@@ -57,6 +57,7 @@ rm -f "$dir/received"
 # 4. CI snapshot on a small repository with fixed dates.
 repo="$dir/repo"
 git init -q -b main "$repo"
+git -C "$repo" remote add origin https://github.com/acme/shop.git
 for d in 01 02 03 05 08; do
   GIT_AUTHOR_DATE="2026-11-${d}T10:00:00Z" GIT_COMMITTER_DATE="2026-11-${d}T12:00:00Z" \
     git -C "$repo" -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m "change $d"
@@ -67,6 +68,7 @@ NDJ_TOKEN=$(cat "$dir/token") NDJ_URL="$URL" NDJ_UNTIL=2026-11-10T00:00:00Z NDJ_
 grep -q "deployment frequency" "$dir/table" || fail "no table in the job log"
 jq -e '[.[] | select(.metric == "deployment_frequency" and .tags.repo != null)] | length == 1' \
   "$dir/received" >/dev/null || fail "snapshot records not shipped with tags"
+[ "$(jq length "$dir/received")" = 5 ] || fail "a snapshot is five records"
 echo "ci/dora-snapshot: table printed, $(jq length "$dir/received") metric records shipped"
 stop_receiver || true
 

@@ -1,5 +1,5 @@
-// The report formats of a small computed window: exact ndjson, csv and
-// table text, and the regression records.
+// The report formats of a small computed window: exact ndjson, snapshot,
+// csv and table text, and the regression records.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -28,6 +28,54 @@ TEST_CASE("ndjson: one record per metric with window, group and tags") {
         R"({"metric":"deployment_frequency","value":1,"unit":"per_day","status":"ok","n":3,"per_week":7,"since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z","group":{},"tags":{"source_type":"dora","calculated_by":"ndj-dora","snapshot_window":"3d"}}
 {"metric":"lead_time","value":1,"unit":"hours","status":"ok","n":3,"aggregation":"median","mean":1.666667,"p90":2.6,"negative":0,"since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z","group":{},"tags":{"source_type":"dora","calculated_by":"ndj-dora","snapshot_window":"3d"}}
 )");
+}
+
+TEST_CASE("snapshot: five records, per week, reference names, the tag bag in its order") {
+  EventStore store = test::three_days();
+  ReportSettings s;
+  s.window = kThreeDays;
+  s.min_samples = 4;
+  SourceTags src;
+  src.repo = "acme/shop";
+  src.commit_sha = "abc123";
+  src.pipeline = "main-ci";
+  s.source = &src;
+  // Replaced in place, removed, added after the canonical ones.
+  s.tags = {{"pipeline", "nightly"}, {"commit_sha", ""}, {"team", "a"}, {"service", "api"}};
+  const std::string tags =
+      R"("tags":{"source_type":"dora","calculated_by":"ndj-dora",TIER"repo":"acme/shop","service":"api",)"
+      R"("snapshot_window":"3d","pipeline":"nightly","team":"a"}})";
+  auto with_tier = [&](const std::string& tier) {
+    std::string t = tags;
+    t.replace(t.find("TIER"), 4, tier.empty() ? "" : "\"tier\":\"" + tier + "\",");
+    return t;
+  };
+  const std::string window = R"("since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z",)";
+  CHECK(format_report(Format::kSnapshot, store, store.compute(kThreeDays), s) ==
+        R"({"metric":"deployment_frequency","value":7,"unit":"per_week","status":"ok","n":3,"low_n":true,)" +
+            window + with_tier("") + "\n" +
+            R"({"metric":"lead_time","value":1,"unit":"hours","status":"ok","n":3,"low_n":true,"aggregation":"median","mean_hours":1.666667,"p90_hours":2.6,)" +
+            window + with_tier("") + "\n" +
+            R"({"metric":"change_failure_rate","value":25,"unit":"percent","status":"ok","n":4,"failures":1,"total_deployments":4,)" +
+            window + with_tier("low") + "\n" +
+            R"({"metric":"failed_deployment_recovery_time","value":null,"unit":"hours","status":"insufficient_data","n":0,"aggregation":"median","mean_hours":null,"p90_hours":null,)" +
+            window + with_tier("") + "\n" +
+            R"({"metric":"rework_rate","value":0,"unit":"percent","status":"ok","n":4,"rework_commits":0,"total_deployments":4,)" +
+            window + with_tier("") + "\n");
+}
+
+TEST_CASE("--tag K= removes a fixed tag in every format that has tags") {
+  EventStore store = test::three_days();
+  ReportSettings s;
+  s.window = kThreeDays;
+  s.tiers = false;
+  s.tags = {{"calculated_by", ""}, {"absent", ""}};
+  const auto rows = store.compute(kThreeDays);
+  const std::string ndjson = format_report(Format::kNdjson, store, rows, s);
+  CHECK(ndjson.find(R"("tags":{"source_type":"dora","snapshot_window":"3d"}})") != std::string::npos);
+  CHECK(ndjson.find("calculated_by") == std::string::npos);
+  CHECK(format_report(Format::kJson, store, rows, s).find(R"("tags":{"source_type":"dora","snapshot_window":"3d"})") !=
+        std::string::npos);
 }
 
 TEST_CASE("csv and table: details in their columns, goals judged") {

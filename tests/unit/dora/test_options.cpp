@@ -28,10 +28,41 @@ TEST_CASE("output options: format, tiers, compare; --days excludes --since") {
   CHECK_FALSE(o.tiers);
   CHECK(o.compare_previous);
   CHECK(*check_output_options(given("xml"), o) ==
-        "--format: expected ndjson, json, csv, table, prom or html, got 'xml'");
+        "--format: expected ndjson, snapshot, json, csv, table, prom or html, got 'xml'");
   o.has_since = true;
   t.days_given = true;
   CHECK(*check_output_options(t, o) == "--days and --since cannot be used together");
+}
+
+TEST_CASE("--append: not with -o; only records (ndjson, snapshot)") {
+  Options o;
+  o.append = "dora.ndjson";
+  REQUIRE_FALSE(check_output_options(given("snapshot"), o));
+  CHECK(o.format == Format::kSnapshot);
+  REQUIRE_FALSE(check_output_options(given("ndjson"), o));
+  CHECK(*check_output_options(given("json"), o) == "--append: only with --format ndjson or snapshot");
+  o.output = "report.ndjson";
+  CHECK(*check_output_options(given(), o) == "-o and --append cannot be used together");
+}
+
+TEST_CASE("snapshot: one window, the overall row, nothing added to the five records") {
+  auto check = [](auto set) {
+    Options o;
+    OptionText t = given("snapshot");
+    set(o, t);
+    REQUIRE_FALSE(check_output_options(t, o));
+    auto why = check_trend_options(t, o);
+    if (!why) why = check_schema_options(t, o);
+    return why.value_or("");
+  };
+  CHECK(check([](Options&, OptionText&) {}).empty());
+  CHECK(check([](Options& o, OptionText&) { o.bucket = BucketUnit::kWeek; }) == "--bucket: not with --format snapshot");
+  CHECK(check([](Options&, OptionText& t) { t.compare = "previous"; }) == "--compare: not with --format snapshot");
+  CHECK(check([](Options& o, OptionText&) { o.regressions = true; }) == "--regressions: not with --format snapshot");
+  CHECK(check([](Options& o, OptionText&) { o.fail_on_regression = true; }) ==
+        "--fail-on-regression: not with --format snapshot");
+  CHECK(check([](Options&, OptionText& t) { t.goals = {"lead_time<=1d"}; }) == "--goal: not with --format snapshot");
+  CHECK(check([](Options&, OptionText& t) { t.group_by = "team"; }) == "--group-by: not with --format snapshot");
 }
 
 TEST_CASE("--min-samples: a whole number, 0 included; 5 by default") {

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "unit/scratch.hpp"
+#include "core/child_process.hpp"
 #include "core/diag.hpp"
 #include "core/timefmt.hpp"
-#include "git/child_process.hpp"
 #include "git/git_records.hpp"
 
 using namespace ndj;

@@ -1,6 +1,6 @@
 // Helper programs run with posix_spawn: no shell, so no quoting and no
 // injection through repository names, branch names or patterns.
-#include "git/child_process.hpp"
+#include "core/child_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>

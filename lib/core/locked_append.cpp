@@ -1,5 +1,5 @@
 // Lock-then-append, re-checking the file's identity after the lock is held.
-#include "emit/locked_append.hpp"
+#include "core/locked_append.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

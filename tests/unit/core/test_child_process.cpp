@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "git/child_process.hpp"
+#include "core/child_process.hpp"
 #include "core/diag.hpp"
 
 using namespace ndj;
