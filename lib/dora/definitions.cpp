@@ -265,6 +265,12 @@ std::optional<std::string> load_definitions(const std::string& name_or_file, Sch
   return std::nullopt;
 }
 
+std::optional<std::string> parse_definitions(std::string_view json, Schema& schema) {
+  schema.defs = Definitions{};
+  bool named = false;
+  return read_set(json, schema, 0, named);
+}
+
 std::optional<std::string> add_map(Schema& schema, const std::pair<std::string, std::string>& kv) {
   std::string name = kv.first;
   const size_t dot = name.find('.');

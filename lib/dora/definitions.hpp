@@ -20,6 +20,10 @@ const std::vector<std::string>& definition_set_names();
 // reason when it cannot. Call after --group-by is known.
 std::optional<std::string> load_definitions(const std::string& name_or_file, Schema& schema);
 
+// A definitions document (the text of a --definitions FILE) over the
+// defaults, as load_definitions reads it; the reason when it is not one.
+std::optional<std::string> parse_definitions(std::string_view json, Schema& schema);
+
 // --map NAME=FIELD[,FIELD...] or TYPE.NAME=...: NAME a canonical or
 // grouping field, TYPE a record type; the first FIELD a record has is read.
 std::optional<std::string> add_map(Schema& schema, const std::pair<std::string, std::string>& name_fields);
