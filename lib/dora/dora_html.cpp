@@ -278,6 +278,10 @@ std::string format_html(const EventStore& store, const Series& series, const std
       append_html_escaped(out, k + " " + v);
       out += "; ";
     }
+  if (!s.definitions.empty()) {
+    append_html_escaped(out, "definitions " + s.definitions);
+    out += "; ";
+  }
   out += "tiers after the DORA research program.</p>\n";
   if (!s.note.empty()) {
     out += "<p class=\"banner\">";

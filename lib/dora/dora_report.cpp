@@ -443,6 +443,7 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
   std::string out = "DORA metrics, " + time_text(s.window.since) + " to " + time_text(s.window.until) + " (" +
                     window_label(s.window) + ")";
   if (s.previous) out += ", compared with the " + window_label(s.previous_window) + " before";
+  if (!s.definitions.empty()) out += ", definitions " + s.definitions;
   out += "\n";
   if (!s.note.empty()) out += "note: " + s.note + "\n";
   bool low_n = false;

@@ -140,6 +140,7 @@ std::string table_series(const EventStore& store, const Series& series, const st
                     time_text(s.window.until) + " (" + window_label(s.window) + ", " +
                     std::to_string(series.size()) + " " + unit + (series.size() == 1 ? "" : "s");
   if (skip) out += ", the last " + std::to_string(shown) + " drawn";
+  if (!s.definitions.empty()) out += ", definitions " + s.definitions;
   std::string partial;  // the footnote's list
   for (size_t b = 0; b < series.size(); ++b)
     if (series.is_partial(b))
