@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,7 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   auto* until = add_time_option(app, "--until", until_arg, "Window end, exclusive (default: see --days)");
   auto* now = add_time_option(app, "--now", now_arg, "Take TIME as the current time");
   std::string group_by, format = "ndjson", tiers = "dora", compare, min_samples, color = "auto";
-  std::vector<std::string> tags, maps, type_values, thresholds, goals;
+  std::vector<std::string> tags, maps, type_values, thresholds, goals, acks;
   app.add_option("--group-by", group_by, "Metrics per value of FIELD[,FIELD...]")->type_name("FIELDS");
   app.add_option("--format", format, "ndjson (default), json, csv, table, prom, html")->type_name("FORMAT");
   app.add_option("--color", color, "Table colours: auto (default), always, never")->type_name("WHEN");
@@ -55,7 +56,10 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   add_duration_option(app, "--baseline", o.baseline, "Baseline window, before the recent one (28d)");
   app.add_option("--threshold", thresholds, "Regression threshold, in percent")->type_name("METRIC=PCT");
   app.add_flag("--fail-on-regression", o.fail_on_regression, "Exit 3 when a regression was found");
-  app.add_option("--goal", goals, "Target, e.g. 'lead_time<=24h' (repeatable)")->type_name("GOAL");
+  app.add_option("--goal", goals, "Target, e.g. 'lead_time.p90<=72h' (repeatable)")->type_name("GOAL");
+  app.add_option("--alert-state", o.alert_state, "Remember alerts and acknowledgements in FILE")->type_name("FILE");
+  app.add_option("--ack", acks, "Acknowledge the alert of METRIC[/GROUP], then exit")->type_name("ALERT");
+  add_duration_option(app, "--ack-for", o.ack_for, "An acknowledged alert stays silent so long (24h)");
   add_duration_option(app, "--failure-window", o.schema.failure_window,
                       "Incident-to-deployment link window (24h)");
   app.add_option("--map", maps, "Read field NAME from input field FIELD")->type_name("NAME=FIELD");
@@ -71,7 +75,7 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   if (o.has_since) o.since = since_arg.resolve(o.tz, o.now);
   if (o.has_until) o.until = until_arg.resolve(o.tz, o.now);
   const dora::OptionText text{days->count() > 0, format, tiers, compare, min_samples, group_by, color, thresholds,
-                              goals};
+                              goals, acks};
   if (auto why = dora::check_output_options(text, o)) return usage_error(*why);
   if (auto why = dora::check_trend_options(text, o)) return usage_error(*why);
   if (auto why = dora::check_schema_options(text, o)) return usage_error(*why);
@@ -102,8 +106,15 @@ bool use_color(const dora::Options& o) {
 }
 
 int run(const dora::Options& o) {
+  if (!o.acks.empty()) {
+    dora::record_acks(o.alert_state, o.acks, o.now);
+    return kExitOk;
+  }
   dora::RunWindows w;
   if (auto why = dora::plan_windows(o, o.now, w)) return usage_error(*why);
+  // Read before the input: a bad state file stops the run before its work.
+  std::optional<dora::AlertState> alerts;
+  if (!o.alert_state.empty()) alerts = dora::load_alert_state(o.alert_state);
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kNone);  // read_records parses
   dora::EventStore store(o.schema, w.keep_from, w.window.until, w.window.since);
@@ -120,12 +131,14 @@ int run(const dora::Options& o) {
     if (o.output.empty()) out.write(text);
     else report.append(text);
   };
-  const bool regressed = dora::write_report(store, o, w, use_color(o), sink);
+  const auto fired = dora::write_report(store, o, w, use_color(o), alerts ? &*alerts : nullptr, sink);
   // Readable by other users: a report, for collectors running as another user.
   if (!o.output.empty()) write_file_atomic(o.output, report, 0644);
   out.flush();
+  // Once the report is out: a run that failed to write it fires again next time.
+  if (alerts && !fired.empty()) dora::record_fired(o.alert_state, fired, o.now);
   int rc = reader.exit_code();
-  return rc == kExitOk && regressed && o.fail_on_regression ? kExitRegression : rc;
+  return rc == kExitOk && !fired.empty() && o.fail_on_regression ? kExitRegression : rc;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "core/records.hpp"
 #include "core/time_bucket.hpp"
+#include "dora/alert_state.hpp"
 #include "dora/dora_report.hpp"
 #include "dora/dora_trends.hpp"
 
@@ -40,6 +41,10 @@ struct Options {
   int64_t recent = 7 * kNsPerDay, baseline = 28 * kNsPerDay;
   Thresholds thresholds = default_thresholds();
   std::vector<Goal> goals;
+  std::string alert_state;  // --alert-state FILE
+  // --ack as given and read: record these and stop.
+  std::vector<std::pair<std::string, AlertKey>> acks;
+  int64_t ack_for = kNsPerDay;
   std::optional<BucketUnit> bucket;
   bool week_starts_sunday = false;
   ColorWhen color = ColorWhen::kAuto;
@@ -51,14 +56,14 @@ struct Options {
 struct OptionText {
   bool days_given = false;
   std::string format, tiers, compare, min_samples, group_by, color = "auto";
-  std::vector<std::string> thresholds, goals;
+  std::vector<std::string> thresholds, goals, acks;
 };
 
 // --days against --since, --format, --tiers, --min-samples, --compare.
 std::optional<std::string> check_output_options(const OptionText& text, Options& o);
 // Once --bucket is read: --color, --bucket against the format, what
 // --fail-on-regression and the page imply, --recent, --baseline,
-// --threshold, --goal.
+// --threshold, --goal, --alert-state, --ack, --ack-for.
 std::optional<std::string> check_trend_options(const OptionText& text, Options& o);
 // --failure-window and --group-by.
 std::optional<std::string> check_schema_options(const OptionText& text, Options& o);

@@ -15,12 +15,16 @@ TEST_CASE("default thresholds come from the table; --threshold overrides one") {
   Thresholds t = default_thresholds();
   for (const auto& info : metric_table()) CHECK(t[static_cast<size_t>(info.metric)] == info.regression_pct);
   CHECK(*t[0] == 30);
-  CHECK_FALSE(t[static_cast<size_t>(Metric::kReworkRate)]);
+  // Every metric is checked by default.
+  CHECK(*t[static_cast<size_t>(Metric::kReworkRate)] == 50);
+  CHECK(*t[static_cast<size_t>(Metric::kTimeToRestore)] == 30);
   REQUIRE_FALSE(parse_threshold("rework_rate=12.5%", t));
   CHECK(*t[static_cast<size_t>(Metric::kReworkRate)] == 12.5);
+  REQUIRE_FALSE(parse_threshold("time_to_restore=off", t));
+  CHECK_FALSE(t[static_cast<size_t>(Metric::kTimeToRestore)]);
   CHECK(*parse_threshold("speed=5", t) == "unknown metric 'speed'");
-  CHECK(*parse_threshold("lead_time=0", t) == "expected a positive percentage, got '0'");
-  CHECK(*parse_threshold("lead_time", t) == "expected METRIC=PCT");
+  CHECK(*parse_threshold("lead_time=0", t) == "expected a positive percentage or off, got '0'");
+  CHECK(*parse_threshold("lead_time", t) == "expected METRIC=PCT or METRIC=off");
 }
 
 TEST_CASE("a slower lead time alerts; what cannot be compared says why") {
