@@ -54,7 +54,7 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   app.add_flag("--regressions", o.regressions, "Alert on regressions: --recent vs --baseline");
   add_duration_option(app, "--recent", o.recent, "Recent window, ending at --until (7d)");
   add_duration_option(app, "--baseline", o.baseline, "Baseline window, before the recent one (28d)");
-  app.add_option("--threshold", thresholds, "Regression threshold, in percent")->type_name("METRIC=PCT");
+  app.add_option("--threshold", thresholds, "Regression threshold in percent, or off")->type_name("METRIC=PCT");
   app.add_flag("--fail-on-regression", o.fail_on_regression, "Exit 3 when a regression was found");
   app.add_option("--goal", goals, "Target, e.g. 'lead_time.p90<=72h' (repeatable)")->type_name("GOAL");
   app.add_option("--alert-state", o.alert_state, "Remember alerts and acknowledgements in FILE")->type_name("FILE");

@@ -327,7 +327,7 @@ std::string format_csv_regressions(const EventStore& store, const ReportSettings
     append_number(out, c.threshold_pct);
     out.append(",");
     if (c.skipped) append_csv_cell(out, c.skipped);
-    else if (c.acknowledged_at) out.append(silenced_text(c));
+    else if (c.acknowledged_at) append_csv_cell(out, silenced_text(c));
     out.append("\n");
   }
   return out;
