@@ -66,7 +66,8 @@ td .v.none{color:var(--muted);font-weight:500;font-style:italic}
 .dot.low{background:var(--low)}.dot.plain{background:var(--plain)}
 ul.alerts{list-style:none;padding:0;margin:0;background:var(--card);border:1px solid var(--line);border-radius:12px}
 ul.alerts li{padding:10px 16px;border-bottom:1px solid var(--line)}ul.alerts li:last-child{border-bottom:0}
-.alert{color:var(--low);font-weight:650;margin-right:8px}.alert.acked{color:var(--muted)}.ok{color:var(--elite);font-weight:600}
+.alert{color:var(--low);font-weight:650;margin-right:8px}.ok{color:var(--elite);font-weight:600}
+.alert.acked{color:var(--muted)}
 .note{color:var(--muted)}
 .banner{background:#fff8c5;border:1px solid #d4a72c;border-radius:12px;padding:10px 16px;margin:16px 0 0}
 .legend{color:var(--muted);font-size:13px;margin:8px 0 0}
@@ -319,8 +320,8 @@ std::string format_html(const EventStore& store, const Series& series, const std
     out.append("</div>");
     if (r.low_n)
       out.append("<p class=\"low-n-note\">Too few samples to rate: n = " + std::to_string(r.n) + ", below " +
-                 std::to_string(s.min_samples) + " (--min-samples), so no tier" + (r.goals.empty() ? "" : " and no goal judged") +
-                 ".</p>");
+                 std::to_string(s.min_samples) + " (--min-samples), so no tier" +
+                 (r.goals.empty() ? "" : " and no goal judged") + ".</p>");
     if (r.compared) {
       // --compare previous: the change, or why there is none.
       out.append("<div class=\"meta\">previous " + window_label(s.previous_window) + ": ");

@@ -27,7 +27,8 @@ TEST_CASE("--ack keys: the overall row, K=V pairs and JSON objects, in one canon
   CHECK(*parse_alert_key("speed", key) == "unknown metric 'speed'");
   CHECK(*parse_alert_key("lead_time/team", key) ==
         "expected METRIC/FIELD=VALUE[,FIELD=VALUE...] or METRIC/{JSON object}, got 'lead_time/team'");
-  CHECK(*parse_alert_key("lead_time/team=a,team=b", key) == "group of 'lead_time/team=a,team=b': field 'team' given twice");
+  CHECK(*parse_alert_key("lead_time/team=a,team=b", key) ==
+        "group of 'lead_time/team=a,team=b': field 'team' given twice");
   CHECK(parse_alert_key("lead_time/{team}", key)->starts_with("group of 'lead_time/{team}': "));
 }
 
@@ -54,7 +55,8 @@ TEST_CASE("the state file: written 0600, read back; a corrupt one is an error") 
   CHECK(back.ack_of({Metric::kTimeToRestore, "{}"})->at == t1);
   CHECK_FALSE(back.ack_of(lead));
 
-  for (const char* bad : {"{", R"({"version":1})", R"({"version":1,"alerts":[{"metric":"speed","group":{}}],"acks":[]})",
+  for (const char* bad : {"{", R"({"version":1})",
+                          R"({"version":1,"alerts":[{"metric":"speed","group":{}}],"acks":[]})",
                           R"({"version":1,"alerts":[],"acks":[{"metric":"lead_time","group":{}}]})"}) {
     test::append(dir.path("bad.json"), bad);
     CHECK_THROWS_WITH(load_alert_state(dir.path("bad.json")), Catch::Contains("corrupt alert state file"));

@@ -142,7 +142,8 @@ TEST_CASE("a goal may be a range, inclusive at both ends") {
   CHECK(g.high == 2);
   CHECK(*parse_goal("lead_time=5..3", g) == "the range in 'lead_time=5..3' ends below its start");
   CHECK(*parse_goal("lead_time=3", g) == "expected LOW..HIGH, two non-negative numbers, after '=' in 'lead_time=3'");
-  CHECK(*parse_goal("lead_time=..3", g) == "expected LOW..HIGH, two non-negative numbers, after '=' in 'lead_time=..3'");
+  CHECK(*parse_goal("lead_time=..3", g) ==
+        "expected LOW..HIGH, two non-negative numbers, after '=' in 'lead_time=..3'");
   CHECK(*parse_goal("lead_time=1x..3", g) == "unit 'x' does not fit lead_time");
 }
 
