@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,9 +62,12 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   app.add_flag("--regressions", o.regressions, "Alert on regressions: --recent vs --baseline");
   add_duration_option(app, "--recent", o.recent, "Recent window, ending at --until (7d)");
   add_duration_option(app, "--baseline", o.baseline, "Baseline window, before the recent one (28d)");
-  app.add_option("--threshold", thresholds, "Regression threshold, in percent")->type_name("METRIC=PCT");
+  app.add_option("--threshold", thresholds, "Regression threshold in percent, or off")->type_name("METRIC=PCT");
   app.add_flag("--fail-on-regression", o.fail_on_regression, "Exit 3 when a regression was found");
-  app.add_option("--goal", goals, "Target, e.g. 'lead_time<=24h' (repeatable)")->type_name("GOAL");
+  app.add_option("--goal", goals, "Target, e.g. 'lead_time.p90<=72h' (repeatable)")->type_name("GOAL");
+  app.add_option("--alert-state", o.alert_state, "Remember alerts and acknowledgements in FILE")->type_name("FILE");
+  app.add_option("--ack", text.acks, "Acknowledge the alert of METRIC[/GROUP], then exit")->type_name("ALERT");
+  add_duration_option(app, "--ack-for", o.ack_for, "An acknowledged alert stays silent so long (24h)");
   int64_t failure_window = 0;
   auto* window = add_duration_option(app, "--failure-window", failure_window, "Incident-to-deployment link window (24h)");
   app.add_option("--definitions", text.definitions, "Metric definitions: dora (default), commits, ledger")
@@ -120,8 +124,15 @@ int run(const dora::Options& o) {
     out.flush();
     return kExitOk;
   }
+  if (!o.acks.empty()) {
+    dora::record_acks(o.alert_state, o.acks, o.now);
+    return kExitOk;
+  }
   dora::RunWindows w;
   if (auto why = dora::plan_windows(o, o.now, w)) return usage_error(*why);
+  // Read before the input: a bad state file stops the run before its work.
+  std::optional<dora::AlertState> alerts;
+  if (!o.alert_state.empty()) alerts = dora::load_alert_state(o.alert_state);
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kNone);  // read_records parses
   dora::EventStore store(o.schema, w.keep_from, w.window.until, w.window.since);
@@ -140,15 +151,17 @@ int run(const dora::Options& o) {
     if (whole) report.append(text);
     else out.write(text);
   };
-  const bool regressed = dora::write_report(store, o, w, use_color(o), sink);
+  const auto fired = dora::write_report(store, o, w, use_color(o), alerts ? &*alerts : nullptr, sink);
   // Readable by other users: a report, for collectors running as another user.
   if (!o.output.empty()) write_file_atomic(o.output, report, 0644);
   // One write under the lock ndj-emit takes: no line of another writer
   // comes between the report's lines.
   if (!o.append.empty()) append_locked(o.append, report, kAppendLockTimeoutMs);
   out.flush();
+  // Once the report is out: a run that failed to write it fires again next time.
+  if (alerts && !fired.empty()) dora::record_fired(o.alert_state, fired, o.now);
   int rc = reader.exit_code();
-  return rc == kExitOk && regressed && o.fail_on_regression ? kExitRegression : rc;
+  return rc == kExitOk && !fired.empty() && o.fail_on_regression ? kExitRegression : rc;
 }
 
 }  // namespace

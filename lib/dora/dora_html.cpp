@@ -67,6 +67,7 @@ td .v.none{color:var(--muted);font-weight:500;font-style:italic}
 ul.alerts{list-style:none;padding:0;margin:0;background:var(--card);border:1px solid var(--line);border-radius:12px}
 ul.alerts li{padding:10px 16px;border-bottom:1px solid var(--line)}ul.alerts li:last-child{border-bottom:0}
 .alert{color:var(--low);font-weight:650;margin-right:8px}.ok{color:var(--elite);font-weight:600}
+.alert.acked{color:var(--muted)}
 .note{color:var(--muted)}
 .banner{background:#fff8c5;border:1px solid #d4a72c;border-radius:12px;padding:10px 16px;margin:16px 0 0}
 .legend{color:var(--muted);font-size:13px;margin:8px 0 0}
@@ -119,6 +120,15 @@ struct ChartSize {
   bool axes;  // value and date labels
 };
 
+// Where a goal's dashed lines go on a chart of values: its bound, or both
+// ends of its range, in the metric's unit; none for a goal on another
+// statistic (mean, p90).
+std::vector<double> goal_lines(const Goal& g) {
+  if (g.per_value == 0) return {};
+  if (g.op == Goal::Op::kRange) return {g.target * g.per_value, g.high * g.per_value};
+  return {g.target * g.per_value};
+}
+
 // Bars from 0 to `top`; a bucket without a value is a pale full-height
 // band, never a bar of 0; a value from too few samples a faded bar; a goal
 // is a dashed line. `by_week`: deployment frequency per week.
@@ -168,18 +178,21 @@ void append_chart(std::string& out, const std::vector<Bar>& bars, double top, co
   }
   out.append("<line x1=\"" + fixed(left, 1) + "\" y1=\"" + fixed(bottom, 1) + "\" x2=\"" + fixed(right, 1) +
              "\" y2=\"" + fixed(bottom, 1) + "\" stroke=\"#afb8c1\"/>");
-  if (head.goal && head.goal->target <= top) {
-    double gy = y(head.goal->target);
-    out.append("<line x1=\"" + fixed(left, 1) + "\" y1=\"" + fixed(gy, 1) + "\" x2=\"" + fixed(right, 1) +
-               "\" y2=\"" + fixed(gy, 1) + "\" stroke=\"#1f2328\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\">");
-    out.append("<title>goal ");
-    append_html_escaped(out, head.goal->text);
-    out.append("</title></line>");
-    if (size.axes) {
-      out.append("<text x=\"" + fixed(right, 1) + "\" y=\"" + fixed(gy - 4, 1) +
-                 "\" text-anchor=\"end\" class=\"goal-label\" style=\"fill:#1f2328;font-weight:600\">goal ");
-      append_html_escaped(out, display_text(unit, head.goal->target, by_week));
-      out.append("</text>");
+  for (const Goal* g : head.goals) {
+    for (double line : goal_lines(*g)) {
+      if (line > top) continue;
+      double gy = y(line);
+      out.append("<line x1=\"" + fixed(left, 1) + "\" y1=\"" + fixed(gy, 1) + "\" x2=\"" + fixed(right, 1) +
+                 "\" y2=\"" + fixed(gy, 1) + "\" stroke=\"#1f2328\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\">");
+      out.append("<title>goal ");
+      append_html_escaped(out, g->text);
+      out.append("</title></line>");
+      if (size.axes) {
+        out.append("<text x=\"" + fixed(right, 1) + "\" y=\"" + fixed(gy - 4, 1) +
+                   "\" text-anchor=\"end\" class=\"goal-label\" style=\"fill:#1f2328;font-weight:600\">goal ");
+        append_html_escaped(out, display_text(unit, line, by_week));
+        out.append("</text>");
+      }
     }
   }
   if (size.axes) {
@@ -203,19 +216,23 @@ double chart_top(const std::vector<Bar>& bars, const MetricRecord& head) {
   double top = 0;
   for (const auto& b : bars)
     if (b.value) top = std::max(top, *b.value);
-  if (head.goal) top = std::max(top, head.goal->target);
+  for (const Goal* g : head.goals)
+    for (double line : goal_lines(*g)) top = std::max(top, line);
   return top > 0 ? top * 1.1 : 1;
 }
 
-void append_goal(std::string& out, const MetricRecord& r) {
-  if (!r.goal) return;
-  const char* cls = !r.goal_met ? "unknown" : *r.goal_met ? "met" : "missed";
-  out.append("<div class=\"goal ").append(cls).append("\" data-goal-met=\"");
-  out.append(!r.goal_met ? "null" : *r.goal_met ? "true" : "false").append("\">");
-  out.append(!r.goal_met ? "Goal " : *r.goal_met ? "&#10003; Goal " : "&#10007; Missed goal ");
-  append_html_escaped(out, r.goal->text);
-  if (!r.goal_met) out.append(": no data");
-  out.append("</div>");
+// One line per goal, in the order given.
+void append_goals(std::string& out, const MetricRecord& r) {
+  for (const Goal* g : r.goals) {
+    const auto met = r.met(*g);
+    const char* cls = !met ? "unknown" : *met ? "met" : "missed";
+    out.append("<div class=\"goal ").append(cls).append("\" data-goal-met=\"");
+    out.append(!met ? "null" : *met ? "true" : "false").append("\">");
+    out.append(!met ? "Goal " : *met ? "&#10003; Goal " : "&#10007; Missed goal ");
+    append_html_escaped(out, g->text);
+    if (!met) out.append(": no data");
+    out.append("</div>");
+  }
 }
 
 // The machine-readable value (rounded as in the other formats) and the
@@ -307,8 +324,8 @@ std::string format_html(const EventStore& store, const Series& series, const std
     out.append("</div>");
     if (r.low_n)
       out.append("<p class=\"low-n-note\">Too few samples to rate: n = " + std::to_string(r.n) + ", below " +
-                 std::to_string(s.min_samples) + " (--min-samples), so no tier" + (r.goal ? " and no goal judged" : "") +
-                 ".</p>");
+                 std::to_string(s.min_samples) + " (--min-samples), so no tier" +
+                 (r.goals.empty() ? "" : " and no goal judged") + ".</p>");
     if (r.compared) {
       // --compare previous: the change, or why there is none.
       out.append("<div class=\"meta\">previous " + window_label(s.previous_window) + ": ");
@@ -322,7 +339,7 @@ std::string format_html(const EventStore& store, const Series& series, const std
       out.append("</div>");
     }
     if (nrows) append_chart(out, bars[0][m], chart_top(bars[0][m], r), r, {330, 120, true}, by_week);
-    append_goal(out, r);
+    append_goals(out, r);
     out.append("</div>\n");
   }
   out += "</section>\n<p class=\"legend\"><span class=\"item\">Bars: one per " + unit +
@@ -395,11 +412,15 @@ std::string format_html(const EventStore& store, const Series& series, const std
       const Unit u = info.unit;
       out += "<li class=\"regression\" data-metric=\"" + std::string(info.name) + "\" data-group=\"";
       append_html_escaped(out, group_name(store, c.group));
-      out += "\"><span class=\"alert\">Regression</span><b>" + std::string(info.label) + "</b>, ";
+      out += c.fired() ? "\"><span class=\"alert\">Regression</span><b>"
+                       : "\" data-acknowledged=\"" + time_text(*c.acknowledged_at) +
+                             "\"><span class=\"alert acked\">Acknowledged</span><b>";
+      out += std::string(info.label) + "</b>, ";
       append_html_escaped(out, group_name(store, c.group));
       out += ": " + pair_text(u, *c.baseline, *c.recent, " &rarr; ", true) + " (" +
              (*c.change_pct >= 0 ? "+" : "") + fixed(*c.change_pct, 1) + "%, threshold " +
-             (c.threshold_pct >= 0 ? "+" : "") + fixed(c.threshold_pct, 0) + "%)</li>\n";
+             (c.threshold_pct >= 0 ? "+" : "") + fixed(c.threshold_pct, 0) + "%)" +
+             (c.fired() ? "" : "; " + silenced_text(c)) + "</li>\n";
     }
     if (!alerts) out += "<li class=\"ok\">No regression.</li>\n";
     size_t notes = 0;

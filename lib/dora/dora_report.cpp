@@ -78,11 +78,8 @@ std::vector<MetricRecord> row_records(const GroupMetrics& row, const ReportSetti
       if (p.group == row.group) before = p;
     compare_records(records, metric_records(before, s.previous_window.days(), false, s.min_samples));
   }
-  for (const auto& g : s.goals) {
-    MetricRecord& r = records[static_cast<size_t>(g.metric)];
-    r.goal = &g;
-    if (r.value && !r.low_n) r.goal_met = g.met_by(*r.value);
-  }
+  if (!s.goals.empty())
+    for (auto& r : records) r.judge(s.goals);
   return records;
 }
 
@@ -126,9 +123,9 @@ void append_metric_body(std::string& out, const MetricRecord& r) {
     out.append(",\"change_pct\":");
     append_optional(out, r.compared->change_pct);
   }
-  if (r.goal) {
+  if (!r.goals.empty()) {
     out.append(",\"goal\":");
-    append_json_string(out, r.goal->text);
+    append_json_string(out, r.goal_text());
     out.append(",\"goal_met\":").append(!r.goal_met ? "null" : *r.goal_met ? "true" : "false");
   }
 }
@@ -375,7 +372,7 @@ std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>&
       }
       if (!s.goals.empty()) {
         out.push_back(',');
-        if (r.goal) append_csv_cell(out, r.goal->text);
+        if (!r.goals.empty()) append_csv_cell(out, r.goal_text());
         out.append(",").append(!r.goal_met ? "" : *r.goal_met ? "true" : "false");
       }
       out.append(",").append(since).append(",").append(until);
@@ -387,6 +384,10 @@ std::string format_csv(const EventStore& store, const std::vector<GroupMetrics>&
   return out;
 }
 
+std::string silenced_text(const RegressionCheck& c) {
+  return "acknowledged " + time_text(*c.acknowledged_at) + ", silenced until " + time_text(c.silenced_until);
+}
+
 std::string format_csv_regressions(const EventStore& store, const ReportSettings& s) {
   std::string out;
   if (!s.regressions) return out;
@@ -394,11 +395,12 @@ std::string format_csv_regressions(const EventStore& store, const ReportSettings
   const std::string middle(csv_middle_cells(s), ',');
   for (const auto& c : *s.regressions) {
     const MetricInfo& info = metric_info(c.metric);
-    out.append(c.alert ? "regression" : "regression_not_checked");
+    out.append(c.fired() ? "regression" : c.alert ? "regression_suppressed" : "regression_not_checked");
     append_csv_group(out, store, c.group);
     out.append(",").append(info.name).append(",");
     if (c.recent) append_number(out, *c.recent);
-    out.append(",").append(unit_info(info.unit).name).append(c.alert ? ",alert,,," : ",not_checked,,,");
+    out.append(",").append(unit_info(info.unit).name);
+    out.append(c.fired() ? ",alert,,," : c.alert ? ",suppressed,,," : ",not_checked,,,");
     out.append(middle).append(",").append(time_text(w.recent.since)).append(",").append(time_text(w.recent.until));
     if (s.bucket) out.append(",,");  // bucket, partial
     out.push_back(',');
@@ -409,6 +411,7 @@ std::string format_csv_regressions(const EventStore& store, const ReportSettings
     append_number(out, c.threshold_pct);
     out.append(",");
     if (c.skipped) append_csv_cell(out, c.skipped);
+    else if (c.acknowledged_at) append_csv_cell(out, silenced_text(c));
     out.append("\n");
   }
   return out;
@@ -431,6 +434,13 @@ std::string previous_text(const MetricRecord& r, bool by_week) {
   std::string text = "previous " + display_text(previous, display_scale(u, r.value.value_or(previous), by_week));
   if (r.compared->change_pct) text += " (" + fixed(*r.compared->change_pct, 1, true) + "%)";
   return text;
+}
+
+std::string goal_note(const MetricRecord& r, const Goal& g) {
+  if (r.low_n) return "goal " + g.text + ": too few samples";
+  const auto met = r.met(g);
+  if (!met) return "goal " + g.text + ": no data";
+  return *met ? "goal " + g.text + " met" : "MISSED goal " + g.text;
 }
 
 std::string low_n_footnote(uint64_t min_samples) {
@@ -478,10 +488,7 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
         note(std::to_string(static_cast<uint64_t>(*r.field(n->count))) +
              (n->of_n ? " of " + std::to_string(r.n) : "") + " " + n->text);
       if (r.compared) note(previous_text(r));
-      if (r.goal) note(r.low_n ? "goal " + r.goal->text + ": too few samples"
-                       : !r.goal_met ? "goal " + r.goal->text + ": no data"
-                       : *r.goal_met ? "goal " + r.goal->text + " met"
-                                     : "MISSED goal " + r.goal->text);
+      for (const Goal* g : r.goals) note(goal_note(r, *g));
       if (auto neg = r.field(Detail::kNegative); neg && *neg > 0)
         note(std::to_string(static_cast<uint64_t>(*neg)) + " negative left out");
       out.append(r.goal_met == false ? "! " : "  ").append(pad(info.label, 24, false)).append(pad(value, 12, true));
@@ -560,8 +567,8 @@ std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows,
       if (!records[r][m].value) continue;
       out.append(base).append("_low_n").append(labels[r]).append(records[r][m].low_n ? " 1\n" : " 0\n");
     }
-    if (records.front()[m].goal) {
-      append_prom_family(out, base + "_goal_met", "1 when " + records.front()[m].goal->text + " holds, else 0");
+    if (!records.front()[m].goals.empty()) {
+      append_prom_family(out, base + "_goal_met", "1 when " + records.front()[m].goal_text() + " holds, else 0");
       for (size_t r = 0; r < records.size(); ++r) {
         if (!records[r][m].goal_met) continue;
         out.append(base).append("_goal_met").append(labels[r]).append(*records[r][m].goal_met ? " 1\n" : " 0\n");
@@ -573,13 +580,13 @@ std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows,
     const std::string windows = window_label(w.recent) + " until " + time_text(w.recent.until) + " against the " +
                                 window_label(w.baseline) + " before";
     size_t alerts = 0;
-    for (const auto& c : *s.regressions) alerts += c.alert;
+    for (const auto& c : *s.regressions) alerts += c.fired();
     append_prom_family(out, "ndj_dora_regressions", "Regression alerts raised, " + windows);
     out.append("ndj_dora_regressions ").append(std::to_string(alerts)).append("\n");
     append_prom_family(out, "ndj_dora_regression_change_pct",
                        "Change in percent of a metric that regressed beyond its threshold, " + windows);
     for (const auto& c : *s.regressions) {
-      if (!c.alert) continue;
+      if (!c.fired()) continue;
       std::string first = "dora_metric=\"" + std::string(metric_info(c.metric).name) + "\"";
       auto l = group_labels(c.group, first);
       if (!l) continue;
@@ -618,12 +625,13 @@ std::string format_regressions(Format format, const EventStore& store, const std
            window_label(w.baseline) + " before\n";
     size_t alerts = 0;
     for (const auto& c : checks) {
-      std::string line = "  " + std::string(c.alert ? "ALERT   " : "skipped ") + metric_info(c.metric).name + ", " +
-                         group_label(store, c.group) + ": ";
+      std::string line = "  " + std::string(c.fired() ? "ALERT   " : c.alert ? "acked   " : "skipped ") +
+                         metric_info(c.metric).name + ", " + group_label(store, c.group) + ": ";
       if (c.alert) {
         ++alerts;
         line += pair_text(metric_info(c.metric).unit, *c.baseline, *c.recent, " -> ", true) + " (" +
                 fixed(*c.change_pct, 1, true) + "%, threshold " + fixed(c.threshold_pct, 0, true) + "%)";
+        if (c.acknowledged_at) line += ", " + silenced_text(c);
       } else {
         line += c.skipped;
       }
@@ -638,7 +646,9 @@ std::string format_regressions(Format format, const EventStore& store, const std
   if (array) out.push_back('[');
   for (const auto& c : checks) {
     if (array && out.size() > 1) out.push_back(',');
-    out.append(c.alert ? "{\"alert\":\"regression\"" : "{\"note\":\"regression_not_checked\"");
+    out.append(c.fired()  ? "{\"alert\":\"regression\""
+               : c.alert ? "{\"note\":\"regression_suppressed\""
+                         : "{\"note\":\"regression_not_checked\"");
     out.append(",\"metric\":\"").append(metric_info(c.metric).name).append("\",\"group\":");
     append_group_object(out, store, c.group);
     if (c.alert) {
@@ -650,6 +660,12 @@ std::string format_regressions(Format format, const EventStore& store, const std
       append_optional(out, c.change_pct);
       out.append(",\"threshold_pct\":");
       append_number(out, c.threshold_pct);
+      if (c.acknowledged_at) {
+        // "until": when the silence ends (the windows end at the report's "until").
+        out.append(",\"acknowledged_at\":\"").append(time_text(*c.acknowledged_at));
+        out.append("\",\"until\":\"").append(time_text(c.silenced_until)).append(array ? "\"}" : "\"}\n");
+        continue;
+      }
     } else {
       out.append(",\"reason\":");
       append_json_string(out, c.skipped);

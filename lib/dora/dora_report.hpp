@@ -32,7 +32,7 @@ struct ReportSettings {
   // --compare previous: the rows of the window before, matched by group.
   const std::vector<GroupMetrics>* previous = nullptr;
   Window previous_window;
-  std::vector<Goal> goals;  // at most one per metric
+  std::vector<Goal> goals;  // in the order given, none expired
   const char* bucket = nullptr;  // --bucket: "day", "week" or "month"
   // --regressions: written after the metrics (ndjson, table, csv) or as
   // the document's "regressions" (json).
@@ -80,6 +80,10 @@ std::string format_report(Format format, const EventStore& store, const std::vec
 std::string format_regressions(Format format, const EventStore& store, const std::vector<RegressionCheck>& checks,
                                const RegressionWindows& w);
 
+// "acknowledged 2026-03-28T09:00:00Z, silenced until 2026-03-29T09:00:00Z"
+// of a suppressed alert.
+std::string silenced_text(const RegressionCheck& c);
+
 // A label name Prometheus accepts: [a-zA-Z_][a-zA-Z0-9_]*, other bytes as
 // '_', a leading digit or a reserved leading "__" prefixed (e.g. "_0x", "x__").
 std::string prom_label_name(std::string_view name);
@@ -103,6 +107,9 @@ std::string pair_text(Unit u, double a, double b, const char* between, bool both
 // "previous 4.0 h (-50.0%)": the previous value of a compared record in
 // the scale of its value, with the change; "previous: no data".
 std::string previous_text(const MetricRecord& r, bool by_week = false);
+// The table's note of a goal of `r`: "goal lead_time<=24h met",
+// "MISSED goal ...", "goal ...: no data" or "goal ...: too few samples".
+std::string goal_note(const MetricRecord& r, const Goal& g);
 // The table's note under the metrics when a value is low_n.
 std::string low_n_footnote(uint64_t min_samples);
 // "all", or the group's "field=value" pairs ("(none)" for an absent value).

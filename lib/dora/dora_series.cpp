@@ -113,9 +113,9 @@ std::string json_series(const EventStore& store, const Series& series, const Rep
       const MetricRecord& head = records.front()[row][m];
       out.append(m ? ",\"" : "\"").append(head.info().name).append("\":{\"unit\":\"");
       out.append(unit_info(head.info().unit).name).append("\"");
-      if (head.goal) {
+      if (!head.goals.empty()) {
         out.append(",\"goal\":");
-        append_json_string(out, head.goal->text);
+        append_json_string(out, head.goal_text());
       }
       out.append(",\"points\":[");
       for (size_t b = 0; b < series.size(); ++b) {
@@ -191,25 +191,25 @@ std::string table_series(const EventStore& store, const Series& series, const st
       std::string detail;
       auto note = [&](const std::string& text) { detail += (detail.empty() ? "" : ", ") + text; };
       double lo = INFINITY, hi = -INFINITY;
-      size_t missing = 0, unrated = 0, missed = 0, judged = 0;
+      size_t missing = 0, unrated = 0;
       for (size_t b = skip; b < series.size(); ++b) {
         const auto& rec = records[b - skip][m];
         if (!rec.value && series.is_partial(b) && rec.n) ++unrated;
         else if (!rec.value) ++missing;
         else lo = std::min(lo, *rec.value), hi = std::max(hi, *rec.value);
-        if (rec.goal_met) ++judged, missed += !*rec.goal_met;
       }
       if (hi >= lo) note("range " + pair_text(u, lo, hi, " to ", false, by_week));
       if (missing) note(std::to_string(missing) + " " + unit + (missing == 1 ? "" : "s") + " without data");
       if (unrated) note(std::to_string(unrated) + " partial " + unit + (unrated == 1 ? "" : "s") + " without a rate");
       if (r.compared) note(previous_text(r, by_week));
-      if (r.goal) {
-        std::string g = r.low_n      ? "goal " + r.goal->text + ": too few samples"
-                        : !r.goal_met ? "goal " + r.goal->text + ": no data"
-                        : *r.goal_met ? "goal " + r.goal->text + " met"
-                                      : "MISSED goal " + r.goal->text;
+      for (size_t i = 0; i < r.goals.size(); ++i) {
+        // The buckets' records hold the same goals in the same order.
+        size_t missed = 0, judged = 0;
+        for (const auto& b : records)
+          if (auto met = b[m].met(*b[m].goals[i])) ++judged, missed += !*met;
+        std::string g = goal_note(r, *r.goals[i]);
         if (judged) g += " (missed in " + std::to_string(missed) + " of " + std::to_string(judged) + " " + unit + "s)";
-        if (color && r.goal_met == false) g = kAlarm + g + kReset;
+        if (color && r.met(*r.goals[i]) == false) g = kAlarm + g + kReset;
         note(g);
       }
       if (!r.value) note("insufficient data");

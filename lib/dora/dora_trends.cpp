@@ -16,15 +16,19 @@ Thresholds default_thresholds() {
 
 std::optional<std::string> parse_threshold(std::string_view spec, Thresholds& t) {
   auto eq = spec.find('=');
-  if (eq == std::string_view::npos) return "expected METRIC=PCT";
+  if (eq == std::string_view::npos) return "expected METRIC=PCT or METRIC=off";
   auto metric = find_metric(spec.substr(0, eq));
   if (!metric) return "unknown metric '" + std::string(spec.substr(0, eq)) + "'";
   std::string_view pct = spec.substr(eq + 1);
+  if (pct == "off") {
+    t[static_cast<size_t>(*metric)].reset();
+    return std::nullopt;
+  }
   if (!pct.empty() && pct.back() == '%') pct.remove_suffix(1);
   double v = 0;
   auto [end, ec] = std::from_chars(pct.data(), pct.data() + pct.size(), v);
   if (pct.empty() || ec != std::errc() || end != pct.data() + pct.size() || !(v > 0) || !std::isfinite(v))
-    return "expected a positive percentage, got '" + std::string(spec.substr(eq + 1)) + "'";
+    return "expected a positive percentage or off, got '" + std::string(spec.substr(eq + 1)) + "'";
   t[static_cast<size_t>(*metric)] = v;
   return std::nullopt;
 }

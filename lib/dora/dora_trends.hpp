@@ -20,7 +20,7 @@ namespace ndj::dora {
 using Thresholds = std::array<std::optional<double>, kMetricCount>;
 // The table's regression_pct of every metric.
 Thresholds default_thresholds();
-// "metric=PCT" into `t`; the reason when malformed.
+// "metric=PCT" into `t` ("metric=off": not checked); the reason when malformed.
 std::optional<std::string> parse_threshold(std::string_view spec, Thresholds& t);
 
 // A recent window and the baseline window just before it (--regressions).
@@ -37,6 +37,11 @@ struct RegressionCheck {
   double threshold_pct;  // signed: negative for a metric where higher is better
   bool alert = false;
   const char* skipped = nullptr;  // reason it was not compared
+  // An alert acknowledged (--alert-state, --ack) at this time, silenced
+  // until `silenced_until`: a note, not an alert.
+  std::optional<TimeNs> acknowledged_at = std::nullopt;
+  TimeNs silenced_until = 0;
+  bool fired() const { return alert && !acknowledged_at; }
 };
 
 // Checks every group with data in either window (overall row first, groups

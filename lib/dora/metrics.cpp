@@ -121,7 +121,7 @@ constexpr MetricInfo kMetrics[] = {
      .better = Better::kLower,
      .aggregation = Aggregation::kShare,
      .tiers = std::nullopt,
-     .regression_pct = std::nullopt,
+     .regression_pct = 50.0,  // a share of deployments, as change_failure_rate
      .help = "DORA rework rate, percent of deployments unplanned",
      .counted = "deployments",
      .note = Note{Detail::kReworkDeployments, true, "unplanned"},
@@ -133,7 +133,7 @@ constexpr MetricInfo kMetrics[] = {
      .better = Better::kLower,
      .aggregation = Aggregation::kMedian,
      .tiers = std::nullopt,
-     .regression_pct = std::nullopt,
+     .regression_pct = 30.0,  // as the other times
      .help = "DORA time to restore (median), hours",
      .counted = "resolved incidents",
      .note = Note{Detail::kOpen, false, "open"},
@@ -162,6 +162,26 @@ static_assert(std::size(kDetails) == kDetailCount);
 constexpr GoalSuffix kPerDaySuffixes[] = {{"", 1}, {"/day", 1}, {"/week", 1.0 / 7}};
 constexpr GoalSuffix kHourSuffixes[] = {{"", 1}, {"h", 1}, {"d", 24}, {"m", 1.0 / 60}, {"s", 1.0 / 3600}};
 constexpr GoalSuffix kPercentSuffixes[] = {{"", 1}, {"%", 1}};
+// per_week counts in weeks: a bare number is per week.
+constexpr GoalSuffix kPerWeekSuffixes[] = {{"", 1}, {"/week", 1}, {"/day", 7}};
+
+// A statistic a goal may name: the record's value or one of its fields.
+struct GoalStat {
+  const char* name;
+  std::optional<Aggregation> of;  // the metrics it applies to; nullopt: all
+  std::optional<Detail> field;    // nullopt: the value
+  double per_value;               // Goal::per_value
+  std::span<const GoalSuffix> suffixes;  // empty: the unit's
+};
+constexpr GoalStat kGoalStats[] = {
+    {"value", std::nullopt, std::nullopt, 1, {}},
+    {"median", Aggregation::kMedian, std::nullopt, 1, {}},
+    {"p50", Aggregation::kMedian, std::nullopt, 1, {}},
+    {"mean", Aggregation::kMedian, Detail::kMean, 0, {}},
+    {"p90", Aggregation::kMedian, Detail::kP90, 0, {}},
+    {"per_day", Aggregation::kRate, std::nullopt, 1, {}},
+    {"per_week", Aggregation::kRate, Detail::kPerWeek, 1.0 / 7, kPerWeekSuffixes},
+};
 
 // Seconds and minutes whole; a day of hours from 48 h on; a month of 30 days.
 constexpr double kAlways = INFINITY;
@@ -267,36 +287,137 @@ void compare_records(std::vector<MetricRecord>& current, const std::vector<Metri
 }
 
 bool Goal::met_by(double value) const {
-  double v = std::round(value * 1e6) / 1e6;  // judged as written
+  auto written = [](double x) { return std::round(x * 1e6) / 1e6; };
+  const double v = written(value), t = written(target);
   switch (op) {
-    case Op::kLe: return v <= target;
-    case Op::kGe: return v >= target;
-    case Op::kLt: return v < target;
-    case Op::kGt: return v > target;
+    case Op::kLe: return v <= t;
+    case Op::kGe: return v >= t;
+    case Op::kLt: return v < t;
+    case Op::kGt: return v > t;
+    case Op::kRange: return v >= t && v <= written(high);
   }
   return false;
 }
 
+std::optional<bool> MetricRecord::met(const Goal& g) const {
+  const auto v = g.field ? field(*g.field) : value;
+  if (!v || low_n) return std::nullopt;
+  return g.met_by(*v);
+}
+
+std::string MetricRecord::goal_text() const {
+  std::string text;
+  for (const Goal* g : goals) text += (text.empty() ? "" : " and ") + g->text;
+  return text;
+}
+
+void MetricRecord::judge(std::span<const Goal> all) {
+  goals.clear();
+  goal_met.reset();
+  bool unknown = false;
+  for (const auto& g : all) {
+    if (g.metric != metric) continue;
+    goals.push_back(&g);
+    auto m = met(g);
+    if (m == false) goal_met = false;
+    unknown |= !m;
+  }
+  if (!goals.empty() && goal_met != false && !unknown) goal_met = true;
+}
+
+std::string goal_stats(Metric m) {
+  std::vector<std::string_view> names;
+  for (const auto& s : kGoalStats)
+    if (!s.of || *s.of == metric_info(m).aggregation) names.push_back(s.name);
+  std::string text;
+  for (size_t i = 0; i < names.size(); ++i)
+    text.append(i == 0 ? "" : i + 1 == names.size() ? " or " : ", ").append(names[i]);
+  return text;
+}
+
+namespace {
+
+// A number and the suffix after it: false when there is no non-negative
+// finite number at the start.
+bool read_amount(std::string_view text, double& v, std::string_view& suffix) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  suffix = std::string_view(end, text.data() + text.size() - end);
+  return !text.empty() && ec == std::errc() && end != text.data() && std::isfinite(v) && v >= 0;
+}
+
+// The factor of `suffix` among `suffixes`; 0 when it is not one of them.
+double suffix_scale(std::span<const GoalSuffix> suffixes, std::string_view suffix) {
+  for (const auto& s : suffixes)
+    if (suffix == s.suffix) return s.scale;
+  return 0;
+}
+
+}  // namespace
+
 std::optional<std::string> parse_goal(std::string_view spec, Goal& goal) {
-  auto at = spec.find_first_of("<>");
-  if (at == std::string_view::npos) return "expected METRIC<=VALUE (or >=, <, >)";
-  auto metric = find_metric(spec.substr(0, at));
-  if (!metric) return "unknown metric '" + std::string(spec.substr(0, at)) + "'";
-  bool less = spec[at] == '<', or_equal = at + 1 < spec.size() && spec[at + 1] == '=';
-  goal.op = less ? (or_equal ? Goal::Op::kLe : Goal::Op::kLt) : (or_equal ? Goal::Op::kGe : Goal::Op::kGt);
-  std::string_view value = spec.substr(at + (or_equal ? 2 : 1));
+  goal = Goal{};
+  std::string_view body = spec;
+  if (auto comma = spec.find(','); comma != std::string_view::npos) {
+    std::string_view option = spec.substr(comma + 1);
+    if (!option.starts_with("until="))
+      return "expected ',until=TIME' after the goal in '" + std::string(spec) + "'";
+    goal.until_text = option.substr(6);
+    goal.until = TimeArg::parse(goal.until_text);
+    if (!goal.until)
+      return "bad expiry '" + goal.until_text + "' in '" + std::string(spec) + "' (" + kTimeArgForms + ")";
+    body = spec.substr(0, comma);
+  }
+  auto at = body.find_first_of("<>=");
+  if (at == std::string_view::npos) return "expected METRIC[.STAT]<=VALUE (or >=, <, >, =LOW..HIGH)";
+  std::string_view name = body.substr(0, at), metric_name = name, stat_name = "value";
+  if (auto dot = name.find('.'); dot != std::string_view::npos) {
+    metric_name = name.substr(0, dot);
+    stat_name = name.substr(dot + 1);
+  }
+  auto metric = find_metric(metric_name);
+  if (!metric) return "unknown metric '" + std::string(metric_name) + "'";
+  const MetricInfo& info = metric_info(*metric);
+  const GoalStat* stat = nullptr;
+  for (const auto& s : kGoalStats)
+    if (stat_name == s.name && (!s.of || *s.of == info.aggregation)) stat = &s;
+  if (!stat)
+    return "unknown statistic '" + std::string(stat_name) + "' of " + info.name + ": expected " + goal_stats(*metric);
+  const auto suffixes = stat->suffixes.empty() ? unit_info(info.unit).goal_suffixes : stat->suffixes;
+  auto misfit = [&](std::string_view unit) {
+    return "unit '" + std::string(unit) + "' does not fit " + std::string(name);
+  };
   double v = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-  std::string_view unit(end, value.data() + value.size() - end);
-  double scale = 0;
-  for (const auto& s : unit_info(metric_info(*metric).unit).goal_suffixes)
-    if (unit == s.suffix) scale = s.scale;
-  if (value.empty() || ec != std::errc() || end == value.data() || !std::isfinite(v) || v < 0)
-    return "expected a non-negative number after the comparison in '" + std::string(spec) + "'";
-  if (scale == 0) return "unit '" + std::string(unit) + "' does not fit " + metric_info(*metric).name;
+  std::string_view unit;
+  if (body[at] == '=') {
+    std::string_view range = body.substr(at + 1);
+    auto dots = range.find("..");
+    double low = 0;
+    std::string_view low_unit;
+    if (dots == std::string_view::npos || !read_amount(range.substr(0, dots), low, low_unit) ||
+        !read_amount(range.substr(dots + 2), v, unit))
+      return "expected LOW..HIGH, two non-negative numbers, after '=' in '" + std::string(spec) + "'";
+    // "3..5/week": both ends per week.
+    const double high_scale = suffix_scale(suffixes, unit);
+    const double low_scale = low_unit.empty() ? high_scale : suffix_scale(suffixes, low_unit);
+    if (low_scale == 0) return misfit(low_unit);
+    if (high_scale == 0) return misfit(unit);
+    goal.op = Goal::Op::kRange;
+    goal.target = low * low_scale;
+    goal.high = v * high_scale;
+    if (goal.target > goal.high) return "the range in '" + std::string(spec) + "' ends below its start";
+  } else {
+    bool less = body[at] == '<', or_equal = at + 1 < body.size() && body[at + 1] == '=';
+    goal.op = less ? (or_equal ? Goal::Op::kLe : Goal::Op::kLt) : (or_equal ? Goal::Op::kGe : Goal::Op::kGt);
+    if (!read_amount(body.substr(at + (or_equal ? 2 : 1)), v, unit))
+      return "expected a non-negative number after the comparison in '" + std::string(spec) + "'";
+    const double scale = suffix_scale(suffixes, unit);
+    if (scale == 0) return misfit(unit);
+    goal.target = v * scale;
+  }
   goal.metric = *metric;
-  goal.target = v * scale;
-  goal.text = spec;
+  goal.field = stat->field;
+  goal.per_value = stat->per_value;
+  goal.text = body;
   return std::nullopt;
 }
 

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/local_time.hpp"
 #include "dora/dora.hpp"
 
 namespace ndj::dora {
@@ -146,18 +147,36 @@ struct Comparison {
   std::optional<double> change_pct;  // change / previous * 100; null when previous is 0
 };
 
-// A target for one metric (--goal 'lead_time<=24h'), in the metric's unit.
+// A target for one statistic of a metric (--goal 'lead_time.p90<=72h'), in
+// the unit of that statistic as the records write it.
 struct Goal {
   Metric metric;
-  enum class Op { kLe, kGe, kLt, kGt } op;
-  double target;
-  std::string text;  // as given
+  // The statistic judged: the record's value, or one of its fields (mean,
+  // p90, per_week).
+  std::optional<Detail> field;
+  // The statistic times this is the value, in the metric's unit: 1 for the
+  // value, 1/7 for per_week; 0 for a statistic that is not the value (mean, p90).
+  double per_value = 1;
+  enum class Op { kLe, kGe, kLt, kGt, kRange } op;
+  double target;    // kRange: the low end
+  double high = 0;  // kRange: the high end, inclusive
+  std::string text;  // as given, without its ",until=..."
+  // ",until=TIME": not judged from then on (TimeArg, resolved with --tz and
+  // --now into `expires`); `until_text` as given.
+  std::optional<TimeArg> until;
+  std::string until_text;
+  std::optional<TimeNs> expires;
+  // `value` and the bounds compared as written (rounded to 6 decimal places).
   bool met_by(double value) const;
 };
 
-// "METRIC OP VALUE[UNIT]" (--goal): OP one of <= >= < >; VALUE followed by
-// one of its unit's goal suffixes. The reason when malformed.
+// "METRIC[.STAT]OP VALUE[,until=TIME]" (--goal): OP one of <= >= < >, or
+// "METRIC[.STAT]=LOW..HIGH" (inclusive; a bare LOW takes HIGH's suffix);
+// STAT one of the statistics of goal_stats(); VALUE followed by one of its
+// unit's goal suffixes. The reason when malformed.
 std::optional<std::string> parse_goal(std::string_view spec, Goal& goal);
+// The statistics a goal on `m` may name, as text: "value, median, p50, mean or p90".
+std::string goal_stats(Metric m);
 
 // How ndjson, json and csv write a metric's value and comparison (the
 // definitions' shape): deployment frequency per week, rates as fractions.
@@ -175,8 +194,10 @@ struct MetricRecord {
   std::vector<MetricField> fields;
   const char* tier = nullptr;  // nullptr: none (no tier for the metric, --tiers none, no value, low_n)
   std::optional<Comparison> compared = std::nullopt;
-  const Goal* goal = nullptr;
-  std::optional<bool> goal_met = std::nullopt;  // nullopt: no value to judge, or low_n
+  // The goals of the metric, in the order given, and their conjunction:
+  // false when one is missed, else nullopt when one cannot be judged.
+  std::vector<const Goal*> goals;
+  std::optional<bool> goal_met = std::nullopt;
 
   Shape shape;
 
@@ -186,6 +207,12 @@ struct MetricRecord {
   std::pair<const char*, double> written_unit() const;
   // Field `d` as a number; nullopt when the record has no such field or it is null.
   std::optional<double> field(Detail d) const;
+  // Whether `g` holds; nullopt when its statistic is null, or low_n.
+  std::optional<bool> met(const Goal& g) const;
+  // The goals' texts joined with " and ".
+  std::string goal_text() const;
+  // Sets `goals` and `goal_met`.
+  void judge(std::span<const Goal> all);
 };
 
 // The records of one row, one per metric in table order: a value with n

@@ -48,8 +48,7 @@ std::optional<std::string> check_trend_options(const OptionText& t, Options& o) 
   for (const auto& spec : t.goals) {
     Goal g;
     if (auto why = parse_goal(spec, g)) return "--goal: " + *why;
-    for (const auto& other : o.goals)
-      if (other.metric == g.metric) return "--goal: two goals for " + spec.substr(0, spec.find_first_of("<>"));
+    if (g.until) g.expires = g.until->resolve(o.tz, o.now);
     o.goals.push_back(std::move(g));
   }
   // A snapshot is the five records of one window, as a control plane
@@ -61,6 +60,15 @@ std::optional<std::string> check_trend_options(const OptionText& t, Options& o) 
     if (o.regressions) return "--regressions: not with --format snapshot";
     if (!o.goals.empty()) return "--goal: not with --format snapshot";
   }
+  for (const auto& spec : t.acks) {
+    AlertKey key;
+    if (auto why = parse_alert_key(spec, key)) return "--ack: " + *why;
+    o.acks.emplace_back(spec, std::move(key));
+  }
+  if (!o.acks.empty() && o.alert_state.empty()) return "--ack needs --alert-state FILE";
+  if (!o.alert_state.empty() && o.acks.empty() && !o.regressions)
+    return "--alert-state needs --regressions (or --ack)";
+  if (o.ack_for <= 0) return "--ack-for must be positive";
   return std::nullopt;
 }
 

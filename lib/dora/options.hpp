@@ -11,6 +11,7 @@
 #include "core/records.hpp"
 #include "core/time_bucket.hpp"
 #include "dora/definitions.hpp"
+#include "dora/alert_state.hpp"
 #include "dora/dora_report.hpp"
 #include "dora/dora_trends.hpp"
 
@@ -42,6 +43,10 @@ struct Options {
   int64_t recent = 7 * kNsPerDay, baseline = 28 * kNsPerDay;
   Thresholds thresholds = default_thresholds();
   std::vector<Goal> goals;
+  std::string alert_state;  // --alert-state FILE
+  // --ack as given and read: record these and stop.
+  std::vector<std::pair<std::string, AlertKey>> acks;
+  int64_t ack_for = kNsPerDay;
   std::optional<BucketUnit> bucket;
   bool week_starts_sunday = false;
   ColorWhen color = ColorWhen::kAuto;
@@ -54,7 +59,7 @@ struct Options {
 struct OptionText {
   bool days_given = false;
   std::string format, tiers, compare, min_samples, group_by, color = "auto";
-  std::vector<std::string> thresholds, goals;
+  std::vector<std::string> thresholds, goals, acks;
   std::string definitions = "dora";
   std::vector<std::string> maps, type_values, status_values;
 };
@@ -64,7 +69,8 @@ struct OptionText {
 std::optional<std::string> check_output_options(const OptionText& text, Options& o);
 // Once --bucket is read: --color, --bucket against the format, what
 // --fail-on-regression and the page imply, --recent, --baseline,
-// --threshold, --goal, and what a snapshot cannot show.
+// --threshold, --goal, --alert-state, --ack, --ack-for, and what a
+// snapshot cannot show.
 std::optional<std::string> check_trend_options(const OptionText& text, Options& o);
 // --group-by (not with a snapshot), --definitions (whose failure window a
 // --failure-window given replaces: `failure_window`), then --map,

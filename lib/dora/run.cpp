@@ -41,7 +41,8 @@ std::string lead_time_note(const GroupMetrics& all) {
          "each change its pull request's times";
 }
 
-bool write_report(const EventStore& store, const Options& o, const RunWindows& w, bool color, const TextSink& sink) {
+std::vector<AlertKey> write_report(const EventStore& store, const Options& o, const RunWindows& w, bool color,
+                                   const AlertState* alerts, const TextSink& sink) {
   std::optional<Series> series;
   if (o.bucket) series = compute_series(store, w.edges, *o.bucket, o.compare_previous, o.tz, w.partial, w.now);
   // The whole window: a series shows it only in the table and the page;
@@ -71,7 +72,10 @@ bool write_report(const EventStore& store, const Options& o, const RunWindows& w
   settings.tiers = o.tiers;
   settings.min_samples = o.min_samples;
   settings.previous_window = w.before;
-  settings.goals = o.goals;
+  for (const auto& g : o.goals) {
+    if (g.expires && *g.expires <= o.now) warn("goal '" + g.text + "' expired on " + g.until_text + ": not judged");
+    else settings.goals.push_back(g);
+  }
   const Definitions& defs = o.schema.defs;
   if (defs.name != "dora") settings.definitions = defs.name;
   settings.shape = {defs.frequency_per_week, defs.rate_as_fraction};
@@ -86,13 +90,17 @@ bool write_report(const EventStore& store, const Options& o, const RunWindows& w
   std::vector<RegressionCheck> checks;
   if (o.regressions) {
     checks = find_regressions(store, w.trend, o.thresholds, o.min_samples);
+    if (alerts) suppress_acknowledged(checks, store, *alerts, o.now, o.ack_for);
     settings.regressions = &checks;
     settings.regression_windows = w.trend;
   }
   if (!series) sink(format_report(o.format, store, rows, settings));
   else if (o.format == Format::kHtml) sink(format_html(store, *series, rows, settings));
   else write_series(o.format, store, *series, rows, settings, color, sink);
-  return std::any_of(checks.begin(), checks.end(), [](const auto& c) { return c.alert; });
+  std::vector<AlertKey> fired;
+  for (const auto& c : checks)
+    if (c.fired()) fired.push_back({c.metric, canonical_group(store, c.group)});
+  return fired;
 }
 
 }  // namespace ndj::dora

@@ -3,6 +3,7 @@
 // left-out samples, the window before (--compare previous), the regression
 // checks, and the text in the chosen format.
 #pragma once
+#include "dora/alert_state.hpp"
 #include "dora/dora_html.hpp"
 #include "dora/dora_series.hpp"
 #include "dora/options.hpp"
@@ -24,7 +25,9 @@ std::string window_note(const InputCounts& in, const GroupMetrics& all, const Wi
 std::string lead_time_note(const GroupMetrics& all);
 
 // Writes the report of `store` over the windows `w` to `sink` (the table in
-// colours when `color`); true when a regression alert was raised.
-bool write_report(const EventStore& store, const Options& o, const RunWindows& w, bool color, const TextSink& sink);
+// colours when `color`), an alert acknowledged in `alerts` (--alert-state;
+// may be null) as a note; returns the alerts raised.
+std::vector<AlertKey> write_report(const EventStore& store, const Options& o, const RunWindows& w, bool color,
+                                   const AlertState* alerts, const TextSink& sink);
 
 }  // namespace ndj::dora

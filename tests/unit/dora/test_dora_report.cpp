@@ -147,12 +147,28 @@ TEST_CASE("regression records: alerts with their numbers, notes with the reason"
         R"({"alert":"regression","metric":"lead_time","group":{},"recent":3,"baseline":1,"change_pct":200,"threshold_pct":30,"recent_since":"2026-03-03T00:00:00Z","baseline_since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z"}
 {"note":"regression_not_checked","metric":"change_failure_rate","group":{},"reason":"baseline value is 0: no relative change","recent_since":"2026-03-03T00:00:00Z","baseline_since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z"}
 {"note":"regression_not_checked","metric":"failed_deployment_recovery_time","group":{},"reason":"insufficient data in both windows","recent_since":"2026-03-03T00:00:00Z","baseline_since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z"}
+{"note":"regression_not_checked","metric":"rework_rate","group":{},"reason":"baseline value is 0: no relative change","recent_since":"2026-03-03T00:00:00Z","baseline_since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z"}
+{"note":"regression_not_checked","metric":"time_to_restore","group":{},"reason":"insufficient data in both windows","recent_since":"2026-03-03T00:00:00Z","baseline_since":"2026-03-01T00:00:00Z","until":"2026-03-04T00:00:00Z"}
 )");
   CHECK(format_regressions(Format::kTable, store, checks, w) ==
         "\nregressions: 1d to 2026-03-04T00:00:00Z against the 2d before\n"
         "  ALERT   lead_time, all: 1.0 h -> 3.0 h (+200.0%, threshold +30%)\n"
         "  skipped change_failure_rate, all: baseline value is 0: no relative change\n"
-        "  skipped failed_deployment_recovery_time, all: insufficient data in both windows\n");
+        "  skipped failed_deployment_recovery_time, all: insufficient data in both windows\n"
+        "  skipped rework_rate, all: baseline value is 0: no relative change\n"
+        "  skipped time_to_restore, all: insufficient data in both windows\n");
+  // An acknowledged alert (--alert-state) is a note with its silence.
+  auto acked = checks;
+  acked[0].acknowledged_at = at("2026-03-04T08:00:00Z");
+  acked[0].silenced_until = at("2026-03-05T08:00:00Z");
+  acked.resize(1);
+  CHECK(format_regressions(Format::kNdjson, store, acked, w) ==
+        R"({"note":"regression_suppressed","metric":"lead_time","group":{},"recent":3,"baseline":1,"change_pct":200,"threshold_pct":30,"acknowledged_at":"2026-03-04T08:00:00Z","until":"2026-03-05T08:00:00Z"})"
+        "\n");
+  CHECK(format_regressions(Format::kTable, store, acked, w) ==
+        "\nregressions: 1d to 2026-03-04T00:00:00Z against the 2d before\n"
+        "  acked   lead_time, all: 1.0 h -> 3.0 h (+200.0%, threshold +30%), acknowledged 2026-03-04T08:00:00Z, "
+        "silenced until 2026-03-05T08:00:00Z\n");
   const RegressionWindows late{{at("2026-03-03T12:00:00Z"), at("2026-03-04T00:00:00Z")},
                                {at("2026-03-02T00:00:00Z"), at("2026-03-03T12:00:00Z")}};
   Thresholds frequency{};

@@ -15,12 +15,16 @@ TEST_CASE("default thresholds come from the table; --threshold overrides one") {
   Thresholds t = default_thresholds();
   for (const auto& info : metric_table()) CHECK(t[static_cast<size_t>(info.metric)] == info.regression_pct);
   CHECK(*t[0] == 30);
-  CHECK_FALSE(t[static_cast<size_t>(Metric::kReworkRate)]);
+  // Every metric is checked by default.
+  CHECK(*t[static_cast<size_t>(Metric::kReworkRate)] == 50);
+  CHECK(*t[static_cast<size_t>(Metric::kTimeToRestore)] == 30);
   REQUIRE_FALSE(parse_threshold("rework_rate=12.5%", t));
   CHECK(*t[static_cast<size_t>(Metric::kReworkRate)] == 12.5);
+  REQUIRE_FALSE(parse_threshold("time_to_restore=off", t));
+  CHECK_FALSE(t[static_cast<size_t>(Metric::kTimeToRestore)]);
   CHECK(*parse_threshold("speed=5", t) == "unknown metric 'speed'");
-  CHECK(*parse_threshold("lead_time=0", t) == "expected a positive percentage, got '0'");
-  CHECK(*parse_threshold("lead_time", t) == "expected METRIC=PCT");
+  CHECK(*parse_threshold("lead_time=0", t) == "expected a positive percentage or off, got '0'");
+  CHECK(*parse_threshold("lead_time", t) == "expected METRIC=PCT or METRIC=off");
 }
 
 TEST_CASE("a slower lead time alerts; what cannot be compared says why") {
@@ -28,7 +32,7 @@ TEST_CASE("a slower lead time alerts; what cannot be compared says why") {
   const RegressionWindows w{{at("2026-03-03T00:00:00Z"), at("2026-03-04T00:00:00Z")},
                             {at("2026-03-01T00:00:00Z"), at("2026-03-03T00:00:00Z")}};
   auto checks = find_regressions(store, w, default_thresholds(), 0);
-  REQUIRE(checks.size() == 3);
+  REQUIRE(checks.size() == 5);
   CHECK(checks[0].metric == Metric::kLeadTime);
   CHECK(checks[0].alert);
   CHECK(*checks[0].baseline == 1);
@@ -39,6 +43,10 @@ TEST_CASE("a slower lead time alerts; what cannot be compared says why") {
   CHECK(std::string(checks[1].skipped) == "baseline value is 0: no relative change");
   CHECK(checks[2].metric == Metric::kRecoveryTime);
   CHECK(std::string(checks[2].skipped) == "insufficient data in both windows");
+  CHECK(checks[3].metric == Metric::kReworkRate);
+  CHECK(std::string(checks[3].skipped) == "baseline value is 0: no relative change");
+  CHECK(checks[4].metric == Metric::kTimeToRestore);
+  CHECK(std::string(checks[4].skipped) == "insufficient data in both windows");
 }
 
 TEST_CASE("fewer deployments alert below a negative threshold") {
@@ -66,15 +74,19 @@ TEST_CASE("a value from too few samples is not compared, and says so") {
                             {at("2026-03-01T00:00:00Z"), at("2026-03-03T00:00:00Z")}};
   // Baseline: 2 successes, 2 changes; recent: 1 success + 1 failure, 1 change.
   auto checks = find_regressions(store, w, default_thresholds(), 5);
-  REQUIRE(checks.size() == 4);
+  REQUIRE(checks.size() == 6);
   CHECK(std::string(checks[0].skipped) == "too few successful deployments in the baseline window");
   CHECK(std::string(checks[1].skipped) == "too few samples in both windows");
   CHECK(std::string(checks[2].skipped) == "too few samples in both windows");
   CHECK(std::string(checks[3].skipped) == "insufficient data in both windows");
+  CHECK(std::string(checks[4].skipped) == "too few samples in both windows");
+  CHECK(std::string(checks[5].skipped) == "insufficient data in both windows");
   checks = find_regressions(store, w, default_thresholds(), 2);
-  REQUIRE(checks.size() == 3);
+  REQUIRE(checks.size() == 5);
   CHECK(checks[0].metric == Metric::kLeadTime);
   CHECK(std::string(checks[0].skipped) == "too few samples in the recent window");
+  CHECK(checks[3].metric == Metric::kReworkRate);
+  CHECK(std::string(checks[3].skipped) == "baseline value is 0: no relative change");
   // A recent drop in frequency is real however few deployments remain.
   const RegressionWindows late{{at("2026-03-03T12:00:00Z"), at("2026-03-04T00:00:00Z")},
                                {at("2026-03-02T00:00:00Z"), at("2026-03-03T12:00:00Z")}};

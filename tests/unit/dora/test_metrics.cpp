@@ -91,6 +91,110 @@ TEST_CASE("goals take their metric's unit suffixes") {
   CHECK(*parse_goal("lead_time<=", g) == "expected a non-negative number after the comparison in 'lead_time<='");
 }
 
+TEST_CASE("goals name a statistic of their metric") {
+  Goal g;
+  REQUIRE_FALSE(parse_goal("lead_time.p90<=72h", g));
+  CHECK(g.metric == Metric::kLeadTime);
+  CHECK(g.field == Detail::kP90);
+  CHECK(g.per_value == 0);
+  CHECK(g.target == 72);
+  CHECK(g.text == "lead_time.p90<=72h");
+  REQUIRE_FALSE(parse_goal("time_to_restore.mean<4h", g));
+  CHECK(g.field == Detail::kMean);
+  for (const char* same : {"lead_time.p50<=1d", "lead_time.median<=1d", "lead_time.value<=1d", "lead_time<=1d"}) {
+    REQUIRE_FALSE(parse_goal(same, g));
+    CHECK_FALSE(g.field);
+    CHECK(g.per_value == 1);
+    CHECK(g.target == 24);
+  }
+  // per_week counts in weeks: a bare number, /week or /day.
+  REQUIRE_FALSE(parse_goal("deployment_frequency.per_week>=3", g));
+  CHECK(g.field == Detail::kPerWeek);
+  CHECK(g.target == 3);
+  REQUIRE_FALSE(parse_goal("deployment_frequency.per_week>=1/day", g));
+  CHECK(g.target == 7);
+  REQUIRE_FALSE(parse_goal("deployment_frequency.per_day>=1", g));
+  CHECK_FALSE(g.field);
+  CHECK(*parse_goal("lead_time.p99<=1h", g) ==
+        "unknown statistic 'p99' of lead_time: expected value, median, p50, mean or p90");
+  CHECK(*parse_goal("deployment_frequency.p90>=1", g) ==
+        "unknown statistic 'p90' of deployment_frequency: expected value, per_day or per_week");
+  CHECK(*parse_goal("rework_rate.mean<5", g) == "unknown statistic 'mean' of rework_rate: expected value");
+  CHECK(*parse_goal("deployment_frequency.per_week>=1%", g) == "unit '%' does not fit deployment_frequency.per_week");
+}
+
+TEST_CASE("a goal may be a range, inclusive at both ends") {
+  Goal g;
+  REQUIRE_FALSE(parse_goal("deployment_frequency.per_week=3..5", g));
+  CHECK(g.op == Goal::Op::kRange);
+  CHECK(g.target == 3);
+  CHECK(g.high == 5);
+  CHECK(g.met_by(3));
+  CHECK(g.met_by(5));
+  CHECK_FALSE(g.met_by(2.9999));
+  CHECK_FALSE(g.met_by(5.0001));
+  // A bare low end takes the high end's suffix; each end may have its own.
+  REQUIRE_FALSE(parse_goal("lead_time=1..2d", g));
+  CHECK(g.target == 24);
+  CHECK(g.high == 48);
+  REQUIRE_FALSE(parse_goal("lead_time=30m..2h", g));
+  CHECK(g.target == 0.5);
+  CHECK(g.high == 2);
+  CHECK(*parse_goal("lead_time=5..3", g) == "the range in 'lead_time=5..3' ends below its start");
+  CHECK(*parse_goal("lead_time=3", g) == "expected LOW..HIGH, two non-negative numbers, after '=' in 'lead_time=3'");
+  CHECK(*parse_goal("lead_time=..3", g) ==
+        "expected LOW..HIGH, two non-negative numbers, after '=' in 'lead_time=..3'");
+  CHECK(*parse_goal("lead_time=1x..3", g) == "unit 'x' does not fit lead_time");
+}
+
+TEST_CASE("a goal may expire") {
+  Goal g;
+  REQUIRE_FALSE(parse_goal("lead_time<=24h,until=2026-03-31", g));
+  CHECK(g.text == "lead_time<=24h");
+  CHECK(g.until_text == "2026-03-31");
+  REQUIRE(g.until);
+  CHECK(g.until->kind == TimeArg::Kind::kDate);
+  REQUIRE_FALSE(parse_goal("lead_time<=24h", g));
+  CHECK_FALSE(g.until);
+  CHECK(parse_goal("lead_time<=24h,until=soon", g)->starts_with("bad expiry 'soon' in 'lead_time<=24h,until=soon'"));
+  CHECK(*parse_goal("lead_time<=24h,by=2026-03-31", g) ==
+        "expected ',until=TIME' after the goal in 'lead_time<=24h,by=2026-03-31'");
+}
+
+TEST_CASE("goals are judged as written, several per metric as a conjunction") {
+  Goal ge;
+  REQUIRE_FALSE(parse_goal("deployment_frequency>=3/week", ge));
+  CHECK(ge.met_by(3.0 / 7));  // 0.428571 against 0.428571
+  std::vector<Goal> goals(3);
+  REQUIRE_FALSE(parse_goal("lead_time.p50<=24h", goals[0]));
+  REQUIRE_FALSE(parse_goal("lead_time.p90<=72h", goals[1]));
+  REQUIRE_FALSE(parse_goal("change_failure_rate<=10%", goals[2]));
+  MetricRecord r;
+  r.metric = Metric::kLeadTime;
+  r.value = 20;
+  r.fields = {{Detail::kMean, 0, 30}, {Detail::kP90, 0, 70}};
+  r.judge(goals);
+  REQUIRE(r.goals.size() == 2);
+  CHECK(r.goal_text() == "lead_time.p50<=24h and lead_time.p90<=72h");
+  CHECK(r.goal_met == true);
+  r.fields[1].number = 80;
+  r.judge(goals);
+  CHECK(r.goal_met == false);
+  CHECK(r.met(goals[0]) == true);
+  CHECK(r.met(goals[1]) == false);
+  // Missed beats unknown; unknown beats met.
+  r.value.reset();
+  r.judge(goals);
+  CHECK(r.goal_met == false);
+  r.fields[1].number = 70;
+  r.judge(goals);
+  CHECK_FALSE(r.goal_met);
+  r.value = 20;
+  r.low_n = true;
+  r.judge(goals);
+  CHECK_FALSE(r.goal_met);
+}
+
 TEST_CASE("records take value, n and fields from the row") {
   const GroupMetrics m{.successful_deployments = 14, .total_deployments = 20, .failed_deployments = 3,
                        .rework_deployments = 1, .lead_time = {}, .recovery = {}, .restore = {},

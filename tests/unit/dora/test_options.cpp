@@ -82,7 +82,7 @@ TEST_CASE("--min-samples: a whole number, 0 included; 5 by default") {
     CHECK(*check_output_options(with(bad), o) == "--min-samples: expected a whole number (0 or more), got '" + bad + "'");
 }
 
-TEST_CASE("trend options: the page implies regressions and weekly buckets; one goal per metric") {
+TEST_CASE("trend options: the page implies regressions and weekly buckets; several goals per metric") {
   Options o;
   REQUIRE_FALSE(check_output_options(given("html"), o));
   REQUIRE_FALSE(check_trend_options(given("html"), o));
@@ -97,9 +97,16 @@ TEST_CASE("trend options: the page implies regressions and weekly buckets; one g
   Options g;
   OptionText t = given();
   t.thresholds = {"lead_time=10"};
-  t.goals = {"lead_time<=1d", "lead_time<2d"};
-  CHECK(*check_trend_options(t, g) == "--goal: two goals for lead_time");
+  t.goals = {"lead_time<=1d", "lead_time.p90<3d,until=2026-04-01"};
+  REQUIRE_FALSE(check_trend_options(t, g));
+  REQUIRE(g.goals.size() == 2);
+  CHECK_FALSE(g.goals[0].expires);
+  CHECK(*g.goals[1].expires == *parse_rfc3339("2026-04-01T00:00:00Z"));
   CHECK(*g.thresholds[static_cast<size_t>(Metric::kLeadTime)] == 10);
+  g.goals.clear();
+  t.thresholds = {"lead_time=off"};
+  REQUIRE_FALSE(check_trend_options(t, g));
+  CHECK_FALSE(g.thresholds[static_cast<size_t>(Metric::kLeadTime)]);
   REQUIRE_FALSE(check_trend_options(given(), g));
   CHECK(g.color == ColorWhen::kAuto);
   t = given();
@@ -108,6 +115,25 @@ TEST_CASE("trend options: the page implies regressions and weekly buckets; one g
   CHECK(g.color == ColorWhen::kAlways);
   t.color = "sometimes";
   CHECK(*check_trend_options(t, g) == "--color: expected auto, always or never, got 'sometimes'");
+}
+
+TEST_CASE("alert state options: --ack needs the file, the file needs --regressions") {
+  Options o;
+  OptionText t = given();
+  t.acks = {"lead_time/team=payments"};
+  CHECK(*check_trend_options(t, o) == "--ack needs --alert-state FILE");
+  o = Options{};
+  o.alert_state = "state.json";
+  REQUIRE_FALSE(check_trend_options(t, o));
+  REQUIRE(o.acks.size() == 1);
+  CHECK(o.acks[0].second.group == R"({"team":"payments"})");
+  o = Options{};
+  o.alert_state = "state.json";
+  CHECK(*check_trend_options(given(), o) == "--alert-state needs --regressions (or --ack)");
+  o.regressions = true;
+  REQUIRE_FALSE(check_trend_options(given(), o));
+  t.acks = {"speed"};
+  CHECK(*check_trend_options(t, o) == "--ack: unknown metric 'speed'");
 }
 
 TEST_CASE("schema options: group-by fields, then --map names") {
