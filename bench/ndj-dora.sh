@@ -62,6 +62,13 @@ bench_run "ndj-dora --group-by team (10M events)" "$big" "ndj-dora $window --gro
 rss_big=$BENCH_LAST_RSS_MIB
 bench_run "ndj-dora --group-by team (1M events)" "$small" "ndj-dora $window --group-by team"
 rss_small=$BENCH_LAST_RSS_MIB
+# The other definitions sets on the same data (budget: within 15% of dora).
+for set in commits ledger; do
+  bench_run "ndj-dora --definitions $set --group-by team (10M events)" "$big" \
+    "ndj-dora $window --definitions $set --group-by team"
+  bench_ratio "ndj-dora --definitions $set / dora (10M)" "ndj-dora --definitions $set --group-by team (10M events)" \
+    "ndj-dora --group-by team (10M events)"
+done
 bench_run "jq median lead time per team (1M events)" "$small" "jq -n -r -f $tmp/lead.jq"
 bench_run "mlr median lead time per team (1M events)" "$small" \
   "mlr --ijsonl --ocsv put -q -f $tmp/lead.mlr then stats1 -i -a count,p50 -f h -g team"

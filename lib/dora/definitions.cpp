@@ -38,6 +38,33 @@ constexpr NamedSet kSets[] = {
 
 using simdjson::dom::element;
 
+// The members that choose between two words: `on` sets the flag.
+struct Switch {
+  const char* key;
+  const char* off;
+  const char* on;
+  bool Definitions::*flag;
+};
+constexpr Switch kSwitches[] = {
+    {"deployments", "successful", "all", &Definitions::all_deployments},
+    {"frequency", "per_day", "per_week", &Definitions::frequency_per_week},
+    {"rate", "percent", "fraction", &Definitions::rate_as_fraction},
+    {"linked_incidents", "any", "failure_window", &Definitions::linked_within_window},
+    {"recovery", "restore", "emergency_pairs", &Definitions::recovery_from_emergency_pairs},
+    {"rework", "deployments", "changes", &Definitions::rework_counts_changes},
+};
+
+struct ConditionList {
+  const char* key;
+  std::vector<Condition> Definitions::*conditions;
+};
+constexpr ConditionList kConditionLists[] = {
+    {"failed_when", &Definitions::failed_when},
+    {"incidents_when", &Definitions::incidents_when},
+    {"emergency_when", &Definitions::emergency_when},
+    {"rework_when", &Definitions::rework_when},
+};
+
 std::optional<std::string> read_conditions(element v, const char* key, std::vector<Condition>& out) {
   const std::string where = std::string("\"") + key + "\"";
   simdjson::dom::array list;
@@ -158,27 +185,22 @@ std::optional<std::string> read_set(std::string_view json, Schema& schema, int d
   for (auto [k, v] : o) {
     std::string choice;
     const std::string key(k);
-    auto expected = [&](const char* what) { return "\"" + key + "\": expected " + what; };
+    auto expected = [&](const std::string& what) { return "\"" + key + "\": expected " + what; };
     if (key == "base") continue;
     if (key == "name") {
       std::string_view name;
       if (v.get_string().get(name) || name.empty()) return expected("a name");
       d.name = name;
       named = true;
-    } else if (key == "deployments") {
-      if (!read_choice(v, {"successful", "all"}, choice)) return expected("successful or all");
-      d.all_deployments = choice == "all";
-    } else if (key == "frequency") {
-      if (!read_choice(v, {"per_day", "per_week"}, choice)) return expected("per_day or per_week");
-      d.frequency_per_week = choice == "per_week";
-    } else if (key == "rate") {
-      if (!read_choice(v, {"percent", "fraction"}, choice)) return expected("percent or fraction");
-      d.rate_as_fraction = choice == "fraction";
-    } else if (key == "failed_when") {
-      if (auto why = read_conditions(v, "failed_when", d.failed_when)) return why;
-    } else if (key == "linked_incidents") {
-      if (!read_choice(v, {"any", "failure_window"}, choice)) return expected("any or failure_window");
-      d.linked_within_window = choice == "failure_window";
+    } else if (auto sw = std::find_if(std::begin(kSwitches), std::end(kSwitches),
+                                      [&](const Switch& x) { return key == x.key; });
+               sw != std::end(kSwitches)) {
+      if (!read_choice(v, {sw->off, sw->on}, choice)) return expected(std::string(sw->off) + " or " + sw->on);
+      d.*sw->flag = choice == sw->on;
+    } else if (auto list = std::find_if(std::begin(kConditionLists), std::end(kConditionLists),
+                                        [&](const ConditionList& x) { return key == x.key; });
+               list != std::end(kConditionLists)) {
+      if (auto why = read_conditions(v, list->key, d.*list->conditions)) return why;
     } else if (key == "service_incidents") {
       if (v.get_bool().get(d.service_incidents)) return expected("true or false");
     } else if (key == "failure_window") {
@@ -186,8 +208,6 @@ std::optional<std::string> read_set(std::string_view json, Schema& schema, int d
       auto ns = v.get_string().get(text) ? std::nullopt : parse_duration(text);
       if (!ns || *ns <= 0) return expected("a positive duration such as \"24h\"");
       schema.failure_window = *ns;
-    } else if (key == "incidents_when") {
-      if (auto why = read_conditions(v, "incidents_when", d.incidents_when)) return why;
     } else if (key == "lead_time") {
       simdjson::dom::array from;
       if (v.get_array().get(from)) return expected("an array of changes, deployments, work_units");
@@ -200,16 +220,6 @@ std::optional<std::string> read_set(std::string_view json, Schema& schema, int d
       }
       if (!d.lead_from_changes && !d.lead_from_deployments && !d.lead_from_work_units)
         return expected("at least one of changes, deployments, work_units");
-    } else if (key == "recovery") {
-      if (!read_choice(v, {"restore", "emergency_pairs"}, choice)) return expected("restore or emergency_pairs");
-      d.recovery_from_emergency_pairs = choice == "emergency_pairs";
-    } else if (key == "emergency_when") {
-      if (auto why = read_conditions(v, "emergency_when", d.emergency_when)) return why;
-    } else if (key == "rework") {
-      if (!read_choice(v, {"deployments", "changes"}, choice)) return expected("deployments or changes");
-      d.rework_counts_changes = choice == "changes";
-    } else if (key == "rework_when") {
-      if (auto why = read_conditions(v, "rework_when", d.rework_when)) return why;
     } else if (key == "input") {
       if (auto why = read_input(v, schema)) return why;
     } else {
