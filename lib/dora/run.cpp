@@ -56,6 +56,17 @@ std::vector<AlertKey> write_report(const EventStore& store, const Options& o, co
   if (all.negative_recoveries)
     warn(std::to_string(all.negative_recoveries) +
          " failed deployment(s) whose incidents were resolved before it (negative recovery time) left out");
+  // Lead times from somewhere else than changes: say where, when none came.
+  const Definitions& defs = o.schema.defs;
+  if (!defs.lead_from_changes && all.successful_deployments && all.lead_time.n == 0 && all.negative_lead_times == 0) {
+    std::string from;
+    if (defs.lead_from_work_units)
+      from = "work units (records of type work_start and work_end, see --type-value)";
+    if (defs.lead_from_deployments)
+      from += (from.empty() ? "" : " and ") + std::string("successful deployments' ") +
+              o.schema.input_name(EventType::kDeployment, "started_at");
+    warn("no lead time in the window: the definitions " + defs.name + " take it from " + from + ", and none was read");
+  }
   if (store.unpaired_work_ends())
     warn(grouped_digits(store.unpaired_work_ends()) +
          " work unit end(s) without a start of the same id before them left out of lead time");
@@ -76,7 +87,6 @@ std::vector<AlertKey> write_report(const EventStore& store, const Options& o, co
     if (g.expires && *g.expires <= o.now) warn("goal '" + g.text + "' expired on " + g.until_text + ": not judged");
     else settings.goals.push_back(g);
   }
-  const Definitions& defs = o.schema.defs;
   if (defs.name != "dora") settings.definitions = defs.name;
   settings.shape = {defs.frequency_per_week, defs.rate_as_fraction};
   settings.note = window_note(store.input(), all, w.window, o.tz);
