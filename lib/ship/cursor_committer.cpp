@@ -20,13 +20,9 @@ CursorCommitter::CursorCommitter(std::string path, TimeNs interval)
 }
 
 CursorCommitter::~CursorCommitter() {
-  if (!thread_.joinable()) return;
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
+  stop_thread();
+  std::unique_lock lock(mu_);
+  if (!error_ && !pending_.empty()) commit_pending(lock, false);
 }
 
 void CursorCommitter::add(std::vector<FilePosition> positions) {
@@ -44,14 +40,7 @@ void CursorCommitter::add(std::vector<FilePosition> positions) {
 }
 
 void CursorCommitter::finish() {
-  if (thread_.joinable()) {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    wake_.notify_one();
-    thread_.join();
-  }
+  stop_thread();
   std::unique_lock lock(mu_);
   if (!error_) commit_pending(lock, true);
 }
@@ -60,6 +49,16 @@ CommitReport CursorCommitter::take_report() {
   std::lock_guard lock(mu_);
   if (error_) std::rethrow_exception(error_);
   return std::exchange(report_, {});
+}
+
+void CursorCommitter::stop_thread() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
 }
 
 void CursorCommitter::run() {

@@ -29,8 +29,10 @@ class CursorCommitter {
  public:
   // `interval` 0: every add() commits at once, on the calling thread.
   CursorCommitter(std::string path, TimeNs interval);
-  // Stops the thread. Positions still pending are not committed: the next
-  // run resends their records (duplicates, never loss).
+  // Stops the thread and commits what is still pending, as finish() does
+  // but without sweeping: after an error elsewhere (exit 1) the cursor
+  // still holds every acknowledged mark. A failed commit is not reported
+  // there (the cursor stays older: duplicates, never loss).
   ~CursorCommitter();
   CursorCommitter(const CursorCommitter&) = delete;
   CursorCommitter& operator=(const CursorCommitter&) = delete;
@@ -51,6 +53,7 @@ class CursorCommitter {
  private:
   using Clock = std::chrono::steady_clock;
   void run();
+  void stop_thread();
   // Writes pending_ (and sweeps when it is time, or `final`); called with
   // mu_ held through `lock`, which it releases while the file is written.
   void commit_pending(std::unique_lock<std::mutex>& lock, bool final);
