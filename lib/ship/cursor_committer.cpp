@@ -2,6 +2,7 @@
 #include "ship/cursor_committer.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/signals.hpp"
 
