@@ -24,6 +24,7 @@ struct Options {
   RequestOptions request;
   std::string body = "json";
   std::string cursor, status, dead_letter;
+  TimeNs commit_interval = kNsPerSec / 5;
   bool dry_run = false, verbose = false;
 };
 
@@ -53,6 +54,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--cacert", o.target.cacert, "Trust the CAs in FILE (PEM)")->type_name("FILE");
   app.add_flag("--insecure", o.target.insecure, "Do not verify TLS certificates");
   app.add_option("--cursor", o.cursor, "Commit acknowledged marks to FILE")->type_name("FILE");
+  add_duration_option(app, "--commit-interval", o.commit_interval, "Commit at most this often (200ms)");
   app.add_option("--status", o.status, "Write sync health JSON to FILE")->type_name("FILE");
   app.add_option("--dead-letter", o.dead_letter, "Keep rejected bodies in FILE, go on")
       ->type_name("FILE");
@@ -71,7 +73,7 @@ int run(const Options& o) {
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kSyntax);
   Shipper shipper({o.cursor, o.status, o.dead_letter, o.verbose, o.request.gzip, o.body == "ndjson",
-                   o.target.backoff.budget, auth},
+                   o.target.backoff.budget, auth, o.commit_interval},
                   target);
   std::exception_ptr failure;
   if (!o.dry_run) {

@@ -1,4 +1,4 @@
-// Line batches, the --threads option and the signal mask of worker threads.
+// Line batches and the --threads option.
 #include "core/parallel_records.hpp"
 
 #include <sched.h>
@@ -50,17 +50,4 @@ void LineBatch::clear() {
   }
 }
 
-namespace detail {
-
-BlockSignals::BlockSignals() {
-  sigset_t all;
-  sigfillset(&all);
-  // Faults must still be delivered to the thread that caused them.
-  for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS}) sigdelset(&all, s);
-  pthread_sigmask(SIG_BLOCK, &all, &old_);
-}
-
-BlockSignals::~BlockSignals() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
-
-}  // namespace detail
 }  // namespace ndj

@@ -4,7 +4,6 @@
 // results batch by batch, in the order the lines came, so output, bad-line
 // reports and --strict behave exactly as in a single-threaded run.
 #pragma once
-#include <signal.h>
 
 #include <condition_variable>
 #include <cstdint>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "core/records.hpp"
+#include "core/signals.hpp"
 
 namespace CLI {
 class App;
@@ -92,20 +92,6 @@ struct WorkBatch {
   Result result;
 };
 
-namespace detail {
-// Blocks the asynchronous signals in the calling thread (threads it starts
-// inherit the mask) and restores the mask when destroyed: SIGINT/SIGTERM
-// must reach the thread that waits for input, never a worker.
-class BlockSignals {
- public:
-  BlockSignals();
-  ~BlockSignals();
-
- private:
-  sigset_t old_;
-};
-}  // namespace detail
-
 // Batches run by `work` on worker threads (on the calling thread when
 // there is one thread), consumed in submission order on the calling
 // thread. A worker's exception is rethrown when its batch's turn comes.
@@ -167,7 +153,7 @@ class OrderedWorkers {
   Slot& slot(uint64_t i) { return slots_[i % slots_.size()]; }
 
   void start() {
-    detail::BlockSignals blocked;
+    BlockSignals blocked;
     for (unsigned id = 0; id < threads_; ++id) workers_.emplace_back([this, id] { run_worker(id); });
   }
 

@@ -143,6 +143,7 @@ std::string format_rfc3339(TimeNs t, int frac_digits) {
 
 std::optional<int64_t> parse_duration(std::string_view s) {
   if (s.empty()) return std::nullopt;
+  if (s == "0") return 0;
   int64_t total = 0;
   size_t pos = 0;
   while (pos < s.size()) {

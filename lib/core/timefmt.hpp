@@ -27,7 +27,8 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 void civil_from_days(int64_t days, int64_t& y, unsigned& m, unsigned& d);
 
 // Durations: "90d", "36h", "15m", "30s", "500ms", "2w", "10us", "5ns",
-// sums such as "1h30m". A bare number is rejected (the unit is required).
+// sums such as "1h30m". A bare number is rejected (the unit is required),
+// except 0: zero in any unit, as in "--commit-interval 0".
 std::optional<int64_t> parse_duration(std::string_view s);
 // Shortest exact spelling of a duration: "1h30m", "500ms", "0s".
 std::string format_duration(int64_t ns);

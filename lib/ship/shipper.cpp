@@ -2,8 +2,6 @@
 // --status and --dead-letter.
 #include "ship/shipper.hpp"
 
-#include <algorithm>
-
 #include "core/atomic_file.hpp"
 #include "core/diag.hpp"
 #include "core/gzip.hpp"
@@ -11,15 +9,10 @@
 
 namespace ndj {
 
-namespace {
-// Entries of files gone after being shipped are looked for this often.
-constexpr TimeNs kSweepEvery = 5 * kNsPerSec;
-}  // namespace
-
 Shipper::Shipper(ShipperOptions o, HttpTarget target) : o_(std::move(o)), poster_(std::move(target)) {
   if (!o_.cursor.empty()) {
-    cursor_.emplace(o_.cursor);
-    CursorState state = cursor_->load_state();
+    cursor_.emplace(o_.cursor, o_.commit_interval);
+    CursorState state = cursor_->file().load_state();
     health_.lost_bytes = state.lost_bytes;
     health_.lost = std::move(state.lost);
   }
@@ -132,23 +125,16 @@ void Shipper::append_dead_letter(const Settled& s) {
 
 void Shipper::commit_releasable(bool final) {
   auto released = window_.take_releasable();
-  if (!cursor_ || (released.empty() && !final)) return;
-  // One position per file, the newest; files are told apart by identity,
-  // since rotated generations of a log may share a path.
-  std::vector<FilePosition> latest;
-  for (auto& p : released) {
-    auto it = std::find_if(latest.begin(), latest.end(), [&](const FilePosition& q) { return same_file(p, q); });
-    if (it == latest.end()) latest.push_back(std::move(p));
-    else *it = std::move(p);
+  if (!cursor_) return;
+  cursor_->add(std::move(released));
+  if (final) cursor_->finish();
+  CommitReport report = cursor_->take_report();
+  if (report.state) {
+    health_.lost_bytes = report.state->lost_bytes;
+    health_.lost = std::move(report.state->lost);
   }
-  bool sweep = final || now_ns() - last_sweep_ >= kSweepEvery;
-  std::vector<std::string> dropped;
-  CursorState state = cursor_->commit(latest, sweep, &dropped);
-  if (sweep) last_sweep_ = now_ns();
-  health_.lost_bytes = state.lost_bytes;
-  health_.lost = std::move(state.lost);
   if (o_.verbose)
-    for (const auto& path : dropped) error(path + ": gone after it was shipped; dropped from the cursor");
+    for (const auto& path : report.dropped) error(path + ": gone after it was shipped; dropped from the cursor");
 }
 
 }  // namespace ndj

@@ -15,6 +15,7 @@
 
 #include "ship/ack_window.hpp"
 #include "core/cursor.hpp"
+#include "ship/cursor_committer.hpp"
 #include "ship/http_post.hpp"
 #include "ship/sync_health.hpp"
 #include "core/timefmt.hpp"
@@ -30,6 +31,7 @@ struct ShipperOptions {
   bool ndjson_body = false; // --body ndjson (dead letters keep the array)
   TimeNs retry_for = 0;     // named when a body is given up
   enum class Auth { kNone, kBearer, kBasic } auth = Auth::kNone;  // for 401 advice
+  TimeNs commit_interval = 0;  // --commit-interval; 0: each mark is committed at once
 };
 
 class Shipper {
@@ -44,8 +46,9 @@ class Shipper {
   bool dead_lettered() const { return health_.dead_lettered > 0; }
   HttpPoster& poster() { return poster_; }
 
-  // Committed by the next pump() or finish(): consecutive marks share one
-  // cursor write.
+  // Committed once the bodies before it are acknowledged, within
+  // --commit-interval, or by finish(): marks in between share one cursor
+  // write.
   void add_mark(FilePosition pos) { window_.add_mark(std::move(pos)); }
   void post(std::string payload, std::string label);
   // Drives the network for up to timeout_ms and settles what finished.
@@ -63,19 +66,18 @@ class Shipper {
   void settle(Settled& s);
   // The original line: before gzip, and the array it was for --body ndjson.
   void append_dead_letter(const Settled& s);
-  // Commits the marks whose bodies are all acknowledged (`final`: and
-  // sweeps the cursor whatever the time).
+  // Hands the marks whose bodies are all acknowledged to the committer
+  // (`final`: and commits them now, sweeping the cursor whatever the time).
   void commit_releasable(bool final = false);
 
   ShipperOptions o_;
   HttpPoster poster_;
   AckWindow window_;
-  std::optional<CursorFile> cursor_;
+  std::optional<CursorCommitter> cursor_;
   std::optional<DeadLetterFile> dead_letter_;
   SyncHealth health_;
   std::vector<Settled> done_;
   int fatal_ = 0;
-  TimeNs last_sweep_ = 0;
   TimeNs status_written_ = 0;
   bool status_dirty_ = false;
 };

@@ -2,13 +2,17 @@
 # (DESIGN.md §2) from the cursor offset | ndj-batch | ndj-post --cursor,
 # against a receiver that injects faults; ndj-post (and sometimes ndj-batch)
 # is SIGKILLed at random moments at least 20 times and the pipeline
-# restarted from the cursor. Every record must arrive at least once, and
-# duplicates stay bounded by what can be in flight.
+# restarted from the cursor. Every record must arrive at least once, after
+# every kill the cursor points at no record the receiver has not stored
+# (acknowledged bodies were stored first), and duplicates stay bounded by
+# what can be in flight or acknowledged within a --commit-interval. Each run
+# takes a commit interval at random: the default, a short one, or 0.
 set -u
 source "$TESTS_DIR/receiver.bash"
 dir=$(mktemp -d)
 trap 'stop_receiver; rm -rf "$dir"' EXIT
-records=200000 batch=1000 jobs=2 kills_wanted=20
+records=200000 batch=1000 jobs=2 kills_wanted=20 delay_ms=100
+intervals=(200ms 50ms 0 200ms) longest_interval_ms=200
 data="$dir/app.ndjson" cursor="$dir/cursor"
 seq 1 $records | awk '{printf "{\"id\":%d,\"msg\":\"record %d of the kill test\"}\n", $1, $1}' >"$data"
 size=$(stat -c %s "$data")
@@ -32,14 +36,28 @@ wait_batch() {
   rm -f "$dir/batch.pid"
 }
 
-start_receiver "$dir" --delay 0.1 --fault-rate 0.05 --seed "$RANDOM" --fault-kinds 500,503:0,429:0,drop,lost
+# Fails unless every record before the committed offset was stored.
+check_cursor() {
+  local off n stored
+  off=$(cursor_offset "$cursor" "$data")
+  n=$(head -c "${off:-0}" "$data" | wc -l)
+  stored=$(grep -o '"id":[0-9]*' "$dir/received" 2>/dev/null | cut -d: -f2 | sort -nu |
+    awk -v n="$n" '$1 <= n { c++ } END { print c + 0 }')
+  [ "$stored" = "$n" ] && return
+  echo "FAIL: after kill $kills the cursor is at record $n, but only $stored of those were stored"
+  exit 1
+}
+
+start_receiver "$dir" --delay "$(awk -v ms=$delay_ms 'BEGIN { print ms / 1000 }')" --fault-rate 0.05 --seed "$RANDOM" --fault-kinds 500,503:0,429:0,drop,lost
 kills=0 runs=0
 while :; do
   runs=$((runs + 1))
   # The last run, never killed, may go faster.
   [ $kills -ge $kills_wanted ] && jobs_now=8 || jobs_now=$jobs
+  interval=${intervals[RANDOM % ${#intervals[@]}]}
   produce | bash -c 'echo $$ >"$1"; exec ndj-batch -n "$2"' _ "$dir/batch.pid" $batch \
-    | ndj-post -j $jobs_now --backoff 10ms --max-backoff 100ms --cursor "$cursor" "$URL" 2>>"$dir/err" &
+    | ndj-post -j $jobs_now --backoff 10ms --max-backoff 100ms --cursor "$cursor" \
+        --commit-interval "$interval" "$URL" 2>>"$dir/err" &
   post=$!
   if [ $kills -ge $kills_wanted ]; then
     wait $post 2>/dev/null
@@ -62,6 +80,7 @@ while :; do
   fi
   wait $post 2>/dev/null
   wait_batch
+  check_cursor
   [ "$(cursor_offset "$cursor" "$data")" = "$size" ] && { echo "FAIL: finished after only $kills kills"; exit 1; }
 done
 lost=$(curl -s "http://127.0.0.1:$RPORT/_stats" | jq .lost)
@@ -78,8 +97,9 @@ echo "received: $total records, $distinct distinct of $records"
 [ "$distinct" = $records ] && [ "$(head -1 "$dir/ids")" = 1 ] && [ "$(tail -1 "$dir/ids")" = $records ] \
   || { echo "FAIL: records lost"; fail=1; }
 # Each kill or lost answer resends at most what was in flight or acknowledged
-# but not yet committed: the batches in ndj-post plus the one ndj-batch holds.
-bound=$(( (kills + lost + 1) * (jobs + 2) * batch ))
+# but not yet committed: the batches in ndj-post plus the one ndj-batch holds,
+# and those acknowledged during one commit interval (and the commit itself).
+bound=$(( (kills + lost + 1) * (jobs + 2 + jobs * (longest_interval_ms / delay_ms + 1)) * batch ))
 echo "duplicates: $((total - records)) (bound $bound)"
 [ $((total - records)) -le $bound ] || { echo "FAIL: too many duplicates"; fail=1; }
 exit $fail

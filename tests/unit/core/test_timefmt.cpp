@@ -89,7 +89,8 @@ TEST_CASE("durations") {
   CHECK(parse_duration("1h30m") == 90 * 60 * kNsPerSec);
   CHECK(parse_duration("1d2h3m4s5ms") == ((int64_t{86400 + 7200 + 180 + 4} * 1000) + 5) * 1'000'000);
   CHECK(parse_duration("0s") == 0);
-  for (const char* bad : {"", "10", "h", "1x", "1.5h", "-1h", "1h 30m", "99999999999999999999d", "1H"}) {
+  CHECK(parse_duration("0") == 0);
+  for (const char* bad : {"", "10", "00", "01", "h", "1x", "1.5h", "-1h", "1h 30m", "99999999999999999999d", "1H"}) {
     INFO(bad);
     CHECK_FALSE(parse_duration(bad));
   }
