@@ -9,7 +9,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := g++ meson ninja-build pkgconf libsimdjson-dev libcli11-dev libre2-dev \
               libxxhash-dev catch2 libcurl4-openssl-dev libssl-dev zlib1g-dev \
               libhyperscan-dev libtomlplusplus-dev
-TEST_PKGS  := mandoc python3 jq curl openssl git procps tzdata chromium zsh
+TEST_PKGS  := mandoc python3 jq curl openssl git procps tzdata chromium zsh nodejs
 BENCH_PKGS := miller nginx-light time
 CHECK_PKGS := clang libclang-rt-14-dev
 PKGS       := $(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS) $(CHECK_PKGS)
@@ -31,6 +31,8 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+	@echo "== installing the npm packages of the OTLP tests (tests/otlp, from its lock file)"
+	npm ci --prefix tests/otlp --no-audit --no-fund
 
 $(BUILD)/build.ninja:
 	@echo "== configuring the build in $(BUILD)/ (meson)"
