@@ -30,6 +30,7 @@ struct ShipperOptions {
   bool ndjson_body = false; // --body ndjson (dead letters keep the array)
   TimeNs retry_for = 0;     // named when a body is given up
   enum class Auth { kNone, kBearer, kBasic } auth = Auth::kNone;  // for 401 advice
+  bool otlp = false;        // --otlp: a 2xx may reject part of the body (partialSuccess)
 };
 
 class Shipper {
@@ -63,6 +64,7 @@ class Shipper {
   void settle(Settled& s);
   // The original line: before gzip, and the array it was for --body ndjson.
   void append_dead_letter(const Settled& s);
+  void count_partial_success(const Settled& s);
   // Commits the marks whose bodies are all acknowledged (`final`: and
   // sweeps the cursor whatever the time).
   void commit_releasable(bool final = false);
