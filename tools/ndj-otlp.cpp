@@ -67,6 +67,8 @@ int parse_args(int argc, char** argv, Options& o) {
   add_list(app, "--message-field", o.log.message_fields, "Logs: body fields (message,msg)");
   app.add_option("--metric-prefix", o.metric.prefix, "Metrics: prefix of every name")->type_name("TEXT");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
+  for (const auto& r : o.resources)
+    if (std::string k, v; !split_key_value(r, k, v)) return usage_error("--resource: expected KEY=VALUE, got '" + r + "'");
   if (!o.as_of.empty()) {
     auto t = parse_rfc3339(o.as_of);
     if (!t) return usage_error("--as-of: expected an RFC 3339 time, got '" + o.as_of + "'");

@@ -116,9 +116,7 @@ Resource make_resource(const std::vector<std::string>& resource_options, const c
   if (env_service && *env_service) r.service = env_service;
   for (const auto& opt : resource_options) {
     std::string key, value;
-    if (!split_key_value(opt, key, value))
-      throw Error(kExitUsage, "--resource: expected KEY=VALUE, got '" + opt + "'");
-    set_attribute(r, key, value);
+    if (split_key_value(opt, key, value)) set_attribute(r, key, value);
   }
   return r;
 }

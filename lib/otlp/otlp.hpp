@@ -33,9 +33,8 @@ struct Resource {
   std::vector<std::pair<std::string, std::string>> attributes;  // service.name excluded
   std::string service = "unknown_service";
 };
-// Throws Error(kExitUsage) for a malformed --resource KEY=VALUE; a
-// malformed OTEL_RESOURCE_ATTRIBUTES is warned about and ignored, as the
-// SDKs do.
+// `resource_options` were checked (split_key_value); a malformed
+// OTEL_RESOURCE_ATTRIBUTES is warned about and ignored, as the SDKs do.
 Resource make_resource(const std::vector<std::string>& resource_options, const char* env_attributes,
                        const char* env_service);
 

@@ -338,8 +338,9 @@ void SpanEncoder::finish() {
       open_.erase(it);
       continue;
     }
-    warn(where + "ended at " + format_rfc3339(std::max(as_of, it->start), 9) + " (--open-spans end)");
-    close(it, std::max(as_of, it->start), nullptr, {});
+    TimeNs end = std::max(as_of, it->start);
+    warn(where + "ended at " + format_rfc3339(end, end % kNsPerSec ? 9 : 0) + " (--open-spans end)");
+    close(it, end, nullptr, {});
   }
 }
 
