@@ -8,6 +8,8 @@
 #include "json/json_text.hpp"
 
 namespace ndj {
+
+using namespace std::string_view_literals;
 namespace {
 
 void append_decimal(std::string& out, int64_t n) {
@@ -53,11 +55,11 @@ std::optional<std::string> LogEncoder::add(const RecordRef& rec) {
   if (auto why = record_time(rec.obj, t, time_field)) return why;
   skip_.assign({time_field});
   item_.clear();
-  item_ += "{\"timeUnixNano\":\"";
+  item_ += "{\"timeUnixNano\":\""sv;
   append_decimal(item_, t);
   // The record's time again, not the clock's: a record shipped twice makes
   // the same log record.
-  item_ += "\",\"observedTimeUnixNano\":\"";
+  item_ += "\",\"observedTimeUnixNano\":\""sv;
   append_decimal(item_, t);
   item_ += '"';
   simdjson::dom::element v;
@@ -66,20 +68,20 @@ std::optional<std::string> LogEncoder::add(const RecordRef& rec) {
     int64_t n;
     if (!v.get(text)) {
       if (int number = severity_number(text)) {
-        item_ += ",\"severityNumber\":";
+        item_ += ",\"severityNumber\":"sv;
         append_decimal(item_, number);
       }
-      item_ += ",\"severityText\":";
+      item_ += ",\"severityText\":"sv;
       append_json_string(item_, text);
       skip_.push_back(*name);
     } else if (!v.get(n) && n >= 1 && n <= 24) {
-      item_ += ",\"severityNumber\":";
+      item_ += ",\"severityNumber\":"sv;
       append_decimal(item_, n);
       skip_.push_back(*name);
     }
   }
   if (const std::string* name = first_present(rec.obj, o_.message_fields, v)) {
-    item_ += ",\"body\":";
+    item_ += ",\"body\":"sv;
     append_any_value(item_, v);
     skip_.push_back(*name);
   }
@@ -90,7 +92,7 @@ std::optional<std::string> LogEncoder::add(const RecordRef& rec) {
     if (name && !v.get(ids[i]) && is_hex(ids[i], i == 0 ? 32 : 16)) skip_.push_back(*name);
     else ids[i] = {};
   }
-  item_ += ",\"attributes\":[";
+  item_ += ",\"attributes\":["sv;
   bool first = true;
   append_attributes(item_, rec.obj, skip_, nullptr, first);
   item_ += ']';
@@ -133,9 +135,9 @@ void split_members(simdjson::dom::object obj, std::string& prefix, const std::ve
     } else {
       if (!first) attributes += ',';
       first = false;
-      attributes += "{\"key\":";
+      attributes += "{\"key\":"sv;
       append_json_string(attributes, prefix);
-      attributes += ",\"value\":";
+      attributes += ",\"value\":"sv;
       append_any_value(attributes, value);
       attributes += '}';
     }
@@ -175,25 +177,25 @@ std::optional<std::string> GaugeEncoder::add(const RecordRef& rec) {
     std::string name = o_.prefix;
     if (metric.empty()) name += path;
     else name += path == "value" ? std::string(metric) : std::string(metric) + "." + path;
-    item_ += "{\"name\":";
+    item_ += "{\"name\":"sv;
     append_json_string(item_, name);
     if (!unit.empty() && path == "value") {
-      item_ += ",\"unit\":";
+      item_ += ",\"unit\":"sv;
       append_json_string(item_, unit);
     }
-    item_ += ",\"gauge\":{\"dataPoints\":[{\"attributes\":[";
+    item_ += ",\"gauge\":{\"dataPoints\":[{\"attributes\":["sv;
     item_ += attributes_;
-    item_ += "],\"timeUnixNano\":\"";
+    item_ += "],\"timeUnixNano\":\""sv;
     append_decimal(item_, t);
     int64_t i;
     if (!number.get(i)) {
-      item_ += "\",\"asInt\":\"";
+      item_ += "\",\"asInt\":\""sv;
       append_decimal(item_, i);
-      item_ += "\"}]}}";
+      item_ += "\"}]}}"sv;
     } else {
-      item_ += "\",\"asDouble\":";
+      item_ += "\",\"asDouble\":"sv;
       append_double(item_, number.get_double().value_unsafe());
-      item_ += "}]}}";
+      item_ += "}]}}"sv;
     }
     emit(service, item_, rec.seq, *rec.file, rec.line);
   }

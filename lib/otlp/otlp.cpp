@@ -11,6 +11,8 @@
 
 namespace ndj {
 
+using namespace std::string_view_literals;
+
 const Choices<Signal> kSignals{{{"traces", Signal::kTraces}, {"logs", Signal::kLogs}, {"metrics", Signal::kMetrics}}};
 
 namespace {
@@ -61,9 +63,9 @@ void set_attribute(Resource& r, const std::string& key, const std::string& value
 void append_key(std::string& out, std::string_view key, bool& first) {
   if (!first) out += ',';
   first = false;
-  out += "{\"key\":";
+  out += "{\"key\":"sv;
   append_json_string(out, key);
-  out += ",\"value\":";
+  out += ",\"value\":"sv;
 }
 
 void append_members(std::string& out, simdjson::dom::object obj, std::string& prefix,
@@ -131,33 +133,33 @@ void append_any_value(std::string& out, simdjson::dom::element e) {
   char buf[32];
   switch (e.type()) {
     case simdjson::dom::element_type::STRING:
-      out += "{\"stringValue\":";
+      out += "{\"stringValue\":"sv;
       append_json_string(out, e.get_string().value_unsafe());
       out += '}';
       return;
     case simdjson::dom::element_type::INT64: {
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, e.get_int64().value_unsafe());
-      out += "{\"intValue\":\"";
+      out += "{\"intValue\":\""sv;
       out.append(buf, end);
-      out += "\"}";
+      out += "\"}"sv;
       return;
     }
     case simdjson::dom::element_type::UINT64:
       // Beyond int64: AnyValue has no unsigned integer.
-      out += "{\"doubleValue\":";
+      out += "{\"doubleValue\":"sv;
       append_double(out, static_cast<double>(e.get_uint64().value_unsafe()));
       out += '}';
       return;
     case simdjson::dom::element_type::DOUBLE:
-      out += "{\"doubleValue\":";
+      out += "{\"doubleValue\":"sv;
       append_double(out, e.get_double().value_unsafe());
       out += '}';
       return;
     case simdjson::dom::element_type::BOOL:
-      out += e.get_bool().value_unsafe() ? "{\"boolValue\":true}" : "{\"boolValue\":false}";
+      out += e.get_bool().value_unsafe() ? "{\"boolValue\":true}"sv : "{\"boolValue\":false}"sv;
       return;
     case simdjson::dom::element_type::ARRAY: {
-      out += "{\"arrayValue\":{\"values\":[";
+      out += "{\"arrayValue\":{\"values\":["sv;
       bool first = true;
       simdjson::dom::array array = e.get_array().value_unsafe();
       for (auto v : array) {
@@ -165,11 +167,11 @@ void append_any_value(std::string& out, simdjson::dom::element e) {
         first = false;
         append_any_value(out, v);
       }
-      out += "]}}";
+      out += "]}}"sv;
       return;
     }
     case simdjson::dom::element_type::OBJECT: {
-      out += "{\"kvlistValue\":{\"values\":[";
+      out += "{\"kvlistValue\":{\"values\":["sv;
       bool first = true;
       simdjson::dom::object object = e.get_object().value_unsafe();
       for (auto [key, value] : object) {
@@ -177,11 +179,11 @@ void append_any_value(std::string& out, simdjson::dom::element e) {
         append_any_value(out, value);
         out += '}';
       }
-      out += "]}}";
+      out += "]}}"sv;
       return;
     }
     case simdjson::dom::element_type::NULL_VALUE:
-      out += "{}";
+      out += "{}"sv;
       return;
   }
 }
@@ -216,9 +218,9 @@ BodyWriter::BodyWriter(Signal signal, BodyOptions o, const Resource& resource, O
   bool first = false;  // service.name comes first
   for (const auto& [k, v] : resource.attributes) {
     append_key(resource_tail_, k, first);
-    resource_tail_ += "{\"stringValue\":";
+    resource_tail_ += "{\"stringValue\":"sv;
     append_json_string(resource_tail_, v);
-    resource_tail_ += "}}";
+    resource_tail_ += "}}"sv;
   }
   resource_tail_ += scope_key_;
   resource_tail_ += "{\"scope\":{\"name\":\"ndj\",\"version\":\"" NDJ_VERSION "\"},";
@@ -236,14 +238,16 @@ size_t BodyWriter::group_head_size(std::string_view service) const {
 }
 
 bool BodyWriter::fits(std::string_view service, size_t item_size) const {
+  size_t fixed = body_key_.size() + kGroupHead.size() + 4 + resource_tail_.size() + kGroupEnd.size() + 2;
+  if (fixed + 6 * service.size() + item_size <= o_.max_bytes) return true;  // escapes at most 6x
   return body_key_.size() + group_head_size(service) + item_size + kGroupEnd.size() + 2 <= o_.max_bytes;
 }
 
 void BodyWriter::add(std::string_view service, std::string_view item, uint64_t first_seq) {
   Group* g = nullptr;
-  for (auto& cand : groups_)
-    if (cand.service == service) g = &cand;
-  size_t grown = item.size() + (g ? 1 : group_head_size(service) + kGroupEnd.size() + (groups_.empty() ? 0 : 1));
+  for (size_t i = 0; i < used_groups_; ++i)
+    if (groups_[i].service == service) g = &groups_[i];
+  size_t grown = item.size() + (g ? 1 : group_head_size(service) + kGroupEnd.size() + (used_groups_ ? 1 : 0));
   if (items_ && size_ + grown > o_.max_bytes) {
     write_body();
     return add(service, item, first_seq);
@@ -251,12 +255,13 @@ void BodyWriter::add(std::string_view service, std::string_view item, uint64_t f
   if (!items_) size_ = body_key_.size() + 2;
   size_ += grown;
   if (!g) {
-    g = &groups_.emplace_back();
+    // Groups keep their buffers from body to body: no allocation per body.
+    if (used_groups_ == groups_.size()) groups_.emplace_back();
+    g = &groups_[used_groups_++];
     g->service = service;
-    g->text.reserve(4096);
     g->text = kGroupHead;
     append_json_string(g->text, service);
-    g->text += "}}";
+    g->text += "}}"sv;
     g->text += resource_tail_;
   } else {
     g->text += ',';
@@ -284,13 +289,13 @@ void BodyWriter::flush(uint64_t oldest_held) {
 
 void BodyWriter::write_body() {
   out_.write(body_key_);
-  for (size_t i = 0; i < groups_.size(); ++i) {
+  for (size_t i = 0; i < used_groups_; ++i) {
     if (i) out_.put(',');
     out_.write(groups_[i].text);
     out_.write(kGroupEnd);
   }
   out_.write("]}\n");
-  groups_.clear();
+  used_groups_ = 0;
   items_ = 0;
   size_ = 0;
   first_seq_ = UINT64_MAX;

@@ -97,7 +97,8 @@ class BodyWriter {
   BodyOptions o_;
   std::string resource_tail_;  // the base attributes after service.name
   Output& out_;
-  std::vector<Group> groups_;
+  std::vector<Group> groups_;  // the first used_groups_ hold the open body
+  size_t used_groups_ = 0;
   size_t items_ = 0, size_ = 0;  // of the open body, size as written without newline
   uint64_t first_seq_ = UINT64_MAX;
   size_t bodies_ = 0;

@@ -12,6 +12,8 @@
 #include "json/json.hpp"
 
 namespace ndj {
+
+using namespace std::string_view_literals;
 namespace {
 
 int index_of(const std::vector<std::string>& list, std::string_view s) {
@@ -181,7 +183,7 @@ SpanEncoder::Span* SpanEncoder::parent_for(const Event& ev, int level, TimeNs st
     simdjson::dom::element v = ev.rec->obj[o_.hierarchy[j]].value_unsafe();
     s.record = "{\"key\":";
     append_json_string(s.record, o_.hierarchy[j]);
-    s.record += ",\"value\":";
+    s.record += ",\"value\":"sv;
     append_any_value(s.record, v);
     s.record += '}';
     Span* parent = parent_for(ev, j, start);
@@ -275,21 +277,21 @@ void SpanEncoder::close(std::list<Span>::iterator it, TimeNs end, const simdjson
 void SpanEncoder::write_span(const Span& s, const simdjson::dom::object* start_obj,
                              const simdjson::dom::object* end_obj, const std::string& time_field) {
   item_.clear();
-  item_ += "{\"traceId\":\"";
+  item_ += "{\"traceId\":\""sv;
   append_hex(item_, s.trace, 16);
-  item_ += "\",\"spanId\":\"";
+  item_ += "\",\"spanId\":\""sv;
   append_hex(item_, s.id, 8);
   if (s.has_parent) {
-    item_ += "\",\"parentSpanId\":\"";
+    item_ += "\",\"parentSpanId\":\""sv;
     append_hex(item_, s.parent, 8);
   }
-  item_ += "\",\"name\":";
+  item_ += "\",\"name\":"sv;
   append_json_string(item_, s.name);
-  item_ += ",\"kind\":1,\"startTimeUnixNano\":\"";
+  item_ += ",\"kind\":1,\"startTimeUnixNano\":\""sv;
   append_decimal(item_, s.start);
-  item_ += "\",\"endTimeUnixNano\":\"";
+  item_ += "\",\"endTimeUnixNano\":\""sv;
   append_decimal(item_, s.end);
-  item_ += "\",\"attributes\":[";
+  item_ += "\",\"attributes\":["sv;
   bool first = true;
   const std::string skip_end[] = {time_field, o_.duration_field};
   if (start_obj) {
@@ -304,10 +306,10 @@ void SpanEncoder::write_span(const Span& s, const simdjson::dom::object* start_o
   if (end_obj) code = status_of(*end_obj, o_.status_fields, message);
   if (!code && start_obj) code = status_of(*start_obj, o_.status_fields, message);
   if (code) {
-    item_ += ",\"status\":{\"code\":";
+    item_ += ",\"status\":{\"code\":"sv;
     item_ += static_cast<char>('0' + code);
     if (!message.empty()) {
-      item_ += ",\"message\":";
+      item_ += ",\"message\":"sv;
       append_json_string(item_, message);
     }
     item_ += '}';
