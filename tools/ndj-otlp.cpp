@@ -38,7 +38,7 @@ CLI::Option* add_list(CLI::App& app, const std::string& name, std::vector<std::s
 }
 
 int parse_args(int argc, char** argv, Options& o) {
-  CLI::App app{"Records as OpenTelemetry traces, logs or metrics: one OTLP/HTTP JSON body a line."};
+  CLI::App app{"Records as OpenTelemetry traces, logs or metrics: OTLP/HTTP JSON bodies."};
   setup_app(app, "ndj-otlp");
   add_input_options(app, o.input);
   with_choices(app.add_option("--signal", o.signal, "traces, logs or metrics")->required()->type_name("SIGNAL"),
