@@ -105,11 +105,16 @@ int run(Options& o) {
     return -1;
   });
   uint64_t seq = 0;
+  bool marks = false;
   Record rec;
   RecordReader::Status st;
   while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
     if (rec.is_mark) {
-      writer.add_mark(rec.text, seq);
+      // A mark read while a span is open is dropped: a run resumed there
+      // would read the span's end without its start. A later mark read
+      // with no span open carries the progress (duplicates, never loss).
+      marks = true;
+      if (encoder->oldest_held() == UINT64_MAX) writer.add_mark(rec.text, seq);
     } else {
       simdjson::dom::object obj;
       std::optional<std::string> why;
@@ -124,12 +129,18 @@ int run(Options& o) {
     }
     if (writer.holds_marks()) writer.release_marks(encoder->oldest_held());
   }
-  // Stopped by a signal, open spans stay unwritten, and so do the marks
-  // after their records: the next run reads them again.
-  if (st == RecordReader::Status::kEnd) {
+  // Stopped by a signal, or at the end of an input that carries marks (a
+  // cursor pipeline: its writer may have been killed), open spans stay
+  // unwritten, and so do the marks after their records: the next run
+  // reads them again and writes the spans whole. Else --open-spans decides.
+  if (st == RecordReader::Status::kEnd && !marks) {
     encoder->finish();
     writer.flush(UINT64_MAX);
   } else {
+    if (st == RecordReader::Status::kEnd && encoder->held())
+      warn(std::to_string(encoder->held()) +
+           " span(s) still open at the end of input: not written, nor the marks since their start "
+           "(the next run reads them again)");
     writer.flush(encoder->oldest_held());
   }
   out.flush();

@@ -42,6 +42,8 @@ class Encoder {
   virtual std::optional<std::string> add(const RecordRef& rec) = 0;
   // Records from this number on are held (in spans still open).
   virtual uint64_t oldest_held() const { return UINT64_MAX; }
+  // Items held, not yet written (open spans).
+  virtual size_t held() const { return 0; }
   // The input ended: what is held is written or dropped.
   virtual void finish() {}
 

@@ -324,6 +324,12 @@ uint64_t SpanEncoder::oldest_held() const {
   return oldest;
 }
 
+size_t SpanEncoder::held() const {
+  size_t n = 0;
+  for (const auto& s : open_) n += s.pair >= 0;
+  return n;
+}
+
 // Spans still open when the input ends: ended at --as-of (or the latest
 // time read) or dropped, innermost first, each reported.
 void SpanEncoder::finish() {

@@ -3,8 +3,8 @@
 // span of the same tool that contains the event in time; a level with no
 // event of its own as a synthetic span covering its children. Ids are
 // hashes of the ids, so a record shipped twice makes the same span. Only
-// open spans are held: a span is written when it closes, and marks wait
-// for the open spans that hold records before them.
+// open spans are held: a span is written when it closes; oldest_held()
+// tells the tool which marks must wait or go (tools/ndj-otlp.cpp).
 #pragma once
 #include <list>
 #include <optional>
@@ -34,6 +34,7 @@ class SpanEncoder : public Encoder {
               BadLines& bad);
   std::optional<std::string> add(const RecordRef& rec) override;
   uint64_t oldest_held() const override;
+  size_t held() const override;
   void finish() override;
 
  private:
