@@ -79,6 +79,12 @@ void append_members(std::string& out, simdjson::dom::object obj, std::string& pr
       if (skipped || (shadow && !shadow->at_key(key).get(ignored))) continue;
     }
     if (value.is_null()) continue;
+    if (base == 0 && !value.is_object()) {  // most members: no prefix to build
+      append_key(out, key, first);
+      append_any_value(out, value);
+      out += '}';
+      continue;
+    }
     prefix.resize(base);
     if (base) prefix += '.';
     prefix += key;
