@@ -1,6 +1,6 @@
-// ndj-otlp: records as OpenTelemetry traces, logs or metrics: one OTLP/HTTP
-// JSON request body a line, for ndj-post; marks follow the bodies that hold
-// the records before them.
+// ndj-otlp: records (or ndj-batch arrays of them) as OpenTelemetry traces,
+// logs or metrics: one OTLP/HTTP JSON request body a line, for ndj-post;
+// marks follow the bodies that hold the records before them.
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -10,6 +10,7 @@
 #include "core/output.hpp"
 #include "core/records.hpp"
 #include "core/signals.hpp"
+#include "json/json.hpp"
 #include "otlp/logs.hpp"
 #include "otlp/otlp.hpp"
 #include "otlp/traces.hpp"
@@ -106,6 +107,7 @@ int run(Options& o) {
   });
   uint64_t seq = 0;
   bool marks = false;
+  std::string element_text;
   Record rec;
   RecordReader::Status st;
   while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
@@ -117,10 +119,27 @@ int run(Options& o) {
       if (encoder->oldest_held() == UINT64_MAX) writer.add_mark(rec.text, seq);
     } else {
       simdjson::dom::object obj;
+      simdjson::dom::array batch;
       std::optional<std::string> why;
-      if (!reader.has_root()) why = "a number beyond the range of a 64-bit integer or a double";
-      else if (reader.root().get(obj)) why = "not a JSON object";
-      else why = encoder->add({obj, rec.text, rec.file, rec.line, seq});
+      if (!reader.has_root()) {
+        why = "a number beyond the range of a 64-bit integer or a double";
+      } else if (!reader.root().get(batch)) {
+        // An ndj-batch line: its records in order, all of the line's mark.
+        size_t index = 0;
+        for (simdjson::dom::element e : batch) {
+          ++index;
+          element_text.clear();
+          append_json(element_text, e);
+          if (e.get(obj)) why = "record " + std::to_string(index) + " of the array is not a JSON object";
+          else if (auto bad_record = encoder->add({obj, element_text, rec.file, rec.line, seq}))
+            why = "record " + std::to_string(index) + " of the array: " + *bad_record;
+          if (why) break;
+        }
+      } else if (reader.root().get(obj)) {
+        why = "not a JSON object";
+      } else {
+        why = encoder->add({obj, rec.text, rec.file, rec.line, seq});
+      }
       ++seq;
       if (why && bad.report(*rec.file, rec.line, *why, rec.text)) {
         st = RecordReader::Status::kStrictStop;

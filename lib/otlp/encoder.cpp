@@ -36,7 +36,8 @@ void Encoder::emit(std::string_view service, std::string_view item, uint64_t fir
                    uint64_t line) {
   if (!writer_.fits(service, item.size())) {
     bad_.note(file, line,
-              "its OTLP item of " + std::to_string(item.size()) + " bytes cannot fit in a body of --max-bytes");
+              "the OTLP item made of it, " + std::to_string(item.size()) +
+                  " bytes, cannot fit in a body of --max-bytes " + std::to_string(writer_.max_bytes()));
     return;
   }
   writer_.add(service, item, first_seq);

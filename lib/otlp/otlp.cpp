@@ -305,7 +305,6 @@ void BodyWriter::write_body() {
   items_ = 0;
   size_ = 0;
   first_seq_ = UINT64_MAX;
-  ++bodies_;
 }
 
 }  // namespace ndj

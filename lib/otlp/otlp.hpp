@@ -83,7 +83,7 @@ class BodyWriter {
   bool holds_marks() const { return !marks_.empty(); }
   // Writes the open body, if any, then releases marks as above.
   void flush(uint64_t oldest_held);
-  size_t bodies() const { return bodies_; }
+  size_t max_bytes() const { return o_.max_bytes; }
 
  private:
   struct Group {
@@ -101,7 +101,6 @@ class BodyWriter {
   size_t used_groups_ = 0;
   size_t items_ = 0, size_ = 0;  // of the open body, size as written without newline
   uint64_t first_seq_ = UINT64_MAX;
-  size_t bodies_ = 0;
   struct PendingMark {
     uint64_t seq;
     std::string text;

@@ -149,6 +149,8 @@ std::optional<std::string> SpanEncoder::complete(Event& ev) {
   s.start = ev.ts - *length;
   s.end = ev.ts;
   s.first_seq = rec.seq;
+  s.file = *rec.file;
+  s.line = rec.line;
   s.name = ev.name.empty() ? std::string("span") : std::string(ev.name);
   if (s.level >= 0) s.name += " " + *ev.keys[s.level];
   Span* parent = parent_for(ev, ev.level, s.start);
@@ -179,6 +181,8 @@ SpanEncoder::Span* SpanEncoder::parent_for(const Event& ev, int level, TimeNs st
     s.service = ev.service;
     s.start = s.end = start;
     s.first_seq = ev.rec->seq;
+    s.file = *ev.rec->file;  // where its first child is
+    s.line = ev.rec->line;
     s.name = o_.hierarchy[j] + " " + *ev.keys[j];
     simdjson::dom::element v = ev.rec->obj[o_.hierarchy[j]].value_unsafe();
     s.record = "{\"key\":";
@@ -315,7 +319,7 @@ void SpanEncoder::write_span(const Span& s, const simdjson::dom::object* start_o
     item_ += '}';
   }
   item_ += '}';
-  emit(s.service, item_, s.first_seq, s.file.empty() ? std::string("-") : s.file, s.line);
+  emit(s.service, item_, s.first_seq, s.file, s.line);
 }
 
 uint64_t SpanEncoder::oldest_held() const {
