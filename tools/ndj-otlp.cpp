@@ -124,16 +124,25 @@ int run(Options& o) {
       if (!reader.has_root()) {
         why = "a number beyond the range of a 64-bit integer or a double";
       } else if (!reader.root().get(batch)) {
-        // An ndj-batch line: its records in order, all of the line's mark.
+        // An ndj-batch line: its records in order, all before the line's
+        // next mark. Not one is encoded unless all are objects; a record
+        // the encoder refuses is named, and the others are encoded.
         size_t index = 0;
         for (simdjson::dom::element e : batch) {
           ++index;
-          element_text.clear();
-          append_json(element_text, e);
-          if (e.get(obj)) why = "record " + std::to_string(index) + " of the array is not a JSON object";
-          else if (auto bad_record = encoder->add({obj, element_text, rec.file, rec.line, seq}))
-            why = "record " + std::to_string(index) + " of the array: " + *bad_record;
-          if (why) break;
+          if (e.is_object()) continue;
+          why = "record " + std::to_string(index) + " of the array is not a JSON object";
+          break;
+        }
+        index = 0;
+        if (!why) {
+          for (simdjson::dom::element e : batch) {
+            ++index;
+            element_text.clear();
+            append_json(element_text, e);
+            auto refused = encoder->add({e.get_object().value_unsafe(), element_text, rec.file, rec.line, seq});
+            if (refused && !why) why = "record " + std::to_string(index) + " of the array: " + *refused;
+          }
         }
       } else if (reader.root().get(obj)) {
         why = "not a JSON object";
