@@ -31,7 +31,14 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@echo "== installing the npm packages of the OTLP tests (tests/otlp, from its lock file)"
+	@$(MAKE) --no-print-directory tests/otlp/node_modules/.package-lock.json
+
+# The npm packages of the OTLP tests (the official OpenTelemetry protos),
+# from the committed lock file, again only when it changes. Debian's nodejs
+# comes without npm (NodeSource's has it built in).
+tests/otlp/node_modules/.package-lock.json: tests/otlp/package-lock.json
+	@echo "== installing the npm packages of the OTLP tests (tests/otlp)"
+	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm
 	npm ci --prefix tests/otlp --no-audit --no-fund
 
 $(BUILD)/build.ninja:
