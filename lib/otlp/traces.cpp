@@ -66,7 +66,12 @@ SpanEncoder::SpanEncoder(TraceOptions o, const FieldOptions& fields, const Resou
     : Encoder(fields, resource, writer, bad), o_(std::move(o)) {}
 
 std::optional<std::string> SpanEncoder::add(const RecordRef& rec) {
-  Event ev{&rec, {}, {}, {}, Keys(o_.hierarchy.size()), -1, 0, {}};
+  // One Event reused: its buffers outlive the record.
+  Event& ev = event_;
+  ev.rec = &rec;
+  ev.keys.resize(o_.hierarchy.size());
+  for (auto& k : ev.keys) k.reset();
+  ev.level = -1;
   std::string_view name;
   if (rec.obj.at_key(o_.event_field).get(name)) name = {};
   int starts = index_of(o_.start_events, name), ends = index_of(o_.end_events, name);
@@ -143,7 +148,7 @@ std::optional<std::string> SpanEncoder::complete(Event& ev) {
   if (!length || *length < 0) return o_.duration_field + " is not a duration (a number, not negative)";
   Span s;
   s.level = ev.level;
-  s.keys = ev.keys;
+  if (s.level >= 0) s.keys = ev.keys;  // derive_ids reads the key of its level
   s.tool = ev.tool;
   s.service = ev.service;
   s.start = ev.ts - *length;
@@ -154,10 +159,10 @@ std::optional<std::string> SpanEncoder::complete(Event& ev) {
   s.name = ev.name.empty() ? std::string("span") : std::string(ev.name);
   if (s.level >= 0) s.name += " " + *ev.keys[s.level];
   Span* parent = parent_for(ev, ev.level, s.start);
-  std::string material(ev.name);
-  material += '\0';
-  append_decimal(material, s.start);
-  derive_ids(s, parent, material);
+  material_.assign(ev.name);
+  material_ += '\0';
+  append_decimal(material_, s.start);
+  derive_ids(s, parent, material_);
   attach(s, parent);
   write_span(s, nullptr, &rec.obj, ev.time_field);
   widen_ancestors(s);
@@ -206,7 +211,8 @@ SpanEncoder::Span* SpanEncoder::parent_for(const Event& ev, int level, TimeNs st
 // give the same ids in every run; a trace id is the hash of its root's key
 // (the outermost id, such as a session), or of its tool, event and start.
 void SpanEncoder::derive_ids(Span& s, const Span* parent, std::string_view extra) {
-  std::string material;
+  std::string& material = id_material_;
+  material.clear();
   if (s.level >= 0) {
     material += o_.hierarchy[s.level];
     material += '\0';
@@ -218,7 +224,14 @@ void SpanEncoder::derive_ids(Span& s, const Span* parent, std::string_view extra
     std::memcpy(s.parent, parent->id, 8);
     s.has_parent = true;
   } else {
-    std::string root = s.level >= 0 ? material : s.tool + '\0' + std::string(extra);
+    std::string& root = root_material_;
+    if (s.level >= 0) {
+      root = material;
+    } else {
+      root.assign(s.tool);
+      root += '\0';
+      root += extra;
+    }
     XXH128_canonical_t c;
     XXH128_canonicalFromHash(&c, XXH3_128bits(root.data(), root.size()));
     std::memcpy(s.trace, c.digest, 16);

@@ -76,7 +76,8 @@ class SpanEncoder : public Encoder {
   std::list<Span> open_;  // in the order they opened: innermost last
   TimeNs latest_ = INT64_MIN;
   simdjson::dom::parser start_parser_;  // re-reads start records when their span closes
-  std::string item_;
+  Event event_;                         // the record in hand
+  std::string item_, material_, id_material_, root_material_;  // scratch
 };
 
 }  // namespace ndj
