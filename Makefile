@@ -9,7 +9,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := g++ meson ninja-build pkgconf libsimdjson-dev libcli11-dev libre2-dev \
               libxxhash-dev catch2 libcurl4-openssl-dev libssl-dev zlib1g-dev \
               libhyperscan-dev libtomlplusplus-dev
-TEST_PKGS  := mandoc python3 jq curl openssl git procps tzdata chromium zsh
+TEST_PKGS  := mandoc python3 jq curl openssl git procps tzdata chromium zsh nodejs
 BENCH_PKGS := miller nginx-light time
 CHECK_PKGS := clang libclang-rt-14-dev
 PKGS       := $(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS) $(CHECK_PKGS)
@@ -31,6 +31,15 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+	@$(MAKE) --no-print-directory tests/otlp/node_modules/.package-lock.json
+
+# The npm packages of the OTLP tests (the official OpenTelemetry protos),
+# from the committed lock file, again only when it changes. Debian's nodejs
+# comes without npm (NodeSource's has it built in).
+tests/otlp/node_modules/.package-lock.json: tests/otlp/package-lock.json
+	@echo "== installing the npm packages of the OTLP tests (tests/otlp)"
+	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm
+	npm ci --prefix tests/otlp --no-audit --no-fund
 
 $(BUILD)/build.ninja:
 	@echo "== configuring the build in $(BUILD)/ (meson)"

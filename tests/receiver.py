@@ -13,6 +13,8 @@ entry per request, then --default (200):
                                              answer is lost: the sender will
                                              send it again)
   slow:0.5                                   wait 0.5 s, then 200
+  partial:2                                  store, then 200 with an OTLP/HTTP
+                                             partialSuccess rejecting 2 items
   echo:422                                   answer 422 with a body that echoes
                                              the request headers (as JSON, as
                                              "Name: value" lines, and the bare
@@ -163,6 +165,14 @@ class Handler(BaseHTTPRequestHandler):
                                "credential": auth.partition(" ")[2]})
             echo += "\n" + "".join("%s: %s\n" % kv for kv in headers.items()) + "x" * 3000
             return self.reply(int(answer[5:]), echo.encode())
+        if answer.startswith("partial:"):
+            # An OTLP/HTTP endpoint that took the body but dropped some of
+            # its items (int64 counts are JSON strings).
+            st.store(body, self.headers)
+            n = answer[8:]
+            reply = {"partialSuccess": {"rejectedSpans": n, "rejectedLogRecords": "0",
+                                        "errorMessage": "%s item(s) had an invalid time" % n}}
+            return self.reply(200, json.dumps(reply).encode(), [("Content-Type", "application/json")])
         if answer.startswith("slow:"):
             time.sleep(float(answer[5:]))
             answer = "200"

@@ -25,7 +25,7 @@ struct Options {
   std::string body = "json";
   std::string cursor, status, dead_letter;
   TimeNs commit_interval = kNsPerSec / 5;
-  bool dry_run = false, verbose = false;
+  bool dry_run = false, verbose = false, otlp = false;
 };
 
 int parse_args(int argc, char** argv, Options& o) {
@@ -44,6 +44,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--body", o.body, "json: line as is; ndjson: array as NDJSON")
       ->type_name("FORM");
   with_choices(app.get_option("--body"), {"json", "ndjson"});
+  app.add_flag("--otlp", o.otlp, "OTLP/HTTP JSON: count partialSuccess rejections");
   app.add_flag("--gzip", o.request.gzip, "Compress bodies (Content-Encoding: gzip)");
   add_count_option(app, "-j,--concurrency", o.target.concurrency, "Requests in flight (default 4)");
   add_duration_option(app, "--backoff", o.target.backoff.base, "First retry wait ceiling (500ms)");
@@ -62,6 +63,8 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_flag("-v,--verbose", o.verbose, "One line per request on stderr");
   add_bad_line_options(app, o.input);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
+  if (o.otlp && o.body == "ndjson") return usage_error("--otlp: OTLP/HTTP bodies are JSON, not --body ndjson");
+  if (o.otlp && o.request.content_type.empty()) o.request.content_type = "application/json";
   if (auto why = check_request_options(o.target, o.request, o.body == "ndjson")) return usage_error(*why);
   return -1;
 }
@@ -73,7 +76,7 @@ int run(const Options& o) {
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kSyntax);
   Shipper shipper({o.cursor, o.status, o.dead_letter, o.verbose, o.request.gzip, o.body == "ndjson",
-                   o.target.backoff.budget, auth, o.commit_interval},
+                   o.target.backoff.budget, auth, o.commit_interval, o.otlp},
                   target);
   std::exception_ptr failure;
   if (!o.dry_run) {

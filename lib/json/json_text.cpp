@@ -2,13 +2,33 @@
 // can use them without linking simdjson).
 #include "json/json_text.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace ndj {
+namespace {
+
+// Whether any of the 8 bytes of `w` is below 0x20, '"' or '\\' (the
+// exact tests of "Bit Twiddling Hacks": hasless and haszero).
+bool needs_escape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+  return (((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kHigh;
+}
+
+}  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   out.push_back('"');
+  // Most strings need no escape: skip them 8 bytes at a time.
+  size_t start = 0;
+  for (uint64_t w; start + 8 <= s.size(); start += 8) {
+    std::memcpy(&w, s.data() + start, 8);
+    if (needs_escape(w)) break;
+  }
   size_t run = 0;  // start of the pending run of bytes needing no escape
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = start; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run, i - run);

@@ -289,7 +289,8 @@ void HttpPoster::finish(Job& job, int curl_code, std::vector<Settled>& done) {
   s.seq = job.seq;
   s.status = a.status;
   s.reason = a.status ? "HTTP " + std::to_string(a.status) : a.error;
-  if (s.kind != Settled::Kind::kAcked) {
+  // An acknowledgement may hold an answer too (OTLP's partialSuccess).
+  if (s.kind != Settled::Kind::kAcked || !job.response.text.empty()) {
     s.response = scrub_response(job.response.text, target_.secrets, job.response.cut);
     s.payload = std::move(job.payload);
   }

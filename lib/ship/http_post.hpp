@@ -55,7 +55,7 @@ struct Settled {
   long status = 0;        // last HTTP status, 0 if none
   std::string reason;     // "HTTP 401" or the transfer error
   std::string response;   // the start of the response body, scrubbed (scrub_response)
-  std::string payload;    // the body as sent
+  std::string payload;    // the body as sent (of an acknowledgement: when it had an answer)
 };
 
 // Header helpers for command lines and logs.

@@ -2,6 +2,11 @@
 // --status and --dead-letter.
 #include "ship/shipper.hpp"
 
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+
 #include "core/atomic_file.hpp"
 #include "core/diag.hpp"
 #include "core/gzip.hpp"
@@ -17,6 +22,7 @@ Shipper::Shipper(ShipperOptions o, HttpTarget target) : o_(std::move(o)), poster
     health_.lost = std::move(state.lost);
   }
   if (!o_.dead_letter.empty()) dead_letter_.emplace(o_.dead_letter);
+  health_.otlp = o_.otlp;
   poster_.on_attempt = [this](const Attempt& a) { note_attempt(a); };
 }
 
@@ -78,6 +84,7 @@ void Shipper::settle(Settled& s) {
   using Kind = Settled::Kind;
   if (s.kind == Kind::kAcked) {
     ++health_.acked;
+    if (o_.otlp) count_partial_success(s);
     window_.settle(s.seq);
     return;
   }
@@ -109,6 +116,38 @@ void Shipper::settle(Settled& s) {
     else msg += " (for a private CA use --cacert FILE)";
   }
   error(msg);
+}
+
+// OTLP/HTTP's answer to a body it took in part: {"partialSuccess":
+// {"rejectedSpans":N,"errorMessage":...}} (or rejectedLogRecords,
+// rejectedDataPoints; the counts are int64, written as strings). Those
+// items are gone, and retrying would not bring them: counted, warned about
+// and, with --dead-letter, the body kept there.
+void Shipper::count_partial_success(const Settled& s) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object partial;
+  if (parser.parse(s.response).get_object().at_key("partialSuccess").get(partial)) return;
+  int64_t rejected = 0;
+  for (const char* key : {"rejectedSpans", "rejectedLogRecords", "rejectedDataPoints"}) {
+    simdjson::dom::element v;
+    if (partial.at_key(key).get(v)) continue;
+    int64_t n = 0;
+    std::string_view text;
+    if (v.get(n) && !v.get(text)) std::from_chars(text.data(), text.data() + text.size(), n);
+    rejected += std::max<int64_t>(n, 0);
+  }
+  std::string_view message;
+  if (partial.at_key("errorMessage").get(message)) message = {};
+  if (!rejected && message.empty()) return;
+  ++health_.partial_successes;
+  health_.otlp_rejected += rejected;
+  std::string line = s.label + ": the receiver took the body in part: " + std::to_string(rejected) + " item(s) rejected";
+  if (!message.empty()) line += " (" + std::string(message.substr(0, 200)) + ")";
+  if (dead_letter_) {
+    append_dead_letter(s);
+    line += ", kept in " + o_.dead_letter;
+  }
+  warn(line);
 }
 
 void Shipper::append_dead_letter(const Settled& s) {

@@ -32,6 +32,7 @@ struct ShipperOptions {
   TimeNs retry_for = 0;     // named when a body is given up
   enum class Auth { kNone, kBearer, kBasic } auth = Auth::kNone;  // for 401 advice
   TimeNs commit_interval = 0;  // --commit-interval; 0: each mark is committed at once
+  bool otlp = false;        // --otlp: a 2xx may reject part of the body (partialSuccess)
 };
 
 class Shipper {
@@ -66,6 +67,7 @@ class Shipper {
   void settle(Settled& s);
   // The original line: before gzip, and the array it was for --body ndjson.
   void append_dead_letter(const Settled& s);
+  void count_partial_success(const Settled& s);
   // Hands the marks whose bodies are all acknowledged to the committer
   // (`final`: and commits them now, sweeping the cursor whatever the time).
   void commit_releasable(bool final = false);

@@ -22,6 +22,10 @@ std::string SyncHealth::json(uint64_t pending) const {
   s += ",\"requests\":" + std::to_string(requests) + ",\"bytes\":" + std::to_string(bytes);
   s += ",\"retries\":" + std::to_string(retries) + ",\"acked\":" + std::to_string(acked);
   s += ",\"dead_lettered\":" + std::to_string(dead_lettered);
+  if (otlp) {
+    s += ",\"partial_successes\":" + std::to_string(partial_successes);
+    s += ",\"otlp_rejected\":" + std::to_string(otlp_rejected);
+  }
   s += ",\"pending\":" + std::to_string(pending);
   s += ",\"unshipped_lost_bytes\":" + std::to_string(lost_bytes) + ",\"lost\":[";
   for (size_t i = 0; i < lost.size(); ++i) {

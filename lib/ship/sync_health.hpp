@@ -18,6 +18,10 @@ struct SyncHealth {
   uint64_t retries = 0;
   uint64_t acked = 0;
   uint64_t dead_lettered = 0;
+  // --otlp: bodies acknowledged with a partialSuccess, and the items
+  // (spans, log records, data points) those answers rejected.
+  bool otlp = false;
+  uint64_t partial_successes = 0, otlp_rejected = 0;
   TimeNs last_success_at = 0;  // 0: never
   TimeNs last_error_at = 0;
   std::string last_error;

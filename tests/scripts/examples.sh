@@ -34,7 +34,9 @@ rm -f "$dir/received"
 
 # 2. jq in the middle keeps the marks: the cursor reaches the end, debug
 #    records are not shipped.
-for i in $(seq 1 50); do printf '{"id":"j%d","type":"%s"}\n' "$i" "$([ $((i % 5)) = 0 ] && echo debug || echo x)"; done \
+for i in $(seq 1 50); do
+  printf '{"ts":"2026-11-20T11:00:%02dZ","id":"j%d","type":"%s"}\n' "$i" "$i" "$([ $((i % 5)) = 0 ] && echo debug || echo x)"
+done \
   >"$dir/logs/jq.ndjson"
 start_receiver "$dir"
 "$ex/jq-keep-marks.sh" "$dir/logs" "$dir/jq-cursor.json" "$URL" 2>"$dir/err" || { cat "$dir/err"; fail "jq example"; }
@@ -45,12 +47,14 @@ echo "jq-keep-marks: 40 of 50 records shipped, cursor at the end of the file"
 stop_receiver || true
 rm -f "$dir/received"
 
-# 3. OpenTelemetry export: one ExportLogsServiceRequest per batch.
+# 3. OpenTelemetry export: ndj-otlp's ExportLogsServiceRequest bodies.
 start_receiver "$dir"
 "$ex/otel-export.sh" "$dir/logs" "$dir/otel-cursor.json" "$URL" 2>"$dir/err" || { cat "$dir/err"; fail "otel example"; }
 n=$(jq -s '[.[].resourceLogs[].scopeLogs[].logRecords[]] | length' "$dir/received")
 [ "$n" = 50 ] || fail "otel export: $n log records, expected 50"
-echo "otel-export: 50 log records in OTLP JSON"
+[ "$(cursor_offset "$dir/otel-cursor.json" "$dir/logs/jq.ndjson")" = "$(stat -c %s "$dir/logs/jq.ndjson")" ] ||
+  fail "otel export: the cursor did not reach the end"
+echo "otel-export: 50 log records in OTLP JSON, cursor at the end"
 stop_receiver || true
 rm -f "$dir/received"
 

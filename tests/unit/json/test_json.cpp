@@ -47,6 +47,31 @@ TEST_CASE("json_string escapes what JSON requires and nothing else") {
   CHECK(json_string("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
 }
 
+TEST_CASE("json_string's 8-byte skip finds an escape at every position") {
+  // The skip tests 8 bytes at once: each byte that needs an escape, at
+  // each place in a word, next to bytes just above and below it.
+  for (char special : {'"', '\\', '\x01', '\x1f', '\n'}) {
+    for (size_t at = 0; at < 20; ++at) {
+      std::string s(20, 'a');
+      s[at] = special;
+      if (at + 1 < s.size()) s[at + 1] = ' ';
+      if (at) s[at - 1] = '\x80';
+      std::string expected = "\"";
+      for (unsigned char c : s) {
+        if (c == '"') expected += "\\\"";
+        else if (c == '\\') expected += "\\\\";
+        else if (c == '\n') expected += "\\n";
+        else if (c < 0x20) expected += c == 1 ? "\\u0001" : "\\u001f";
+        else expected += static_cast<char>(c);
+      }
+      expected += '"';
+      CHECK(json_string(s) == expected);
+    }
+  }
+  CHECK(json_string("plain text of more than eight bytes, \xc3\xa9 and ~") ==
+        "\"plain text of more than eight bytes, \xc3\xa9 and ~\"");
+}
+
 TEST_CASE("blank lines") {
   CHECK(is_blank(""));
   CHECK(is_blank(" \t\r"));
