@@ -1,6 +1,6 @@
 // Scratch files for unit tests: a temporary directory that goes away with
 // everything in it, appends to files, and reading back what code wrote to a
-// temporary file or a file descriptor.
+// temporary file, a file descriptor or an Output.
 #pragma once
 #include <catch2/catch.hpp>
 #include <stdlib.h>
@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+
+#include "core/output.hpp"
 
 namespace ndj::test {
 
@@ -48,6 +50,17 @@ inline std::string read_back(FILE* f) {
   for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
   return s;
 }
+
+// An Output into a temporary file, and what it wrote so far.
+struct OutputSink {
+  FILE* f = std::tmpfile();
+  Output out{fileno(f)};
+  ~OutputSink() { std::fclose(f); }
+  std::string text() {
+    out.flush();
+    return read_back(f);
+  }
+};
 
 // Runs `write` with the descriptor of a new temporary file and returns what
 // it wrote there.

@@ -17,15 +17,7 @@ using namespace ndj;
 
 namespace {
 
-struct Sink {
-  FILE* f = std::tmpfile();
-  Output out{fileno(f)};
-  ~Sink() { std::fclose(f); }
-  std::string text() {
-    out.flush();
-    return test::read_back(f);
-  }
-};
+using Sink = test::OutputSink;
 
 std::string any_value(const std::string& json) {
   simdjson::dom::parser parser;

@@ -14,15 +14,7 @@ using namespace ndj;
 namespace {
 
 // What a Batcher writes, read back from a temporary file.
-struct Sink {
-  FILE* f = std::tmpfile();
-  Output out{fileno(f)};
-  ~Sink() { std::fclose(f); }
-  std::string text() {
-    out.flush();
-    return test::read_back(f);
-  }
-};
+using Sink = test::OutputSink;
 
 BatcherOptions options(size_t max_records, size_t max_bytes) {
   BatcherOptions o;
