@@ -51,25 +51,24 @@ for sig in TERM INT; do
   stop_receiver
 done
 
+# settles LABEL PLAN STATUS OFFSET: bodies 1 to 4, marks 10, 20 and 30
+# after bodies 2, 3 and 4, into a receiver answering PLAN; ndj-post exits
+# with STATUS and has committed the mark at OFFSET.
+settles() {
+  rm -f "$dir/cursor"
+  start_receiver "$dir" --plan "$2" || exit 1
+  { echo '[{"id":1}]'; echo '[{"id":2}]'; mark 10; echo '[{"id":3}]'; mark 20; echo '[{"id":4}]'; mark 30; } \
+    | ndj-post -j 1 --commit-interval 1h --cursor "$dir/cursor" "$URL" 2>"$dir/err"
+  check "$1: exit status" "$3" $?
+  check "$1: the mark committed" "$4" "$(cursor_offset "$dir/cursor" /abs/app.ndjson)"
+  stop_receiver
+}
 # The end of input: body 4 is retried after a second and acknowledged, so
 # the last mark is committed.
-rm -f "$dir/cursor"
-start_receiver "$dir" --plan "200,200,200,503:1" || exit 1
-{ echo '[{"id":1}]'; echo '[{"id":2}]'; mark 10; echo '[{"id":3}]'; mark 20; echo '[{"id":4}]'; mark 30; } \
-  | ndj-post -j 1 --commit-interval 1h --cursor "$dir/cursor" "$URL" 2>"$dir/err"
-check "end of input: exit status" 0 $?
-check "end of input: the last mark is committed" 30 "$(cursor_offset "$dir/cursor" /abs/app.ndjson)"
-stop_receiver
-
+settles "end of input" "200,200,200,503:1" 0 30
 # A failure: body 4 is rejected (no --dead-letter), so mark 20 is the last
 # one whose bodies were settled.
-rm -f "$dir/cursor"
-start_receiver "$dir" --plan "200,200,200,400" || exit 1
-{ echo '[{"id":1}]'; echo '[{"id":2}]'; mark 10; echo '[{"id":3}]'; mark 20; echo '[{"id":4}]'; mark 30; } \
-  | ndj-post -j 1 --commit-interval 1h --cursor "$dir/cursor" "$URL" 2>"$dir/err"
-check "rejected body: exit status" 65 $?
-check "rejected body: the cursor stops before it" 20 "$(cursor_offset "$dir/cursor" /abs/app.ndjson)"
-stop_receiver
+settles "rejected body" "200,200,200,400" 65 20
 
 # The real pipeline over three files, with transient faults: every mark
 # committed at once, or coalesced, ends with the same entries.
