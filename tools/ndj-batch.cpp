@@ -10,7 +10,6 @@
 #include "core/diag.hpp"
 #include "core/output.hpp"
 #include "core/records.hpp"
-#include "core/signals.hpp"
 #include "ship/batcher.hpp"
 
 namespace ndj {
@@ -83,8 +82,7 @@ int run(const Options& o) {
   }
   batcher.flush_all();
   out.flush();
-  if (st == RecordReader::Status::kStrictStop) return kExitDataError;
-  if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
+  if (auto rc = reader.stop_exit_code(st)) return *rc;
   return reader.exit_code();
 }
 

@@ -16,7 +16,6 @@
 #include "core/parallel_records.hpp"
 #include "core/record_time.hpp"
 #include "core/records.hpp"
-#include "core/signals.hpp"
 #include "core/time_bucket.hpp"
 #include "core/timefmt.hpp"
 #include "dora/intake.hpp"
@@ -138,8 +137,7 @@ int run(const dora::Options& o) {
   dora::EventStore store(o.schema, w.keep_from, w.window.until, w.window.since);
   store.set_threads(o.threads);
   auto st = dora::read_records(reader, store, o.threads);
-  if (st == RecordReader::Status::kStrictStop) return kExitDataError;
-  if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
+  if (auto rc = reader.stop_exit_code(st)) return *rc;
 
   if (!may_write_report(reader)) return reader.exit_code();
   store.resolve();

@@ -9,7 +9,6 @@
 #include "core/diag.hpp"
 #include "core/output.hpp"
 #include "core/records.hpp"
-#include "core/signals.hpp"
 #include "json/json.hpp"
 #include "otlp/logs.hpp"
 #include "otlp/otlp.hpp"
@@ -172,8 +171,7 @@ int run(Options& o) {
     writer.flush(encoder->oldest_held());
   }
   out.flush();
-  if (st == RecordReader::Status::kStrictStop) return kExitDataError;
-  if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
+  if (auto rc = reader.stop_exit_code(st)) return *rc;
   return reader.exit_code();
 }
 

@@ -138,8 +138,7 @@ int run(const Options& o) {
   shipper.drain();
   shipper.finish();
   if (shipper.fatal()) return shipper.fatal();
-  if (st == RecordReader::Status::kStrictStop) return kExitDataError;
-  if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
+  if (auto rc = reader.stop_exit_code(st)) return *rc;
   int rc = reader.exit_code();
   return (rc == kExitOk || rc == kExitTempFail) && shipper.dead_lettered() ? kExitDataError : rc;
 }

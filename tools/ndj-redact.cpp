@@ -16,7 +16,6 @@
 #include "redact/redact.hpp"
 #include "redact/redact_batch.hpp"
 #include "core/secret_file.hpp"
-#include "core/signals.hpp"
 
 namespace ndj {
 namespace {
@@ -137,8 +136,7 @@ int run(const Options& o, const RedactConfig& config) {
   out.flush();
   // --report: what was written, counts only.
   if (!o.report.empty() && may_write_report(reader)) write_file_atomic(o.report, report_json(report));
-  if (st == RecordReader::Status::kStrictStop) return kExitDataError;
-  if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
+  if (auto rc = reader.stop_exit_code(st)) return *rc;
   return reader.exit_code();
 }
 

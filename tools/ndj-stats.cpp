@@ -10,7 +10,6 @@
 #include "core/output.hpp"
 #include "core/records.hpp"
 #include "core/record_time.hpp"
-#include "core/signals.hpp"
 #include "core/time_bucket.hpp"
 #include "stats/stats_output.hpp"
 
@@ -110,8 +109,7 @@ int run(const Options& o) {
     }
     stats.add(reader.root(), bucket);
   }
-  if (st == RecordReader::Status::kStrictStop) return kExitDataError;
-  if (st == RecordReader::Status::kStopped && !reader.streaming()) return interrupted_exit_code();
+  if (auto rc = reader.stop_exit_code(st)) return *rc;
   if (!may_write_report(reader)) return reader.exit_code();
   for (const std::string& missing : stats.missing_fields()) warn(missing);
 

@@ -8,6 +8,7 @@
 #include "core/cursor.hpp"
 #include "core/diag.hpp"
 #include "core/output.hpp"
+#include "core/signals.hpp"
 
 namespace ndj {
 
@@ -135,6 +136,12 @@ RecordReader::Status RecordReader::next(Record& rec) {
 int RecordReader::exit_code() const {
   if (unreadable_) return kExitFailure;
   return bad_.exit_code();
+}
+
+std::optional<int> RecordReader::stop_exit_code(Status st) const {
+  if (st == Status::kStrictStop) return kExitDataError;
+  if (st == Status::kStopped && !streaming_) return interrupted_exit_code();
+  return std::nullopt;
 }
 
 bool may_write_report(RecordReader& reader, std::string_view what) {

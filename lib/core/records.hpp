@@ -16,6 +16,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,11 @@ class RecordReader {
   // invalid, else 75 if a pipe ended mid-line (BadLines::cut_short), else
   // 0; SIGINT/SIGTERM are the tool's business.
   int exit_code() const;
+  // The exit status when next() returned `st` and it ends the run early:
+  // 65 after a --strict stop, the signal's status when SIGINT or SIGTERM
+  // stopped the reading of a regular file; nullopt otherwise (a stream
+  // ended by a signal has ended normally).
+  std::optional<int> stop_exit_code(Status st) const;
 
  private:
   bool open_next();
