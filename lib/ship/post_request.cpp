@@ -72,7 +72,7 @@ ShipperOptions::Auth load_credentials(const RequestOptions& r, HttpTarget& targe
 }
 
 std::string describe_request(const HttpTarget& target, size_t size) {
-  std::string s = "POST " + redact_url(target.url) + "\n";
+  std::string s = (target.put ? "PUT " : "POST ") + redact_url(target.url) + "\n";
   for (const auto& h : target.headers) {
     std::string_view name = std::string_view(h).substr(0, h.find(':'));
     if (!is_secret_header(name)) s += h + "\n";
