@@ -2,8 +2,6 @@
 // key, colon, value, then a comma or the closing brace.
 #include "json/json_members.hpp"
 
-#include <vector>
-
 #include "json/json_structure.hpp"
 
 namespace ndj {
@@ -32,8 +30,11 @@ bool append_with_members(std::string& out, std::string_view text, const uint32_t
     size_t begin, end;
     std::string_view value;
   };
-  std::vector<Span> replaced;
-  std::vector<bool> found(set.size(), false);
+  // No allocation per record: a few members at most.
+  if (set.size() > kMaxMembers) return false;
+  Span replaced[kMaxMembers];
+  size_t n_replaced = 0;
+  bool found[kMaxMembers] = {};
   size_t last_end = idx[0] + 1;  // where new members go
   bool any = false;
   for (uint32_t i = 1; i + 2 < n && text[idx[i]] == '"';) {
@@ -44,7 +45,7 @@ bool append_with_members(std::string& out, std::string_view text, const uint32_t
     for (size_t k = 0; k < set.size(); ++k) {
       if (found[k] || key != set[k].key) continue;
       found[k] = true;
-      replaced.push_back({idx[v], end, set[k].value});
+      replaced[n_replaced++] = {idx[v], end, set[k].value};
     }
     any = true;
     last_end = end;
@@ -52,9 +53,9 @@ bool append_with_members(std::string& out, std::string_view text, const uint32_t
     i = next + 1;
   }
   size_t at = 0;
-  for (const auto& r : replaced) {
-    out.append(text.substr(at, r.begin - at)).append(r.value);
-    at = r.end;
+  for (size_t r = 0; r < n_replaced; ++r) {
+    out.append(text.substr(at, replaced[r].begin - at)).append(replaced[r].value);
+    at = replaced[r].end;
   }
   out.append(text.substr(at, last_end - at));
   for (size_t k = 0; k < set.size(); ++k) {

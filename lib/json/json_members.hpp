@@ -16,7 +16,10 @@ struct RawMember {
   std::string_view value;
 };
 
-// Appends the object `text` to `out` with the members of `set`: a
+inline constexpr size_t kMaxMembers = 8;
+
+// Appends the object `text` to `out` with the members of `set` (at most
+// kMaxMembers): a
 // top-level member of the same name (written without escapes) has its value
 // replaced in place, the others are added after the last member, or into
 // `{}`. Every other byte of `text` is copied as it is. `text` must be

@@ -3,6 +3,8 @@
 
 #include <fnmatch.h>
 
+#include <charconv>
+
 #include "core/atomic_file.hpp"
 
 namespace ndj {
@@ -54,11 +56,12 @@ std::string stream_of(const std::string& path, const std::vector<StreamRule>& ru
   return name.substr(0, name.find('.', 1));
 }
 
-std::string record_id(std::string_view fp, uint64_t offset) {
-  std::string id(fp);
-  id.push_back('-');
-  id += std::to_string(offset);
-  return id;
+void append_record_id(std::string& out, std::string_view fp, uint64_t offset) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, offset).ptr;
+  out.push_back('"');
+  out.append(fp).push_back('-');
+  out.append(digits, end).push_back('"');
 }
 
 }  // namespace ndj

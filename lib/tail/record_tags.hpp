@@ -27,8 +27,9 @@ std::optional<StreamRule> parse_stream_rule(std::string_view arg, std::string& w
 // (app.ndjson.1 and app.ndjson are both "app").
 std::string stream_of(const std::string& path, const std::vector<StreamRule>& rules);
 
-// "FP-OFFSET": the id of the record starting at `offset` in the file whose
-// fingerprint is `fp`.
-std::string record_id(std::string_view fp, uint64_t offset);
+// Appends "FP-OFFSET", the id of the record starting at `offset` in the
+// file whose fingerprint (hex, needing no escapes) is `fp`, as a JSON
+// string literal.
+void append_record_id(std::string& out, std::string_view fp, uint64_t offset);
 
 }  // namespace ndj

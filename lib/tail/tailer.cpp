@@ -187,7 +187,7 @@ bool Tailer::write_tagged(const LogLine& l) {
   size_t n = 0;
   if (!id_key_.empty()) {
     id_.clear();
-    append_json_string(id_, record_id(s.stands_for ? s.stands_for->fp : s.file->fingerprint(), l.offset));
+    append_record_id(id_, s.stands_for ? s.stands_for->fp : s.file->fingerprint(), l.offset);
     set[n++] = {id_key_, id_};
   }
   if (!source_key_.empty()) set[n++] = {source_key_, s.stream};

@@ -51,6 +51,10 @@ TEST_CASE("--stream arguments", "[record_tags]") {
 }
 
 TEST_CASE("a record id is the fingerprint and the offset", "[record_tags]") {
-  CHECK(record_id("9ae16a3b2f90404f", 48213) == "9ae16a3b2f90404f-48213");
-  CHECK(record_id("9ae16a3b2f90404f", 0) != record_id("9ae16a3b2f90404f", 1));
+  std::string id;
+  append_record_id(id, "9ae16a3b2f90404f", 48213);
+  CHECK(id == "\"9ae16a3b2f90404f-48213\"");
+  id.clear();
+  append_record_id(id, "9ae16a3b2f90404f", 18446744073709551615u);
+  CHECK(id == "\"9ae16a3b2f90404f-18446744073709551615\"");
 }
