@@ -1,14 +1,10 @@
 // ndj-post: POST each input line as one request body and commit checkpoint
 // marks to the cursor file only once every body before them is acknowledged.
-#include <unistd.h>
-
-#include <cerrno>
 #include <exception>
-#include <memory>
 #include <string>
 #include <utility>
-#include <vector>
 
+#include "core/atomic_file.hpp"
 #include "core/cli.hpp"
 #include "core/cursor.hpp"
 #include "core/diag.hpp"
@@ -19,7 +15,6 @@
 #include "ship/json_array.hpp"
 #include "ship/post_request.hpp"
 #include "ship/shipper.hpp"
-#include "ship/sink_clickhouse.hpp"
 #include "ship/sink_pushgateway.hpp"
 
 namespace ndj {
@@ -30,56 +25,22 @@ struct Options {
   HttpTarget target;
   RequestOptions request;
   std::string body = "json";
-  std::string sink = "http";
-  std::string table, job;  // --sink clickhouse --table, --sink prometheus-pushgateway --job
-  std::vector<std::pair<std::string, std::string>> labels;
-  bool skip_unknown = false;
+  SinkOptions sink;
   std::string cursor, status, dead_letter;
   TimeNs commit_interval = kNsPerSec / 5;
   bool dry_run = false, verbose = false, otlp = false;
 };
 
-// The checks of --sink and its options; sets the body form a sink takes.
-std::optional<std::string> check_sink_options(Options& o, const std::vector<std::string>& labels, bool body_given) {
-  bool ch = o.sink == "clickhouse", pg = o.sink == "prometheus-pushgateway";
-  if (!ch && (!o.table.empty() || o.skip_unknown)) return "--table and --skip-unknown-fields need --sink clickhouse";
-  if (!pg && (!o.job.empty() || !labels.empty())) return "--job and --label need --sink prometheus-pushgateway";
-  if (ch) {
-    if (o.table.empty()) return "--sink clickhouse needs --table";
-    if (auto why = clickhouse_table_problem(o.table)) return "--table " + o.table + ": " + *why;
-    if (body_given && o.body != "ndjson") return "--sink clickhouse: bodies are NDJSON (JSONEachRow), not --body json";
-    if (o.otlp) return "--otlp and --sink clickhouse are different receivers";
-    o.body = "ndjson";
-  }
-  if (pg) {
-    if (o.job.empty()) return "--sink prometheus-pushgateway needs --job";
-    if (body_given || o.otlp || !o.cursor.empty() || !o.dead_letter.empty())
-      return "--sink prometheus-pushgateway sends its input as one Prometheus text body: "
-             "no --body, --otlp, --cursor or --dead-letter";
-    for (const auto& l : labels) {
-      size_t eq = l.find('=');
-      if (eq == std::string::npos) return "--label " + l + ": expected NAME=VALUE";
-      std::string name = l.substr(0, eq);
-      if (auto why = label_name_problem(name)) return "--label " + l + ": " + *why;
-      if (name == "job") return "--label job: the job is --job";
-      o.labels.emplace_back(name, l.substr(eq + 1));
-    }
-    if (o.request.content_type.empty()) o.request.content_type = "text/plain; version=0.0.4";
-  }
-  return std::nullopt;
-}
-
 int parse_args(int argc, char** argv, Options& o) {
   CLI::App app{"POST each NDJSON line (a batch) as one HTTP request body."};
   setup_app(app, "ndj-post");
   app.add_option("URL", o.target.url, "Endpoint (http:// or https://)")->required()->type_name("");
-  app.add_option("--sink", o.sink, "Receiver: http, clickhouse, prometheus-pushgateway")->type_name("KIND");
+  app.add_option("--sink", o.sink.kind, "Receiver: http, clickhouse, prometheus-pushgateway")->type_name("KIND");
   with_choices(app.get_option("--sink"), {"http", "clickhouse", "prometheus-pushgateway"});
-  app.add_option("--table", o.table, "clickhouse: insert into TABLE")->type_name("TABLE");
-  app.add_flag("--skip-unknown-fields", o.skip_unknown, "clickhouse: ignore fields the table lacks");
-  app.add_option("--job", o.job, "prometheus-pushgateway: the group's job")->type_name("NAME");
-  std::vector<std::string> labels;
-  app.add_option("--label", labels, "prometheus-pushgateway: group label (repeatable)")
+  app.add_option("--table", o.sink.table, "clickhouse: insert into TABLE")->type_name("TABLE");
+  app.add_flag("--skip-unknown-fields", o.sink.skip_unknown, "clickhouse: ignore fields the table lacks");
+  app.add_option("--job", o.sink.job, "prometheus-pushgateway: the group's job")->type_name("NAME");
+  app.add_option("--label", o.sink.label_args, "prometheus-pushgateway: group label (repeatable)")
       ->type_name("NAME=VALUE");
   app.add_option("-H,--header", o.request.headers, "Extra header 'Name: value' (repeatable)")
       ->type_name("HEADER");
@@ -112,47 +73,13 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_flag("-v,--verbose", o.verbose, "One line per request on stderr");
   add_bad_line_options(app, o.input);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
-  if (auto why = check_sink_options(o, labels, app.count("--body") > 0)) return usage_error(*why);
+  if (auto why = check_sink_options(o.sink, o.request, o.body, app.count("--body") > 0, o.otlp,
+                                    !o.cursor.empty() || !o.dead_letter.empty()))
+    return usage_error(*why);
   if (o.otlp && o.body == "ndjson") return usage_error("--otlp: OTLP/HTTP bodies are JSON, not --body ndjson");
   if (o.otlp && o.request.content_type.empty()) o.request.content_type = "application/json";
   if (auto why = check_request_options(o.target, o.request, o.body == "ndjson")) return usage_error(*why);
   return -1;
-}
-
-// Standard input, whole: the Prometheus text for the Pushgateway.
-std::string read_stdin() {
-  constexpr size_t kMaxText = size_t{64} << 20;
-  std::string text;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(0, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(kExitFailure, "<stdin>: " + errno_text(errno));
-    if (n == 0) return text;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > kMaxText) throw Error(kExitDataError, "<stdin>: more than 64M of metrics text");
-  }
-}
-
-int push_metrics(const Options& o, HttpTarget target, ShipperOptions::Auth auth) {
-  std::string text = read_stdin();
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-    throw Error(kExitDataError, "<stdin>: no metrics to push");
-  if (o.dry_run) {
-    Output out;
-    out.write(describe_request(target, text.size()));
-    out.flush();
-    return kExitOk;
-  }
-  ShipperOptions so{"", o.status, "", o.verbose, o.request.gzip, false, o.target.backoff.budget, auth, 0, false, true};
-  Shipper shipper(so, target);
-  std::string payload;
-  if (o.request.gzip) gzip_compress(text, payload);
-  else payload = std::move(text);
-  shipper.post(std::move(payload), "<stdin>");
-  shipper.drain();
-  shipper.finish();
-  return shipper.fatal();
 }
 
 int run(const Options& o) {
@@ -160,13 +87,17 @@ int run(const Options& o) {
   HttpTarget target = o.target;
   ShipperOptions::Auth auth = load_credentials(o.request, target);
   ClickHouseSink clickhouse;
-  if (o.sink == "clickhouse") {
-    target.url = clickhouse_insert_url(target.url, o.table, o.skip_unknown);
-    target.sink = &clickhouse;
-  } else if (o.sink == "prometheus-pushgateway") {
-    target.url = pushgateway_url(target.url, o.job, o.labels);
-    target.put = true;
-    return push_metrics(o, target, auth);
+  aim_at_sink(o.sink, target, clickhouse);
+  if (target.put) {  // the Pushgateway: standard input is one text body
+    std::string text = read_fd(0, "<stdin>");
+    if (o.dry_run) {
+      Output out;
+      out.write(describe_request(target, text.size()));
+      out.flush();
+      return kExitOk;
+    }
+    return push_text(std::move(text), {"", o.status, "", o.verbose, o.request.gzip, false, o.target.backoff.budget, auth},
+                     target);
   }
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kSyntax);

@@ -4,6 +4,9 @@
 #include <cctype>
 #include <cstdint>
 
+#include "core/diag.hpp"
+#include "core/gzip.hpp"
+
 namespace ndj {
 
 namespace {
@@ -66,6 +69,19 @@ std::string pushgateway_url(std::string url, const std::string& job,
   append_pair(url, "job", job);
   for (const auto& [name, value] : labels) append_pair(url, name, value);
   return url;
+}
+
+int push_text(std::string text, ShipperOptions o, const HttpTarget& target) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw Error(kExitDataError, "<stdin>: no metrics to push");
+  o.text_body = true;
+  Shipper shipper(o, target);
+  std::string payload;
+  if (o.gzip) gzip_compress(text, payload);
+  else payload = std::move(text);
+  shipper.post(std::move(payload), "<stdin>");
+  shipper.drain();
+  shipper.finish();
+  return shipper.fatal();
 }
 
 }  // namespace ndj

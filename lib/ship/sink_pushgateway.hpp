@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "ship/shipper.hpp"
+
 
 namespace ndj {
 
@@ -21,5 +23,10 @@ std::optional<std::string> label_name_problem(const std::string& name);
 // form (/NAME@base64/...), as the Pushgateway documents.
 std::string pushgateway_url(std::string url, const std::string& job,
                             const std::vector<std::pair<std::string, std::string>>& labels);
+
+// Puts `text` (one body, never split) to `target` and returns the exit
+// status: 0, 65 rejected (400: it does not parse), 75, 77. Throws
+// Error(65) for a text without metrics.
+int push_text(std::string text, ShipperOptions o, const HttpTarget& target);
 
 }  // namespace ndj
