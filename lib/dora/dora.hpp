@@ -230,6 +230,11 @@ class IntakeBatch {
   }
   std::span<const uint64_t> change_ids(const Entry& e) const { return {change_ids_.data() + e.changes, e.changes_size}; }
 
+  // Appends `e` with its service, group key and change ids (a partial's
+  // entry, partial.hpp): the text offsets, sizes and hashes are set here.
+  void append(Entry e, std::string_view service, std::string_view group_key, std::span<const uint64_t> changes);
+  void add_counts(const InputCounts& c) { counts_.add(c); }
+
  private:
   friend class EventReader;
   std::vector<Entry> entries_;
