@@ -79,8 +79,8 @@ int parse_args(int argc, char** argv, dora::Options& o) {
       ->type_name("STATUS=VALUE");
   add_epoch_option(app, o.schema.epoch, "Numeric times are in s, ms, us or ns");
   add_threads_option(app, o.threads);
-  app.add_flag("--partial", o.partial, "Write the events read as a partial for --merge, no report");
-  app.add_flag("--merge", o.merge, "Read partials (FILE...), not records: the report of all");
+  app.add_flag("--partial", o.partial, "Write a partial for --merge, not a report");
+  app.add_flag("--merge", o.merge, "Read partials (FILE...), not records");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
 
   // Dates and today/yesterday need --tz and --now, wherever they came.
