@@ -160,7 +160,7 @@ int run(const dora::Options& o) {
   };
   std::vector<dora::AlertKey> fired;
   if (partial) {
-    sink(partial->finish());
+    partial->finish(sink);
   } else {
     store.resolve();
     fired = dora::write_report(store, o, w, use_color(o), alerts ? &*alerts : nullptr, sink);

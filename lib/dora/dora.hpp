@@ -2,7 +2,7 @@
 // their links, windows, computation, trends and goals, report formats and
 // the HTML page. Includes core/, json/ and dora/ only; only ndj-dora
 // includes it. Inside, includes go one way: dora, metrics, trends, report,
-// series, html, run (lib/dora/meson.build).
+// series, html, partial, run (lib/dora/meson.build).
 //
 // DORA metrics from deployment, change and incident events: intake of
 // records into compact arrays, resolution of the links between them, and
@@ -45,7 +45,8 @@ struct Condition {
 };
 
 // What each metric counts: the choices a definitions set (--definitions)
-// names. The defaults are the set "dora".
+// names. The defaults are the set "dora". A new field also goes into the
+// fingerprint of partials (partial.cpp's schema_bytes), as do Schema's.
 struct Definitions {
   std::string name = "dora";
   // Deployment frequency counts every deployment, not only successful ones.

@@ -6,6 +6,7 @@
 #include <xxhash.h>
 
 #include <cstring>
+#include <new>
 
 #include "core/diag.hpp"
 #include "core/timefmt.hpp"
@@ -246,16 +247,22 @@ void PartialWriter::add(const IntakeBatch& batch) {
   }
 }
 
-std::string PartialWriter::finish() const {
-  std::string body;
-  for (uint64_t n : {counts_.records, counts_.events, counts_.in_window, counts_.deployments}) put_varint(body, n);
-  put_signed(body, counts_.first_deployment);
-  put_signed(body, counts_.last_deployment);
-  put_varint(body, nstrings_);
-  body.append(strings_);
-  put_varint(body, nentries_);
-  body.append(entries_);
-  put_fixed(body, XXH3_64bits(body.data(), body.size()));
+void PartialWriter::finish(const std::function<void(std::string_view)>& sink) const {
+  std::string head;  // the body before the entries
+  for (uint64_t n : {counts_.records, counts_.events, counts_.in_window, counts_.deployments}) put_varint(head, n);
+  put_signed(head, counts_.first_deployment);
+  put_signed(head, counts_.last_deployment);
+  put_varint(head, nstrings_);
+  head.append(strings_);
+  put_varint(head, nentries_);
+  XXH3_state_t* state = XXH3_createState();
+  if (!state) throw std::bad_alloc();
+  XXH3_64bits_reset(state);
+  XXH3_64bits_update(state, head.data(), head.size());
+  XXH3_64bits_update(state, entries_.data(), entries_.size());
+  std::string sum;
+  put_fixed(sum, XXH3_64bits_digest(state));
+  XXH3_freeState(state);
 
   const Schema& s = *plan_.schema;
   std::string out = "{\"ndj_dora_partial\":" + std::to_string(kPartialVersion) + ",\"fingerprint\":\"" +
@@ -271,8 +278,11 @@ std::string PartialWriter::finish() const {
     append_json_string(out, s.group_by[i]);
   }
   out += "],\"entries\":" + std::to_string(nentries_) + ",\"strings\":" + std::to_string(nstrings_) +
-         ",\"bytes\":" + std::to_string(body.size()) + "}\n";
-  return out + body;
+         ",\"bytes\":" + std::to_string(head.size() + entries_.size() + sum.size()) + "}\n";
+  sink(out);
+  sink(head);
+  sink(entries_);
+  sink(sum);
 }
 
 namespace {

@@ -58,8 +58,9 @@ class PartialWriter {
  public:
   explicit PartialWriter(const PartialPlan& plan);
   void add(const IntakeBatch& batch);
-  // The whole partial: header line and body.
-  std::string finish() const;
+  // The whole partial, header line and body, to `sink` in pieces (the
+  // entries are not copied).
+  void finish(const std::function<void(std::string_view)>& sink) const;
 
  private:
   uint32_t string_id(std::string_view s);
