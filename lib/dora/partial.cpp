@@ -207,12 +207,10 @@ std::string partial_fingerprint(const PartialPlan& plan) {
 PartialWriter::PartialWriter(const PartialPlan& plan) : plan_(plan) {}
 
 uint32_t PartialWriter::string_id(std::string_view s) {
-  auto [it, is_new] = ids_.try_emplace(std::string(s), nstrings_);
-  if (is_new) {
-    put_bytes(strings_, s);
-    ++nstrings_;
-  }
-  return it->second;
+  if (auto it = ids_.find(s); it != ids_.end()) return it->second;
+  ids_.emplace(std::string(s), nstrings_);
+  put_bytes(strings_, s);
+  return nstrings_++;
 }
 
 void PartialWriter::add(const IntakeBatch& batch) {

@@ -67,7 +67,12 @@ class PartialWriter {
 
   PartialPlan plan_;
   InputCounts counts_;
-  std::unordered_map<std::string, uint32_t> ids_;
+  // Looked up by string_view: no string made per entry.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids_;
   std::string strings_, entries_;
   uint32_t nstrings_ = 0;
   uint64_t nentries_ = 0;
