@@ -362,6 +362,10 @@ void read_partials(std::string_view bytes, const std::string& name, const Partia
   IntakeBatch batch;
   std::vector<std::string_view> strings;
   std::vector<uint64_t> changes;
+  // A partial of no records still has its header: an empty file is the
+  // output of a --partial run that failed, not a part without events.
+  if (bytes.empty())
+    throw Error(kExitDataError, name + ": empty, not an ndj-dora partial (did its ndj-dora --partial fail?)");
   for (size_t index = 1; !bytes.empty(); ++index) {
     const std::string what = index == 1 ? name : name + " (partial " + std::to_string(index) + ")";
     const size_t eol = bytes.find('\n');

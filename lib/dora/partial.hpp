@@ -85,7 +85,7 @@ class PartialWriter {
 // for an earlier keep_from than `want` are left out as the reader would.
 // Throws Error: kExitUsage when a partial was made with other settings
 // (the message says which differ) or for a later keep_from; kExitDataError
-// when it is not a partial, or is truncated or damaged.
+// when it is empty or not a partial, or is truncated or damaged.
 void read_partials(std::string_view bytes, const std::string& name, const PartialPlan& want,
                    const std::function<void(const IntakeBatch&)>& insert);
 
