@@ -414,6 +414,9 @@ void read_partials(std::string_view bytes, const std::string& name, const Partia
       e.until = has_until(e.kind) ? kNever : 0;
       if (flags & kHasUntil)
         e.until = static_cast<TimeNs>(static_cast<uint64_t>(time) + static_cast<uint64_t>(body.signed_varint()));
+      // As EventReader::read_incident promises the store.
+      if (e.kind == Kind::kIncident && e.until != kNever && e.until < e.time)
+        body.damaged("an incident resolved before it opened");
       if (flags & kHasId) e.id = body.fixed();
       e.has_service = flags & kHasService;
       e.has_changes = flags & kHasChanges;
