@@ -62,10 +62,6 @@ void put_bytes(std::string& out, std::string_view s) {
   out.append(s);
 }
 
-// The settings of a plan that merging partials must share, in words: the
-// header says them, and a refusal names the ones that differ.
-std::string time_or_none(TimeNs t) { return format_rfc3339(t); }
-
 // The schema as bytes: every field, each length-prefixed. A new field of
 // Schema or Definitions that changes what is read or computed goes here.
 std::string schema_bytes(const Schema& s) {
@@ -264,9 +260,9 @@ void PartialWriter::finish(const std::function<void(std::string_view)>& sink) co
 
   const Schema& s = *plan_.schema;
   std::string out = "{\"ndj_dora_partial\":" + std::to_string(kPartialVersion) + ",\"fingerprint\":\"" +
-                    partial_fingerprint(plan_) + "\",\"since\":\"" + time_or_none(plan_.window_since) +
-                    "\",\"until\":\"" + time_or_none(plan_.as_of) + "\",\"keep_from\":\"" +
-                    time_or_none(plan_.keep_from) + "\",\"since_ns\":" + std::to_string(plan_.window_since) +
+                    partial_fingerprint(plan_) + "\",\"since\":\"" + format_rfc3339(plan_.window_since) +
+                    "\",\"until\":\"" + format_rfc3339(plan_.as_of) + "\",\"keep_from\":\"" +
+                    format_rfc3339(plan_.keep_from) + "\",\"since_ns\":" + std::to_string(plan_.window_since) +
                     ",\"until_ns\":" + std::to_string(plan_.as_of) +
                     ",\"keep_from_ns\":" + std::to_string(plan_.keep_from) + ",\"definitions\":";
   append_json_string(out, s.defs.name);
@@ -339,13 +335,13 @@ std::string list_text(const std::vector<std::string>& v) {
   auto differs = [&](const std::string& name, const std::string& theirs, const std::string& ours) {
     if (theirs != ours) why += (why.empty() ? "" : "; ") + name + " " + theirs + " here, " + ours + " in this merge";
   };
-  differs("window start", time_or_none(h.since), time_or_none(want.window_since));
-  differs("window end", time_or_none(h.until), time_or_none(want.as_of));
+  differs("window start", format_rfc3339(h.since), format_rfc3339(want.window_since));
+  differs("window end", format_rfc3339(h.until), format_rfc3339(want.as_of));
   differs("definitions", h.definitions, want.schema->defs.name);
   differs("--group-by", list_text(h.group_by), list_text(want.schema->group_by));
   if (why.empty() && h.keep_from > want.keep_from)
-    why = "events kept from " + time_or_none(h.keep_from) + ", this merge needs them from " +
-          time_or_none(want.keep_from) + " (--compare, --regressions, --baseline: give them to --partial too)";
+    why = "events kept from " + format_rfc3339(h.keep_from) + ", this merge needs them from " +
+          format_rfc3339(want.keep_from) + " (--compare, --regressions, --baseline: give them to --partial too)";
   if (why.empty())
     why = "the definitions file, --map, --type-value, --status-value, --failure-window or --epoch differ "
           "(fingerprint " + h.fingerprint + " here, " + partial_fingerprint(want) + " in this merge)";
