@@ -127,30 +127,12 @@ PartialPlan partial_plan(const Options& o, const RunWindows& w) {
   return plan;
 }
 
-namespace {
-
-std::string read_stdin() {
-  std::string out;
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
-    if (n == 0) return out;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error(kExitFailure, "<stdin>: read failed: " + errno_text(errno));
-    }
-    out.append(buf, static_cast<size_t>(n));
-  }
-}
-
-}  // namespace
-
 void read_partial_files(const std::vector<std::string>& files, const PartialPlan& plan,
                         const std::function<void(const IntakeBatch&)>& insert) {
   const std::vector<std::string> all = files.empty() ? std::vector<std::string>{"-"} : files;
   for (const auto& f : all) {
     if (f == "-") {
-      read_partials(read_stdin(), "<stdin>", plan, insert);
+      read_partials(read_fd(STDIN_FILENO, "<stdin>"), "<stdin>", plan, insert);
       continue;
     }
     auto bytes = read_file(f);
