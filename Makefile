@@ -10,7 +10,8 @@ BUILD_PKGS := g++ meson ninja-build pkgconf libsimdjson-dev libcli11-dev libre2-
               libxxhash-dev catch2 libcurl4-openssl-dev libssl-dev zlib1g-dev \
               libhyperscan-dev libtomlplusplus-dev
 TEST_PKGS  := mandoc python3 jq curl openssl git procps tzdata chromium zsh nodejs \
-              clickhouse-server clickhouse-client prometheus-pushgateway
+              clickhouse-server clickhouse-client prometheus prometheus-node-exporter \
+              prometheus-pushgateway
 BENCH_PKGS := miller nginx-light time
 CHECK_PKGS := clang libclang-rt-14-dev
 PKGS       := $(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS) $(CHECK_PKGS)
