@@ -63,4 +63,67 @@ bool is_blank(std::string_view line) {
   return true;
 }
 
+namespace {
+uint32_t hex4(std::string_view s, size_t i) {
+  uint32_t v = 0;
+  for (size_t k = i; k < i + 4 && k < s.size(); ++k) {
+    char c = s[k];
+    v <<= 4;
+    if (c >= '0' && c <= '9') v |= static_cast<uint32_t>(c - '0');
+    else v |= static_cast<uint32_t>((c | 0x20) - 'a' + 10);
+  }
+  return v;
+}
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+}  // namespace
+
+void append_unescaped(std::string& out, std::string_view body) {
+  size_t i = 0;
+  while (i < body.size()) {
+    size_t bs = body.find('\\', i);
+    if (bs == std::string_view::npos) bs = body.size();
+    out.append(body.substr(i, bs - i));
+    if (bs + 1 >= body.size()) break;
+    char e = body[bs + 1];
+    i = bs + 2;
+    switch (e) {
+      case 'b': out.push_back('\b'); break;
+      case 'f': out.push_back('\f'); break;
+      case 'n': out.push_back('\n'); break;
+      case 'r': out.push_back('\r'); break;
+      case 't': out.push_back('\t'); break;
+      case 'u': {
+        uint32_t cp = hex4(body, i);
+        i += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= body.size() && body[i] == '\\' && body[i + 1] == 'u') {
+          uint32_t low = hex4(body, i + 2);
+          if (low >= 0xDC00 && low <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            i += 6;
+          }
+        }
+        append_utf8(out, cp);
+        break;
+      }
+      default: out.push_back(e);  // '"', '\\', '/'
+    }
+  }
+}
+
 }  // namespace ndj

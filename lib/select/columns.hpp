@@ -1,0 +1,49 @@
+// The columns of a projection (-f, --flatten) and the writers of
+// ndj-select's formats: one row of cells per matching record.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "expr/record_view.hpp"
+#include "select/select.hpp"
+
+namespace ndj {
+
+class Output;
+
+// One projected value: its JSON text (nullopt when missing) and its text in
+// a cell (strings decoded, null empty, containers as compact JSON).
+struct Cell {
+  std::optional<std::string> json;
+  std::string text;
+};
+
+// The cells of `paths` in a record; a path with "[]" gives the array of all
+// its values.
+void project(const RecordView& rec, const std::vector<JsonPath>& paths, std::vector<Cell>& cells);
+
+// Writes rows in one format: a header first (csv, tsv, table, with
+// --header), then rows; finish() closes a JSON array and prints a table.
+class RowWriter {
+ public:
+  RowWriter(Output& out, SelectFormat format, bool header);
+  void columns(std::vector<std::string> names);
+  void row(const std::vector<Cell>& cells);
+  // A whole record's text as a row (ndjson and json without -f).
+  void record(std::string_view text);
+  void finish();
+
+ private:
+  Output& out_;
+  SelectFormat format_;
+  bool header_;
+  std::vector<std::string> names_;
+  bool started_ = false;
+  std::string line_;
+  std::vector<std::vector<std::string>> table_;  // --format table holds its rows
+};
+
+}  // namespace ndj

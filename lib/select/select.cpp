@@ -1,0 +1,292 @@
+// ndj-select's run: the read loop (validate, filter on the structural
+// index, copy the line), projections, --flatten, --trace and --count.
+#include "select/select.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/diag.hpp"
+#include "core/format.hpp"
+#include "core/output.hpp"
+#include "core/timefmt.hpp"
+#include "json/json.hpp"
+#include "json/json_check.hpp"
+#include "json/json_text.hpp"
+#include "select/columns.hpp"
+
+namespace ndj {
+
+void expand_inputs(std::vector<std::string>& files) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const std::string& f : files) {
+    std::error_code ec;
+    if (f == "-" || !fs::is_directory(f, ec)) {
+      out.push_back(f);
+      continue;
+    }
+    std::vector<std::string> found;
+    fs::recursive_directory_iterator it(f, ec), end;
+    if (ec) throw Error(kExitFailure, f + ": " + ec.message());
+    for (; it != end; it.increment(ec)) {
+      if (ec) throw Error(kExitFailure, f + ": " + ec.message());
+      std::string ext = it->path().extension().string();
+      if (it->is_regular_file(ec) && (ext == ".ndjson" || ext == ".jsonl" || ext == ".json"))
+        found.push_back(it->path().string());
+    }
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  files = std::move(out);
+}
+
+namespace {
+
+std::string path_name(const JsonPath& p) { return p.text; }
+
+// --flatten: the leaves under the selected fields (or the whole record),
+// named "a.b.c"; arrays are leaves.
+class Flattener {
+ public:
+  explicit Flattener(const std::vector<JsonPath>& fields) : fields_(fields) {}
+
+  // The leaves of one record, by name; false if it cannot be parsed into a
+  // DOM (a number beyond a double).
+  bool read(std::string_view text) {
+    leaves_.clear();
+    order_.clear();
+    simdjson::dom::element root;
+    if (parser_.parse(text.data(), text.size(), false).get(root)) return false;
+    if (fields_.empty()) {
+      collect(root, "", true);
+      return true;
+    }
+    for (const JsonPath& p : fields_) {
+      simdjson::dom::element e = root;
+      bool found = true;
+      for (const PathStep& s : p.steps) {
+        if (s.kind != PathStep::Kind::kKey || e.at_key(s.key).get(e)) {
+          found = false;
+          break;
+        }
+      }
+      if (found) collect(e, p.text, false);
+      else add(p.text, std::nullopt);
+    }
+    return true;
+  }
+  const std::vector<std::string>& order() const { return order_; }
+  void cells(const std::vector<std::string>& columns, std::vector<Cell>& out, uint64_t& extra) {
+    out.assign(columns.size(), Cell{});
+    size_t used = 0;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      auto it = leaves_.find(columns[i]);
+      if (it == leaves_.end()) continue;
+      ++used;
+      if (!it->second) continue;
+      simdjson::dom::element e = *it->second;
+      Cell& c = out[i];
+      c.json = std::string(simdjson::minify(e));
+      std::string_view s;
+      if (!e.get_string().get(s)) c.text = std::string(s);
+      else if (!e.is_null()) c.text = *c.json;
+    }
+    extra += leaves_.size() - used;
+  }
+
+ private:
+  void add(const std::string& name, std::optional<simdjson::dom::element> e) {
+    if (leaves_.emplace(name, e).second) order_.push_back(name);
+  }
+  void collect(simdjson::dom::element e, const std::string& prefix, bool top) {
+    simdjson::dom::object obj;
+    if (e.get(obj) || (obj.size() == 0 && !top)) {
+      add(prefix, e);
+      return;
+    }
+    for (auto [key, value] : obj) collect(value, prefix.empty() ? std::string(key) : prefix + "." + std::string(key), false);
+  }
+
+  const std::vector<JsonPath>& fields_;
+  simdjson::dom::parser parser_;
+  std::unordered_map<std::string, std::optional<simdjson::dom::element>> leaves_;
+  std::vector<std::string> order_;
+};
+
+bool mentions(const RecordView& view, const std::vector<JsonPath>& id_fields, const std::string& id) {
+  std::string decoded;
+  for (const JsonPath& p : id_fields) {
+    bool hit = view.each(p, [&](const JsonToken& t) {
+      if (t.kind == JsonToken::Kind::kNumber) return t.raw == id;
+      if (t.kind != JsonToken::Kind::kString) return false;
+      if (!t.escaped) return t.raw == id;
+      decoded.clear();
+      append_unescaped(decoded, t.raw);
+      return decoded == id;
+    });
+    if (hit) return true;
+  }
+  return false;
+}
+
+struct TraceEvent {
+  std::optional<TimeNs> time;
+  std::string text;
+  std::vector<Cell> cells;
+  size_t seq = 0;
+};
+
+void write_trace(Output& out, const SelectOptions& o, std::vector<TraceEvent>& events) {
+  std::stable_sort(events.begin(), events.end(), [](const TraceEvent& a, const TraceEvent& b) {
+    if (a.time.has_value() != b.time.has_value()) return a.time.has_value();
+    return a.time && *a.time < *b.time;
+  });
+  if (o.limit && events.size() > *o.limit) events.resize(*o.limit);
+  size_t untimed = 0;
+  for (const TraceEvent& e : events) untimed += !e.time;
+  if (untimed)
+    warn(grouped_digits(untimed) + " record(s) mentioning '" + *o.trace +
+         "' have no time: listed last, without times since the first and previous");
+  bool person = o.format == SelectFormat::kTable;
+  RowWriter writer(out, o.format, o.header);
+  bool whole = o.fields.empty() && (o.format == SelectFormat::kNdjson || o.format == SelectFormat::kJson);
+  if (!whole) {
+    std::vector<std::string> names = {"time", person ? "since_first" : "since_first_ms",
+                                      person ? "since_prev" : "since_prev_ms"};
+    if (o.fields.empty()) names.push_back("record");
+    for (const JsonPath& p : o.fields) names.push_back(path_name(p));
+    writer.columns(names);
+  }
+  std::optional<TimeNs> first, prev;
+  std::vector<Cell> row;
+  std::string line;
+  for (TraceEvent& e : events) {
+    std::optional<TimeNs> since_first, since_prev;
+    if (e.time) {
+      if (!first) first = prev = e.time;
+      since_first = *e.time - *first;
+      since_prev = *e.time - *prev;
+      prev = e.time;
+    }
+    auto ms = [&](std::optional<TimeNs> d) -> Cell {
+      if (!d) return {};
+      std::string t = person ? format_duration(*d) : fixed(static_cast<double>(*d) / 1e6, *d % 1'000'000 ? 3 : 0);
+      return {person ? json_string(t) : t, t};
+    };
+    if (whole) {
+      line = e.text;
+      size_t close = line.find_last_not_of(" \t");
+      if (e.time && close != std::string::npos && line[close] == '}') {
+        std::string add = line.find_first_not_of(" \t{", 0) == close ? "" : ",";
+        add += "\"since_first_ms\":" + *ms(since_first).json + ",\"since_prev_ms\":" + *ms(since_prev).json;
+        line.insert(close, add);
+      }
+      writer.record(line);
+      continue;
+    }
+    row.clear();
+    Cell t;
+    if (e.time) {
+      t.text = format_rfc3339(*e.time, 3);
+      t.json = json_string(t.text);
+    }
+    row.push_back(t);
+    row.push_back(ms(since_first));
+    row.push_back(ms(since_prev));
+    if (o.fields.empty()) row.push_back({json_compact(e.text), json_compact(e.text)});
+    for (Cell& c : e.cells) row.push_back(std::move(c));
+    writer.row(row);
+  }
+  writer.finish();
+}
+
+}  // namespace
+
+int run_select(SelectOptions& o) {
+  expand_inputs(o.input.files);
+  Output out;
+  RecordReader reader(o.input, out, RecordReader::Validation::kSyntax);
+  RowWriter writer(out, o.format, o.header);
+  const bool whole = o.fields.empty() && !o.flatten;
+  const bool marks = o.format == SelectFormat::kNdjson && !o.count && !o.trace;
+  if (!whole && !o.flatten && !o.trace && !o.count) {
+    std::vector<std::string> names;
+    for (const JsonPath& p : o.fields) names.push_back(path_name(p));
+    writer.columns(names);
+  }
+  std::optional<Flattener> flat;
+  std::vector<std::string> flat_columns;
+  if (o.flatten) flat.emplace(o.fields);
+  uint64_t matched = 0, extra = 0;
+  std::vector<Cell> cells;
+  std::vector<TraceEvent> events;
+  Record rec;
+  RecordReader::Status st;
+  while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
+    if (rec.is_mark) {
+      if (marks) writer.record(rec.text);
+      continue;
+    }
+    RecordView view(rec.text, reader.parser());
+    bool m = o.filter.matches(view) && (!o.trace || mentions(view, o.id_fields, *o.trace));
+    if (m == o.invert) continue;
+    ++matched;
+    if (o.trace) {
+      TraceEvent e;
+      e.time = o.filter.record_time(view);
+      e.text = std::string(rec.text);
+      e.seq = events.size();
+      if (!o.fields.empty()) project(view, o.fields, e.cells);
+      events.push_back(std::move(e));
+      continue;
+    }
+    if (!o.count) {
+      if (flat) {
+        if (!flat->read(rec.text)) {
+          if (reader.bad_lines().report(*rec.file, rec.line, "a number beyond the range of a double (--flatten)",
+                                        rec.text)) {
+            st = RecordReader::Status::kStrictStop;
+            break;
+          }
+          continue;
+        }
+        if (flat_columns.empty()) {
+          flat_columns = flat->order();
+          writer.columns(flat_columns);
+        }
+        flat->cells(flat_columns, cells, extra);
+        writer.row(cells);
+      } else if (whole) {
+        writer.record(rec.text);
+      } else {
+        project(view, o.fields, cells);
+        writer.row(cells);
+      }
+    }
+    if (o.limit && matched >= *o.limit && !o.trace) break;
+  }
+  if (auto rc = reader.stop_exit_code(st)) {
+    out.flush();
+    return *rc;
+  }
+  if (o.trace) {
+    write_trace(out, o, events);
+  } else if (o.count) {
+    out.write(std::to_string(matched) + "\n");
+  } else {
+    if (o.flatten && flat_columns.empty()) writer.columns({});
+    writer.finish();
+  }
+  out.flush();
+  if (extra)
+    warn("--flatten: " + grouped_digits(extra) +
+         " value(s) in no column (the columns are the first matching record's)");
+  if (o.explain)
+    for (const std::string& line : o.filter.explain()) error("explain: " + line);
+  reader.bad_lines().finish();
+  return reader.exit_code();
+}
+
+}  // namespace ndj
