@@ -79,10 +79,13 @@ Verdict compare(Op op, const ExprValue& a, const ExprValue& b) {
     return r ? Verdict::kTrue : Verdict::kFalse;
   }
   bool equality = op == Op::kEq || op == Op::kNe || op == Op::kIn;
-  if (a.kind == Kind::kNull || b.kind == Kind::kNull) {
+  // "== null" and "!= null" test any value; otherwise null is a type of
+  // its own ("n != 5" is not true of a null n).
+  if (b.kind == Kind::kNull) {
     if (!equality) return Verdict::kMismatch;
-    return from_order(op, a.kind == b.kind ? 0 : 1);
+    return from_order(op, a.kind == Kind::kNull ? 0 : 1);
   }
+  if (a.kind == Kind::kNull) return Verdict::kMismatch;
   if (a.kind == Kind::kTime || b.kind == Kind::kTime) {
     int64_t x, y;
     if (!as_time(a, x) || !as_time(b, y)) return Verdict::kMismatch;
@@ -327,6 +330,7 @@ class Parser {
   std::unique_ptr<Node> parse_or() { return combine(Node::Type::kOr, parse_and(), "||", &Parser::parse_and); }
   std::unique_ptr<Node> parse_and() { return combine(Node::Type::kAnd, parse_unary(), "&&", &Parser::parse_unary); }
   std::unique_ptr<Node> parse_unary() {
+    Depth guard(*this);
     ws();
     if (pos_ < s_.size() && s_[pos_] == '!' && !s_.substr(pos_).starts_with("!=") &&
         !s_.substr(pos_).starts_with("!~")) {
@@ -518,6 +522,7 @@ class Parser {
   }
 
   std::unique_ptr<Operand> parse_atom() {
+    Depth guard(*this);
     ws();
     size_t at = pos_;
     if (pos_ == s_.size()) fail("expected a field or a value", pos_);
@@ -623,8 +628,19 @@ class Parser {
     return literal(Kind::kNumber, std::string(word));
   }
 
+  // Nesting ("((((", "!!!!", "a+(b+(c") is recursion: bounded, so no
+  // expression can overflow the stack.
+  struct Depth {
+    Parser& p;
+    explicit Depth(Parser& parser) : p(parser) {
+      if (++p.depth_ > 200) p.fail("nesting too deep (limit 200)", p.pos_);
+    }
+    ~Depth() { --p.depth_; }
+  };
+
   std::string_view s_;
   size_t pos_ = 0;
+  int depth_ = 0;
   std::vector<ClauseCount>& counts_;
 };
 

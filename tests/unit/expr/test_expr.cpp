@@ -90,6 +90,11 @@ TEST_CASE("unlike types are false and counted as mismatches", "[expr]") {
     CHECK(c.mismatched == 1);
     CHECK(c.missing == 0);
   }
+  // null is a type of its own, except for "== null" and "!= null".
+  CHECK_FALSE(holds("z != 5", r, &c));
+  CHECK(c.mismatched == 1);
+  CHECK_FALSE(holds("z != \"x\"", r, &c));
+  CHECK(c.mismatched == 1);
   // != between unlike types is a mismatch too, not true.
   CHECK_FALSE(holds("s != 5", r, &c));
   CHECK(c.mismatched == 1);
