@@ -53,7 +53,11 @@ bool RecordView::key_is(uint32_t tok, std::string_view key) const {
   // The key's closing quote is the last byte before ':' and blanks.
   size_t end = token_end(text_, idx_, n_, tok) - 1;
   std::string_view body = text_.substr(begin, end - begin);
-  if (!has_backslash_ || std::memchr(body.data(), '\\', body.size()) == nullptr) return body == key;
+  // Decoding only shortens, and keeps a first byte that is not a backslash.
+  if (body.size() < key.size() || (!body.empty() && body[0] != '\\' && (key.empty() || body[0] != key[0])))
+    return false;
+  if (!has_backslash_) return body == key;
+  if (std::memchr(body.data(), '\\', body.size()) == nullptr) return body == key;
   std::string plain;
   append_unescaped(plain, body);
   return plain == key;

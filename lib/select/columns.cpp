@@ -36,12 +36,39 @@ bool has_each(const JsonPath& p) {
 
 }  // namespace
 
+std::string_view cell_json(const Cell& c, std::string& scratch) {
+  if (!c.present) return "null";
+  if (c.owned) return c.json;
+  if (c.token.kind == JsonToken::Kind::kString || c.token.kind == JsonToken::Kind::kArray ||
+      c.token.kind == JsonToken::Kind::kObject) {
+    scratch.clear();
+    append_token_json(scratch, c.token);
+    return scratch;
+  }
+  return c.token.raw;
+}
+
+std::string_view cell_text(const Cell& c, std::string& scratch) {
+  if (!c.present) return {};
+  if (c.owned) return c.text;
+  switch (c.token.kind) {
+    case JsonToken::Kind::kString:
+      if (!c.token.escaped) return c.token.raw;
+      scratch.clear();
+      append_unescaped(scratch, c.token.raw);
+      return scratch;
+    case JsonToken::Kind::kNull: return {};
+    case JsonToken::Kind::kArray:
+    case JsonToken::Kind::kObject: scratch = json_compact(c.token.raw); return scratch;
+    default: return c.token.raw;
+  }
+}
+
 void project(const RecordView& rec, const std::vector<JsonPath>& paths, std::vector<Cell>& cells) {
   cells.resize(paths.size());
   for (size_t i = 0; i < paths.size(); ++i) {
     Cell& c = cells[i];
-    c.json.reset();
-    c.text.clear();
+    c.present = c.owned = false;
     if (has_each(paths[i])) {
       std::string arr = "[";
       rec.each(paths[i], [&](const JsonToken& t) {
@@ -50,15 +77,12 @@ void project(const RecordView& rec, const std::vector<JsonPath>& paths, std::vec
         return false;
       });
       arr.push_back(']');
-      c.text = arr;
-      c.json = std::move(arr);
+      c.set(arr, arr);
       continue;
     }
     rec.each(paths[i], [&](const JsonToken& t) {
-      c.json.emplace();
-      append_token_json(*c.json, t);
-      if (t.kind == JsonToken::Kind::kString) append_unescaped(c.text, t.raw);
-      else if (t.kind != JsonToken::Kind::kNull) c.text = *c.json;
+      c.present = true;
+      c.token = t;
       return true;
     });
   }
@@ -104,7 +128,7 @@ void RowWriter::row(const std::vector<Cell>& cells) {
         if (i) line_.push_back(',');
         append_json_string(line_, names_[i]);
         line_.push_back(':');
-        line_ += cells[i].json ? *cells[i].json : "null";
+        line_ += cell_json(cells[i], scratch_);
       }
       line_.push_back('}');
       record(line_);
@@ -113,8 +137,8 @@ void RowWriter::row(const std::vector<Cell>& cells) {
     case SelectFormat::kTsv:
       for (size_t i = 0; i < cells.size(); ++i) {
         if (i) line_.push_back(format_ == SelectFormat::kCsv ? ',' : '\t');
-        if (format_ == SelectFormat::kCsv) append_csv_cell(line_, cells[i].text);
-        else append_tsv_cell(line_, cells[i].text);
+        if (format_ == SelectFormat::kCsv) append_csv_cell(line_, cell_text(cells[i], scratch_));
+        else append_tsv_cell(line_, cell_text(cells[i], scratch_));
       }
       line_.push_back('\n');
       out_.write(line_);
@@ -123,8 +147,8 @@ void RowWriter::row(const std::vector<Cell>& cells) {
       std::vector<std::string> r;
       for (const Cell& c : cells) {
         std::string t;
-        append_tsv_cell(t, c.text);  // one line per row
-        r.push_back(c.json ? t : "-");
+        append_tsv_cell(t, cell_text(c, scratch_));  // one line per row
+        r.push_back(c.present ? t : "-");
       }
       table_.push_back(std::move(r));
       return;

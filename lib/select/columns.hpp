@@ -14,12 +14,25 @@ namespace ndj {
 
 class Output;
 
-// One projected value: its JSON text (nullopt when missing) and its text in
-// a cell (strings decoded, null empty, containers as compact JSON).
+// One projected value: a token of the record (valid while the record is),
+// or text of its own (--flatten, --trace columns, arrays of "[]" paths).
 struct Cell {
-  std::optional<std::string> json;
-  std::string text;
+  bool present = false;
+  bool owned = false;
+  JsonToken token;
+  std::string json, text;  // when owned
+
+  void set(std::string j, std::string t) {
+    present = owned = true;
+    json = std::move(j);
+    text = std::move(t);
+  }
 };
+
+// A cell's JSON text, and its text in CSV, TSV and tables (strings
+// decoded, null empty, containers as compact JSON); `scratch` may hold it.
+std::string_view cell_json(const Cell& c, std::string& scratch);
+std::string_view cell_text(const Cell& c, std::string& scratch);
 
 // The cells of `paths` in a record; a path with "[]" gives the array of all
 // its values.
@@ -42,7 +55,7 @@ class RowWriter {
   bool header_;
   std::vector<std::string> names_;
   bool started_ = false;
-  std::string line_;
+  std::string line_, scratch_;
   std::vector<std::vector<std::string>> table_;  // --format table holds its rows
 };
 

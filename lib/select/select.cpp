@@ -87,11 +87,11 @@ class Flattener {
       ++used;
       if (!it->second) continue;
       simdjson::dom::element e = *it->second;
-      Cell& c = out[i];
-      c.json = std::string(simdjson::minify(e));
+      std::string json(simdjson::minify(e)), text;
       std::string_view s;
-      if (!e.get_string().get(s)) c.text = std::string(s);
-      else if (!e.is_null()) c.text = *c.json;
+      if (!e.get_string().get(s)) text = std::string(s);
+      else if (!e.is_null()) text = json;
+      out[i].set(std::move(json), std::move(text));
     }
     extra += leaves_.size() - used;
   }
@@ -173,14 +173,16 @@ void write_trace(Output& out, const SelectOptions& o, std::vector<TraceEvent>& e
     auto ms = [&](std::optional<TimeNs> d) -> Cell {
       if (!d) return {};
       std::string t = person ? format_duration(*d) : fixed(static_cast<double>(*d) / 1e6, *d % 1'000'000 ? 3 : 0);
-      return {person ? json_string(t) : t, t};
+      Cell c;
+      c.set(person ? json_string(t) : t, t);
+      return c;
     };
     if (whole) {
       line = e.text;
       size_t close = line.find_last_not_of(" \t");
       if (e.time && close != std::string::npos && line[close] == '}') {
         std::string add = line.find_first_not_of(" \t{", 0) == close ? "" : ",";
-        add += "\"since_first_ms\":" + *ms(since_first).json + ",\"since_prev_ms\":" + *ms(since_prev).json;
+        add += "\"since_first_ms\":" + ms(since_first).json + ",\"since_prev_ms\":" + ms(since_prev).json;
         line.insert(close, add);
       }
       writer.record(line);
@@ -188,14 +190,15 @@ void write_trace(Output& out, const SelectOptions& o, std::vector<TraceEvent>& e
     }
     row.clear();
     Cell t;
-    if (e.time) {
-      t.text = format_rfc3339(*e.time, 3);
-      t.json = json_string(t.text);
-    }
+    if (e.time) t.set(json_string(format_rfc3339(*e.time, 3)), format_rfc3339(*e.time, 3));
     row.push_back(t);
     row.push_back(ms(since_first));
     row.push_back(ms(since_prev));
-    if (o.fields.empty()) row.push_back({json_compact(e.text), json_compact(e.text)});
+    if (o.fields.empty()) {
+      Cell whole_record;
+      whole_record.set(json_compact(e.text), json_compact(e.text));
+      row.push_back(std::move(whole_record));
+    }
     for (Cell& c : e.cells) row.push_back(std::move(c));
     writer.row(row);
   }
@@ -238,7 +241,12 @@ int run_select(SelectOptions& o) {
       e.time = o.filter.record_time(view);
       e.text = std::string(rec.text);
       e.seq = events.size();
-      if (!o.fields.empty()) project(view, o.fields, e.cells);
+      if (!o.fields.empty()) {
+        project(view, o.fields, e.cells);
+        std::string scratch;
+        for (Cell& c : e.cells)  // the record's bytes go away: keep the text
+          if (c.present && !c.owned) c.set(std::string(cell_json(c, scratch)), std::string(cell_text(c, scratch)));
+      }
       events.push_back(std::move(e));
       continue;
     }
