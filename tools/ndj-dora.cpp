@@ -22,6 +22,7 @@
 #include "dora/options.hpp"
 #include "dora/run.hpp"
 #include "dora/windows.hpp"
+#include "expr/record_filter.hpp"
 
 namespace ndj {
 namespace {
@@ -30,7 +31,7 @@ namespace {
 // write each and by ndj-prune while it rewrites the log.
 constexpr int kAppendLockTimeoutMs = 10'000;
 
-int parse_args(int argc, char** argv, dora::Options& o) {
+int parse_args(int argc, char** argv, dora::Options& o, RecordFilter& where) {
   CLI::App app{"Compute the DORA metrics of deployment, change and incident records."};
   setup_app(app, "ndj-dora");
   add_input_options(app, o.input);
@@ -79,6 +80,8 @@ int parse_args(int argc, char** argv, dora::Options& o) {
       ->type_name("STATUS=VALUE");
   add_epoch_option(app, o.schema.epoch, "Numeric times are in s, ms, us or ns");
   add_threads_option(app, o.threads);
+  FilterArgs filter;
+  add_where_option(app, filter, "Only records where EXPR holds, before any metric");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
 
   // Dates and today/yesterday need --tz and --now, wherever they came.
@@ -87,6 +90,10 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   o.has_until = until->count() > 0;
   if (o.has_since) o.since = since_arg.resolve(o.tz, o.now);
   if (o.has_until) o.until = until_arg.resolve(o.tz, o.now);
+  std::string filter_error;
+  auto f = make_record_filter(filter, {}, o.now, o.tz, filter_error);
+  if (!f) return usage_error(filter_error);
+  where = std::move(*f);
   text.days_given = days->count() > 0;
   text.format = format;
   text.tiers = tiers;
@@ -116,7 +123,7 @@ bool use_color(const dora::Options& o) {
   return o.output.empty() && isatty(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
-int run(const dora::Options& o) {
+int run(const dora::Options& o, RecordFilter& where) {
   if (o.explain) {
     Output out;
     out.write(dora::explain_definitions(o.schema));
@@ -134,6 +141,7 @@ int run(const dora::Options& o) {
   if (!o.alert_state.empty()) alerts = dora::load_alert_state(o.alert_state);
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kNone);  // read_records parses
+  apply_record_filter(reader, where);
   dora::EventStore store(o.schema, w.keep_from, w.window.until, w.window.since);
   store.set_threads(o.threads);
   auto st = dora::read_records(reader, store, o.threads);
@@ -168,7 +176,8 @@ int run(const dora::Options& o) {
 int main(int argc, char** argv) {
   return ndj::tool_main("ndj-dora", [&] {
     ndj::dora::Options o;
-    if (int rc = ndj::parse_args(argc, argv, o); rc >= 0) return rc;
-    return ndj::run(o);
+    ndj::RecordFilter where;
+    if (int rc = ndj::parse_args(argc, argv, o, where); rc >= 0) return rc;
+    return ndj::run(o, where);
   });
 }

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <memory>
 
 #include "core/cli.hpp"
 #include "core/format.hpp"
@@ -11,10 +12,12 @@
 
 namespace ndj {
 
-void add_filter_options(CLI::App& app, FilterArgs& args, bool short_w) {
-  app.add_option(short_w ? "-w,--where" : "--where", args.where,
-                 "Only records where EXPR holds (repeatable: all must)")
-      ->type_name("EXPR");
+void add_where_option(CLI::App& app, FilterArgs& args, const std::string& description) {
+  app.add_option("-w,--where", args.where, description)->type_name("EXPR");
+}
+
+void add_filter_options(CLI::App& app, FilterArgs& args) {
+  add_where_option(app, args, "Only records where EXPR holds (repeatable: all must)");
   app.add_option("--since", args.since, "Only records at or after TIME, or DURATION ago")->type_name("TIME");
   app.add_option("--until", args.until, "Only records before TIME, or DURATION ago")->type_name("TIME");
 }
@@ -100,6 +103,26 @@ bool RecordFilter::matches(const RecordView& rec) {
     if (!e.matches(rec)) return false;
   ++matched_;
   return true;
+}
+
+void apply_record_filter(RecordReader& reader, RecordFilter& filter) {
+  if (!filter.active()) return;
+  if (reader.validation() != RecordReader::Validation::kNone) {
+    JsonParser& parser = reader.parser();
+    reader.set_record_filter([&filter, &parser](std::string_view text) {
+      return filter.matches(RecordView(text, parser));
+    });
+    return;
+  }
+  reader.set_record_filter(line_filter(filter));
+}
+
+std::function<bool(std::string_view)> line_filter(RecordFilter& filter) {
+  auto parser = std::make_shared<JsonParser>();
+  return [&filter, parser](std::string_view text) {
+    if (parser->validate(text) != nullptr) return true;
+    return filter.matches(RecordView(text, *parser));
+  };
 }
 
 std::vector<std::string> RecordFilter::explain() const {

@@ -2,11 +2,13 @@
 // hold), --since and --until (an RFC 3339 time, a date, today, yesterday,
 // or a duration back from --now) on the record's time field.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/record_time.hpp"
+#include "core/records.hpp"
 #include "core/timefmt.hpp"
 #include "expr/expr.hpp"
 
@@ -22,9 +24,11 @@ struct FilterArgs {
   std::string since, until;
 };
 
-// Adds -w/--where (or --where alone when `short_w` is false: a tool whose
-// -w means something else), --since and --until.
-void add_filter_options(CLI::App& app, FilterArgs& args, bool short_w = true);
+// Adds -w/--where, --since and --until.
+void add_filter_options(CLI::App& app, FilterArgs& args);
+// Adds -w/--where alone (a tool with a time window of its own), with the
+// tool's own wording of what the filter does.
+void add_where_option(CLI::App& app, FilterArgs& args, const std::string& description);
 
 class RecordFilter {
  public:
@@ -50,6 +54,16 @@ class RecordFilter {
   std::vector<JsonPath> time_paths_;
   uint64_t tested_ = 0, matched_ = 0, untimed_ = 0, outside_ = 0;
 };
+
+// Makes `reader` skip the records `filter` rejects (when it is active).
+// The filter reads the structural index of the reader's own validation;
+// a reader that does not validate (Validation::kNone) gets the lines
+// validated here, and an invalid one is kept for the tool to report.
+// `filter` must outlive the reader's use.
+void apply_record_filter(RecordReader& reader, RecordFilter& filter);
+// The test of a line no one has validated: validates it, and keeps an
+// invalid one (true), for the tool to pass on or report as it does.
+std::function<bool(std::string_view)> line_filter(RecordFilter& filter);
 
 // The filter of `args`: times resolved in zone `tz` (empty: UTC) at `now`.
 // nullopt with the usage error (expression, caret) in `error` otherwise.

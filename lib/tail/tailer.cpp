@@ -138,6 +138,7 @@ bool Tailer::line(const LogLine& l) {
   if (o_.validate && !is_blank(l.text)) {
     if (const char* why = parser_.validate(l.text)) return reject(l, std::string("invalid JSON: ") + why);
   }
+  if (o_.keep && !is_blank(l.text) && !o_.keep(l.text)) return true;  // --where: not passed on
   // Lines that follow each other in the chunk are written as one run,
   // without a copy.
   const char* chunk = buf_.data();
