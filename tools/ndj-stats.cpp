@@ -52,6 +52,8 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_option("--sort", sort, "Largest first by this AGG (default count)")->type_name("AGG");
   FilterArgs filter;
   add_filter_options(app, filter);
+  TimeArg now_arg;
+  auto* now = add_time_option(app, "--now", now_arg, "Take TIME as the current time (for --since 7d)");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
 
   for (const std::string& g : split_list(group)) {
@@ -72,7 +74,8 @@ int parse_args(int argc, char** argv, Options& o) {
   auto tf = FieldPath::parse(time_field);
   if (!tf) return usage_error("--time-field: bad field path '" + time_field + "'");
   o.time_field = std::move(*tf);
-  auto f = make_record_filter(filter, TimeFieldOptions{{time_field}, o.epoch}, now_ns(), o.tz, why);
+  TimeNs now_ts = now->count() ? now_arg.resolve(o.tz, now_ns()) : now_ns();
+  auto f = make_record_filter(filter, TimeFieldOptions{{time_field}, o.epoch}, now_ts, o.tz, why);
   if (!f) return usage_error(why);
   o.filter = std::move(*f);
   if (!sort.empty() || o.top) {

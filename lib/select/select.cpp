@@ -93,7 +93,11 @@ class Flattener {
       else if (!e.is_null()) text = json;
       out[i].set(std::move(json), std::move(text));
     }
-    extra += leaves_.size() - used;
+    if (used < leaves_.size()) {
+      std::unordered_set<std::string_view> in(columns.begin(), columns.end());
+      for (const auto& [name, e] : leaves_)  // a null in no column loses nothing
+        extra += !in.count(name) && e && !e->is_null();
+    }
   }
 
  private:
