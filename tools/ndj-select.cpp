@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/cli.hpp"
+#include "core/parallel_records.hpp"
 #include "core/record_time.hpp"
 #include "core/records.hpp"
 #include "select/select.hpp"
@@ -37,6 +38,7 @@ int parse_args(int argc, char** argv, SelectOptions& o) {
   app.add_flag("--count", o.count, "Print the number of matching records only");
   app.add_flag("-v,--invert", o.invert, "Select the records that do not match");
   app.add_flag("--explain", o.explain, "Print counts per clause on stderr at the end");
+  add_threads_option(app, o.threads);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
 
   o.format = *kSelectFormats.parse(format);  // one of with_choices' values
@@ -63,9 +65,14 @@ int parse_args(int argc, char** argv, SelectOptions& o) {
     return usage_error("--format " + format + " needs -f FIELD,... or --flatten");
   if (o.flatten && o.trace) return usage_error("--flatten and --trace do not go together");
   std::string error;
-  auto f = make_record_filter(filter, time, now->count() ? now_arg.resolve("", now_ns()) : now_ns(), "", error);
+  TimeNs now_ts = now->count() ? now_arg.resolve("", now_ns()) : now_ns();
+  auto f = make_record_filter(filter, time, now_ts, "", error);
   if (!f) return usage_error(error);
   o.filter = std::move(*f);
+  o.copy_filter = [filter, time, now_ts] {
+    std::string unused;  // it parsed once already
+    return *make_record_filter(filter, time, now_ts, "", unused);
+  };
   return -1;
 }
 

@@ -680,6 +680,15 @@ const std::string& Expr::text() const { return impl_->text; }
 std::vector<ClauseCount> Expr::clause_counts() const { return impl_->counts; }
 uint64_t Expr::null_results() const { return impl_->null_results; }
 
+void Expr::add_counts(const Expr& other) {
+  for (size_t i = 0; i < impl_->counts.size() && i < other.impl_->counts.size(); ++i) {
+    ClauseCount& c = impl_->counts[i];
+    const ClauseCount& d = other.impl_->counts[i];
+    c.evaluated += d.evaluated, c.held += d.held, c.missing += d.missing, c.mismatched += d.mismatched;
+  }
+  impl_->null_results += other.impl_->null_results;
+}
+
 std::string describe_syntax_error(std::string_view option, std::string_view expr, const ExprSyntaxError& e) {
   std::string out(option);
   out += ": ";

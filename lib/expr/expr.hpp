@@ -77,6 +77,9 @@ class Expr {
   // Arithmetic results that were null because an operand was missing or
   // not a number, or a division by zero.
   uint64_t null_results() const;
+  // Adds the counts of `other`, the same expression run on other records
+  // (another thread's copy).
+  void add_counts(const Expr& other);
 
  private:
   struct Impl;

@@ -125,6 +125,11 @@ std::function<bool(std::string_view)> line_filter(RecordFilter& filter) {
   };
 }
 
+void RecordFilter::add_counts(const RecordFilter& other) {
+  tested_ += other.tested_, matched_ += other.matched_, untimed_ += other.untimed_, outside_ += other.outside_;
+  for (size_t i = 0; i < where_.size() && i < other.where_.size(); ++i) where_[i].add_counts(other.where_[i]);
+}
+
 std::vector<std::string> RecordFilter::explain() const {
   std::vector<std::string> lines;
   lines.push_back(grouped_digits(tested_) + " records, " + grouped_digits(matched_) + " matched");

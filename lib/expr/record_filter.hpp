@@ -42,6 +42,8 @@ class RecordFilter {
   // What --explain prints: one line per expression and clause, and the
   // records the time window left out.
   std::vector<std::string> explain() const;
+  // Adds the counts of a copy that ran on other records (another thread's).
+  void add_counts(const RecordFilter& other);
   uint64_t tested() const { return tested_; }
   uint64_t matched() const { return matched_; }
 

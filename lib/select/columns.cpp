@@ -118,42 +118,46 @@ void RowWriter::record(std::string_view text) {
   if (format_ == SelectFormat::kNdjson) out_.put('\n');
 }
 
+void append_row(std::string& line, SelectFormat format, const std::vector<std::string>& names,
+                const std::vector<Cell>& cells, std::string& scratch) {
+  if (format == SelectFormat::kNdjson || format == SelectFormat::kJson) {
+    line.push_back('{');
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (i) line.push_back(',');
+      append_json_string(line, names[i]);
+      line.push_back(':');
+      line += cell_json(cells[i], scratch);
+    }
+    line.push_back('}');
+    if (format == SelectFormat::kNdjson) line.push_back('\n');
+    return;
+  }
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i) line.push_back(format == SelectFormat::kCsv ? ',' : '\t');
+    if (format == SelectFormat::kCsv) append_csv_cell(line, cell_text(cells[i], scratch));
+    else append_tsv_cell(line, cell_text(cells[i], scratch));
+  }
+  line.push_back('\n');
+}
+
 void RowWriter::row(const std::vector<Cell>& cells) {
   line_.clear();
-  switch (format_) {
-    case SelectFormat::kNdjson:
-    case SelectFormat::kJson:
-      line_.push_back('{');
-      for (size_t i = 0; i < cells.size(); ++i) {
-        if (i) line_.push_back(',');
-        append_json_string(line_, names_[i]);
-        line_.push_back(':');
-        line_ += cell_json(cells[i], scratch_);
-      }
-      line_.push_back('}');
-      record(line_);
-      return;
-    case SelectFormat::kCsv:
-    case SelectFormat::kTsv:
-      for (size_t i = 0; i < cells.size(); ++i) {
-        if (i) line_.push_back(format_ == SelectFormat::kCsv ? ',' : '\t');
-        if (format_ == SelectFormat::kCsv) append_csv_cell(line_, cell_text(cells[i], scratch_));
-        else append_tsv_cell(line_, cell_text(cells[i], scratch_));
-      }
-      line_.push_back('\n');
-      out_.write(line_);
-      return;
-    case SelectFormat::kTable: {
-      std::vector<std::string> r;
-      for (const Cell& c : cells) {
-        std::string t;
-        append_tsv_cell(t, cell_text(c, scratch_));  // one line per row
-        r.push_back(c.present ? t : "-");
-      }
-      table_.push_back(std::move(r));
-      return;
+  if (format_ == SelectFormat::kTable) {
+    std::vector<std::string> r;
+    for (const Cell& c : cells) {
+      std::string t;
+      append_tsv_cell(t, cell_text(c, scratch_));  // one line per row
+      r.push_back(c.present ? t : "-");
     }
+    table_.push_back(std::move(r));
+    return;
   }
+  append_row(line_, format_, names_, cells, scratch_);
+  if (format_ == SelectFormat::kJson) {
+    record(line_);
+    return;
+  }
+  out_.write(line_);
 }
 
 void RowWriter::finish() {

@@ -38,6 +38,11 @@ std::string_view cell_text(const Cell& c, std::string& scratch);
 // its values.
 void project(const RecordView& rec, const std::vector<JsonPath>& paths, std::vector<Cell>& cells);
 
+// Appends one row of a projection in NDJSON, JSON (without the array's
+// punctuation), CSV or TSV, with its newline for NDJSON, CSV and TSV.
+void append_row(std::string& line, SelectFormat format, const std::vector<std::string>& names,
+                const std::vector<Cell>& cells, std::string& scratch);
+
 // Writes rows in one format: a header first (csv, tsv, table, with
 // --header), then rows; finish() closes a JSON array and prints a table.
 class RowWriter {

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "core/diag.hpp"
+#include "core/parallel_records.hpp"
 #include "core/format.hpp"
 #include "core/output.hpp"
 #include "core/timefmt.hpp"
@@ -209,20 +210,105 @@ void write_trace(Output& out, const SelectOptions& o, std::vector<TraceEvent>& e
   writer.finish();
 }
 
+// What a worker made of a batch: the output, and for each match its item
+// and where its output ends (for --limit).
+struct Selected {
+  std::string out;
+  struct Match {
+    size_t item, end;
+  };
+  std::vector<Match> matches;
+};
+
+// The read loop on o.threads workers: each validates, tests and formats its
+// batches with its own copy of the filter; the calling thread writes them
+// in input order, with the bad-line reports in their places.
+RecordReader::Status select_parallel(SelectOptions& o, RecordReader& reader, Output& out,
+                                     const std::vector<std::string>& names, uint64_t& matched) {
+  std::vector<std::optional<RecordFilter>> filters(o.threads);
+  std::vector<std::unique_ptr<JsonParser>> parsers(o.threads);
+  const bool whole = o.fields.empty();
+  const bool marks = o.format == SelectFormat::kNdjson && !o.count;
+  bool limit_hit = false;
+  auto st = run_batches<Selected>(
+      reader, o.threads,
+      [&](WorkBatch<Selected>& b, unsigned w) {
+        if (!filters[w]) filters[w].emplace(o.copy_filter());
+        if (!parsers[w]) parsers[w] = std::make_unique<JsonParser>();
+        JsonParser& parser = *parsers[w];
+        Selected& r = b.result;
+        r.out.clear();
+        r.matches.clear();
+        std::vector<Cell> cells;
+        std::string scratch;
+        const auto items = b.lines.items();
+        for (size_t i = 0; i < items.size(); ++i) {
+          std::string_view text = b.lines.text(items[i]);
+          if (items[i].mark) {
+            if (marks) r.out.append(text).push_back('\n');
+            continue;
+          }
+          if (const char* why = parser.validate(text)) {
+            b.lines.fail(i, r.out.size(), bad_line_reason(why, items[i].complete));
+            if (o.input.strict) break;
+            continue;
+          }
+          RecordView view(text, parser);
+          if (filters[w]->matches(view) == o.invert) continue;
+          if (!o.count) {
+            if (whole) {
+              r.out.append(text).push_back('\n');
+            } else {
+              project(view, o.fields, cells);
+              append_row(r.out, o.format, names, cells, scratch);
+            }
+          }
+          r.matches.push_back({i, r.out.size()});
+        }
+      },
+      [&](WorkBatch<Selected>& b) {
+        const Selected& r = b.result;
+        size_t end = r.out.size(), last_item = SIZE_MAX;
+        size_t take = r.matches.size();
+        if (o.limit && matched + take >= *o.limit) {
+          take = *o.limit - matched;
+          limit_hit = true;
+          end = take ? r.matches[take - 1].end : 0;
+          last_item = take ? r.matches[take - 1].item : 0;
+        }
+        matched += take;
+        size_t written = 0;
+        for (const auto& f : b.lines.failures()) {
+          if (limit_hit && (take == 0 || f.item > last_item)) break;
+          out.write(std::string_view(r.out).substr(written, f.pos - written));
+          written = f.pos;
+          if (b.lines.report(reader.bad_lines(), f)) return false;
+        }
+        out.write(std::string_view(r.out).substr(written, end - written));
+        return !limit_hit;
+      });
+  for (const auto& f : filters)
+    if (f) o.filter.add_counts(*f);
+  return limit_hit ? RecordReader::Status::kEnd : st;
+}
+
 }  // namespace
 
 int run_select(SelectOptions& o) {
   expand_inputs(o.input.files);
   Output out;
-  RecordReader reader(o.input, out, RecordReader::Validation::kSyntax);
+  // Threads serve the streaming formats; --trace, --flatten, tables and
+  // JSON arrays gather their rows in one place anyway.
+  const bool parallel = o.threads > 1 && o.copy_filter && !o.trace && !o.flatten &&
+                        (o.format == SelectFormat::kNdjson || o.format == SelectFormat::kCsv ||
+                         o.format == SelectFormat::kTsv);
+  RecordReader reader(o.input, out, parallel ? RecordReader::Validation::kNone : RecordReader::Validation::kSyntax);
   RowWriter writer(out, o.format, o.header);
   const bool whole = o.fields.empty() && !o.flatten;
   const bool marks = o.format == SelectFormat::kNdjson && !o.count && !o.trace;
-  if (!whole && !o.flatten && !o.trace && !o.count) {
-    std::vector<std::string> names;
-    for (const JsonPath& p : o.fields) names.push_back(path_name(p));
-    writer.columns(names);
-  }
+  std::vector<std::string> names;
+  for (const JsonPath& p : o.fields) names.push_back(path_name(p));
+  if (!whole && !o.flatten && !o.trace && !o.count) writer.columns(names);
   std::optional<Flattener> flat;
   std::vector<std::string> flat_columns;
   if (o.flatten) flat.emplace(o.fields);
@@ -230,8 +316,8 @@ int run_select(SelectOptions& o) {
   std::vector<Cell> cells;
   std::vector<TraceEvent> events;
   Record rec;
-  RecordReader::Status st;
-  while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
+  RecordReader::Status st = parallel ? select_parallel(o, reader, out, names, matched) : RecordReader::Status::kEnd;
+  while (!parallel && (st = reader.next(rec)) == RecordReader::Status::kRecord) {
     if (rec.is_mark) {
       if (marks) writer.record(rec.text);
       continue;

@@ -4,6 +4,7 @@
 // only; only ndj-select includes it.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ extern const Choices<SelectFormat> kSelectFormats;  // ndjson, csv, tsv, table, 
 struct SelectOptions {
   InputOptions input;  // directories among the files are read whole (expand_inputs)
   RecordFilter filter;
+  // A new copy of `filter` for another thread (its counts are its own).
+  std::function<RecordFilter()> copy_filter;
+  unsigned threads = 1;
   std::vector<JsonPath> fields;  // -f: the projection, in order
   SelectFormat format = SelectFormat::kNdjson;
   bool header = true;
