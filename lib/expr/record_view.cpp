@@ -50,13 +50,17 @@ JsonToken RecordView::token(uint32_t tok) const {
 
 bool RecordView::key_is(uint32_t tok, std::string_view key) const {
   size_t begin = idx_[tok] + 1;
+  if (!has_backslash_) {
+    // No escapes: the body is the bytes up to the first quote.
+    return begin + key.size() < text_.size() && text_[begin + key.size()] == '"' &&
+           text_.compare(begin, key.size(), key) == 0;
+  }
   // The key's closing quote is the last byte before ':' and blanks.
   size_t end = token_end(text_, idx_, n_, tok) - 1;
   std::string_view body = text_.substr(begin, end - begin);
   // Decoding only shortens, and keeps a first byte that is not a backslash.
   if (body.size() < key.size() || (!body.empty() && body[0] != '\\' && (key.empty() || body[0] != key[0])))
     return false;
-  if (!has_backslash_) return body == key;
   if (std::memchr(body.data(), '\\', body.size()) == nullptr) return body == key;
   std::string plain;
   append_unescaped(plain, body);

@@ -41,13 +41,31 @@ class RecordView {
 
   std::string_view text() const { return text_; }
 
+  // For many paths in one pass: calls f(key, value) with the token indexes
+  // of each member of the top-level object until f returns true; key_is()
+  // names the member, each_at() follows a path's later steps from a value.
+  template <class F>
+  void members(F&& f) const {
+    if (n_ < 2 || at(0) != '{' || at(1) == '}') return;
+    for (uint32_t i = 1;;) {
+      if (f(i, i + 2)) return;
+      i = skip(i + 2);
+      if (i >= n_ || at(i) != ',') return;
+      ++i;
+    }
+  }
+  bool key_is(uint32_t tok, std::string_view key) const;
+  template <class F>
+  bool each_at(uint32_t tok, const JsonPath& path, size_t step, F&& f) const {
+    return walk(tok, path, step, f);
+  }
+
  private:
   template <class F>
   bool walk(uint32_t tok, const JsonPath& path, size_t step, F& f) const;
   // The token after the value that starts at `tok`.
   uint32_t skip(uint32_t tok) const;
   JsonToken token(uint32_t tok) const;
-  bool key_is(uint32_t tok, std::string_view key) const;
   char at(uint32_t tok) const { return text_[idx_[tok]]; }
 
   std::string_view text_;

@@ -66,9 +66,34 @@ std::string_view cell_text(const Cell& c, std::string& scratch) {
 
 void project(const RecordView& rec, const std::vector<JsonPath>& paths, std::vector<Cell>& cells) {
   cells.resize(paths.size());
+  // Paths that start with a member name and hold no "[]" are found in one
+  // pass over the record's members; the others one by one.
+  constexpr size_t kMax = 64;
+  const std::string* first[kMax];
+  size_t left = 0;
   for (size_t i = 0; i < paths.size(); ++i) {
+    cells[i].present = cells[i].owned = false;
+    bool simple = i < kMax && !has_each(paths[i]) && paths[i].steps[0].kind == PathStep::Kind::kKey;
+    if (i < kMax) first[i] = simple ? &paths[i].steps[0].key : nullptr;
+    left += simple;
+  }
+  if (left)
+    rec.members([&](uint32_t key, uint32_t value) {
+      for (size_t i = 0; i < paths.size() && i < kMax; ++i) {
+        if (!first[i] || !rec.key_is(key, *first[i])) continue;
+        first[i] = nullptr;  // the first member of that name, as a lookup takes
+        --left;
+        rec.each_at(value, paths[i], 1, [&](const JsonToken& t) {
+          cells[i].present = true;
+          cells[i].token = t;
+          return true;
+        });
+      }
+      return left == 0;
+    });
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (i < kMax && !has_each(paths[i]) && paths[i].steps[0].kind == PathStep::Kind::kKey) continue;
     Cell& c = cells[i];
-    c.present = c.owned = false;
     if (has_each(paths[i])) {
       std::string arr = "[";
       rec.each(paths[i], [&](const JsonToken& t) {
