@@ -135,7 +135,7 @@ struct Expr::Impl {
         v.kind = Kind::kString;
         if (t.escaped) {
           std::string& s = scratch();
-          append_unescaped(s, t.raw);
+          append_unescaped(t.raw, s);
           v.text = s;
         } else {
           v.text = t.raw;
@@ -578,7 +578,7 @@ class Parser {
     if (const char* why = json_check(lit)) fail(std::string("bad string: ") + why, at);
     pos_ = i + 1;
     std::string text;
-    append_unescaped(text, lit.substr(1, lit.size() - 2));
+    append_unescaped(lit.substr(1, lit.size() - 2), text);
     return literal(Kind::kString, std::move(text));
   }
 

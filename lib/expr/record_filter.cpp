@@ -70,7 +70,7 @@ std::optional<TimeNs> RecordFilter::record_time(const RecordView& rec) const {
           t = parse_rfc3339(tok.raw);
         } else {
           std::string s;
-          append_unescaped(s, tok.raw);
+          append_unescaped(tok.raw, s);
           t = parse_rfc3339(s);
         }
       } else if (tok.kind == JsonToken::Kind::kNumber && time_.epoch) {

@@ -63,7 +63,7 @@ bool RecordView::key_is(uint32_t tok, std::string_view key) const {
     return false;
   if (std::memchr(body.data(), '\\', body.size()) == nullptr) return body == key;
   std::string plain;
-  append_unescaped(plain, body);
+  append_unescaped(body, plain);
   return plain == key;
 }
 

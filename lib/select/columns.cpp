@@ -55,7 +55,7 @@ std::string_view cell_text(const Cell& c, std::string& scratch) {
     case JsonToken::Kind::kString:
       if (!c.token.escaped) return c.token.raw;
       scratch.clear();
-      append_unescaped(scratch, c.token.raw);
+      append_unescaped(c.token.raw, scratch);
       return scratch;
     case JsonToken::Kind::kNull: return {};
     case JsonToken::Kind::kArray:

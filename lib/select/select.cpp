@@ -128,7 +128,7 @@ bool mentions(const RecordView& view, const std::vector<JsonPath>& id_fields, co
       if (t.kind != JsonToken::Kind::kString) return false;
       if (!t.escaped) return t.raw == id;
       decoded.clear();
-      append_unescaped(decoded, t.raw);
+      append_unescaped(t.raw, decoded);
       return decoded == id;
     });
     if (hit) return true;
