@@ -9,7 +9,9 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := g++ meson ninja-build pkgconf libsimdjson-dev libcli11-dev libre2-dev \
               libxxhash-dev catch2 libcurl4-openssl-dev libssl-dev zlib1g-dev \
               libhyperscan-dev libtomlplusplus-dev
-TEST_PKGS  := mandoc python3 jq curl openssl git procps tzdata chromium zsh nodejs
+TEST_PKGS  := mandoc python3 jq curl openssl git procps tzdata chromium zsh nodejs \
+              clickhouse-server clickhouse-client prometheus prometheus-node-exporter \
+              prometheus-pushgateway
 BENCH_PKGS := miller nginx-light time
 CHECK_PKGS := clang libclang-rt-14-dev
 PKGS       := $(BUILD_PKGS) $(TEST_PKGS) $(BENCH_PKGS) $(CHECK_PKGS)

@@ -20,9 +20,9 @@ BENCH_GEN="$BENCH_ROOT/bench/gen"
 : "${BENCH_REPEAT:=3}"
 
 # Results of the last bench_run, for scripts that compute ratios or thresholds.
-BENCH_LAST_LABEL= BENCH_LAST_SECS= BENCH_LAST_MBS= BENCH_LAST_RSS_MIB= BENCH_LAST_RSS_STAGES=
-# MB/s, seconds and peak RSS (MiB) of every bench_run so far, by label.
-declare -gA BENCH_MBS=() BENCH_SECS=() BENCH_RSS=()
+BENCH_LAST_LABEL= BENCH_LAST_SECS= BENCH_LAST_MBS= BENCH_LAST_RSS_MIB= BENCH_LAST_RSS_STAGES= BENCH_LAST_CPU=
+# MB/s, seconds, peak RSS (MiB) and CPU seconds of every bench_run so far, by label.
+declare -gA BENCH_MBS=() BENCH_SECS=() BENCH_RSS=() BENCH_CPU=()
 _bench_in_table=0
 
 _bench_emit() { # print a line to stdout and append it to $BENCH_OUT
@@ -79,10 +79,13 @@ bench_data() {
 # - Several CMDs are the stages of a pipeline (CMD1 | CMD2 | ...) with pipefail; each runs under its
 #   own /usr/bin/time (directly or via bash -c as above). The RSS column is the sum of the stages'
 #   peaks (an upper bound of the pipeline's footprint) followed by the per-stage figures.
+# CPU time (user + system) is summed over the stages, of the run with the best wall time:
+# BENCH_LAST_CPU and BENCH_CPU[label], in seconds. BENCH_BEFORE, when set, is a command run (untimed)
+# before each run, e.g. to remove a cursor file so that every run ships the whole input.
 # A failing run (non-zero exit of CMD or any stage, SIGPIPE included) is reported and not recorded.
 bench_run() {
     local label=$1 input=$2; shift 2
-    local stages=("$@") tmp script i q run t0 t1 secs best= rss peak=0 stage_peaks=() size rc k
+    local stages=("$@") tmp script i q run t0 t1 secs best= rss peak=0 stage_peaks=() size rc k line cpu best_cpu=0
     [[ -r $input ]] || { echo "bench: $label: cannot read $input" >&2; return 1; }
     ((${#stages[@]})) || { echo "bench: $label: no command" >&2; return 1; }
     size=$(stat -L -c %s "$input")
@@ -91,7 +94,7 @@ bench_run() {
     script="set -o pipefail;"
     for i in "${!stages[@]}"; do
         if ((i)); then script+=" |"; fi
-        script+=" /usr/bin/time -o $tmp/rss.$i -f %M"
+        script+=" /usr/bin/time -o $tmp/rss.$i -f '%U %S %M'"
         if [[ ${stages[$i]} =~ ^[[:space:]]*[A-Za-z0-9_./:,+@%-]+([[:space:]]+[A-Za-z0-9_./=:,+@%-]+)*[[:space:]]*$ ]]; then
             script+=" ${stages[$i]}"     # plain words: no shell in between
         else
@@ -101,6 +104,7 @@ bench_run() {
     done
 
     for ((run = 1; run <= BENCH_REPEAT; run++)); do
+        if [[ -n ${BENCH_BEFORE:-} ]]; then bash -c "$BENCH_BEFORE" || return 1; fi
         t0=$EPOCHREALTIME
         bash -c "$script" <"$input" >/dev/null && rc=0 || rc=$?
         t1=$EPOCHREALTIME
@@ -110,23 +114,28 @@ bench_run() {
             return 1
         fi
         secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-        if [[ -z $best ]] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$secs; fi
+        cpu=0
         for i in "${!stages[@]}"; do
-            rss=$(tail -n 1 "$tmp/rss.$i" 2>/dev/null)   # time may write "Command terminated by signal N" first
+            line=$(tail -n 1 "$tmp/rss.$i" 2>/dev/null)   # time may write "Command terminated by signal N" first
+            rss=${line##* }
             [[ $rss =~ ^[0-9]+$ ]] || rss=0
             if ((rss > ${stage_peaks[$i]:-0})); then stage_peaks[$i]=$rss; fi
+            cpu=$(awk -v c="$cpu" -v l="$line" 'BEGIN { split(l, f, " "); printf "%.2f", c + f[1] + f[2] }')
         done
+        if [[ -z $best ]] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$secs best_cpu=$cpu; fi
     done
     rm -rf "$tmp"
 
     for i in "${!stage_peaks[@]}"; do peak=$((peak + stage_peaks[i])); done
     BENCH_LAST_LABEL=$label
     BENCH_LAST_SECS=$best
+    BENCH_LAST_CPU=$best_cpu
     BENCH_LAST_MBS=$(awk -v n="$size" -v s="$best" 'BEGIN { printf "%.1f", (s > 0 ? n / 1e6 / s : 0) }')
     BENCH_LAST_RSS_MIB=$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')
     BENCH_LAST_RSS_STAGES=$(for k in "${stage_peaks[@]}"; do awk -v k="$k" 'BEGIN { printf "%.1f ", k / 1024 }'; done)
     BENCH_LAST_RSS_STAGES=${BENCH_LAST_RSS_STAGES% }
     BENCH_MBS[$label]=$BENCH_LAST_MBS BENCH_SECS[$label]=$BENCH_LAST_SECS BENCH_RSS[$label]=$BENCH_LAST_RSS_MIB
+    BENCH_CPU[$label]=$BENCH_LAST_CPU
 
     local rss_cell=$BENCH_LAST_RSS_MIB
     if ((${#stages[@]} > 1)); then rss_cell+=" (${BENCH_LAST_RSS_STAGES// / + })"; fi

@@ -16,13 +16,24 @@ bench_run "cat FILE | cat (pipe ceiling)" "$data" "cat $data" "cat"
 bench_run "ndj-tail FILE | cat" "$data" "ndj-tail $data" "cat"
 bench_run "ndj-tail --cursor FILE | cat" "$data" "ndj-tail --cursor $cur/c.json $data" "cat"
 bench_run "ndj-tail --validate FILE | cat" "$data" "ndj-tail --validate $data" "cat"
+bench_run "ndj-tail --id-field id --source-field source FILE | cat" "$data" \
+  "ndj-tail --id-field id --source-field source $data" "cat"
 # jq and Miller are far slower: run them on 100M and compare MB/s.
 bench_run "jq -c . FILE, 100M" "$small" "jq -c . $small"
 bench_run "mlr --ijsonl --ojsonl cat FILE, 100M" "$small" "mlr --ijsonl --ojsonl cat $small"
+# The same two members added by jq and Miller (an id from the line number).
+bench_run "jq -c '. + {id, source}' FILE, 100M" "$small" \
+  "jq -c '. + {id: (input_line_number | tostring), source: \"app\"}' $small"
+bench_run "mlr put '\$id, \$source' FILE, 100M" "$small" \
+  "mlr --ijsonl --ojsonl put '\$id = NR; \$source = \"app\"' $small"
 bench_run "ndj-tail FILE, 100M (RSS check)" "$small" "ndj-tail $small"
 bench_ratio "ndj-tail | cat / cat | cat (target >= 0.5)" "ndj-tail FILE | cat" "cat FILE | cat (pipe ceiling)"
 bench_ratio "ndj-tail --validate / jq -c ." "ndj-tail --validate FILE | cat" "jq -c . FILE, 100M"
 bench_ratio "ndj-tail / Miller pass-through" "ndj-tail FILE | cat" "mlr --ijsonl --ojsonl cat FILE, 100M"
+bench_ratio "ndj-tail --id-field --source-field / jq adding them" \
+  "ndj-tail --id-field id --source-field source FILE | cat" "jq -c '. + {id, source}' FILE, 100M"
+bench_ratio "ndj-tail --id-field --source-field / Miller adding them" \
+  "ndj-tail --id-field id --source-field source FILE | cat" "mlr put '\$id, \$source' FILE, 100M"
 
 # Follow latency (target: p99 under 50 ms).
 for extra in "" "--poll 100ms"; do

@@ -89,7 +89,7 @@ check "dora: incidents sometimes lack resolved_at / deployment_id" bash -c "
 
 # --- lib.sh --------------------------------------------------------------------------------
 export BENCH_DIR=$tmp/data BENCH_OUT=$tmp/results.md BENCH_REPEAT=2
-check "lib.sh: bench_data caches, bench_run records, bench_ratio divides" bash -c "
+check "lib.sh: bench_data caches, bench_run records (CPU too, BENCH_BEFORE), bench_ratio divides" bash -c "
     . '$here/lib.sh'
     bench_header selftest >/dev/null
     d=\$(bench_data small --records 2000 2>/dev/null) && [ -s \"\$d\" ] || exit 1
@@ -98,6 +98,9 @@ check "lib.sh: bench_data caches, bench_run records, bench_ratio divides" bash -
     bench_run 'cat' \"\$d\" 'cat' >/dev/null && [ -n \"\$BENCH_LAST_MBS\" ] || exit 1
     bench_run 'jq' \"\$d\" 'jq -c .' 'wc -l' >/dev/null || exit 1
     [[ \$BENCH_LAST_RSS_STAGES == *' '* ]] || exit 1
+    [[ \$BENCH_LAST_CPU =~ ^[0-9]+[.][0-9]+\$ ]] || exit 1
+    BENCH_BEFORE='echo x >>$tmp/before' bench_run 'before' \"\$d\" cat >/dev/null || exit 1
+    [ \$(wc -l <'$tmp/before') = 2 ] || exit 1
     [[ \$(bench_ratio 'x' 10 4) == 'x: 2.5x' ]] || exit 1
     bench_ratio 'cat / jq' cat jq >/dev/null || exit 1
     ! bench_run 'false' \"\$d\" false 2>/dev/null || exit 1

@@ -25,6 +25,8 @@ entry per request, then --default (200):
 probability P, picked from --fault-kinds (default 500,503:0,429:0,drop).
 --tls-cert/--tls-key FILE serve HTTPS instead of HTTP.
 --token-file FILE: requests without "Authorization: Bearer <token>" get 401.
+--reject-if TEXT:STATUS answers STATUS (e.g. 422) to every body that holds
+TEXT, as a receiver that validates each record does.
 --delay SECONDS delays every answer; --slow-if TEXT:SECONDS delays those
 whose body contains TEXT. POST /_plan (body: a plan) replaces the
 plan. --outage ANSWER (or POST /_outage, body: an answer such as 503, empty
@@ -68,6 +70,8 @@ class State:
         self.delay = args.delay
         self.slow_text, _, slow = (args.slow_if or "").rpartition(":")
         self.slow_seconds = float(slow) if slow else 0.0
+        self.reject_text, _, reject = (args.reject_if or "").rpartition(":")
+        self.reject_status = int(reject) if reject else 0
         self.token = None
         if args.token_file:
             with open(args.token_file) as f:
@@ -148,6 +152,9 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(st.slow_seconds)
         if st.token is not None and self.headers.get("Authorization") != "Bearer " + st.token:
             return self.reply(401, b'{"error":"bad token"}')
+        plain = gzip.decompress(body) if self.headers.get("Content-Encoding", "").lower() == "gzip" else body
+        if st.reject_text and st.reject_text.encode() in plain:
+            return self.reply(st.reject_status, b'{"error":"invalid record"}')
         if answer in ("drop", "lost"):
             if answer == "lost":
                 st.store(body, self.headers)
@@ -207,6 +214,7 @@ def main():
     p.add_argument("--outage", default="", help="answer every request with this until POST /_outage ends it")
     p.add_argument("--delay", type=float, default=0.0)
     p.add_argument("--slow-if")
+    p.add_argument("--reject-if")
     p.add_argument("--token-file")
     p.add_argument("--out", help="append accepted bodies here")
     p.add_argument("--headers-out", help="append each accepted request's headers (JSON) here")

@@ -80,6 +80,8 @@ int parse_args(int argc, char** argv, dora::Options& o, RecordFilter& where) {
       ->type_name("STATUS=VALUE");
   add_epoch_option(app, o.schema.epoch, "Numeric times are in s, ms, us or ns");
   add_threads_option(app, o.threads);
+  app.add_flag("--partial", o.partial, "Write a partial for --merge, not a report");
+  app.add_flag("--merge", o.merge, "Read partials (FILE...), not records");
   FilterArgs filter;
   add_where_option(app, filter, "Only records where EXPR holds, before any metric");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
@@ -140,15 +142,22 @@ int run(const dora::Options& o, RecordFilter& where) {
   std::optional<dora::AlertState> alerts;
   if (!o.alert_state.empty()) alerts = dora::load_alert_state(o.alert_state);
   Output out;
-  RecordReader reader(o.input, out, RecordReader::Validation::kNone);  // read_records parses
-  apply_record_filter(reader, where);
-  dora::EventStore store(o.schema, w.keep_from, w.window.until, w.window.since);
+  const dora::PartialPlan plan = dora::partial_plan(o, w);
+  dora::EventStore store(o.schema, plan.keep_from, w.window.until, w.window.since);
   store.set_threads(o.threads);
-  auto st = dora::read_records(reader, store, o.threads);
-  if (auto rc = reader.stop_exit_code(st)) return *rc;
-
-  if (!may_write_report(reader)) return reader.exit_code();
-  store.resolve();
+  std::optional<dora::PartialWriter> partial;
+  if (o.partial) partial.emplace(plan);
+  auto insert = [&](const dora::IntakeBatch& b) { partial ? partial->add(b) : store.insert(b); };
+  std::optional<RecordReader> reader;
+  if (o.merge) {
+    dora::read_partial_files(o.input.files, plan, insert);
+  } else {
+    reader.emplace(o.input, out, RecordReader::Validation::kNone);  // read_records parses
+    apply_record_filter(*reader, where);
+    auto st = dora::read_records(*reader, store.event_reader(), insert, o.threads);
+    if (auto rc = reader->stop_exit_code(st)) return *rc;
+    if (!may_write_report(*reader)) return reader->exit_code();
+  }
   // Standard output takes the report piece by piece; -o and --append need
   // it whole.
   std::string report;
@@ -157,7 +166,13 @@ int run(const dora::Options& o, RecordFilter& where) {
     if (whole) report.append(text);
     else out.write(text);
   };
-  const auto fired = dora::write_report(store, o, w, use_color(o), alerts ? &*alerts : nullptr, sink);
+  std::vector<dora::AlertKey> fired;
+  if (partial) {
+    partial->finish(sink);
+  } else {
+    store.resolve();
+    fired = dora::write_report(store, o, w, use_color(o), alerts ? &*alerts : nullptr, sink);
+  }
   // Readable by other users: a report, for collectors running as another user.
   if (!o.output.empty()) write_file_atomic(o.output, report, 0644);
   // One write under the lock ndj-emit takes: no line of another writer
@@ -166,7 +181,7 @@ int run(const dora::Options& o, RecordFilter& where) {
   out.flush();
   // Once the report is out: a run that failed to write it fires again next time.
   if (alerts && !fired.empty()) dora::record_fired(o.alert_state, fired, o.now);
-  int rc = reader.exit_code();
+  int rc = reader ? reader->exit_code() : kExitOk;
   return rc == kExitOk && !fired.empty() && o.fail_on_regression ? kExitRegression : rc;
 }
 

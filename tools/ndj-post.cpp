@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "core/atomic_file.hpp"
 #include "core/cli.hpp"
 #include "core/cursor.hpp"
 #include "core/diag.hpp"
@@ -14,6 +15,7 @@
 #include "ship/json_array.hpp"
 #include "ship/post_request.hpp"
 #include "ship/shipper.hpp"
+#include "ship/sink_pushgateway.hpp"
 
 namespace ndj {
 namespace {
@@ -23,6 +25,7 @@ struct Options {
   HttpTarget target;
   RequestOptions request;
   std::string body = "json";
+  SinkOptions sink;
   std::string cursor, status, dead_letter;
   TimeNs commit_interval = kNsPerSec / 5;
   bool dry_run = false, verbose = false, otlp = false;
@@ -32,6 +35,13 @@ int parse_args(int argc, char** argv, Options& o) {
   CLI::App app{"POST each NDJSON line (a batch) as one HTTP request body."};
   setup_app(app, "ndj-post");
   app.add_option("URL", o.target.url, "Endpoint (http:// or https://)")->required()->type_name("");
+  app.add_option("--sink", o.sink.kind, "Receiver: http, clickhouse, prometheus-pushgateway")->type_name("KIND");
+  with_choices(app.get_option("--sink"), {"http", "clickhouse", "prometheus-pushgateway"});
+  app.add_option("--table", o.sink.table, "clickhouse: insert into TABLE")->type_name("TABLE");
+  app.add_flag("--skip-unknown-fields", o.sink.skip_unknown, "clickhouse: ignore fields the table lacks");
+  app.add_option("--job", o.sink.job, "prometheus-pushgateway: the group's job")->type_name("NAME");
+  app.add_option("--label", o.sink.label_args, "prometheus-pushgateway: group label (repeatable)")
+      ->type_name("NAME=VALUE");
   app.add_option("-H,--header", o.request.headers, "Extra header 'Name: value' (repeatable)")
       ->type_name("HEADER");
   app.add_option("--token-file", o.request.token_file, "Bearer token from FILE")->type_name("FILE");
@@ -63,6 +73,9 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_flag("-v,--verbose", o.verbose, "One line per request on stderr");
   add_bad_line_options(app, o.input);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
+  if (auto why = check_sink_options(o.sink, o.request, o.body, app.count("--body") > 0, o.otlp,
+                                    !o.cursor.empty() || !o.dead_letter.empty()))
+    return usage_error(*why);
   if (o.otlp && o.body == "ndjson") return usage_error("--otlp: OTLP/HTTP bodies are JSON, not --body ndjson");
   if (o.otlp && o.request.content_type.empty()) o.request.content_type = "application/json";
   if (auto why = check_request_options(o.target, o.request, o.body == "ndjson")) return usage_error(*why);
@@ -73,10 +86,23 @@ int run(const Options& o) {
   if (o.target.insecure) warn("--insecure: TLS certificates are not verified");
   HttpTarget target = o.target;
   ShipperOptions::Auth auth = load_credentials(o.request, target);
+  ClickHouseSink clickhouse;
+  aim_at_sink(o.sink, target, clickhouse);
+  if (target.put) {  // the Pushgateway: standard input is one text body
+    std::string text = read_fd(0, "<stdin>");
+    if (o.dry_run) {
+      Output out;
+      out.write(describe_request(target, text.size()));
+      out.flush();
+      return kExitOk;
+    }
+    return push_text(std::move(text), {"", o.status, "", o.verbose, o.request.gzip, false, o.target.backoff.budget, auth},
+                     target);
+  }
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kSyntax);
   Shipper shipper({o.cursor, o.status, o.dead_letter, o.verbose, o.request.gzip, o.body == "ndjson",
-                   o.target.backoff.budget, auth, o.commit_interval, o.otlp},
+                   o.target.backoff.budget, auth, o.commit_interval, o.otlp, false, target.sink},
                   target);
   std::exception_ptr failure;
   if (!o.dry_run) {

@@ -42,7 +42,7 @@ int parse_args(int argc, char** argv, Options& o) {
       ->type_name("FIELD,...");
   app.add_option("-a,--agg", aggs, "count, sum:F, mean:F, p90:F, rate:F... (man page)")
       ->type_name("AGG,...");
-  with_choices(app.add_option("-f,--format", format, "ndjson (default), csv or table"), kStatsFormats)
+  with_choices(app.add_option("-f,--format", format, "ndjson (default), csv, table or prom"), kStatsFormats)
       ->type_name("FMT");
   add_bucket_options(app, "Also group by day, week or month", o.bucket, o.tz, o.week_starts_sunday);
   app.add_option("--time-field", time_field, "Time of a record for --bucket (ts)")->type_name("FIELD");
@@ -71,6 +71,8 @@ int parse_args(int argc, char** argv, Options& o) {
     o.aggs.push_back(std::move(*spec));
   }
   o.format = *kStatsFormats.parse(format);  // one of with_choices' values
+  // A scrape sees one value per series: a bucket would need a timestamp.
+  if (o.bucket && o.format == StatsFormat::kProm) return usage_error("--bucket: not with --format prom");
   auto tf = FieldPath::parse(time_field);
   if (!tf) return usage_error("--time-field: bad field path '" + time_field + "'");
   o.time_field = std::move(*tf);
@@ -130,6 +132,7 @@ int run(Options& o) {
   for (const FieldPath& g : o.group_by) layout.key_names.push_back(g.text());
   for (const AggSpec& a : o.aggs) layout.agg_names.push_back(a.column);
   layout.bucket = buckets ? &*buckets : nullptr;
+  layout.aggs = &o.aggs;
   write_stats(out, o.format, layout, rows);
   out.flush();
   return reader.exit_code();

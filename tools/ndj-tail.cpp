@@ -2,6 +2,7 @@
 // lines only, interleave checkpoint marks (DESIGN.md §2), and follow the
 // files through appends, rotation, truncation and deletion (lib/tail).
 #include <string>
+#include <vector>
 
 #include "core/cli.hpp"
 #include "core/output.hpp"
@@ -35,6 +36,12 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_flag("--rotated-gzip", o.tail.rotated_gzip, "Finish rotated files that were compressed (.gz)");
   app.add_flag("-v,--verbose", o.tail.verbose, "Say which rotated files are finished or forgotten");
   app.add_flag("--validate", o.tail.validate, "Check each line is JSON; report the rest");
+  app.add_option("--id-field", o.tail.id_field, "Add member NAME: the record's stable id")->type_name("NAME");
+  app.add_option("--source-field", o.tail.source_field, "Add member NAME: the record's stream")
+      ->type_name("NAME");
+  std::vector<std::string> streams;
+  app.add_option("--stream", streams, "Files matching GLOB are stream NAME (repeatable)")
+      ->type_name("NAME=GLOB");
   add_bad_line_options(app, o.tail.input,
                        {"Append bad lines to FILE (mode 0600)", "Stop at the first bad line (exit 65)",
                         "Longest line passed on (default 16M)"});
@@ -51,6 +58,15 @@ int parse_args(int argc, char** argv, Options& o) {
   if (o.tail.autocommit && o.tail.cursor.empty()) return usage_error("--autocommit needs --cursor");
   if (o.tail.rotated_gzip && o.tail.cursor.empty()) return usage_error("--rotated-gzip needs --cursor");
   if (!o.tail.follow && (o.poll || o.exit_idle)) return usage_error("--poll and --exit-idle need --follow");
+  for (const auto& arg : streams) {
+    std::string why;
+    auto rule = parse_stream_rule(arg, why);
+    if (!rule) return usage_error("--stream " + arg + ": " + why);
+    o.tail.streams.push_back(std::move(*rule));
+  }
+  if (!streams.empty() && o.tail.source_field.empty()) return usage_error("--stream needs --source-field");
+  if (!o.tail.id_field.empty() && o.tail.id_field == o.tail.source_field)
+    return usage_error("--id-field and --source-field name the same member");
   for (const auto& p : o.tail.paths)
     if (p == "-") return usage_error("'-': ndj-tail reads files, not standard input");
   return -1;

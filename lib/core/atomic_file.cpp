@@ -153,21 +153,28 @@ std::optional<std::string> read_file(const std::string& path) {
     if (errno == ENOENT) return std::nullopt;
     throw Error(kExitFailure, path + ": " + errno_text(errno));
   }
+  try {
+    std::string out = read_fd(fd, path);
+    ::close(fd);
+    return out;
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+}
+
+std::string read_fd(int fd, const std::string& name) {
   std::string out;
   char buf[65536];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      throw Error(kExitFailure, path + ": read failed: " + errno_text(err));
+      throw Error(kExitFailure, name + ": read failed: " + errno_text(errno));
     }
-    if (n == 0) break;
+    if (n == 0) return out;
     out.append(buf, static_cast<size_t>(n));
   }
-  ::close(fd);
-  return out;
 }
 
 void remove_stale_temps(const std::string& path) {

@@ -51,6 +51,8 @@ int open_parent_dir(const std::string& path);
 
 // Reads a whole file; nullopt if it does not exist; throws Error(1) otherwise.
 std::optional<std::string> read_file(const std::string& path);
+// Reads an open descriptor to its end (`name` for errors); throws Error(1).
+std::string read_fd(int fd, const std::string& name);
 
 // Removes temp files next to `path` (NAME.tmp.PID.XXXXXX, and NAME.tmp.PID
 // from older versions) left by processes that no longer exist (a run killed

@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <cstring>
-#ifdef __SSE2__
+#if defined(__AVX2__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 #include <cstdio>
@@ -60,18 +62,26 @@ size_t find_mark_line(std::string_view lines, size_t from) {
   };
   if (from == 0 && is_mark_at(0)) return 0;
   if (from == 0) from = 1;
-  // Look for "\n{\"n" and check the rest of the prefix at each hit.
+  // Candidates are a '\n' with an 'n' three bytes on ("\n{\"n"): two
+  // compares a vector, and is_mark_at checks the few hits.
   size_t i = from - 1;
-#ifdef __SSE2__
-  const __m128i nl = _mm_set1_epi8('\n'), brace = _mm_set1_epi8('{'), quote = _mm_set1_epi8('"'),
-                n = _mm_set1_epi8('n');
+#if defined(__AVX2__)
+  const __m256i nl = _mm256_set1_epi8('\n'), n = _mm256_set1_epi8('n');
+  for (; i + 35 <= lines.size(); i += 32) {
+    const char* p = lines.data() + i;
+    __m256i m = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), nl),
+                                 _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 3)), n));
+    for (unsigned bits = static_cast<unsigned>(_mm256_movemask_epi8(m)); bits; bits &= bits - 1) {
+      size_t at = i + static_cast<size_t>(__builtin_ctz(bits)) + 1;
+      if (is_mark_at(at)) return at;
+    }
+  }
+#elif defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n'), n = _mm_set1_epi8('n');
   for (; i + 19 <= lines.size(); i += 16) {
     const char* p = lines.data() + i;
-    __m128i m = _mm_and_si128(
-        _mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), nl),
-                      _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1)), brace)),
-        _mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 2)), quote),
-                      _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 3)), n)));
+    __m128i m = _mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), nl),
+                              _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 3)), n));
     for (unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(m)); bits; bits &= bits - 1) {
       size_t at = i + static_cast<size_t>(__builtin_ctz(bits)) + 1;
       if (is_mark_at(at)) return at;

@@ -486,6 +486,20 @@ void EventReader::add_service(IntakeBatch& out, IntakeBatch::Entry& e, std::stri
   out.text_.append(s);
 }
 
+void IntakeBatch::append(Entry e, std::string_view service, std::string_view group_key,
+                         std::span<const uint64_t> changes) {
+  e.text = static_cast<uint32_t>(text_.size());
+  e.service_size = static_cast<uint32_t>(service.size());
+  e.service_hash = e.has_service ? XXH3_64bits(service.data(), service.size()) : 0;
+  e.group_size = static_cast<uint32_t>(group_key.size());
+  e.group_hash = XXH3_64bits(group_key.data(), group_key.size());
+  text_.append(service).append(group_key);
+  e.changes = static_cast<uint32_t>(change_ids_.size());
+  e.changes_size = static_cast<uint32_t>(changes.size());
+  change_ids_.insert(change_ids_.end(), changes.begin(), changes.end());
+  entries_.push_back(e);
+}
+
 void EventReader::add_group_key(IntakeBatch& out, IntakeBatch::Entry& e) {
   if (group_fields_ == 0) return;
   const size_t begin = out.text_.size();
@@ -833,8 +847,20 @@ void EventStore::insert(const IntakeBatch& batch) {
         d.unplanned = e.unplanned;
         d.emergency = e.emergency;
         if (d.id == 0 && e.has_changes) {
-          // Only its own list names its changes: any unique key will do.
-          d.id = hash_id("\x1f" "deployment#" + std::to_string(deployments_.size()));
+          // Only its own list names its changes: a key made of all it holds,
+          // not of its place in the input, so that any order of the same
+          // records (ndj-dora --merge of partials) gives the same store. Two
+          // deployments it cannot tell apart are the same to every metric.
+          std::string key = "\x1f" "deployment#";
+          const char flags[] = {static_cast<char>(e.succeeded), static_cast<char>(e.failed),
+                                static_cast<char>(e.unplanned), static_cast<char>(e.emergency),
+                                static_cast<char>(e.has_service)};
+          key.append(reinterpret_cast<const char*>(&e.time), sizeof e.time).append(flags, sizeof flags);
+          key.append(batch.service(e)).push_back('\0');
+          key.append(batch.group_key(e));
+          const auto changes = batch.change_ids(e);
+          key.append(reinterpret_cast<const char*>(changes.data()), changes.size_bytes());
+          d.id = hash_id(key);
         }
         for (uint64_t c : batch.change_ids(e)) links_.push_back({c, d.id});
         d.group = intern_group(batch.group_key(e), e.group_hash);
@@ -937,9 +963,11 @@ void EventStore::sort_deployments(size_t spare_bytes) {
     if (a.time != b.time) return a.time < b.time;
     if (a.id != b.id) return a.id < b.id;
     // Equal ids only for deployments without one: order them fully anyway,
-    // so the result does not depend on the input order.
-    return std::tuple(a.group, a.succeeded, a.failed, a.unplanned) <
-           std::tuple(b.group, b.succeeded, b.failed, b.unplanned);
+    // so the result does not depend on the input order (groups by their
+    // key: their numbers are in order of first appearance).
+    if (a.group != b.group) return group_ids_.at(a.group) < group_ids_.at(b.group);
+    return std::tuple(a.succeeded, a.failed, a.unplanned, a.emergency) <
+           std::tuple(b.succeeded, b.failed, b.unplanned, b.emergency);
   };
   for (size_t s = 0; s + 1 < service_begin_.size(); ++s) {
     auto first = order.begin() + service_begin_[s], last = order.begin() + service_begin_[s + 1];
@@ -989,6 +1017,19 @@ void EventStore::resolve() {
   }
   sort_deployments(freed);
 
+  // A repeated id keeps its first deployment: the earliest, then by the
+  // service's name (none last), then in the order of one service's
+  // timeline; never by the order of the input (which --merge changes).
+  auto first_of_its_id = [this](uint32_t a, uint32_t b) {
+    const Deployment& x = deployments_[a];
+    const Deployment& y = deployments_[b];
+    if (x.time != y.time) return x.time < y.time;
+    if (x.service != y.service) {
+      if (x.service == kNoService || y.service == kNoService) return y.service == kNoService;
+      return services_.at(x.service) < services_.at(y.service);
+    }
+    return a < b;
+  };
   size_t cap = 16;
   while (cap < deployments_.size() + deployments_.size() / 3 + 1) cap *= 2;
   by_id_.assign(cap, kNoDeployment);
@@ -1005,7 +1046,7 @@ void EventStore::resolve() {
     if (id == 0) continue;
     size_t slot = id & (cap - 1);
     while (by_id_[slot] != kNoDeployment && deployments_[by_id_[slot]].id != id) slot = (slot + 1) & (cap - 1);
-    if (by_id_[slot] == kNoDeployment) by_id_[slot] = i;  // a repeated id keeps its first deployment
+    if (by_id_[slot] == kNoDeployment || first_of_its_id(i, by_id_[slot])) by_id_[slot] = i;
   }
 
   // Changes named only in their deployment's list; each link becomes a
@@ -1013,7 +1054,9 @@ void EventStore::resolve() {
   size_t out = 0;
   if (by_id) {
     for (auto& changes : changes_by_id_)
-      std::sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) { return a.key < b.key; });
+      // A repeated change id takes its earliest time, whatever the input order.
+      std::sort(changes.begin(), changes.end(),
+                [](const Change& a, const Change& b) { return std::tie(a.key, a.time) < std::tie(b.key, b.time); });
     for (size_t i = 0; i < links_.size(); ++i) {
       const ChangeLink link = links_[i];
       for (bool at_commit : {false, true}) {

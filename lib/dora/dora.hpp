@@ -2,7 +2,7 @@
 // their links, windows, computation, trends and goals, report formats and
 // the HTML page. Includes core/, json/ and dora/ only; only ndj-dora
 // includes it. Inside, includes go one way: dora, metrics, trends, report,
-// series, html, run (lib/dora/meson.build).
+// series, html, partial, run (lib/dora/meson.build).
 //
 // DORA metrics from deployment, change and incident events: intake of
 // records into compact arrays, resolution of the links between them, and
@@ -45,7 +45,8 @@ struct Condition {
 };
 
 // What each metric counts: the choices a definitions set (--definitions)
-// names. The defaults are the set "dora".
+// names. The defaults are the set "dora". A new field also goes into the
+// fingerprint of partials (partial.cpp's schema_bytes), as do Schema's.
 struct Definitions {
   std::string name = "dora";
   // Deployment frequency counts every deployment, not only successful ones.
@@ -229,6 +230,11 @@ class IntakeBatch {
     return {text_.data() + e.text + e.service_size, e.group_size};
   }
   std::span<const uint64_t> change_ids(const Entry& e) const { return {change_ids_.data() + e.changes, e.changes_size}; }
+
+  // Appends `e` with its service, group key and change ids (a partial's
+  // entry, partial.hpp): the text offsets, sizes and hashes are set here.
+  void append(Entry e, std::string_view service, std::string_view group_key, std::span<const uint64_t> changes);
+  void add_counts(const InputCounts& c) { counts_.add(c); }
 
  private:
   friend class EventReader;

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "core/format.hpp"
+#include "core/prom.hpp"
 #include "json/json.hpp"
 
 namespace ndj::dora {
@@ -502,22 +503,13 @@ std::string table(const EventStore& store, const std::vector<GroupMetrics>& rows
   return out;
 }
 
-void append_prom_family(std::string& out, const std::string& name, const std::string& help) {
-  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
-  out.append("# TYPE ").append(name).append(" gauge\n");
-}
-
-// Families are contiguous: metric by metric, the rows inside. A null value
-// has no sample (its _n sample, 0 or the open count, says why).
+// Families are contiguous: metric by metric, the rows inside. Values are
+// in base units (per second, seconds, ratios: the table's prom names); a
+// null value has no sample (its _samples sample, 0 or the open count, says
+// why). Every family is a gauge: values over a window, not counters.
 std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows, const ReportSettings& s) {
   // "dora_metric" labels the regression samples: a field cannot take it.
-  std::vector<std::string> names, taken = {"dora_metric"};
-  for (const auto& f : store.group_fields()) {
-    std::string n = prom_label_name(f);
-    for (int k = 2; std::find(taken.begin(), taken.end(), n) != taken.end(); ++k) n = prom_label_name(f) + "_" + std::to_string(k);
-    taken.push_back(n);
-    names.push_back(std::move(n));
-  }
+  const std::vector<std::string> names = prom_label_names(store.group_fields(), {"dora_metric"});
   // "{field="value",...}" after `first` labels; nullopt when every value is
   // empty (the overall row's series again).
   auto group_labels = [&](uint32_t group, std::string first) -> std::optional<std::string> {
@@ -528,9 +520,7 @@ std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows,
         const auto& v = store.group(group)[i];
         std::string_view text = v.present ? std::string_view(v.text) : "(none)";
         any_value |= !text.empty();
-        l.append(l.empty() ? "" : ",").append(names[i]).append("=\"");
-        append_prom_label_value(l, text);
-        l.push_back('"');
+        append_prom_label(l, names[i], text);
       }
     }
     if (!any_value) return std::nullopt;
@@ -546,33 +536,36 @@ std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows,
   }
   // A comment line: scrapers skip it, a person reading the file sees it.
   std::string out = s.note.empty() ? "" : "# ndj-dora: " + s.note + "\n";
+  // The samples of `family`: value(record of metric m) for each row.
+  auto samples = [&](const std::string& family, size_t m, auto value) {
+    for (size_t r = 0; r < records.size(); ++r) {
+      if (auto v = value(records[r][m])) {
+        out.append(family).append(labels[r]).push_back(' ');
+        append_prom_number(out, *v);
+        out.push_back('\n');
+      }
+    }
+  };
   for (size_t m = 0; !records.empty() && m < records.front().size(); ++m) {
     const MetricInfo& info = records.front()[m].info();
-    const std::string base = std::string("ndj_dora_") + info.name;
+    const std::string base = std::string("ndj_dora_") + info.name, family = std::string("ndj_dora_") + info.prom;
     const std::string window = ", " + window_label(s.window) + " until " + time_text(s.window.until);
-    append_prom_family(out, base, info.help + window);
-    for (size_t r = 0; r < records.size(); ++r) {
-      if (!records[r][m].value) continue;
-      out.append(base).append(labels[r]).push_back(' ');
-      append_number(out, *records[r][m].value);
-      out.push_back('\n');
-    }
-    append_prom_family(out, base + "_n", std::string("Sample size of ") + base + ": " + info.counted);
-    for (size_t r = 0; r < records.size(); ++r)
-      out.append(base).append("_n").append(labels[r]).append(" ").append(std::to_string(records[r][m].n)).append("\n");
+    const double scale = unit_info(info.unit).prom_scale;
+    append_prom_family(out, family, info.help + window);
+    samples(family, m, [&](const MetricRecord& r) { return r.value ? std::optional(*r.value * scale) : std::nullopt; });
+    append_prom_family(out, base + "_samples", "Sample size of " + family + ": " + info.counted);
+    samples(base + "_samples", m, [&](const MetricRecord& r) { return std::optional(static_cast<double>(r.n)); });
     append_prom_family(out, base + "_low_n",
-                       "1 when " + base + " rests on fewer than " + std::to_string(s.min_samples) +
+                       "1 when " + family + " rests on fewer than " + std::to_string(s.min_samples) +
                            " samples (--min-samples), else 0");
-    for (size_t r = 0; r < records.size(); ++r) {
-      if (!records[r][m].value) continue;
-      out.append(base).append("_low_n").append(labels[r]).append(records[r][m].low_n ? " 1\n" : " 0\n");
-    }
+    samples(base + "_low_n", m, [&](const MetricRecord& r) {
+      return r.value ? std::optional(r.low_n ? 1.0 : 0.0) : std::nullopt;
+    });
     if (!records.front()[m].goals.empty()) {
       append_prom_family(out, base + "_goal_met", "1 when " + records.front()[m].goal_text() + " holds, else 0");
-      for (size_t r = 0; r < records.size(); ++r) {
-        if (!records[r][m].goal_met) continue;
-        out.append(base).append("_goal_met").append(labels[r]).append(*records[r][m].goal_met ? " 1\n" : " 0\n");
-      }
+      samples(base + "_goal_met", m, [&](const MetricRecord& r) {
+        return r.goal_met ? std::optional(*r.goal_met ? 1.0 : 0.0) : std::nullopt;
+      });
     }
   }
   if (s.regressions) {
@@ -583,15 +576,16 @@ std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows,
     for (const auto& c : *s.regressions) alerts += c.fired();
     append_prom_family(out, "ndj_dora_regressions", "Regression alerts raised, " + windows);
     out.append("ndj_dora_regressions ").append(std::to_string(alerts)).append("\n");
-    append_prom_family(out, "ndj_dora_regression_change_pct",
-                       "Change in percent of a metric that regressed beyond its threshold, " + windows);
+    append_prom_family(out, "ndj_dora_regression_change_ratio",
+                       "Change (new - old) / old of a metric that regressed beyond its threshold, " + windows);
     for (const auto& c : *s.regressions) {
       if (!c.fired()) continue;
-      std::string first = "dora_metric=\"" + std::string(metric_info(c.metric).name) + "\"";
+      std::string first;
+      append_prom_label(first, "dora_metric", metric_info(c.metric).name);
       auto l = group_labels(c.group, first);
       if (!l) continue;
-      out.append("ndj_dora_regression_change_pct").append(*l).push_back(' ');
-      append_number(out, *c.change_pct);
+      out.append("ndj_dora_regression_change_ratio").append(*l).push_back(' ');
+      append_prom_number(out, *c.change_pct / 100);
       out.push_back('\n');
     }
   }
@@ -599,23 +593,6 @@ std::string prom(const EventStore& store, const std::vector<GroupMetrics>& rows,
 }
 
 }  // namespace
-
-std::string prom_label_name(std::string_view name) {
-  std::string out;
-  for (char c : name) out.push_back(std::isalnum(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 128 ? c : '_');
-  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out.insert(0, "_");
-  if (out.starts_with("__")) out.insert(0, "x");
-  return out;
-}
-
-void append_prom_label_value(std::string& out, std::string_view value) {
-  for (char c : value) {
-    if (c == '\\') out.append("\\\\");
-    else if (c == '"') out.append("\\\"");
-    else if (c == '\n') out.append("\\n");
-    else out.push_back(c);
-  }
-}
 
 std::string format_regressions(Format format, const EventStore& store, const std::vector<RegressionCheck>& checks,
                                const RegressionWindows& w) {

@@ -84,12 +84,6 @@ std::string format_regressions(Format format, const EventStore& store, const std
 // of a suppressed alert.
 std::string silenced_text(const RegressionCheck& c);
 
-// A label name Prometheus accepts: [a-zA-Z_][a-zA-Z0-9_]*, other bytes as
-// '_', a leading digit or a reserved leading "__" prefixed (e.g. "_0x", "x__").
-std::string prom_label_name(std::string_view name);
-// A label value with backslash, double quote and newline escaped.
-void append_prom_label_value(std::string& out, std::string_view value);
-
 // A number as JSON text: rounded to 6 decimal places, shortest spelling.
 void append_number(std::string& out, double v);
 // A row's "group" object: {} for the overall row, else field: JSON value.

@@ -74,13 +74,17 @@ void read_batch(BatchReader& r, WorkBatch<IntakeBatch>& b) {
 }  // namespace
 
 RecordReader::Status read_records(RecordReader& reader, EventStore& store, unsigned threads) {
+  return read_records(reader, store.event_reader(), [&](const IntakeBatch& b) { store.insert(b); }, threads);
+}
+
+RecordReader::Status read_records(RecordReader& reader, const EventReader& events,
+                                  const std::function<void(const IntakeBatch&)>& insert, unsigned threads) {
   std::vector<std::unique_ptr<BatchReader>> readers;
-  for (unsigned i = 0; i < threads; ++i)
-    readers.push_back(std::make_unique<BatchReader>(store.event_reader()));
+  for (unsigned i = 0; i < threads; ++i) readers.push_back(std::make_unique<BatchReader>(events));
   return run_batches<IntakeBatch>(
       reader, threads, [&](WorkBatch<IntakeBatch>& b, unsigned worker) { read_batch(*readers[worker], b); },
       [&](WorkBatch<IntakeBatch>& b) {
-        store.insert(b.result);
+        insert(b.result);
         for (const auto& f : b.lines.failures())
           if (b.lines.report(reader.bad_lines(), f)) return false;
         return true;

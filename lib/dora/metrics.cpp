@@ -74,7 +74,8 @@ constexpr MetricInfo kMetrics[] = {
      .aggregation = Aggregation::kRate,
      .tiers = TierBounds{1.0, 1.0 / 7, 1.0 / 30, true},
      .regression_pct = 30.0,
-     .help = "DORA deployment frequency, successful deployments per day",
+     .prom = "deployment_frequency_per_second",
+     .help = "DORA deployment frequency, successful deployments per second (times 86400: per day)",
      .counted = "successful deployments",
      .note = std::nullopt,
      .measure = deployment_frequency},
@@ -86,7 +87,8 @@ constexpr MetricInfo kMetrics[] = {
      .aggregation = Aggregation::kMedian,
      .tiers = TierBounds{24, 24 * 7, 24 * 30, false},
      .regression_pct = 30.0,
-     .help = "DORA lead time (median), hours",
+     .prom = "lead_time_seconds",
+     .help = "DORA lead time (median), seconds",
      .counted = "changes",
      .note = std::nullopt,
      .measure = lead_time},
@@ -98,7 +100,8 @@ constexpr MetricInfo kMetrics[] = {
      .aggregation = Aggregation::kShare,
      .tiers = TierBounds{5, 10, 15, true},
      .regression_pct = 50.0,
-     .help = "DORA change failure rate, percent of deployments",
+     .prom = "change_failure_ratio",
+     .help = "DORA change failure rate, failed deployments / deployments",
      .counted = "deployments",
      .note = Note{Detail::kFailures, true, "deployments failed"},
      .measure = change_failure_rate},
@@ -110,7 +113,8 @@ constexpr MetricInfo kMetrics[] = {
      .aggregation = Aggregation::kMedian,
      .tiers = TierBounds{1, 24, 24 * 7, false},
      .regression_pct = 30.0,
-     .help = "DORA recovery time (median), hours",
+     .prom = "failed_deployment_recovery_time_seconds",
+     .help = "DORA failed deployment recovery time (median), seconds",
      .counted = "recovered failed deployments",
      .note = Note{Detail::kUnrecovered, false, "unrecovered"},
      .measure = recovery_time},
@@ -122,7 +126,8 @@ constexpr MetricInfo kMetrics[] = {
      .aggregation = Aggregation::kShare,
      .tiers = std::nullopt,
      .regression_pct = 50.0,  // a share of deployments, as change_failure_rate
-     .help = "DORA rework rate, percent of deployments unplanned",
+     .prom = "rework_ratio",
+     .help = "DORA rework rate, unplanned deployments / deployments",
      .counted = "deployments",
      .note = Note{Detail::kReworkDeployments, true, "unplanned"},
      .measure = rework_rate},
@@ -134,7 +139,8 @@ constexpr MetricInfo kMetrics[] = {
      .aggregation = Aggregation::kMedian,
      .tiers = std::nullopt,
      .regression_pct = 30.0,  // as the other times
-     .help = "DORA time to restore (median), hours",
+     .prom = "time_to_restore_seconds",
+     .help = "DORA time to restore (median), seconds",
      .counted = "resolved incidents",
      .note = Note{Detail::kOpen, false, "open"},
      .measure = time_to_restore},
@@ -192,9 +198,9 @@ constexpr DisplayScale kHourScales[] = {
 constexpr DisplayScale kPercentScales[] = {{"%", " %", 1, 1, kAlways}};
 
 constexpr UnitInfo kUnits[] = {
-    {"per_day", kPerDaySuffixes, kPerDayScales},
-    {"hours", kHourSuffixes, kHourScales},
-    {"percent", kPercentSuffixes, kPercentScales},
+    {"per_day", kPerDaySuffixes, kPerDayScales, 1.0 / 86400},
+    {"hours", kHourSuffixes, kHourScales, 3600},
+    {"percent", kPercentSuffixes, kPercentScales, 0.01},
 };
 
 }  // namespace

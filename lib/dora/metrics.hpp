@@ -76,6 +76,9 @@ struct UnitInfo {
   const char* name;  // a record's "unit": "per_day", "hours", "percent"
   std::span<const GoalSuffix> goal_suffixes;
   std::span<const DisplayScale> scales;  // smallest first
+  // From the unit to the base unit of its Prometheus families (per second,
+  // seconds, ratio): 1/86400, 3600, 0.01.
+  double prom_scale;
 };
 const UnitInfo& unit_info(Unit u);
 
@@ -115,7 +118,11 @@ struct MetricInfo {
   Aggregation aggregation;
   std::optional<TierBounds> tiers;        // nullopt: no DORA tiers
   std::optional<double> regression_pct;   // default --threshold; nullopt: not checked
-  const char* help;                       // Prometheus HELP, before the window
+  // The Prometheus family of the value after "ndj_dora_", named with its
+  // base unit as Prometheus asks ("lead_time_seconds"), and its HELP
+  // (before the window).
+  const char* prom;
+  const char* help;
   const char* counted;                    // what n counts: "successful deployments"
   std::optional<Note> note;
   // Sets the value, n and fields of `r` from a row computed over `days`.

@@ -69,6 +69,12 @@ std::optional<std::string> check_trend_options(const OptionText& t, Options& o) 
   if (!o.alert_state.empty() && o.acks.empty() && !o.regressions)
     return "--alert-state needs --regressions (or --ack)";
   if (o.ack_for <= 0) return "--ack-for must be positive";
+  // A partial is no report: what judges or keeps a report waits for the merge.
+  if (o.partial) {
+    if (!o.append.empty()) return "--append: not with --partial";
+    if (o.fail_on_regression) return "--fail-on-regression: not with --partial (give it to --merge)";
+    if (!o.alert_state.empty() && o.acks.empty()) return "--alert-state: not with --partial (give it to --merge)";
+  }
   return std::nullopt;
 }
 

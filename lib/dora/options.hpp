@@ -53,6 +53,9 @@ struct Options {
   std::string tz;  // --tz: local-day buckets; empty: UTC
   unsigned threads = 1;
   bool explain = false;  // --explain: print the definitions, read nothing
+  // --partial: write the events read as a partial (partial.hpp), no report;
+  // --merge: read partials, not records (with --partial: write their merge).
+  bool partial = false, merge = false;
 };
 
 // Option values as given, before the checks below read them.

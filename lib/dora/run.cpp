@@ -1,11 +1,15 @@
 // ndj-dora's report of a resolved store.
 #include "dora/run.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 
 #include "core/diag.hpp"
 #include "core/format.hpp"
+#include "core/atomic_file.hpp"
 #include "core/local_time.hpp"
 
 namespace ndj::dora {
@@ -111,6 +115,48 @@ std::vector<AlertKey> write_report(const EventStore& store, const Options& o, co
   for (const auto& c : checks)
     if (c.fired()) fired.push_back({c.metric, canonical_group(store, c.group)});
   return fired;
+}
+
+PartialPlan partial_plan(const Options& o, const RunWindows& w) {
+  PartialPlan plan{&o.schema, w.keep_from, w.window.until, w.window.since};
+  if (!o.partial) return plan;
+  Options with_trends = o;
+  with_trends.regressions = true;
+  RunWindows trends;
+  if (!plan_windows(with_trends, w.now, trends)) plan.keep_from = std::min(plan.keep_from, trends.keep_from);
+  return plan;
+}
+
+namespace {
+
+std::string read_stdin() {
+  std::string out;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n == 0) return out;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(kExitFailure, "<stdin>: read failed: " + errno_text(errno));
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
+}  // namespace
+
+void read_partial_files(const std::vector<std::string>& files, const PartialPlan& plan,
+                        const std::function<void(const IntakeBatch&)>& insert) {
+  const std::vector<std::string> all = files.empty() ? std::vector<std::string>{"-"} : files;
+  for (const auto& f : all) {
+    if (f == "-") {
+      read_partials(read_stdin(), "<stdin>", plan, insert);
+      continue;
+    }
+    auto bytes = read_file(f);
+    if (!bytes) throw Error(kExitFailure, f + ": " + errno_text(ENOENT));
+    read_partials(*bytes, f, plan, insert);
+  }
 }
 
 }  // namespace ndj::dora

@@ -7,6 +7,7 @@
 #include "dora/dora_html.hpp"
 #include "dora/dora_series.hpp"
 #include "dora/options.hpp"
+#include "dora/partial.hpp"
 #include "dora/windows.hpp"
 
 namespace ndj::dora {
@@ -29,5 +30,16 @@ std::string lead_time_note(const GroupMetrics& all);
 // may be null) as a note; returns the alerts raised.
 std::vector<AlertKey> write_report(const EventStore& store, const Options& o, const RunWindows& w, bool color,
                                    const AlertState* alerts, const TextSink& sink);
+
+// The plan of the events a run keeps: its windows' (w.keep_from), and
+// with --partial from as early as --regressions would need too (the
+// recent and baseline windows before the window's end), so that a merge
+// may add --regressions or --format html to the options of the partials.
+PartialPlan partial_plan(const Options& o, const RunWindows& w);
+
+// --merge: the partials in `files` (none or "-": stdin), read with
+// read_partials into `insert`, file by file.
+void read_partial_files(const std::vector<std::string>& files, const PartialPlan& plan,
+                        const std::function<void(const IntakeBatch&)>& insert);
 
 }  // namespace ndj::dora

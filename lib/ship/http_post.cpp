@@ -154,6 +154,7 @@ struct HttpPoster::Job {
   uint64_t seq = 0;
   std::string payload;
   std::string label;
+  size_t first = 0;
   ResponseStart response;
   CURL* easy = nullptr;  // set while in transfer
   unsigned attempts = 0;
@@ -200,6 +201,7 @@ void* HttpPoster::easy_handle() {
   curl_easy_setopt(e, CURLOPT_URL, target_.url.c_str());
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(header_list_));
   curl_easy_setopt(e, CURLOPT_POST, 1L);
+  if (target_.put) curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
   curl_easy_setopt(e, CURLOPT_USERAGENT, "ndj-post/" NDJ_VERSION);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -219,9 +221,10 @@ void* HttpPoster::easy_handle() {
   return e;
 }
 
-void HttpPoster::post(uint64_t seq, std::string payload, std::string label) {
+void HttpPoster::post(uint64_t seq, std::string payload, std::string label, size_t first) {
   auto job = std::make_unique<Job>();
   job->seq = seq;
+  job->first = first;
   job->payload = std::move(payload);
   job->label = std::move(label);
   jobs_.push_back(std::move(job));
@@ -256,7 +259,7 @@ void HttpPoster::finish(Job& job, int curl_code, std::vector<Settled>& done) {
   std::optional<int64_t> retry_after;
   if (code == CURLE_OK) {
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &a.status);
-    verdict = classify_http_status(a.status);
+    verdict = target_.sink ? target_.sink->classify(a.status, job.response.text) : classify_http_status(a.status);
     curl_header* h = nullptr;
     if (verdict == HttpVerdict::kTransient &&
         curl_easy_header(e, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
@@ -287,8 +290,14 @@ void HttpPoster::finish(Job& job, int curl_code, std::vector<Settled>& done) {
   }
   if (on_attempt) on_attempt(a);
   s.seq = job.seq;
+  s.first = job.first;
   s.status = a.status;
   s.reason = a.status ? "HTTP " + std::to_string(a.status) : a.error;
+  if (target_.sink && s.kind != Settled::Kind::kAcked)
+    if (std::string why = target_.sink->explain(job.response.text); !why.empty()) {
+      s.reason += ", " + why;
+      s.explained = true;
+    }
   // An acknowledgement may hold an answer too (OTLP's partialSuccess).
   if (s.kind != Settled::Kind::kAcked || !job.response.text.empty()) {
     s.response = scrub_response(job.response.text, target_.secrets, job.response.cut);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ship/http_retry.hpp"
+#include "ship/sink.hpp"
 
 namespace ndj {
 
@@ -28,6 +29,8 @@ struct HttpTarget {
   bool insecure = false;             // no TLS verification
   size_t concurrency = 4;
   BackoffPolicy backoff;
+  bool put = false;              // PUT instead of POST (the Pushgateway)
+  const Sink* sink = nullptr;    // reads the answers; nullptr: by status alone
 };
 
 // The end of one attempt, for logs and counters.
@@ -56,6 +59,8 @@ struct Settled {
   std::string reason;     // "HTTP 401" or the transfer error
   std::string response;   // the start of the response body, scrubbed (scrub_response)
   std::string payload;    // the body as sent (of an acknowledgement: when it had an answer)
+  bool explained = false; // the Sink explained the answer (in reason)
+  size_t first = 0;       // the index of its first record in its input line (a part of a split body)
 };
 
 // Header helpers for command lines and logs.
@@ -90,8 +95,8 @@ class HttpPoster {
   size_t held() const;
   bool has_room() const { return held() < target_.concurrency; }
 
-  // Takes a body; it is sent on the next pump().
-  void post(uint64_t seq, std::string payload, std::string label);
+  // Takes a body; it is sent on the next pump(). `first`: see Settled.
+  void post(uint64_t seq, std::string payload, std::string label, size_t first = 0);
 
   // Starts due transfers and waits at most timeout_ms for network activity
   // or for extra_fd (-1: none) to become readable, then appends the bodies

@@ -14,16 +14,17 @@ std::string_view trim(std::string_view s) {
 }
 }  // namespace
 
-bool append_array_as_ndjson(std::string_view text, std::string& out) {
+std::optional<std::vector<std::string_view>> array_elements(std::string_view text) {
   text = trim(text);
-  if (text.size() < 2 || text.front() != '[' || text.back() != ']') return false;
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']') return std::nullopt;
   std::string_view inner = text.substr(1, text.size() - 2);
+  std::vector<std::string_view> out;
   int depth = 0;
   bool in_string = false;
   size_t start = 0;
   auto element = [&](size_t end) {
     std::string_view e = trim(inner.substr(start, end - start));
-    if (!e.empty()) out.append(e).push_back('\n');
+    if (!e.empty()) out.push_back(e);
     start = end + 1;
   };
   for (size_t i = 0; i < inner.size(); ++i) {
@@ -42,7 +43,38 @@ bool append_array_as_ndjson(std::string_view text, std::string& out) {
     }
   }
   element(inner.size());
+  return out;
+}
+
+bool append_array_as_ndjson(std::string_view text, std::string& out) {
+  auto elements = array_elements(text);
+  if (!elements) return false;
+  for (auto e : *elements) out.append(e).push_back('\n');
   return true;
+}
+
+std::optional<std::vector<std::string_view>> body_records(std::string_view body, bool ndjson) {
+  if (!ndjson) return array_elements(body);
+  std::vector<std::string_view> out;
+  for (size_t at = 0; at < body.size();) {
+    size_t nl = body.find('\n', at);
+    if (nl == std::string_view::npos) nl = body.size();
+    if (nl > at) out.push_back(body.substr(at, nl - at));
+    at = nl + 1;
+  }
+  return out;
+}
+
+std::string body_of(const std::vector<std::string_view>& records, size_t first, size_t last, bool ndjson) {
+  std::string out;
+  if (!ndjson) out.push_back('[');
+  for (size_t i = first; i < last; ++i) {
+    if (!ndjson && i > first) out.push_back(',');
+    out.append(records[i]);
+    if (ndjson) out.push_back('\n');
+  }
+  if (!ndjson) out.push_back(']');
+  return out;
 }
 
 }  // namespace ndj

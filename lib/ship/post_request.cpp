@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "ship/http_credentials.hpp"
+#include "ship/sink_pushgateway.hpp"
 
 namespace ndj {
 
@@ -59,6 +60,46 @@ std::optional<std::string> check_request_options(const HttpTarget& target, Reque
   return std::nullopt;
 }
 
+std::optional<std::string> check_sink_options(SinkOptions& s, RequestOptions& r, std::string& body, bool body_given,
+                                              bool otlp, bool acks) {
+  bool ch = s.kind == "clickhouse", pg = s.kind == "prometheus-pushgateway";
+  if (!ch && (!s.table.empty() || s.skip_unknown)) return "--table and --skip-unknown-fields need --sink clickhouse";
+  if (!pg && (!s.job.empty() || !s.label_args.empty())) return "--job and --label need --sink prometheus-pushgateway";
+  if (ch) {
+    if (s.table.empty()) return "--sink clickhouse needs --table";
+    if (auto why = clickhouse_table_problem(s.table)) return "--table " + s.table + ": " + *why;
+    if (body_given && body != "ndjson") return "--sink clickhouse: bodies are NDJSON (JSONEachRow), not --body json";
+    if (otlp) return "--otlp and --sink clickhouse are different receivers";
+    body = "ndjson";
+  }
+  if (pg) {
+    if (s.job.empty()) return "--sink prometheus-pushgateway needs --job";
+    if (body_given || otlp || acks)
+      return "--sink prometheus-pushgateway sends its input as one Prometheus text body: "
+             "no --body, --otlp, --cursor or --dead-letter";
+    for (const auto& l : s.label_args) {
+      size_t eq = l.find('=');
+      if (eq == std::string::npos) return "--label " + l + ": expected NAME=VALUE";
+      std::string name = l.substr(0, eq);
+      if (auto why = label_name_problem(name)) return "--label " + l + ": " + *why;
+      if (name == "job") return "--label job: the job is --job";
+      s.labels.emplace_back(name, l.substr(eq + 1));
+    }
+    if (r.content_type.empty()) r.content_type = "text/plain; version=0.0.4";
+  }
+  return std::nullopt;
+}
+
+void aim_at_sink(const SinkOptions& s, HttpTarget& target, const ClickHouseSink& clickhouse) {
+  if (s.kind == "clickhouse") {
+    target.url = clickhouse_insert_url(target.url, s.table, s.skip_unknown);
+    target.sink = &clickhouse;
+  } else if (s.kind == "prometheus-pushgateway") {
+    target.url = pushgateway_url(target.url, s.job, s.labels);
+    target.put = true;
+  }
+}
+
 ShipperOptions::Auth load_credentials(const RequestOptions& r, HttpTarget& target) {
   std::string token = load_bearer_token(r.token_file, r.token_env);
   target.headers = request_headers(r, token);
@@ -72,7 +113,7 @@ ShipperOptions::Auth load_credentials(const RequestOptions& r, HttpTarget& targe
 }
 
 std::string describe_request(const HttpTarget& target, size_t size) {
-  std::string s = "POST " + redact_url(target.url) + "\n";
+  std::string s = (target.put ? "PUT " : "POST ") + redact_url(target.url) + "\n";
   for (const auto& h : target.headers) {
     std::string_view name = std::string_view(h).substr(0, h.find(':'));
     if (!is_secret_header(name)) s += h + "\n";

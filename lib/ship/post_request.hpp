@@ -8,6 +8,7 @@
 
 #include "ship/http_post.hpp"
 #include "ship/shipper.hpp"
+#include "ship/sink_clickhouse.hpp"
 
 namespace ndj {
 
@@ -18,6 +19,26 @@ struct RequestOptions {
   std::string content_type;           // --content-type ("": the default of the body form)
   bool gzip = false;                  // Content-Encoding: gzip
 };
+
+// What --sink names and the options of each receiver.
+struct SinkOptions {
+  std::string kind = "http";            // http, clickhouse, prometheus-pushgateway
+  std::string table;                    // clickhouse: --table
+  bool skip_unknown = false;            // clickhouse: --skip-unknown-fields
+  std::string job;                      // prometheus-pushgateway: --job
+  std::vector<std::string> label_args;  // prometheus-pushgateway: --label NAME=VALUE
+  std::vector<std::pair<std::string, std::string>> labels;  // parsed from label_args
+};
+
+// The usage error in the sink options, or nullopt. Sets the body form
+// (`body`) and content type the sink takes; `body_given`: --body was;
+// `acks`: --cursor or --dead-letter was.
+std::optional<std::string> check_sink_options(SinkOptions& s, RequestOptions& r, std::string& body, bool body_given,
+                                              bool otlp, bool acks);
+
+// Points `target` at the sink: its URL, its method (PUT for the
+// Pushgateway) and the reader of its answers (`clickhouse` for ClickHouse).
+void aim_at_sink(const SinkOptions& s, HttpTarget& target, const ClickHouseSink& clickhouse);
 
 // The usage error in `target`'s URL and timeouts and in `r`, or nullopt.
 // Sets r.content_type to the default of the body form when not given.

@@ -11,6 +11,7 @@
 #include "core/diag.hpp"
 #include "core/gzip.hpp"
 #include "core/signals.hpp"
+#include "ship/json_array.hpp"
 
 namespace ndj {
 
@@ -85,13 +86,14 @@ void Shipper::settle(Settled& s) {
   if (s.kind == Kind::kAcked) {
     ++health_.acked;
     if (o_.otlp) count_partial_success(s);
-    window_.settle(s.seq);
+    part_settled(s.seq);
     return;
   }
   if (s.kind == Kind::kRejected && dead_letter_) {
+    if (split(s)) return;
     append_dead_letter(s);
     ++health_.dead_lettered;
-    window_.settle(s.seq);
+    part_settled(s.seq);
     error(s.label + ": rejected by the receiver (" + s.reason + "), kept in " + o_.dead_letter);
     return;
   }
@@ -106,7 +108,9 @@ void Shipper::settle(Settled& s) {
            "; nothing committed past the last acknowledged body";
   } else {
     fatal_ = kExitNoPerm;
-    if ((s.status == 401 || s.status == 407) && o_.auth == ShipperOptions::Auth::kBasic) msg += ": the credentials were refused: check --user/--password-file";
+    // Unless the receiver's own words said what to do:
+    if (s.explained) msg += ": refused";
+    else if ((s.status == 401 || s.status == 407) && o_.auth == ShipperOptions::Auth::kBasic) msg += ": the credentials were refused: check --user/--password-file";
     else if ((s.status == 401 || s.status == 407) && o_.auth == ShipperOptions::Auth::kNone) msg += ": the endpoint wants a token: use --token-file or --token-env";
     else if (s.status == 401 || s.status == 407) msg += ": the credentials were refused: check --token-file/--token-env";
     else if (s.status == 403) msg += ": the token is not allowed to post here: check its permissions";
@@ -116,6 +120,58 @@ void Shipper::settle(Settled& s) {
     else msg += " (for a private CA use --cacert FILE)";
   }
   error(msg);
+}
+
+bool Shipper::split(Settled& s) {
+  if (o_.text_body) return false;
+  std::string plain;
+  if (o_.gzip) gzip_decompress(s.payload, plain);
+  const std::string& body = o_.gzip ? plain : s.payload;
+  auto records = body_records(body, o_.ndjson_body);
+  if (!records || records->size() < 2) {
+    if (records && records->size() == 1) ++health_.dead_lettered_records;
+    return false;
+  }
+  size_t n = records->size();
+  std::vector<size_t> cuts{0};
+  auto blamed = o_.sink ? o_.sink->blamed_record(s.response) : std::nullopt;
+  if (blamed && *blamed <= n) {
+    // The records before the blamed one were read: they are good.
+    if (*blamed > 1) cuts.push_back(*blamed - 1);
+    if (*blamed < n) cuts.push_back(*blamed);
+  } else {
+    cuts.push_back(n / 2);
+  }
+  cuts.push_back(n);
+  ++health_.split;
+  // The base label: the input line, without the records of a part.
+  std::string base = s.label.substr(0, s.label.find(" record"));
+  std::string payload;
+  for (size_t k = 0; k + 1 < cuts.size(); ++k) {
+    std::string part = body_of(*records, cuts[k], cuts[k + 1], o_.ndjson_body);
+    if (o_.gzip) gzip_compress(part, payload);
+    else payload = std::move(part);
+    size_t first = s.first + cuts[k];
+    size_t last = s.first + cuts[k + 1];
+    std::string label = base + (last == first + 1 ? " record " + std::to_string(last)
+                                                    : " records " + std::to_string(first + 1) + "-" + std::to_string(last));
+    poster_.post(s.seq, std::move(payload), std::move(label), first);
+    payload = std::string();
+  }
+  // This body was one part of seq: it is now cuts.size() - 1 of them.
+  auto [it, added] = parts_.try_emplace(s.seq, 1);
+  it->second += cuts.size() - 2;
+  if (o_.verbose) error(s.label + ": rejected (" + s.reason + "): split in " + std::to_string(cuts.size() - 1) + " to find the bad records");
+  return true;
+}
+
+void Shipper::part_settled(uint64_t seq) {
+  auto it = parts_.find(seq);
+  if (it != parts_.end()) {
+    if (--it->second > 0) return;
+    parts_.erase(it);
+  }
+  window_.settle(seq);
 }
 
 // OTLP/HTTP's answer to a body it took in part: {"partialSuccess":

@@ -11,6 +11,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ship/ack_window.hpp"
@@ -33,6 +34,8 @@ struct ShipperOptions {
   enum class Auth { kNone, kBearer, kBasic } auth = Auth::kNone;  // for 401 advice
   TimeNs commit_interval = 0;  // --commit-interval; 0: each mark is committed at once
   bool otlp = false;        // --otlp: a 2xx may reject part of the body (partialSuccess)
+  bool text_body = false;   // bodies are text, not JSON (the Pushgateway): never split
+  const Sink* sink = nullptr;  // the receiver; may name the record a rejection blames
 };
 
 class Shipper {
@@ -65,6 +68,14 @@ class Shipper {
  private:
   void note_attempt(const Attempt& a);
   void settle(Settled& s);
+  // A rejected body of several records is split and its parts posted in
+  // its place (at the record the receiver blamed, else in halves), so that
+  // the good records land and only the bad ones reach --dead-letter. False
+  // for a body of one record (counted in dead_lettered_records), or one
+  // that is not a list of records.
+  bool split(Settled& s);
+  // One part of body `seq` is settled; the body is, once all its parts are.
+  void part_settled(uint64_t seq);
   // The original line: before gzip, and the array it was for --body ndjson.
   void append_dead_letter(const Settled& s);
   void count_partial_success(const Settled& s);
@@ -79,6 +90,7 @@ class Shipper {
   std::optional<DeadLetterFile> dead_letter_;
   SyncHealth health_;
   std::vector<Settled> done_;
+  std::unordered_map<uint64_t, size_t> parts_;  // split bodies: their parts not yet settled
   int fatal_ = 0;
   TimeNs status_written_ = 0;
   bool status_dirty_ = false;

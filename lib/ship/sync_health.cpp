@@ -22,6 +22,8 @@ std::string SyncHealth::json(uint64_t pending) const {
   s += ",\"requests\":" + std::to_string(requests) + ",\"bytes\":" + std::to_string(bytes);
   s += ",\"retries\":" + std::to_string(retries) + ",\"acked\":" + std::to_string(acked);
   s += ",\"dead_lettered\":" + std::to_string(dead_lettered);
+  s += ",\"dead_lettered_records\":" + std::to_string(dead_lettered_records);
+  s += ",\"split\":" + std::to_string(split);
   if (otlp) {
     s += ",\"partial_successes\":" + std::to_string(partial_successes);
     s += ",\"otlp_rejected\":" + std::to_string(otlp_rejected);

@@ -17,7 +17,9 @@ struct SyncHealth {
   uint64_t bytes = 0;     // request body bytes sent
   uint64_t retries = 0;
   uint64_t acked = 0;
-  uint64_t dead_lettered = 0;
+  uint64_t dead_lettered = 0;          // bodies (or parts of split bodies) kept in --dead-letter
+  uint64_t dead_lettered_records = 0;  // the records of the parts isolated by splitting
+  uint64_t split = 0;                  // rejected bodies split to isolate their bad records
   // --otlp: bodies acknowledged with a partialSuccess, and the items
   // (spans, log records, data points) those answers rejected.
   bool otlp = false;

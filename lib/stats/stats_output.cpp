@@ -2,18 +2,93 @@
 #include "stats/stats_output.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
 
 #include "core/format.hpp"
 #include "core/output.hpp"
+#include "core/prom.hpp"
 #include "json/json.hpp"
 
 namespace ndj {
 
 const Choices<StatsFormat> kStatsFormats{
-    {{"ndjson", StatsFormat::kNdjson}, {"csv", StatsFormat::kCsv}, {"table", StatsFormat::kTable}}};
+    {{"ndjson", StatsFormat::kNdjson},
+     {"csv", StatsFormat::kCsv},
+     {"table", StatsFormat::kTable},
+     {"prom", StatsFormat::kProm}}};
+
+namespace {
+
+// A unit a field name may end in, and its factor to the base unit.
+struct NameUnit {
+  std::string_view token;
+  const char* unit;
+  double scale;
+};
+constexpr NameUnit kNameUnits[] = {
+    {"ns", "seconds", 1e-9},          {"nanos", "seconds", 1e-9},     {"nanoseconds", "seconds", 1e-9},
+    {"us", "seconds", 1e-6},          {"usec", "seconds", 1e-6},      {"micros", "seconds", 1e-6},
+    {"microseconds", "seconds", 1e-6}, {"ms", "seconds", 1e-3},       {"msec", "seconds", 1e-3},
+    {"millis", "seconds", 1e-3},      {"milliseconds", "seconds", 1e-3}, {"s", "seconds", 1},
+    {"sec", "seconds", 1},            {"secs", "seconds", 1},         {"seconds", "seconds", 1},
+    {"min", "seconds", 60},           {"mins", "seconds", 60},        {"minutes", "seconds", 60},
+    {"hours", "seconds", 3600},       {"days", "seconds", 86400},     {"bytes", "bytes", 1},
+    {"pct", "ratio", 0.01},           {"percent", "ratio", 0.01},
+};
+
+// `text` in snake_case: a lower-case letter or digit followed by an upper-
+// case one gets a '_' between, letters go lower case, other bytes '_'.
+std::string snake_case(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (std::isupper(c) && i > 0 && (std::islower(static_cast<unsigned char>(text[i - 1])) ||
+                                     std::isdigit(static_cast<unsigned char>(text[i - 1]))))
+      out.push_back('_');
+    out.push_back(c < 128 && std::isalnum(c) ? static_cast<char>(std::tolower(c)) : '_');
+  }
+  return out;
+}
+
+}  // namespace
+
+PromFamily prom_family(const AggSpec& agg) {
+  PromFamily f;
+  if (agg.kind == AggKind::kCount) {
+    f.name = "ndj_stats_records";
+    return f;
+  }
+  if (!agg.field) {  // no field to name it by: its column
+    f.name = "ndj_stats_" + snake_case(agg.column);
+    return f;
+  }
+  std::string stem = snake_case(agg.field->text());
+  if (agg.kind == AggKind::kRate) {
+    f.name = "ndj_stats_" + stem + "_success_ratio";
+    return f;
+  }
+  if (agg.kind == AggKind::kDistinct) {
+    f.name = "ndj_stats_" + stem + "_distinct_values";
+    return f;
+  }
+  f.stat = agg.column.substr(agg.field->text().size() + 1);  // "p90", "sum"
+  for (const auto& u : kNameUnits) {
+    if (stem.size() > u.token.size() && stem.ends_with(u.token) && stem[stem.size() - u.token.size() - 1] == '_') {
+      stem.resize(stem.size() - u.token.size() - 1);
+      f.unit = u.unit;
+      f.scale = u.scale;
+      break;
+    }
+  }
+  f.name = "ndj_stats_" + stem + (f.unit.empty() ? "" : "_" + f.unit);
+  // Suffixes Prometheus keeps for counters, histograms and summaries.
+  for (std::string_view reserved : {"_total", "_count", "_sum", "_bucket"})
+    if (f.name.ends_with(reserved)) f.name += "_value";
+  return f;
+}
 
 namespace {
 
@@ -172,6 +247,55 @@ void write_trend_table(Output& out, const StatsLayout& layout, const std::vector
   write_table(out, cells, right);
 }
 
+// Families are contiguous (the aggregates of one field together, in the
+// order of their first), rows in their order inside; a value that is not a
+// number (null, a string of first: or last:) has no sample. Every family is
+// a gauge: statistics of the records read, not counters.
+void write_prom(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
+  const auto names = prom_label_names(layout.key_names, {"stat"});
+  std::vector<std::string> labels;  // per row, without the braces
+  for (const GroupRow& r : rows) {
+    std::string l;
+    for (size_t i = 0; i < r.keys.size(); ++i)
+      append_prom_label(l, names[i], r.keys[i].json == "null" ? std::string("(none)") : plain(r.keys[i]));
+    labels.push_back(std::move(l));
+  }
+  std::vector<PromFamily> families;
+  for (const AggSpec& a : *layout.aggs) families.push_back(prom_family(a));
+  std::vector<bool> done(families.size());
+  std::string text;
+  for (size_t a = 0; a < families.size(); ++a) {
+    if (done[a]) continue;
+    const PromFamily& f = families[a];
+    std::string help, stats;
+    for (size_t b = a; b < families.size(); ++b)
+      if (families[b].name == f.name && !families[b].stat.empty()) stats += (stats.empty() ? "" : ", ") + families[b].stat;
+    const AggSpec& spec = (*layout.aggs)[a];
+    if (!spec.field) help = spec.kind == AggKind::kCount ? "Records per group" : spec.spec;
+    else if (spec.kind == AggKind::kRate) help = "Share of the records with " + spec.field->text() + " that succeeded";
+    else if (spec.kind == AggKind::kDistinct) help = "Distinct values of " + spec.field->text();
+    else help = "Statistics of " + spec.field->text() + " (stat: " + stats + ")" + (f.unit.empty() ? "" : f.unit == "ratio" ? ", as a ratio" : ", in " + f.unit);
+    append_prom_family(text, f.name, "ndj-stats: " + help);
+    for (size_t b = a; b < families.size(); ++b) {
+      if (families[b].name != f.name) continue;
+      done[b] = true;
+      for (size_t r = 0; r < rows.size(); ++r) {
+        const StatValue& v = rows[r].aggs[b];
+        if (!v.number || v.is_string) continue;
+        std::string l = labels[r];
+        if (!families[b].stat.empty()) append_prom_label(l, "stat", families[b].stat);
+        text.append(families[b].name);
+        if (!l.empty()) text.append("{").append(l).append("}");
+        text.push_back(' ');
+        append_prom_number(text, *v.number * families[b].scale);
+        text.push_back('\n');
+      }
+    }
+    out.write(text);
+    text.clear();
+  }
+}
+
 }  // namespace
 
 void write_stats(Output& out, StatsFormat format, const StatsLayout& layout,
@@ -179,6 +303,7 @@ void write_stats(Output& out, StatsFormat format, const StatsLayout& layout,
   switch (format) {
     case StatsFormat::kNdjson: write_ndjson(out, layout, rows); break;
     case StatsFormat::kCsv: write_csv(out, layout, rows); break;
+    case StatsFormat::kProm: write_prom(out, layout, rows); break;
     case StatsFormat::kTable:
       if (!layout.bucket) write_plain_table(out, layout, rows);
       else write_trend_table(out, layout, rows);

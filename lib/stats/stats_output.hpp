@@ -1,5 +1,6 @@
-// Writing grouped statistics as NDJSON, CSV or an aligned text table; with
-// time buckets the table shows one sparkline per group and aggregate.
+// Writing grouped statistics as NDJSON, CSV, an aligned text table or
+// Prometheus text (gauges named by prom_family); with time buckets the
+// table shows one sparkline per group and aggregate.
 #pragma once
 #include <optional>
 #include <string>
@@ -14,14 +15,30 @@ namespace ndj {
 
 class Output;
 
-enum class StatsFormat { kNdjson, kCsv, kTable };
+enum class StatsFormat { kNdjson, kCsv, kTable, kProm };
 extern const Choices<StatsFormat> kStatsFormats;
 
 struct StatsLayout {
   std::vector<std::string> key_names;  // group fields, as written
   std::vector<std::string> agg_names;  // output columns
   const Bucketer* bucket = nullptr;  // with --bucket
+  const std::vector<AggSpec>* aggs = nullptr;  // the aggregates, for kProm's names and units
 };
+
+// The Prometheus family of an aggregate, in base units: count is
+// ndj_stats_records; rate:F ndj_stats_F_success_ratio; distinct:F
+// ndj_stats_F_distinct_values; the others ndj_stats_F (labelled
+// stat="sum", "mean", "p90"...), with F's unit, when its name ends in one
+// (duration_ms, latency_us, size_bytes, load_pct), taken off F and put
+// last in its base unit (ndj_stats_duration_seconds) and the values
+// scaled to it. F is snake_case (camelCase split, other bytes '_').
+struct PromFamily {
+  std::string name;
+  std::string stat;   // the label's value; empty: no stat label
+  double scale = 1;   // the values' factor to the base unit
+  std::string unit;   // "seconds", "bytes", "ratio" or ""
+};
+PromFamily prom_family(const AggSpec& agg);
 
 void write_stats(Output& out, StatsFormat format, const StatsLayout& layout,
                  const std::vector<GroupRow>& rows);

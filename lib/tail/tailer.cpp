@@ -11,6 +11,7 @@
 #include "core/diag.hpp"
 #include "core/gzip.hpp"
 #include "core/signals.hpp"
+#include "json/json_members.hpp"
 
 namespace ndj {
 
@@ -46,6 +47,8 @@ Tailer::Tailer(const TailOptions& o, Output& out)
     entries_ = cursor_->load();  // a corrupt or future cursor ends the run here, untouched
   }
   for (const auto& p : o.paths) dirs_.insert(log_path_dir(p));
+  if (!o.id_field.empty()) id_key_ = json_string(o.id_field);
+  if (!o.source_field.empty()) source_key_ = json_string(o.source_field);
 }
 
 void Tailer::scan(bool at_start) {
@@ -135,10 +138,11 @@ int Tailer::exit_code() const {
 
 bool Tailer::line(const LogLine& l) {
   if (is_mark(l.text)) return reject(l, "line looks like a checkpoint mark; not passed on");
+  if (o_.keep && !is_blank(l.text) && !o_.keep(l.text)) return true;  // --where: not passed on
+  if (o_.adds_members() && !is_blank(l.text)) return write_tagged(l);
   if (o_.validate && !is_blank(l.text)) {
     if (const char* why = parser_.validate(l.text)) return reject(l, std::string("invalid JSON: ") + why);
   }
-  if (o_.keep && !is_blank(l.text) && !o_.keep(l.text)) return true;  // --where: not passed on
   // Lines that follow each other in the chunk are written as one run,
   // without a copy.
   const char* chunk = buf_.data();
@@ -177,6 +181,29 @@ void Tailer::overlong(uint64_t raw_size, uint64_t offset) {
     strict_stop_ = true;
 }
 
+bool Tailer::write_tagged(const LogLine& l) {
+  if (const char* why = parser_.validate(l.text)) return reject(l, std::string("invalid JSON: ") + why);
+  Source& s = *current_source_;
+  RawMember set[2];
+  size_t n = 0;
+  if (!id_key_.empty()) {
+    id_.clear();
+    append_record_id(id_, s.stands_for ? s.stands_for->fp : s.file->fingerprint(), l.offset);
+    set[n++] = {id_key_, id_};
+  }
+  if (!source_key_.empty()) set[n++] = {source_key_, s.stream};
+  // The line's bytes around the text: a BOM before it, the newline after.
+  size_t head = static_cast<size_t>(l.text.data() - l.raw.data());
+  tagged_.assign(l.raw.substr(0, head));
+  if (!append_with_members(tagged_, l.text, parser_.structural_indexes(), parser_.structural_count(),
+                           {set, n}))
+    return reject(l, "not a JSON object: no member can be added");
+  tagged_.append(l.raw.substr(head + l.text.size()));
+  flush_run();
+  out_.write(tagged_);
+  return true;
+}
+
 void Tailer::flush_run() {
   if (!run_.empty()) out_.write(run_);
   run_ = {};
@@ -200,6 +227,7 @@ void Tailer::open(const std::string& path, Source& s, bool at_start) {
   }
   s.mark_path = absolute_path(path);
   s.marked = {};
+  if (!o_.source_field.empty()) s.stream = json_string(stream_of(path, o_.streams));
   s.stands_for.reset();
   s.replaces.reset();
   s.last_data = now_ns();
@@ -207,6 +235,7 @@ void Tailer::open(const std::string& path, Source& s, bool at_start) {
   if (Source* from = find_open(f->dev(), f->ino(), &s)) {
     s.file = std::move(from->file);
     s.file->set_path(path);
+    s.stream = from->stream;
     s.registered = from->registered;
     s.marked = from->marked;
     return;
@@ -305,6 +334,7 @@ void Tailer::retire(Source& s) {
   r.registered = s.registered;
   r.marked = s.marked;
   r.mark_path = s.mark_path;
+  r.stream = s.stream;
   if (!s.mark_path.empty()) {
     FilePosition where{s.mark_path, r.file->dev(), r.file->ino(), "", 0};
     std::string now_at = locate_file(where);
@@ -324,6 +354,9 @@ void Tailer::finish(std::unique_ptr<LogFile> file, uint64_t offset, std::optiona
   r.stands_for = std::move(stands_for);
   r.registered = true;
   r.marked = identity(r);
+  // A file finished at start: the cursor names where it was last read,
+  // perhaps under its rotated name; a copy stands for the file it copies.
+  if (!o_.source_field.empty()) r.stream = json_string(stream_of(r.stands_for ? r.stands_for->path : r.mark_path, o_.streams));
   r.last_data = now_ns();
   if (o_.verbose) warn(r.file->path() + ": finishing it from offset " + std::to_string(offset));
   retired_.push_back(std::move(r));
@@ -468,6 +501,7 @@ size_t Tailer::step(Source& s, bool retired) {
   }
   if (!s.registered) register_sources();
   current_ = &f;
+  current_source_ = &s;
   size_t n = 0;
   try {
     if (s.registered) n = f.read(buf_, *this);  // else: no complete first line yet

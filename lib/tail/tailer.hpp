@@ -26,6 +26,7 @@
 #include "core/output.hpp"
 #include "core/records.hpp"
 #include "core/timefmt.hpp"
+#include "tail/record_tags.hpp"
 
 namespace ndj {
 
@@ -40,6 +41,11 @@ struct TailOptions {
   bool rotated_gzip = false;       // finish rotated files logrotate compressed
   bool verbose = false;
   InputOptions input;              // --rejects, --strict, --max-line
+  std::string id_field;            // --id-field NAME ("" for none)
+  std::string source_field;        // --source-field NAME ("" for none)
+  std::vector<StreamRule> streams; // --stream NAME=GLOB
+  // Records are changed: each is validated and gets the members.
+  bool adds_members() const { return !id_field.empty() || !source_field.empty(); }
   // --where/--since/--until: false for a line not to pass on (it sees
   // every line; it keeps those it cannot judge).
   std::function<bool(std::string_view)> keep;
@@ -71,7 +77,7 @@ class Tailer : public LogLineSink {
 
   // Without --validate, only lines that look like marks need a look: found
   // by a scan of the run rather than a visit to every line.
-  bool takes_runs() const override { return !o_.validate && !o_.keep; }
+  bool takes_runs() const override { return !o_.validate && !o_.adds_members() && !o_.keep; }
   size_t lines(std::string_view raw, uint64_t offset) override;
 
   void overlong_part(std::string_view part, bool last) override { bad_.quarantine_part(part, last); }
@@ -94,9 +100,13 @@ class Tailer : public LogLineSink {
     std::optional<FilePosition> replaces;  // the entry its registration takes over
     TimeNs last_data = 0;
     bool done = false;      // without --follow: read to its end once
+    std::string stream;     // --source-field: its stream's name as a JSON string
   };
 
   void flush_run();
+  // --id-field, --source-field: the record with its members, or false
+  // (and the line reported) if it is not a JSON object.
+  bool write_tagged(const LogLine& l);
   // Reports a bad line; false with --strict (the line is left unread).
   bool reject(const LogLine& l, const std::string& why);
   void open(const std::string& path, Source& s, bool at_start);
@@ -168,6 +178,9 @@ class Tailer : public LogLineSink {
   std::set<std::string> seen_;
   std::string_view run_;  // lines of the chunk not yet written
   LogFile* current_ = nullptr;
+  Source* current_source_ = nullptr;
+  std::string id_key_, source_key_;  // the member names as JSON strings ("" for none)
+  std::string tagged_, id_;  // a record with its members, and its id
   bool failed_ = false;
   bool lost_ = false;
   bool cursor_read_only_ = false;  // registration failed once: warned

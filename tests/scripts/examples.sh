@@ -81,12 +81,38 @@ stop_receiver || true
 mkdir -p "$dir/textfile"
 TEXTFILE_DIR="$dir/textfile" "$ex/node-exporter.sh" --until 2026-11-10T00:00:00Z "$dir/dora.ndjson" \
   || fail "node-exporter example"
-grep -q '^# TYPE ndj_dora_lead_time gauge' "$dir/textfile/ndj_dora.prom" || fail "no lead_time gauge"
-grep -q '^ndj_dora_deployment_frequency{team="' "$dir/textfile/ndj_dora.prom" || fail "no per-team series"
+grep -q '^# TYPE ndj_dora_lead_time_seconds gauge' "$dir/textfile/ndj_dora.prom" || fail "no lead_time gauge"
+grep -q '^ndj_dora_deployment_frequency_per_second{team="' "$dir/textfile/ndj_dora.prom" || fail "no per-team series"
 [ "$(ls "$dir/textfile")" = ndj_dora.prom ] || fail "temp files left in the textfile directory"
 echo "node-exporter: $(grep -vc '^#' "$dir/textfile/ndj_dora.prom") samples in ndj_dora.prom"
 
-# 6. The systemd service runs the cron script, which exists and runs.
+# 6. Org-wide DORA: three repositories' partials in parallel, one merge;
+#    the report is the one run over all their records gives.
+(
+  cd "$dir"
+  . "$TESTS_DIR/scripts/ndj-git-repo.bash"
+  for r in shop api web; do
+    (
+      repo "repos/$r"
+      commit "c1-$r" "01-05 09:00" "01-05 10:00" "first"
+      commit "bad-$r" "01-06 09:00" "01-06 10:00" "risky"
+      revert "r1-$r" "bad-$r" "01-06 12:00"
+      commit "c2-$r" "01-0$((${#r} + 4)) 10:00" "01-0$((${#r} + 4)) 14:00" "more"
+    )
+  done
+)
+for format in csv html; do
+  NDJ_UNTIL=2026-01-10 NDJ_DAYS=9 NDJ_FORMAT=$format NDJ_JOBS=3 "$ex/org-dora.sh" "$dir/org" \
+    "$dir/repos/shop" "$dir/repos/api" "$dir/repos/web" 2>/dev/null || fail "org-dora example"
+  for r in shop api web; do ndj-git --service "$r" "$dir/repos/$r"; done |
+    ndj-dora --days 9 --until 2026-01-10 --group-by service --format "$format" >"$dir/org-single.$format"
+  cmp -s "$dir/org/dora.$format" "$dir/org-single.$format" || fail "org-dora: the merged $format report differs"
+done
+[ "$(ls "$dir/org/partials")" = "$(printf 'api.partial\nshop.partial\nweb.partial')" ] || fail "org-dora partials"
+grep -q '^group,shop,' "$dir/org/dora.csv" || fail "org-dora: no group of the shop repository"
+echo "org-dora: 3 repositories' partials merged into the report of one run"
+
+# 7. The systemd service runs the cron script, which exists and runs.
 exec_start=$(sed -n 's/^ExecStart=//p' "$ex/systemd/ndj-ship.service")
 [ "$(basename "$exec_start")" = ship-and-prune.sh ] && [ -x "$ex/ship-and-prune.sh" ] || fail "ExecStart"
 if command -v systemd-analyze >/dev/null 2>&1; then
@@ -96,7 +122,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 fi
 echo "systemd: units name the tested script"
 
-# 7. Without the tools: one line saying how to get them, exit 2; cut short
+# 8. Without the tools: one line saying how to get them, exit 2; cut short
 #    by head: no traceback, no error.
 bindir=$(dirname "$(command -v ndj-stats)")
 set +e

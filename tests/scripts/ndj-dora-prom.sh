@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# ndj-dora --format prom: the output passes a strict checker of the
+# ndj-dora --format prom: the output passes promtool's linter and a strict checker of the
 # Prometheus text exposition format (families contiguous, HELP/TYPE once
 # and first, names and label names valid, label values escaped, no
 # duplicate series, float values), label values round-trip to the group
 # values, and -o FILE replaces the file atomically with the same bytes.
 set -eu
+command -v promtool >/dev/null || { echo "SKIP: promtool not installed (Debian package prometheus: make deps)"; exit 77; }
 dir=$(mktemp -d)
 trap 'chmod -R u+w "$dir"; rm -rf "$dir"' EXIT
 
@@ -118,29 +119,37 @@ if sys.argv[2:] == ['--grammar-only']:
     print(f"{len(samples)} samples in {len(families)} families ok")
     sys.exit(0)
 # The round trip of the label values, and a few known numbers.
-teams = {s[1].get('team') for s in samples if s[0] == 'ndj_dora_deployment_frequency_n'}
+teams = {s[1].get('team') for s in samples if s[0] == 'ndj_dora_deployment_frequency_samples'}
 want = {None, 'pay\\ "x"\nline', 'web', 'ünïcode', '(none)', ''}
 if teams != want: sys.exit(f"team labels {teams!r}, want {want!r}")
 names = {k for s in samples for k in s[1]}
 if names != {'team', '_1st_key', 'a_b', 'a_b_2'}: sys.exit(f"label names {names}")
 overall = {s[0]: s[2] for s in samples if not s[1]}
-# 10 successes over 7 days; 5 of 15 deployments failed; 10 lead times.
-if abs(overall['ndj_dora_deployment_frequency'] - 10 / 7) > 1e-6: sys.exit(f"frequency {overall}")
-if abs(overall['ndj_dora_change_failure_rate'] - 33.333333) > 1e-9:
-    sys.exit("failure rate")
-if overall['ndj_dora_lead_time_n'] != 10: sys.exit(f"lead n {overall['ndj_dora_lead_time_n']}")
+# 10 successes over 7 days (per second); 5 of 15 deployments failed (a
+# ratio); 10 lead times (seconds).
+if abs(overall['ndj_dora_deployment_frequency_per_second'] - 10 / 7 / 86400) > 1e-15: sys.exit(f"frequency {overall}")
+if abs(overall['ndj_dora_change_failure_ratio'] - 1 / 3) > 1e-11:
+    sys.exit("failure ratio")
+if overall['ndj_dora_lead_time_samples'] != 10: sys.exit(f"lead n {overall['ndj_dora_lead_time_samples']}")
 if overall.get('ndj_dora_lead_time_goal_met') not in (0, 1): sys.exit("goal_met missing")
-if 'ndj_dora_time_to_restore' in overall: sys.exit("a null value has a sample")
+if 'ndj_dora_time_to_restore_seconds' in overall: sys.exit("a null value has a sample")
 print(f"{len(samples)} samples in {len(families)} families ok")
 PY
 python3 "$dir/check.py" "$dir/stdout"
+# Prometheus' own linter: base units, no _total on gauges, HELP on every family.
+promlint() {
+  local out
+  out=$(promtool check metrics <"$1" 2>&1) || { echo "promtool: $out"; exit 1; }
+  [ -z "$out" ] || { echo "promtool: $out"; exit 1; }
+}
+promlint "$dir/stdout"
 
 # The checker must catch breakage: a raw quote, a sample out of its family, a duplicate.
 sed 's/pay\\\\ \\"x\\"/pay"x/' "$dir/stdout" >"$dir/bad1"
 ! python3 "$dir/check.py" "$dir/bad1" 2>/dev/null || { echo "checker missed a bad escape"; exit 1; }
-{ cat "$dir/stdout"; grep -m1 '^ndj_dora_lead_time_n ' "$dir/stdout"; } >"$dir/bad2"
+{ cat "$dir/stdout"; grep -m1 '^ndj_dora_lead_time_samples ' "$dir/stdout"; } >"$dir/bad2"
 ! python3 "$dir/check.py" "$dir/bad2" 2>/dev/null || { echo "checker missed a split family"; exit 1; }
-awk '{print} /^ndj_dora_lead_time_n /{print}' "$dir/stdout" >"$dir/bad3"
+awk '{print} /^ndj_dora_lead_time_samples /{print}' "$dir/stdout" >"$dir/bad3"
 ! python3 "$dir/check.py" "$dir/bad3" 2>/dev/null || { echo "checker missed a duplicate"; exit 1; }
 
 # --regressions: a count of alerts, and per alert its change in percent,
@@ -150,10 +159,11 @@ reg_in="$TESTS_DIR/cases/ndj-dora/0017-regressions/in"
 reg_args=(--until 2026-03-29T00:00:00Z --group-by team --regressions)
 ndj-dora "${reg_args[@]}" --format prom "$reg_in" >"$dir/reg.prom"
 python3 "$dir/check.py" "$dir/reg.prom" --grammar-only
-ndj-dora "${reg_args[@]}" "$reg_in" | jq -r 'select(.alert) | "\(.metric) \(.group.team // "") \(.change_pct)"' |
+promlint "$dir/reg.prom"
+ndj-dora "${reg_args[@]}" "$reg_in" | jq -r 'select(.alert) | "\(.metric) \(.group.team // "") \(.change_pct / 100)"' |
   sort >"$dir/reg.want"
 [ -s "$dir/reg.want" ] || { echo "no alerts in the fixture"; exit 1; }
-sed -n 's/^ndj_dora_regression_change_pct{dora_metric="\([a-z_]*\)"\(,team="\([^"]*\)"\)\{0,1\}} \(.*\)$/\1 \3 \4/p' \
+sed -n 's/^ndj_dora_regression_change_ratio{dora_metric="\([a-z_]*\)"\(,team="\([^"]*\)"\)\{0,1\}} \(.*\)$/\1 \3 \4/p' \
   "$dir/reg.prom" | sort >"$dir/reg.got"
 diff "$dir/reg.want" "$dir/reg.got" || { echo "prom alerts differ from the ndjson ones"; exit 1; }
 [ "$(grep '^ndj_dora_regressions ' "$dir/reg.prom")" = "ndj_dora_regressions $(wc -l <"$dir/reg.want")" ] ||

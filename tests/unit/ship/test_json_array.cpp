@@ -37,3 +37,17 @@ TEST_CASE("gzip round trip", "[gzip]") {
   CHECK_FALSE(gzip_decompress("not gzip at all", back));
   CHECK_FALSE(gzip_decompress(packed.substr(0, packed.size() / 2), back));
 }
+
+TEST_CASE("bodies split into records and back, in their form", "[json_array]") {
+  auto json = body_records(R"([{"a":1}, {"b":[1,2]} ,3])", false);
+  REQUIRE(json);
+  REQUIRE(json->size() == 3);
+  CHECK(body_of(*json, 0, 1, false) == R"([{"a":1}])");
+  CHECK(body_of(*json, 1, 3, false) == R"([{"b":[1,2]},3])");
+  auto nd = body_records("{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n", true);
+  REQUIRE(nd);
+  REQUIRE(nd->size() == 3);
+  CHECK(body_of(*nd, 1, 3, true) == "{\"b\":2}\n{\"c\":3}\n");
+  CHECK_FALSE(body_records(R"({"one":"object"})", false));
+  CHECK(body_records("[]", false)->empty());
+}

@@ -82,3 +82,30 @@ TEST_CASE("stats table with buckets: a sparkline per aggregate over every bucket
         "Bash  ▅·█ 8\n"
         "Read  ·▁· -\n");
 }
+
+TEST_CASE("prom families of aggregates: base units from the field's name") {
+  auto family = [](const char* spec) {
+    std::string why;
+    auto a = AggSpec::parse(spec, why);
+    REQUIRE(a);
+    return prom_family(*a);
+  };
+  CHECK(family("count").name == "ndj_stats_records");
+  auto p90 = family("p90:duration_ms");
+  CHECK(p90.name == "ndj_stats_duration_seconds");
+  CHECK(p90.stat == "p90");
+  CHECK(p90.scale == 1e-3);
+  CHECK(family("mean:latencyUs").name == "ndj_stats_latency_seconds");
+  CHECK(family("max:wait_minutes").scale == 60);
+  CHECK(family("sum:body.size_bytes").name == "ndj_stats_body_size_bytes");
+  auto load = family("mean:load_pct");
+  CHECK(load.name == "ndj_stats_load_ratio");
+  CHECK(load.scale == 0.01);
+  CHECK(family("rate:ok").name == "ndj_stats_ok_success_ratio");
+  CHECK(family("distinct:user").name == "ndj_stats_user_distinct_values");
+  CHECK(family("sum:cost_usd").name == "ndj_stats_cost_usd");
+  CHECK(family("sum:cost_usd").stat == "sum");
+  CHECK(family("median:tokens_total").name == "ndj_stats_tokens_total_value");
+  CHECK(family("mean:retry_count").name == "ndj_stats_retry_count_value");
+  CHECK(family("mean:ms").name == "ndj_stats_ms");  // a unit alone is a name
+}

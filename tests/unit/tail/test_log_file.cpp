@@ -247,9 +247,11 @@ TEST_CASE("find_mark_line finds mark-like lines at line starts only") {
   const std::string mark = format_mark({"/a", 1, 2, "0123456789abcdef", 3});
   std::string filler;
   for (int i = 0; i < 10; ++i) filler += "{\"x\":{\"ndj_mark\":1},\"n\":" + std::to_string(i) + "}\n";
+  // Lines starting "{\"n" are the scan's candidates, turned down one by one.
+  for (int i = 0; i < 10; ++i) filler += "{\"ndj\":" + std::to_string(i) + ",\"n\":\"ndj_mark\"}\n";
   CHECK(find_mark_line(filler) == std::string_view::npos);
   CHECK(find_mark_line(mark + "\n" + filler) == 0);
-  // Every position, so the 16-byte steps and the scalar tail both see one.
+  // Every position, so the vector steps and the scalar tail both see one.
   for (size_t cut = 0; cut <= filler.size(); ++cut) {
     if (cut && filler[cut - 1] != '\n') continue;
     std::string s = filler.substr(0, cut) + mark + "\n" + filler.substr(cut);
