@@ -22,6 +22,7 @@
 #include "dora/options.hpp"
 #include "dora/run.hpp"
 #include "dora/windows.hpp"
+#include "expr/record_filter.hpp"
 
 namespace ndj {
 namespace {
@@ -30,7 +31,7 @@ namespace {
 // write each and by ndj-prune while it rewrites the log.
 constexpr int kAppendLockTimeoutMs = 10'000;
 
-int parse_args(int argc, char** argv, dora::Options& o) {
+int parse_args(int argc, char** argv, dora::Options& o, RecordFilter& where) {
   CLI::App app{"Compute the DORA metrics of deployment, change and incident records."};
   setup_app(app, "ndj-dora");
   add_input_options(app, o.input);
@@ -81,6 +82,8 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   add_threads_option(app, o.threads);
   app.add_flag("--partial", o.partial, "Write a partial for --merge, not a report");
   app.add_flag("--merge", o.merge, "Read partials (FILE...), not records");
+  FilterArgs filter;
+  add_where_option(app, filter, "Only records where EXPR holds, before any metric");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
 
   // Dates and today/yesterday need --tz and --now, wherever they came.
@@ -89,6 +92,10 @@ int parse_args(int argc, char** argv, dora::Options& o) {
   o.has_until = until->count() > 0;
   if (o.has_since) o.since = since_arg.resolve(o.tz, o.now);
   if (o.has_until) o.until = until_arg.resolve(o.tz, o.now);
+  std::string filter_error;
+  auto f = make_record_filter(filter, {}, o.now, o.tz, filter_error);
+  if (!f) return usage_error(filter_error);
+  where = std::move(*f);
   text.days_given = days->count() > 0;
   text.format = format;
   text.tiers = tiers;
@@ -118,7 +125,7 @@ bool use_color(const dora::Options& o) {
   return o.output.empty() && isatty(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
-int run(const dora::Options& o) {
+int run(const dora::Options& o, RecordFilter& where) {
   if (o.explain) {
     Output out;
     out.write(dora::explain_definitions(o.schema));
@@ -146,6 +153,7 @@ int run(const dora::Options& o) {
     dora::read_partial_files(o.input.files, plan, insert);
   } else {
     reader.emplace(o.input, out, RecordReader::Validation::kNone);  // read_records parses
+    apply_record_filter(*reader, where);
     auto st = dora::read_records(*reader, store.event_reader(), insert, o.threads);
     if (auto rc = reader->stop_exit_code(st)) return *rc;
     if (!may_write_report(*reader)) return reader->exit_code();
@@ -183,7 +191,8 @@ int run(const dora::Options& o) {
 int main(int argc, char** argv) {
   return ndj::tool_main("ndj-dora", [&] {
     ndj::dora::Options o;
-    if (int rc = ndj::parse_args(argc, argv, o); rc >= 0) return rc;
-    return ndj::run(o);
+    ndj::RecordFilter where;
+    if (int rc = ndj::parse_args(argc, argv, o, where); rc >= 0) return rc;
+    return ndj::run(o, where);
   });
 }

@@ -10,7 +10,7 @@
 namespace ndj {
 namespace {
 
-int parse_args(int argc, char** argv, PruneOptions& o) {
+int parse_args(int argc, char** argv, PruneOptions& o, RecordFilter& where) {
   CLI::App app{"Drop old NDJSON records, never ones not yet shipped."};
   setup_app(app, "ndj-prune");
   add_input_options(app, o.input);
@@ -25,6 +25,8 @@ int parse_args(int argc, char** argv, PruneOptions& o) {
   app.add_flag("--follow-symlinks", o.follow_symlinks, "With -i, rewrite the file a symbolic link names");
   app.add_option("--cursor", o.cursor, "Keep records at or past its offsets")->type_name("FILE");
   app.add_flag("--dry-run", o.dry_run, "Change nothing; print one JSON line per file");
+  FilterArgs filter;
+  add_where_option(app, filter, "Only records where EXPR holds may be dropped");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
   if (older_opt->count()) o.older_than = older;
   if (now_opt->count()) o.now = now.resolve("", now_ns());
@@ -33,6 +35,11 @@ int parse_args(int argc, char** argv, PruneOptions& o) {
   bool has_stdin = o.input.files.empty() ||
                    std::find(o.input.files.begin(), o.input.files.end(), "-") != o.input.files.end();
   if (o.in_place && has_stdin) return usage_error("-i needs FILE or DIR arguments");
+  std::string filter_error;
+  auto f = make_record_filter(filter, o.time, o.now, "", filter_error);
+  if (!f) return usage_error(filter_error);
+  where = std::move(*f);
+  o.where = &where;
   if (!o.cursor.empty() && has_stdin)
     return usage_error("--cursor needs FILE arguments (standard input has no cursor entry)");
   return -1;
@@ -44,7 +51,8 @@ int parse_args(int argc, char** argv, PruneOptions& o) {
 int main(int argc, char** argv) {
   return ndj::tool_main("ndj-prune", [&] {
     ndj::PruneOptions o;
-    if (int rc = ndj::parse_args(argc, argv, o); rc >= 0) return rc;
+    ndj::RecordFilter where;
+    if (int rc = ndj::parse_args(argc, argv, o, where); rc >= 0) return rc;
     return ndj::prune(o);
   });
 }

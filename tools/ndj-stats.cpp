@@ -11,6 +11,7 @@
 #include "core/records.hpp"
 #include "core/record_time.hpp"
 #include "core/time_bucket.hpp"
+#include "expr/record_filter.hpp"
 #include "stats/stats_output.hpp"
 
 namespace ndj {
@@ -29,6 +30,7 @@ struct Options {
   size_t top = 0;
   std::optional<size_t> sort;  // index into aggs
   bool approx = false;
+  RecordFilter filter;  // --where, --since, --until
 };
 
 int parse_args(int argc, char** argv, Options& o) {
@@ -48,6 +50,10 @@ int parse_args(int argc, char** argv, Options& o) {
   add_count_option(app, "--top", o.top, "Keep the N largest groups (per bucket)");
   app.add_flag("--approx", o.approx, "Percentiles within 1%, in bounded memory");
   app.add_option("--sort", sort, "Largest first by this AGG (default count)")->type_name("AGG");
+  FilterArgs filter;
+  add_filter_options(app, filter);
+  TimeArg now_arg;
+  auto* now = add_time_option(app, "--now", now_arg, "Take TIME as the current time (for --since 7d)");
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
 
   for (const std::string& g : split_list(group)) {
@@ -70,6 +76,10 @@ int parse_args(int argc, char** argv, Options& o) {
   auto tf = FieldPath::parse(time_field);
   if (!tf) return usage_error("--time-field: bad field path '" + time_field + "'");
   o.time_field = std::move(*tf);
+  TimeNs now_ts = now->count() ? now_arg.resolve(o.tz, now_ns()) : now_ns();
+  auto f = make_record_filter(filter, TimeFieldOptions{{time_field}, o.epoch}, now_ts, o.tz, why);
+  if (!f) return usage_error(why);
+  o.filter = std::move(*f);
   if (!sort.empty() || o.top) {
     if (sort.empty()) sort = "count";
     for (size_t i = 0; i < o.aggs.size(); ++i)
@@ -79,9 +89,10 @@ int parse_args(int argc, char** argv, Options& o) {
   return -1;
 }
 
-int run(const Options& o) {
+int run(Options& o) {
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kDom);
+  apply_record_filter(reader, o.filter);
   GroupStats stats(o.group_by, o.aggs, o.approx, o.bucket.has_value());
   std::optional<Bucketer> buckets;  // sets TZ while it lives: this tool reads in one thread
   if (o.bucket) buckets.emplace(*o.bucket, o.week_starts_sunday, o.tz);

@@ -7,6 +7,7 @@
 #include "core/cli.hpp"
 #include "core/output.hpp"
 #include "core/timefmt.hpp"
+#include "expr/record_filter.hpp"
 #include "tail/tail_loop.hpp"
 
 namespace ndj {
@@ -16,6 +17,7 @@ struct Options {
   TailOptions tail;
   int64_t poll = 0;
   int64_t exit_idle = 0;
+  RecordFilter filter;  // --where, --since, --until
 };
 
 int parse_args(int argc, char** argv, Options& o) {
@@ -43,8 +45,15 @@ int parse_args(int argc, char** argv, Options& o) {
   add_bad_line_options(app, o.tail.input,
                        {"Append bad lines to FILE (mode 0600)", "Stop at the first bad line (exit 65)",
                         "Longest line passed on (default 16M)"});
+  FilterArgs filter;
+  add_filter_options(app, filter);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
   o.tail.poll = o.poll != 0;
+  std::string filter_error;
+  auto f = make_record_filter(filter, {}, now_ns(), "", filter_error);
+  if (!f) return usage_error(filter_error);
+  o.filter = std::move(*f);
+  if (o.filter.active()) o.tail.keep = line_filter(o.filter);
   o.tail.from_end = from == "end";
   if (o.tail.autocommit && o.tail.cursor.empty()) return usage_error("--autocommit needs --cursor");
   if (o.tail.rotated_gzip && o.tail.cursor.empty()) return usage_error("--rotated-gzip needs --cursor");

@@ -5,10 +5,19 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/output.hpp"
+
 namespace ndj {
 
 void append_csv_cell(std::string& out, std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+  // A plain loop: find_first_of calls memchr on the set for every byte.
+  bool plain = true;
+  for (char c : v)
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+      plain = false;
+      break;
+    }
+  if (plain) {
     out.append(v);
     return;
   }
@@ -18,6 +27,36 @@ void append_csv_cell(std::string& out, std::string_view v) {
     out.push_back(c);
   }
   out.push_back('"');
+}
+
+void append_tsv_cell(std::string& out, std::string_view v) {
+  for (char c : v) {
+    switch (c) {
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\\': out += "\\\\"; break;
+      default: out.push_back(c);
+    }
+  }
+}
+
+void write_table(Output& out, const std::vector<std::vector<std::string>>& cells,
+                 const std::vector<bool>& right_align) {
+  std::vector<size_t> width(cells.empty() ? 0 : cells[0].size(), 0);
+  for (const auto& row : cells)
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(row[i]));
+  std::string line;
+  for (const auto& row : cells) {
+    line.clear();
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) line += "  ";
+      // The last column is not padded on the right.
+      line += right_align[i] || i + 1 < row.size() ? pad(row[i], width[i], right_align[i]) : row[i];
+    }
+    line.push_back('\n');
+    out.write(line);
+  }
 }
 
 size_t display_width(std::string_view s) {

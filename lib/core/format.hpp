@@ -13,6 +13,15 @@ namespace ndj {
 // Appends `v` as one RFC 4180 cell: quoted, with quotes doubled, when it
 // holds a comma, a quote or a line break.
 void append_csv_cell(std::string& out, std::string_view v);
+// Appends `v` as one TSV cell: tab, newline, CR and backslash as \t, \n,
+// \r and \\ (the escapes of tsv-utils and Miller), so a cell never splits.
+void append_tsv_cell(std::string& out, std::string_view v);
+
+class Output;
+// Writes rows of cells as aligned columns, two spaces apart; the first row
+// is the header. A right-aligned column is padded on the left.
+void write_table(Output& out, const std::vector<std::vector<std::string>>& cells,
+                 const std::vector<bool>& right_align);
 
 // The columns `s` takes on a terminal: its UTF-8 code points.
 size_t display_width(std::string_view s);

@@ -129,6 +129,7 @@ RecordReader::Status RecordReader::next(Record& rec) {
         continue;
       }
     }
+    if (keep_ && !keep_(line.text)) continue;
     return Status::kRecord;
   }
 }

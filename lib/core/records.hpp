@@ -66,6 +66,13 @@ class RecordReader {
   // kStrictStop without reporting it.
   void set_before_bad_line(std::function<bool()> hook) { before_bad_line_ = std::move(hook); }
 
+  // Called on each record (marks aside) that passed the reader's
+  // validation; returning false skips it silently (a --where filter, which
+  // counts what it skips). With Validation::kNone it sees lines nobody has
+  // validated yet: it must keep an invalid one for the tool to report.
+  void set_record_filter(std::function<bool(std::string_view text)> keep) { keep_ = std::move(keep); }
+  Validation validation() const { return validation_; }
+
   BadLines& bad_lines() { return bad_; }
   // True while the current input is a pipe or terminal (a stream that
   // SIGTERM is the normal way to end), false for regular files.
@@ -98,6 +105,7 @@ class RecordReader {
   std::unique_ptr<LineReader> reader_;
   std::function<int()> wait_hook_;
   std::function<bool()> before_bad_line_;
+  std::function<bool(std::string_view)> keep_;
   bool in_overflow_ = false;   // inside an over-long line's bytes
   bool stop_pending_ = false;  // before_bad_line_ asked to stop there
   std::exception_ptr hook_error_;  // thrown by a hook inside the line reader

@@ -35,6 +35,7 @@ const char* JsonParser::parse(std::string_view text) {
   }
   root_ = result.value_unsafe();
   has_root_ = true;
+  has_backslash_ = std::memchr(text.data(), '\\', text.size()) != nullptr;
   return nullptr;
 }
 

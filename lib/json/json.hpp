@@ -38,8 +38,8 @@ class JsonParser {
   const char* validate(std::string_view text);
   const uint32_t* structural_indexes() const;
   uint32_t structural_count() const;
-  // Whether the last validate()d text holds a backslash: without one, no
-  // string needs unescaping.
+  // Whether the last validate()d or parse()d text holds a backslash:
+  // without one, no string needs unescaping.
   bool has_backslash() const { return has_backslash_; }
 
  private:

@@ -63,4 +63,60 @@ bool is_blank(std::string_view line) {
   return true;
 }
 
+void append_unescaped(std::string_view in, std::string& out) {
+  auto hex4 = [&](size_t at) {
+    unsigned v = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      char c = in[at + k];
+      v = v * 16 + static_cast<unsigned>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return v;
+  };
+  size_t i = 0;
+  while (i < in.size()) {
+    const char* bs = static_cast<const char*>(std::memchr(in.data() + i, '\\', in.size() - i));
+    size_t stop = bs ? static_cast<size_t>(bs - in.data()) : in.size();
+    out.append(in.data() + i, stop - i);
+    if (!bs) return;
+    char c = in[stop + 1];
+    i = stop + 2;
+    switch (c) {
+      case 'b': out.push_back('\b'); break;
+      case 'f': out.push_back('\f'); break;
+      case 'n': out.push_back('\n'); break;
+      case 'r': out.push_back('\r'); break;
+      case 't': out.push_back('\t'); break;
+      case 'u': {
+        unsigned cp = hex4(i);
+        i += 4;
+        if (cp >= 0xD800 && cp < 0xDC00 && i + 6 <= in.size() && in[i] == '\\' && in[i + 1] == 'u') {
+          unsigned lo = hex4(i + 2);
+          if (lo >= 0xDC00 && lo < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i += 6;
+          }
+        }
+        if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;  // lone surrogate (simdjson accepts it)
+        if (cp < 0x80) {
+          out.push_back(static_cast<char>(cp));
+        } else if (cp < 0x800) {
+          out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+          out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else if (cp < 0x10000) {
+          out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+          out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+          out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else {
+          out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+          out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+          out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+          out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        }
+        break;
+      }
+      default: out.push_back(c);  // \" \\ \/
+    }
+  }
+}
+
 }  // namespace ndj

@@ -11,6 +11,11 @@ namespace ndj {
 void append_json_string(std::string& out, std::string_view s);
 std::string json_string(std::string_view s);
 
+// Appends the body of a JSON string literal (between the quotes, already
+// validated) with its escapes decoded: \u0040 as '@', a surrogate pair as
+// one UTF-8 sequence, a lone surrogate as U+FFFD.
+void append_unescaped(std::string_view body, std::string& out);
+
 // True if the line is only spaces, tabs and CRs: such lines are not records
 // and every tool skips them, as jq does.
 bool is_blank(std::string_view line);

@@ -64,6 +64,10 @@ class Retention {
       ++stats.invalid;
       return Verdict::kInvalid;
     }
+    if (o_.where && o_.where->active() && !o_.where->matches(RecordView(line.text, parser))) {
+      ++stats.kept;
+      return keep(line);
+    }
     TimeNs t = 0;
     // A line with a number beyond a double has no DOM: its time is unreadable.
     auto found = parser.has_root() ? clock_.find(parser.root(), t) : RecordTime::Result::kUnparseable;

@@ -13,6 +13,7 @@
 #include "core/record_time.hpp"
 #include "core/records.hpp"
 #include "core/timefmt.hpp"
+#include "expr/record_filter.hpp"
 
 namespace ndj {
 
@@ -27,6 +28,8 @@ struct PruneOptions {
   bool dry_run = false;
   bool follow_symlinks = false;  // -i rewrites the file a link names
   std::string cursor;
+  // --where: only records where it holds may go (and then only shipped ones).
+  RecordFilter* where = nullptr;
 };
 
 // Prunes every input (files, directories of logs, or stdin) and returns the

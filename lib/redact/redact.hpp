@@ -17,6 +17,7 @@
 
 #include "core/digest.hpp"
 #include "json/json_path.hpp"
+#include "json/json_text.hpp"
 #include "redact/redact_config.hpp"
 #include "redact/secret_scan.hpp"
 
@@ -61,9 +62,5 @@ class RecordRedactor {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Appends the text of a JSON string literal's content (between the quotes,
-// already validated) with its escapes resolved, as UTF-8.
-void append_unescaped(std::string_view inner, std::string& out);
 
 }  // namespace ndj

@@ -127,24 +127,6 @@ std::string table_text(const StatValue& v) {
   return buf;
 }
 
-void write_table(Output& out, const std::vector<std::vector<std::string>>& cells,
-                 const std::vector<bool>& right_align) {
-  std::vector<size_t> width(cells.empty() ? 0 : cells[0].size(), 0);
-  for (const auto& row : cells)
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(row[i]));
-  std::string line;
-  for (const auto& row : cells) {
-    line.clear();
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (i) line += "  ";
-      // The last column is not padded on the right.
-      line += right_align[i] || i + 1 < row.size() ? pad(row[i], width[i], right_align[i]) : row[i];
-    }
-    line.push_back('\n');
-    out.write(line);
-  }
-}
-
 std::vector<std::string> header(const StatsLayout& layout, bool with_bucket) {
   std::vector<std::string> h;
   if (with_bucket) h.push_back(bucket_unit_name(layout.bucket->unit()));

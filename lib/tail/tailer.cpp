@@ -138,6 +138,7 @@ int Tailer::exit_code() const {
 
 bool Tailer::line(const LogLine& l) {
   if (is_mark(l.text)) return reject(l, "line looks like a checkpoint mark; not passed on");
+  if (o_.keep && !is_blank(l.text) && !o_.keep(l.text)) return true;  // --where: not passed on
   if (o_.adds_members() && !is_blank(l.text)) return write_tagged(l);
   if (o_.validate && !is_blank(l.text)) {
     if (const char* why = parser_.validate(l.text)) return reject(l, std::string("invalid JSON: ") + why);

@@ -8,6 +8,7 @@
 // (DESIGN.md §2). run_tail (tail_loop.hpp) drives it: scan() for the file
 // set, round() for data, commit() for --autocommit.
 #pragma once
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -45,6 +46,9 @@ struct TailOptions {
   std::vector<StreamRule> streams; // --stream NAME=GLOB
   // Records are changed: each is validated and gets the members.
   bool adds_members() const { return !id_field.empty() || !source_field.empty(); }
+  // --where/--since/--until: false for a line not to pass on (it sees
+  // every line; it keeps those it cannot judge).
+  std::function<bool(std::string_view)> keep;
 };
 
 class Tailer : public LogLineSink {
@@ -73,7 +77,7 @@ class Tailer : public LogLineSink {
 
   // Without --validate, only lines that look like marks need a look: found
   // by a scan of the run rather than a visit to every line.
-  bool takes_runs() const override { return !o_.validate && !o_.adds_members(); }
+  bool takes_runs() const override { return !o_.validate && !o_.adds_members() && !o_.keep; }
   size_t lines(std::string_view raw, uint64_t offset) override;
 
   void overlong_part(std::string_view part, bool last) override { bad_.quarantine_part(part, last); }

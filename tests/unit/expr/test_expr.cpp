@@ -1,0 +1,260 @@
+// The --where expression language: every operator on every type mix,
+// missing fields, timestamps with offsets, numbers beyond a double,
+// escaped strings, paths with "[]", parse errors with their columns.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "expr/decimal.hpp"
+#include "expr/expr.hpp"
+#include "expr/record_filter.hpp"
+#include "json/json.hpp"
+
+using namespace ndj;
+
+namespace {
+
+// Whether `expr` holds on the record `json` (validated as the tools do).
+bool holds(const std::string& expr, const std::string& json, ClauseCount* count = nullptr) {
+  std::string padded = json + std::string(64, ' ');
+  JsonParser parser;
+  REQUIRE(parser.validate(std::string_view(padded.data(), json.size())) == nullptr);
+  Expr e = Expr::parse(expr);
+  bool r = e.matches(RecordView(std::string_view(padded.data(), json.size()), parser));
+  if (count) *count = e.clause_counts().front();
+  return r;
+}
+
+size_t error_column(const std::string& expr) {
+  try {
+    Expr::parse(expr);
+  } catch (const ExprSyntaxError& e) {
+    return e.column();
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("decimal numbers compare exactly", "[expr]") {
+  CHECK(compare_decimal("1", "1.0") == 0);
+  CHECK(compare_decimal("1e2", "100") == 0);
+  CHECK(compare_decimal("-0", "0") == 0);
+  CHECK(compare_decimal("0.1", "0.10000000000000000001") < 0);
+  CHECK(compare_decimal("12345678901234567890123", "12345678901234567890124") < 0);
+  CHECK(compare_decimal("-12345678901234567890123", "-12345678901234567890124") > 0);
+  CHECK(compare_decimal("9007199254740993", "9007199254740992") > 0);  // equal as doubles
+  CHECK(compare_decimal("1.5e-3", "0.0015") == 0);
+  CHECK(compare_decimal("-1", "1") < 0);
+  CHECK(compare_decimal("0.001", "0") > 0);
+  CHECK(compare_decimal("1E400", "1e399") > 0);
+}
+
+TEST_CASE("comparisons on strings, numbers, booleans and null", "[expr]") {
+  const std::string r = R"({"s":"abc","n":42,"f":1.5,"b":true,"z":null,"o":{"k":"v"},"a":[1,2]})";
+  CHECK(holds(R"(s == "abc")", r));
+  CHECK(holds(R"(s != "abd")", r));
+  CHECK(holds(R"(s < "abd")", r));
+  CHECK(holds(R"(s <= "abc")", r));
+  CHECK(holds(R"(s > "ab")", r));
+  CHECK(holds(R"(s >= "abc")", r));
+  CHECK_FALSE(holds(R"(s > "abc")", r));
+  CHECK(holds("s == 'abc'", r));
+  CHECK(holds("n == 42", r));
+  CHECK(holds("n == 42.0", r));
+  CHECK(holds("n != 41", r));
+  CHECK(holds("n < 42.5", r));
+  CHECK(holds("n <= 42", r));
+  CHECK(holds("n > -1", r));
+  CHECK(holds("n >= 4.2e1", r));
+  CHECK(holds("f > 1", r));
+  CHECK(holds("b == true", r));
+  CHECK(holds("b != false", r));
+  CHECK(holds("b", r));
+  CHECK_FALSE(holds("!b", r));
+  CHECK(holds("z == null", r));
+  CHECK(holds("s != null", r));
+  CHECK(holds("o != null", r));
+  CHECK(holds("o.k == \"v\"", r));
+  CHECK(holds("a.1 == 2", r));
+}
+
+TEST_CASE("unlike types are false and counted as mismatches", "[expr]") {
+  const std::string r = R"({"s":"5","n":5,"b":true,"z":null,"o":{},"a":[]})";
+  ClauseCount c;
+  for (const char* e : {"s == 5", "n == \"5\"", "s < 6", "n > \"4\"", "b == 1", "b < true", "z < 1", "o == 1",
+                        "a == 1", "n =~ /5/", "startswith(n, \"5\")", "s == 2026-01-01T00:00:00Z", "n in [\"5\"]",
+                        "o < o", "s"}) {
+    INFO(e);
+    CHECK_FALSE(holds(e, r, &c));
+    CHECK(c.mismatched == 1);
+    CHECK(c.missing == 0);
+  }
+  // null is a type of its own, except for "== null" and "!= null".
+  CHECK_FALSE(holds("z != 5", r, &c));
+  CHECK(c.mismatched == 1);
+  CHECK_FALSE(holds("z != \"x\"", r, &c));
+  CHECK(c.mismatched == 1);
+  // != between unlike types is a mismatch too, not true.
+  CHECK_FALSE(holds("s != 5", r, &c));
+  CHECK(c.mismatched == 1);
+}
+
+TEST_CASE("a missing field makes a comparison false, never an error", "[expr]") {
+  ClauseCount c;
+  for (const char* e : {"x == 1", "x != 1", "x < 1", "x == null", "x =~ /a/", "x in [1]", "lower(x) == \"a\"",
+                        "contains(x, \"a\")", "x.y.z == 1", "x", "x + 1 > 0"}) {
+    INFO(e);
+    CHECK_FALSE(holds(e, R"({"a":1})", &c));
+    CHECK(c.missing == 1);
+    CHECK(c.mismatched == 0);
+  }
+  CHECK(holds("!(x == 1)", R"({"a":1})"));
+  CHECK_FALSE(holds("exists(x)", R"({"a":1})"));
+  CHECK(holds("exists(a)", R"({"a":null})"));
+  CHECK(holds("!exists(x.y)", R"({"x":1})"));
+}
+
+TEST_CASE("timestamps compare as instants, with offsets", "[expr]") {
+  const std::string r = R"({"ts":"2026-11-01T01:30:00+02:00","bad":"yesterday"})";
+  CHECK(holds("ts == 2026-10-31T23:30:00Z", r));
+  CHECK(holds("ts >= 2026-11-01T00:00:00+02:00", r));
+  CHECK(holds("ts < 2026-11-01T00:00:00Z", r));  // as strings it would be the other way
+  CHECK(holds(R"(ts < "2026-11-01T00:00:00Z")", r));
+  CHECK(holds("ts > 2026-10-31", r));
+  CHECK(holds("ts < 2026-11-01", r));
+  CHECK(holds("ts > 2026-10-31T23:29:59.999999999Z", r));
+  ClauseCount c;
+  CHECK_FALSE(holds("bad > 2026-01-01T00:00:00Z", r, &c));
+  CHECK(c.mismatched == 1);
+}
+
+TEST_CASE("numbers beyond a double compare as written", "[expr]") {
+  const std::string r = R"({"big":123456789012345678901234567890,"id":9007199254740993,"d":0.10000000000000000001})";
+  CHECK(holds("big == 123456789012345678901234567890", r));
+  CHECK(holds("big > 123456789012345678901234567889", r));
+  CHECK(holds("id != 9007199254740992", r));
+  CHECK(holds("id > 9007199254740992", r));
+  CHECK(holds("d > 0.1", r));
+  CHECK(holds("d < 0.1000000000000000001", r));
+}
+
+TEST_CASE("escaped strings compare decoded", "[expr]") {
+  CHECK(holds(R"(e == "a@b")", R"({"e":"a\u0040b"})"));
+  CHECK(holds(R"(e == "a\u0040b")", R"({"e":"a@b"})"));
+  CHECK(holds(R"(q == "say \"hi\"")", R"({"q":"say \"hi\""})"));
+  CHECK(holds(R"(u == "é😀")", R"({"u":"\u00e9\ud83d\ude00"})"));
+  CHECK(holds(R"(k == 1)", R"({"\u006b":1})"));  // keys too
+  CHECK(holds(R"(e =~ /^a@/)", R"({"e":"a\u0040b"})"));
+}
+
+TEST_CASE("in, regexes and string functions", "[expr]") {
+  const std::string r = R"({"env":"Production","sev":2,"msg":"Disk /var is full"})";
+  CHECK(holds("sev in [1, 2]", r));
+  CHECK_FALSE(holds("sev in [3]", r));
+  CHECK(holds(R"(env in ["staging", "Production"])", r));
+  CHECK_FALSE(holds("sev in []", r));
+  CHECK(holds("msg =~ /full$/", r));
+  CHECK(holds(R"(msg =~ /\/var/)", r));
+  CHECK(holds("msg =~ /DISK/i", r));
+  CHECK_FALSE(holds("msg =~ /DISK/", r));
+  CHECK(holds("msg !~ /DISK/", r));
+  CHECK(holds(R"(startswith(msg, "Disk"))", r));
+  CHECK(holds(R"(endswith(msg, "full"))", r));
+  CHECK(holds(R"(contains(msg, "/var"))", r));
+  CHECK(holds(R"(lower(env) == "production")", r));
+  CHECK(holds(R"(startswith(lower(env), "prod"))", r));
+}
+
+TEST_CASE("boolean operators and precedence", "[expr]") {
+  const std::string r = R"({"a":1,"b":2})";
+  CHECK(holds("a == 1 && b == 2", r));
+  CHECK(holds("a == 2 || b == 2", r));
+  CHECK(holds("a == 2 || a == 1 && b == 2", r));
+  CHECK_FALSE(holds("(a == 2 || a == 1) && b == 3", r));
+  CHECK(holds("!(a == 2)", r));
+  CHECK(holds("!!(a == 1)", r));
+  CHECK(holds("(a + b) == 3", r));
+  CHECK(holds("a + b * 2 == 5", r));
+  CHECK(holds("(a + b) * 2 == 6", r));
+  CHECK(holds("b / a - 1 == 1", r));
+}
+
+TEST_CASE("paths with [] hold when any element does", "[expr]") {
+  const std::string r = R"({"spans":[{"name":"a","ms":5},{"name":"b","ms":50}],"tags":{"repo":"ndj"}})";
+  CHECK(holds(R"(spans[].name == "b")", r));
+  CHECK(holds("spans[].ms > 10", r));
+  CHECK_FALSE(holds("spans[].ms > 100", r));
+  CHECK(holds(R"(tags.repo == "ndj")", r));
+  CHECK(holds(R"(spans.0.name == "a")", r));
+  CHECK(holds(R"(a\.b == 1)", R"({"a.b":1})"));
+  CHECK(holds(R"(x-request-id == "r")", R"({"x-request-id":"r"})"));
+}
+
+TEST_CASE("parse errors point at the column", "[expr]") {
+  CHECK(error_column("type ==") == 8);
+  CHECK(error_column("type = \"x\"") == 6);
+  CHECK(error_column("a == 1 &&") == 10);
+  CHECK(error_column("(a == 1") == 8);
+  CHECK(error_column("a == 1)") == 7);
+  CHECK(error_column("a =~ /(/") == 6);
+  CHECK(error_column("a == \"x") == 6);
+  CHECK(error_column("foo(a)") == 1);
+  CHECK(error_column("a == 01") == 6);
+  CHECK(error_column("ts > 2026-13-45") == 6);
+  CHECK(error_column("a in [b]") == 7);
+  CHECK(error_column("a b") == 3);
+  CHECK(error_column("") == 1);
+  try {
+    Expr::parse("type = 1");
+  } catch (const ExprSyntaxError& e) {
+    CHECK(describe_syntax_error("--where", "type = 1", e) ==
+          "--where: '=' is not an operator: '==' compares at column 6\n  type = 1\n       ^");
+  }
+}
+
+TEST_CASE("values of expressions, for aggregates", "[expr]") {
+  std::string json = R"({"p":1200,"c":300,"name":"x"})";
+  std::string padded = json + std::string(64, ' ');
+  JsonParser parser;
+  REQUIRE(parser.validate(std::string_view(padded.data(), json.size())) == nullptr);
+  RecordView view(std::string_view(padded.data(), json.size()), parser);
+  Expr sum = Expr::parse("p + c");
+  CHECK(sum.value(view).text == "1500");
+  Expr missing = Expr::parse("p + q");
+  CHECK(missing.value(view).kind == ExprValue::Kind::kMissing);
+  CHECK(missing.null_results() == 1);
+  Expr div = Expr::parse("p / 0");
+  CHECK(div.value(view).kind == ExprValue::Kind::kMissing);
+  Expr test = Expr::parse("p > c");
+  CHECK(test.value(view).kind == ExprValue::Kind::kBool);
+  CHECK(test.value(view).boolean);
+}
+
+TEST_CASE("the record filter: --where, --since, --until", "[expr]") {
+  FilterArgs args;
+  args.where = {"type == \"deploy\""};
+  args.since = "7d";
+  TimeNs now = *parse_rfc3339("2026-11-22T00:00:00Z");
+  std::string error;
+  auto f = make_record_filter(args, TimeFieldOptions{}, now, "", error);
+  REQUIRE(f);
+  auto test = [&](const std::string& json) {
+    std::string padded = json + std::string(64, ' ');
+    JsonParser parser;
+    REQUIRE(parser.validate(std::string_view(padded.data(), json.size())) == nullptr);
+    return f->matches(RecordView(std::string_view(padded.data(), json.size()), parser));
+  };
+  CHECK(test(R"({"type":"deploy","ts":"2026-11-20T00:00:00Z"})"));
+  CHECK_FALSE(test(R"({"type":"deploy","ts":"2026-11-10T00:00:00Z"})"));
+  CHECK_FALSE(test(R"({"type":"deploy"})"));
+  CHECK(test(R"({"type":"deploy","time":"2026-11-21T00:00:00+05:00"})"));
+  CHECK_FALSE(test(R"({"type":"other","ts":"2026-11-20T00:00:00Z"})"));
+  args.where = {"type =="};
+  CHECK_FALSE(make_record_filter(args, TimeFieldOptions{}, now, "", error));
+  CHECK(error.find("at column 8") != std::string::npos);
+  args.where.clear();
+  args.until = "soon";
+  CHECK_FALSE(make_record_filter(args, TimeFieldOptions{}, now, "", error));
+  CHECK(error.find("--until") == 0);
+}
