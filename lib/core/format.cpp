@@ -20,6 +20,19 @@ void append_csv_cell(std::string& out, std::string_view v) {
   out.push_back('"');
 }
 
+void append_html_escaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out.append("&amp;"); break;
+      case '<': out.append("&lt;"); break;
+      case '>': out.append("&gt;"); break;
+      case '"': out.append("&quot;"); break;
+      case '\'': out.append("&#39;"); break;
+      default: out.push_back(c);
+    }
+  }
+}
+
 size_t display_width(std::string_view s) {
   size_t w = 0;
   for (unsigned char c : s) w += (c & 0xC0) != 0x80;

@@ -1,5 +1,6 @@
-// Output-format helpers of the report tools (ndj-dora, ndj-stats): CSV
-// cells, column padding, fixed-point numbers and sparklines with one scale.
+// Output-format helpers of the report tools (ndj-dora, ndj-stats, ndj-flow):
+// CSV cells, HTML text, column padding, fixed-point numbers and sparklines
+// with one scale.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -13,6 +14,10 @@ namespace ndj {
 // Appends `v` as one RFC 4180 cell: quoted, with quotes doubled, when it
 // holds a comma, a quote or a line break.
 void append_csv_cell(std::string& out, std::string_view v);
+
+// Text with &, <, >, " and ' escaped for HTML text and attribute values
+// (the HTML pages of ndj-dora and ndj-flow).
+void append_html_escaped(std::string& out, std::string_view text);
 
 // The columns `s` takes on a terminal: its UTF-8 code points.
 size_t display_width(std::string_view s);
