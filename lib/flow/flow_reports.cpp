@@ -170,12 +170,15 @@ Table FlowReports::wip() {
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return board_.lanes()[a] < board_.lanes()[b]; });
   for (uint32_t lane : order) {
     const auto& c = now[lane];
-    std::optional<uint64_t> limit;
-    for (const auto& [name, n] : o_.wip_limits)
-      if (name == board_.lanes()[lane] || (name == "*" && !limit)) limit = n;
+    std::optional<uint64_t> limit, own;
+    for (const auto& [name, n] : o_.wip_limits) {
+      if (name == board_.lanes()[lane]) own = n;
+      if (name == "*") limit = n;
+    }
+    if (own) limit = own;
     const int64_t wip = c[1] + c[2];
     const int64_t total = c[0] + c[1] + c[2] + c[3];
-    if (total == 0 && !limit) continue;
+    if (total == 0 && !own) continue;  // a lane named only by dependencies' placeholders
     std::vector<Cell> row{text_cell(board_.lanes()[lane]), int_cell(c[0]), int_cell(c[1]), int_cell(c[2]),
                           int_cell(wip)};
     if (limit) {
