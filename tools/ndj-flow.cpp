@@ -41,7 +41,7 @@ int parse_args(int argc, char** argv, Options& o) {
   add_input_options(app, o.input);
   std::vector<std::string> reports = {"wip", "blocked", "stale", "critical-path", "cycle-time", "throughput",
                                       "forecast"};
-  std::string format = "ndjson", states = flow::kDefaultStates, limits_file;
+  std::string format = "ndjson", states = flow::kDefaultStates, limits_file, mapping;
   std::vector<std::string> maps, limits;
   TimeArg as_of_arg, forecast_date_arg;
   std::optional<BucketUnit> bucket;
@@ -56,7 +56,8 @@ int parse_args(int argc, char** argv, Options& o) {
   auto* as_of = add_time_option(app, "--as-of", as_of_arg, "The board as it stood at TIME (default now)");
   app.add_option("--map", maps, "Read NAME (id, event, time, lane, ...) from FIELD[,FIELD...]")
       ->type_name("NAME=FIELDS");
-  app.add_option("--states", states, "Event names per state (man page)")->type_name("SPEC");
+  auto* states_opt = app.add_option("--states", states, "Event names per state (man page)")->type_name("SPEC");
+  app.add_option("--mapping", mapping, "--map, --states and --epoch from a JSON file")->type_name("FILE");
   add_epoch_option(app, o.schema.epoch, "Numeric times are in s, ms, us or ns");
   add_count_option(app, "--days", o.reports.days, "The window: days up to --as-of (30)");
   add_bucket_options(app, "Throughput per day (default), week or month", bucket, o.reports.tz,
@@ -84,7 +85,14 @@ int parse_args(int argc, char** argv, Options& o) {
   if (bucket) o.reports.bucket = *bucket;
   for (const std::string& r : reports) o.which.push_back(*flow::kReports.parse(r));
   o.format = *flow::kFormats.parse(format);
-  if (auto why = flow::parse_states(states, o.schema.states)) return usage_error(*why);
+  // The file first: --map, --states and --epoch given override it.
+  const auto epoch = o.schema.epoch;
+  std::string file_states = states;
+  if (!mapping.empty())
+    if (auto why = flow::load_mapping(mapping, o.schema, file_states)) return usage_error(*why);
+  if (epoch) o.schema.epoch = epoch;
+  if (auto why = flow::parse_states(states_opt->count() ? states : file_states, o.schema.states))
+    return usage_error(*why);
   for (const std::string& m : maps)
     if (auto why = flow::add_map(o.schema.fields, m)) return usage_error(*why);
   if (!limits_file.empty())
@@ -97,10 +105,10 @@ int parse_args(int argc, char** argv, Options& o) {
   return -1;
 }
 
-// ndj-dora over --dora FILE..., on the same window, zone and instant.
-flow::Table dora_table(const Options& o) {
-  std::vector<std::string> argv{flow::dora_program(), "--until", format_rfc3339(o.as_of + 1), "--now",
-                                format_rfc3339(o.as_of), "--days", std::to_string(o.reports.days)};
+// ndj-dora over --dora FILE..., on the same window and zone.
+flow::Table dora_table(const Options& o, const flow::FlowReports& reports) {
+  std::vector<std::string> argv{flow::dora_program(), "--since", format_rfc3339(reports.window_start(), 9), "--until",
+                                format_rfc3339(reports.window_end(), 9), "--now", format_rfc3339(o.as_of, 9)};
   if (!o.reports.tz.empty()) argv.insert(argv.end(), {"--tz", o.reports.tz});
   argv.insert(argv.end(), o.dora_args.begin(), o.dora_args.end());
   argv.insert(argv.end(), o.dora_files.begin(), o.dora_files.end());
@@ -136,7 +144,7 @@ int run(const Options& o) {
       const bool seen = std::any_of(tables.begin(), tables.end(), [&](const flow::Table& x) { return x.name == t.name; });
       if (!seen) tables.push_back(std::move(t));
     }
-  if (!o.dora_files.empty()) tables.push_back(dora_table(o));
+  if (!o.dora_files.empty()) tables.push_back(dora_table(o, reports));
   flow::ReportHeader header{o.as_of, reports.day_labels().front(), o.reports.days, o.reports.tz};
   const std::string text = o.format == flow::Format::kHtml
                                ? flow::format_html(header, tables, reports.day_labels(), reports.cumulative_flow())

@@ -24,12 +24,21 @@ std::string dora_program() {
 
 Table dora_headline(std::vector<std::string> argv) {
   argv.insert(argv.begin() + 1, {"--format", "json"});
-  const std::string text = run_and_capture(argv);
+  std::string text;
+  ChildProcess child(argv);
+  std::string_view chunk;
+  while (child.next(chunk, '\n')) text.append(chunk).push_back('\n');
+  if (int status = child.wait(); status != 0) {
+    // Its own diagnostics, each "ndj-dora: ...", on one line.
+    std::string why = child.error_text(true);
+    for (char& c : why) c = c == '\n' ? ' ' : c;
+    throw Error(kExitFailure, "ndj-dora failed (exit " + std::to_string(status) + "): " + why);
+  }
   Table t{"dora", "DORA headline metrics (ndj-dora)", {"metric", "value", "unit", "n", "status", "tier"}, {}, {}, {}};
   simdjson::dom::parser parser;
   simdjson::dom::object metrics;
   if (parser.parse(text)["rows"].at(0)["metrics"].get(metrics) != simdjson::SUCCESS)
-    throw Error(1, "ndj-dora wrote no metrics: " + argv[0]);
+    throw Error(kExitFailure, "ndj-dora wrote no metrics");
   for (auto [name, m] : metrics) {
     auto text_of = [&](const char* key) {
       std::string_view s;

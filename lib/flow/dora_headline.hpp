@@ -14,7 +14,8 @@ std::string dora_program();
 
 // Runs `argv` (dora_program() and its arguments; --format json is added),
 // and returns the table "dora": metric, value, unit, n, status, tier.
-// Throws Error(1) when it fails or writes something else.
+// Throws Error(1) with ndj-dora's messages when it fails, or when it
+// writes something else.
 Table dora_headline(std::vector<std::string> argv);
 
 }  // namespace ndj::flow

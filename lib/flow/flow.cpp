@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/atomic_file.hpp"
 #include "core/cli.hpp"
 #include "core/record_time.hpp"
 
@@ -113,6 +114,50 @@ std::optional<std::string> add_map(FieldMap& fields, std::string_view spec) {
     paths.push_back(std::move(*p));
   }
   *slot = std::move(paths);
+  return std::nullopt;
+}
+
+std::optional<std::string> load_mapping(const std::string& path, Schema& schema, std::string& states) {
+  const std::string where = "--mapping: " + path + ": ";
+  std::optional<std::string> text;
+  try {
+    text = read_file(path);
+  } catch (const std::exception& e) {
+    return std::string("--mapping: ") + e.what();
+  }
+  if (!text) return where + "no such file";
+  simdjson::dom::parser parser;
+  simdjson::dom::object doc;
+  if (parser.parse(*text).get(doc) != simdjson::SUCCESS) return where + "not a JSON object";
+  for (auto [key, value] : doc) {
+    if (key == "map") {
+      simdjson::dom::object map;
+      if (value.get(map) != simdjson::SUCCESS) return where + "\"map\" is not an object";
+      for (auto [name, fields] : map) {
+        std::string list;
+        if (fields.is_string()) {
+          list = fields.get_string().value();
+        } else if (fields.is_array()) {
+          for (auto f : fields.get_array()) {
+            if (!f.is_string()) return where + "the fields of \"" + std::string(name) + "\" are not strings";
+            list += (list.empty() ? "" : ",") + std::string(f.get_string().value());
+          }
+        } else {
+          return where + "the fields of \"" + std::string(name) + "\" are not a string or a list";
+        }
+        if (auto why = add_map(schema.fields, std::string(name) + "=" + list)) return where + *why;
+      }
+    } else if (key == "states") {
+      if (!value.is_string()) return where + "\"states\" is not a string";
+      states = value.get_string().value();
+    } else if (key == "epoch") {
+      auto unit = value.is_string() ? kEpochUnits.parse(value.get_string().value()) : std::nullopt;
+      if (!unit) return where + "\"epoch\" is not s, ms, us or ns";
+      schema.epoch = unit;
+    } else if (key != "about") {
+      return where + "unknown member \"" + std::string(key) + "\" (map, states, epoch, about)";
+    }
+  }
   return std::nullopt;
 }
 

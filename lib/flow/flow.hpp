@@ -60,6 +60,13 @@ struct Schema {
   std::optional<EpochUnit> epoch;
 };
 
+// --mapping FILE: a tracker's mapping as one JSON document,
+// {"map": {"id": "issue.number", "time": ["a", "b"], ...},
+//  "states": "ready=opened;...", "epoch": "ms"}; each member optional. The
+// fields go into `schema`, the states text into `states` (parse_states
+// reads it) and the epoch unit into schema.epoch. The reason when it fails.
+std::optional<std::string> load_mapping(const std::string& path, Schema& schema, std::string& states);
+
 // One work unit as of the board's instant.
 struct WorkUnit {
   std::string id;

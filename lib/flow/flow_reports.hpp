@@ -75,6 +75,9 @@ class FlowReports {
   std::vector<Table> tables(Report r);
   Findings findings();
 
+  // The window: its first instant and the instant after it.
+  TimeNs window_start() const { return window_start_; }
+  TimeNs window_end() const { return snapshot_.back(); }
   // The window's days as labels (YYYY-MM-DD), and the counts per state at
   // the end of each (the cumulative flow).
   const std::vector<std::string>& day_labels() const { return day_labels_; }
