@@ -199,57 +199,116 @@ Table FlowReports::wip() {
   return t;
 }
 
+bool FlowReports::waits(uint32_t u) const {
+  const auto& deps = board_.units()[u].depends_on;
+  return std::any_of(deps.begin(), deps.end(), [&](uint32_t d) { return unfinished(d); });
+}
+
+const FlowReports::Graph& FlowReports::graph() {
+  if (graph_) return *graph_;
+  Graph& g = graph_.emplace();
+  const auto& units = board_.units();
+  for (uint32_t u = 0; u < units.size(); ++u)
+    if (unfinished(u)) g.nodes.push_back(u);
+  g.dependents.resize(units.size());
+  for (uint32_t u : g.nodes)
+    for (uint32_t d : units[u].depends_on)
+      if (unfinished(d)) g.dependents[d].push_back(u);
+  // Tarjan's strongly connected components, without recursion: a
+  // component is numbered after every component it depends on.
+  std::vector<uint32_t> index(units.size(), UINT32_MAX), low(units.size(), 0), stack;
+  std::vector<char> on_stack(units.size(), 0);
+  g.comp.assign(units.size(), UINT32_MAX);
+  uint32_t next = 0;
+  for (uint32_t root : g.nodes) {
+    if (index[root] != UINT32_MAX) continue;
+    std::vector<std::pair<uint32_t, size_t>> call{{root, 0}};
+    index[root] = low[root] = next++;
+    stack.push_back(root), on_stack[root] = 1;
+    while (!call.empty()) {
+      auto& [v, i] = call.back();
+      const auto& deps = units[v].depends_on;
+      if (i < deps.size()) {
+        const uint32_t d = deps[i++];
+        if (!unfinished(d)) continue;
+        if (index[d] == UINT32_MAX) {
+          index[d] = low[d] = next++;
+          stack.push_back(d), on_stack[d] = 1;
+          call.push_back({d, 0});
+        } else if (on_stack[d]) {
+          low[v] = std::min(low[v], index[d]);
+        }
+        continue;
+      }
+      const uint32_t done = v;
+      call.pop_back();
+      if (!call.empty()) low[call.back().first] = std::min(low[call.back().first], low[done]);
+      if (low[done] == index[done]) {
+        const auto c = static_cast<uint32_t>(g.comp_size.size());
+        uint32_t size = 0, x;
+        do {
+          x = stack.back();
+          stack.pop_back(), on_stack[x] = 0;
+          g.comp[x] = c, ++size;
+        } while (x != done);
+        g.comp_size.push_back(size);
+      }
+    }
+  }
+  return g;
+}
+
+bool FlowReports::in_cycle(uint32_t u) {
+  const Graph& g = graph();
+  const auto& deps = board_.units()[u].depends_on;
+  return g.comp_size[g.comp[u]] > 1 || std::binary_search(deps.begin(), deps.end(), u);
+}
+
 Table FlowReports::blocked() {
   Table t{"blocked", "Blocked work units, longest first", {}, {}, {}, {}};
   t.columns = {"id", "lane", "state", "reason", "since", "age_days", "waits_on", "roots"};
   const auto& units = board_.units();
+  const Graph& g = graph();
+  // The roots of each component: down the unfinished dependencies to the
+  // first WUs that wait on none. Components come after those they depend
+  // on, so one pass in their order; a cycle's members share theirs.
+  std::vector<std::vector<uint32_t>> roots(g.comp_size.size());
+  std::vector<uint32_t> by_comp(g.nodes);
+  std::sort(by_comp.begin(), by_comp.end(), [&](uint32_t a, uint32_t b) { return g.comp[a] < g.comp[b]; });
+  for (uint32_t v : by_comp) {
+    auto& mine = roots[g.comp[v]];
+    for (uint32_t d : units[v].depends_on) {
+      if (!unfinished(d) || g.comp[d] == g.comp[v]) continue;
+      if (!waits(d)) mine.push_back(d);
+      else mine.insert(mine.end(), roots[g.comp[d]].begin(), roots[g.comp[d]].end());
+    }
+    std::sort(mine.begin(), mine.end());
+    mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+  }
   struct Row {
     uint32_t u;
     TimeNs since;
   };
   std::vector<Row> rows;
-  auto is_blocked = [&](uint32_t u) {
+  for (uint32_t u : g.nodes) {
     const WorkUnit& w = units[u];
-    if (!w.seen || w.state == State::kDone) return false;
-    if (w.state == State::kBlocked) return true;
-    return std::any_of(w.depends_on.begin(), w.depends_on.end(), [&](uint32_t d) { return unfinished(d); });
-  };
-  for (uint32_t u = 0; u < units.size(); ++u) {
-    if (!is_blocked(u)) continue;
-    const WorkUnit& w = units[u];
-    rows.push_back({u, w.state == State::kBlocked ? w.state_since : std::max(w.depends_since, *w.created)});
+    if (!w.seen) continue;
+    if (w.state == State::kBlocked) rows.push_back({u, w.state_since});
+    else if (waits(u)) rows.push_back({u, std::max(w.depends_since, *w.created)});
   }
   std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
     return a.since != b.since ? a.since < b.since : units[a.u].id < units[b.u].id;
   });
-  std::vector<uint32_t> stamp(units.size(), UINT32_MAX);
-  uint32_t visit = 0;
   for (const Row& r : rows) {
     const WorkUnit& w = units[r.u];
-    std::vector<std::string> waits, roots;
+    std::vector<std::string> waits_on, root_ids;
     for (uint32_t d : w.depends_on)
-      if (unfinished(d)) waits.push_back(units[d].id);
-    // Down the unfinished dependencies to the first WUs not blocked
-    // themselves; the stamp ends any cycle.
-    std::vector<uint32_t> todo;
-    ++visit;
-    stamp[r.u] = visit;
-    for (uint32_t d : w.depends_on)
-      if (unfinished(d) && stamp[d] != visit) stamp[d] = visit, todo.push_back(d);
-    while (!todo.empty()) {
-      const uint32_t v = todo.back();
-      todo.pop_back();
-      if (!is_blocked(v)) {
-        roots.push_back(units[v].id);
-        continue;
-      }
-      for (uint32_t d : units[v].depends_on)
-        if (unfinished(d) && stamp[d] != visit) stamp[d] = visit, todo.push_back(d);
-    }
-    std::sort(roots.begin(), roots.end());
+      if (unfinished(d)) waits_on.push_back(units[d].id);
+    for (uint32_t d : roots[g.comp[r.u]]) root_ids.push_back(units[d].id);
+    std::sort(root_ids.begin(), root_ids.end());
     t.rows.push_back({text_cell(w.id), text_cell(board_.lanes()[w.lane]), text_cell(state_name(w.state)),
                       text_cell(w.state == State::kBlocked ? "blocked" : "dependencies"), time_cell(r.since),
-                      days_cell(board_.as_of() - r.since), list_cell(waits), list_cell(roots)});
+                      days_cell(board_.as_of() - r.since), list_cell(waits_on), list_cell(root_ids)});
   }
   return t;
 }
@@ -285,59 +344,10 @@ Table FlowReports::stale() {
 
 std::vector<Table> FlowReports::critical_path() {
   const auto& units = board_.units();
-  // The graph of unfinished WUs: u depends on d.
-  std::vector<uint32_t> nodes;
-  for (uint32_t u = 0; u < units.size(); ++u)
-    if (unfinished(u)) nodes.push_back(u);
-  std::vector<std::vector<uint32_t>> dependents(units.size());
-  for (uint32_t u : nodes)
-    for (uint32_t d : units[u].depends_on)
-      if (unfinished(d)) dependents[d].push_back(u);
-
-  // Tarjan's strongly connected components, without recursion.
-  std::vector<uint32_t> index(units.size(), UINT32_MAX), low(units.size(), 0), comp(units.size(), UINT32_MAX);
-  std::vector<uint32_t> stack, comp_size;
-  std::vector<char> on_stack(units.size(), 0);
-  uint32_t next = 0;
-  for (uint32_t root : nodes) {
-    if (index[root] != UINT32_MAX) continue;
-    std::vector<std::pair<uint32_t, size_t>> call{{root, 0}};
-    index[root] = low[root] = next++;
-    stack.push_back(root), on_stack[root] = 1;
-    while (!call.empty()) {
-      auto& [v, i] = call.back();
-      const auto& deps = units[v].depends_on;
-      if (i < deps.size()) {
-        const uint32_t d = deps[i++];
-        if (!unfinished(d)) continue;
-        if (index[d] == UINT32_MAX) {
-          index[d] = low[d] = next++;
-          stack.push_back(d), on_stack[d] = 1;
-          call.push_back({d, 0});
-        } else if (on_stack[d]) {
-          low[v] = std::min(low[v], index[d]);
-        }
-        continue;
-      }
-      const uint32_t done = v;
-      call.pop_back();
-      if (!call.empty()) low[call.back().first] = std::min(low[call.back().first], low[done]);
-      if (low[done] == index[done]) {
-        const auto c = static_cast<uint32_t>(comp_size.size());
-        uint32_t size = 0, x;
-        do {
-          x = stack.back();
-          stack.pop_back(), on_stack[x] = 0;
-          comp[x] = c, ++size;
-        } while (x != done);
-        comp_size.push_back(size);
-      }
-    }
-  }
-  auto in_cycle = [&](uint32_t u) {
-    return comp_size[comp[u]] > 1 ||
-           std::binary_search(units[u].depends_on.begin(), units[u].depends_on.end(), u);
-  };
+  const Graph& g = graph();
+  const auto& nodes = g.nodes;
+  const auto& dependents = g.dependents;
+  const auto& comp = g.comp;
 
   Table cycles{"cycles", "Dependency cycles (left out of the chain)", {"cycle", "size", "ids"}, {}, {}, {}};
   {
@@ -355,17 +365,48 @@ std::vector<Table> FlowReports::critical_path() {
                              list_cell(found[i])});
   }
 
-  // Transitive dependents: a walk up from each WU, stamped per start.
+  // Transitive dependents. An upper bound first, per component, in one
+  // pass (dependents come in later components): the sum over the
+  // components that depend on it directly (a diamond counts twice). Then
+  // exact counts, a walk up from each WU, in the order of the bounds, until
+  // no bound can reach the --top rows found.
   Table paths{"critical-path", "WUs blocking the most downstream work", {}, {}, {}, {}};
   paths.columns = {"id", "lane", "state", "dependents", "direct_dependents", "in_cycle"};
+  std::vector<double> bound(g.comp_size.size(), 0);
+  for (uint32_t c = 0; c < bound.size(); ++c) bound[c] = g.comp_size[c] - 1.0;
+  {
+    std::vector<uint32_t> order(nodes);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return comp[a] > comp[b]; });
+    const auto cap = static_cast<double>(nodes.size());
+    for (uint32_t v : order)
+      for (uint32_t d : units[v].depends_on)
+        if (unfinished(d) && comp[d] != comp[v])
+          bound[comp[d]] = std::min(cap, bound[comp[d]] + g.comp_size[comp[v]] + bound[comp[v]] -
+                                             (g.comp_size[comp[v]] - 1.0));
+  }
   struct Count {
     uint32_t u;
     size_t all, direct;
   };
+  auto before = [&](const Count& a, const Count& b) {
+    if (a.all != b.all) return a.all > b.all;
+    if (a.direct != b.direct) return a.direct > b.direct;
+    return units[a.u].id < units[b.u].id;
+  };
+  std::vector<uint32_t> candidates;
+  for (uint32_t u : nodes)
+    if (!dependents[u].empty()) candidates.push_back(u);
+  std::sort(candidates.begin(), candidates.end(), [&](uint32_t a, uint32_t b) {
+    return bound[comp[a]] != bound[comp[b]] ? bound[comp[a]] > bound[comp[b]] : a < b;
+  });
   std::vector<Count> counts;
   std::vector<uint32_t> stamp(units.size(), UINT32_MAX), todo;
-  for (uint32_t u : nodes) {
-    if (dependents[u].empty()) continue;
+  for (uint32_t u : candidates) {
+    if (o_.top && counts.size() >= o_.top) {
+      std::sort(counts.begin(), counts.end(), before);
+      counts.resize(o_.top);
+      if (bound[comp[u]] < static_cast<double>(counts.back().all)) break;
+    }
     size_t n = 0;
     stamp[u] = u;
     todo.assign(1, u);
@@ -377,11 +418,7 @@ std::vector<Table> FlowReports::critical_path() {
     }
     counts.push_back({u, n, dependents[u].size()});
   }
-  std::sort(counts.begin(), counts.end(), [&](const Count& a, const Count& b) {
-    if (a.all != b.all) return a.all > b.all;
-    if (a.direct != b.direct) return a.direct > b.direct;
-    return units[a.u].id < units[b.u].id;
-  });
+  std::sort(counts.begin(), counts.end(), before);
   if (o_.top && counts.size() > o_.top) counts.resize(o_.top);
   for (const Count& c : counts) {
     const WorkUnit& w = units[c.u];

@@ -96,6 +96,20 @@ class FlowReports {
 
   bool in_window(TimeNs t) const { return t >= window_start_ && t < snapshot_.back(); }
   bool unfinished(uint32_t u) const;
+  // Whether u waits on an unfinished WU.
+  bool waits(uint32_t u) const;
+
+  // The graph of unfinished WUs (u depends on d) and its strongly
+  // connected components, numbered so that a component comes after every
+  // one it depends on. Made on first use.
+  struct Graph {
+    std::vector<uint32_t> nodes;
+    std::vector<std::vector<uint32_t>> dependents;  // per unit
+    std::vector<uint32_t> comp;                     // per unit; UINT32_MAX: not a node
+    std::vector<uint32_t> comp_size;
+  };
+  const Graph& graph();
+  bool in_cycle(uint32_t u);
   std::optional<int64_t> stale_limit(uint32_t lane) const;
 
   const Board& board_;
@@ -106,6 +120,7 @@ class FlowReports {
   std::vector<std::vector<int64_t>> cfd_;       // [state][day]
   std::vector<std::vector<int64_t>> lane_wip_;  // [lane][day]: active + blocked
   std::vector<std::vector<double>> lane_cycle_days_;  // per lane, WUs done in the window
+  std::optional<Graph> graph_;
 };
 
 }  // namespace ndj::flow
