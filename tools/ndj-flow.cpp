@@ -36,7 +36,7 @@ struct Options {
 };
 
 int parse_args(int argc, char** argv, Options& o) {
-  CLI::App app{"Where work is stuck: WIP, blocked and stale work, critical path, cycle time, forecasts."};
+  CLI::App app{"Where work is stuck: WIP, blocked, stale, critical path, cycle time, forecasts."};
   setup_app(app, "ndj-flow");
   add_input_options(app, o.input);
   std::vector<std::string> reports = {"wip", "blocked", "stale", "critical-path", "cycle-time", "throughput",
@@ -46,15 +46,15 @@ int parse_args(int argc, char** argv, Options& o) {
   TimeArg as_of_arg, forecast_date_arg;
   std::optional<BucketUnit> bucket;
   int64_t stale = 0;
-  with_choices(app.add_option("-r,--report", reports, "Reports, comma-separated (man page; default all but "
-                                                       "gates and report)"), flow::kReports)
+  with_choices(app.add_option("-r,--report", reports, "Reports (default all but gates and report)"),
+               flow::kReports)
       ->delimiter(',')
       ->type_name("NAME,...");
   with_choices(app.add_option("-f,--format", format, "ndjson (default), table, json, csv or html"), flow::kFormats)
       ->type_name("FMT");
   app.add_option("-o,--output", o.output, "Write to FILE, replaced atomically")->type_name("FILE");
   auto* as_of = add_time_option(app, "--as-of", as_of_arg, "The board as it stood at TIME (default now)");
-  app.add_option("--map", maps, "Read NAME (id, event, time, lane, ...) from FIELD[,FIELD...]")
+  app.add_option("--map", maps, "Read NAME (id, event, time, ...) from these fields")
       ->type_name("NAME=FIELDS");
   auto* states_opt = app.add_option("--states", states, "Event names per state (man page)")->type_name("SPEC");
   app.add_option("--mapping", mapping, "--map, --states and --epoch from a JSON file")->type_name("FILE");
