@@ -79,6 +79,10 @@ void x_labels(std::string& out, const std::vector<std::string>& labels, double l
   }
 }
 
+// A chart's top: at least 1, and a multiple of 4 from 8 on, so that its
+// four grid lines fall on whole numbers.
+double nice_top(double top) { return top < 8 ? std::max(1.0, top) : std::ceil(top / 4) * 4; }
+
 void y_axis(std::string& out, double top, double left, double up, double bottom, double right) {
   for (int k = 0; k <= 4; ++k) {
     const double y = bottom - (bottom - up) * k / 4.0;
@@ -99,6 +103,7 @@ void cfd_chart(std::string& out, const std::vector<std::string>& days, const std
     for (size_t s = 0; s < kStates; ++s) sum += static_cast<double>(cfd[s][i]);
     top = std::max(top, sum);
   }
+  top = nice_top(top);
   const double slot = (right - left) / static_cast<double>(std::max<size_t>(n, 1));
   auto x = [&](size_t i) { return left + slot * (static_cast<double>(i) + 0.5); };
   auto y = [&](double v) { return bottom - (bottom - up) * v / top; };
@@ -136,7 +141,7 @@ void bar_chart(std::string& out, const Table& t, size_t label_col, size_t value_
     v.push_back(row[value_col].json == "null" ? 0 : std::stod(row[value_col].json));
     labels.push_back(row[label_col].text);
   }
-  const double top = std::max(1.0, v.empty() ? 1.0 : *std::max_element(v.begin(), v.end()));
+  const double top = nice_top(v.empty() ? 1.0 : *std::max_element(v.begin(), v.end()));
   const double slot = (right - left) / static_cast<double>(std::max<size_t>(v.size(), 1));
   svg_open(out, w, h, label);
   y_axis(out, top, left, up, bottom, right);
