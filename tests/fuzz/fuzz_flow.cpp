@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/line_reader.hpp"
+#include "fuzz_lines.hpp"
 #include "flow/flow.hpp"
 #include "flow/flow_html.hpp"
 #include "flow/flow_output.hpp"
@@ -18,14 +19,7 @@
 #include "json/json.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view s(reinterpret_cast<const char*>(data), size);
-  std::vector<std::string> lines;
-  for (size_t start = 0; start < s.size();) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string_view::npos) nl = s.size();
-    lines.emplace_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
+  const std::vector<std::string> lines = fuzz_lines(data, size);
   ndj::flow::Schema schema;
   if (lines.empty() || ndj::flow::parse_states(lines.front(), schema.states)) {
     if (ndj::flow::parse_states(ndj::flow::kDefaultStates, schema.states)) std::abort();
