@@ -102,6 +102,7 @@ int parse_args(int argc, char** argv, Options& o) {
   if (!o.dora_files.empty() && std::find(o.which.begin(), o.which.end(), flow::Report::kReport) == o.which.end())
     return usage_error("--dora goes with --report report");
   if (!o.dora_args.empty() && o.dora_files.empty()) return usage_error("--dora-arg goes with --dora");
+  if (o.reports.days > kMaxBuckets) return usage_error("--days: at most " + std::to_string(kMaxBuckets));
   return -1;
 }
 
