@@ -160,7 +160,7 @@ int ChildProcess::wait(bool stopped_early) {
   return 128 + sig;
 }
 
-std::string ChildProcess::error_text() const {
+std::string ChildProcess::error_text(bool all_lines) const {
   std::string text;
   if (err_fd_ < 0) return text;
   char chunk[4096];
@@ -172,7 +172,7 @@ std::string ChildProcess::error_text() const {
     at += n;
   }
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  if (size_t nl = text.rfind('\n'); nl != std::string::npos) text.erase(0, nl + 1);
+  if (size_t nl = text.rfind('\n'); nl != std::string::npos && !all_lines) text.erase(0, nl + 1);
   return text;
 }
 

@@ -33,8 +33,9 @@ class ChildProcess {
   int wait(bool stopped_early = false);
 
   // What the child wrote on standard error (after wait), trimmed, last line
-  // only: git ends with the line that says what went wrong.
-  std::string error_text() const;
+  // only: git ends with the line that says what went wrong. `all_lines`:
+  // every line, for a child whose first line says it (a usage error).
+  std::string error_text(bool all_lines = false) const;
 
  private:
   bool fill();

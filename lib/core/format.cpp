@@ -41,6 +41,19 @@ void append_tsv_cell(std::string& out, std::string_view v) {
   }
 }
 
+void append_html_escaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out.append("&amp;"); break;
+      case '<': out.append("&lt;"); break;
+      case '>': out.append("&gt;"); break;
+      case '"': out.append("&quot;"); break;
+      case '\'': out.append("&#39;"); break;
+      default: out.push_back(c);
+    }
+  }
+}
+
 void write_table(Output& out, const std::vector<std::vector<std::string>>& cells,
                  const std::vector<bool>& right_align) {
   std::vector<size_t> width(cells.empty() ? 0 : cells[0].size(), 0);

@@ -1,5 +1,6 @@
-// Output-format helpers of the report tools (ndj-dora, ndj-stats): CSV
-// cells, column padding, fixed-point numbers and sparklines with one scale.
+// Output-format helpers of the report tools (ndj-dora, ndj-stats, ndj-flow):
+// CSV cells, HTML text, column padding, fixed-point numbers and sparklines
+// with one scale.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -22,6 +23,10 @@ class Output;
 // is the header. A right-aligned column is padded on the left.
 void write_table(Output& out, const std::vector<std::vector<std::string>>& cells,
                  const std::vector<bool>& right_align);
+
+// Text with &, <, >, " and ' escaped for HTML text and attribute values
+// (the HTML pages of ndj-dora and ndj-flow).
+void append_html_escaped(std::string& out, std::string_view text);
 
 // The columns `s` takes on a terminal: its UTF-8 code points.
 size_t display_width(std::string_view s);

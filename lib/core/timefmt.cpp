@@ -109,7 +109,10 @@ std::optional<TimeNs> parse_rfc3339(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   int64_t secs = days * 86400 + hour * 3600 + min * 60 + sec - offset;
-  return secs * kNsPerSec + frac;
+  // A TimeNs holds 1677-09-21 to 2262-04-11: a year beyond is no time.
+  TimeNs ns;
+  if (__builtin_mul_overflow(secs, kNsPerSec, &ns) || __builtin_add_overflow(ns, frac, &ns)) return std::nullopt;
+  return ns;
 }
 
 std::string format_rfc3339(TimeNs t, int frac_digits) {

@@ -17,7 +17,4 @@ namespace ndj::dora {
 std::string format_html(const EventStore& store, const Series& series, const std::vector<GroupMetrics>& window_rows,
                         const ReportSettings& settings);
 
-// Text with &, <, >, " and ' escaped for HTML text and attribute values.
-void append_html_escaped(std::string& out, std::string_view text);
-
 }  // namespace ndj::dora

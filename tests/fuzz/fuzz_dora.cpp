@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/line_reader.hpp"
+#include "fuzz_lines.hpp"
 #include "dora/definitions.hpp"
 #include "dora/dora.hpp"
 #include "json/json.hpp"
@@ -37,14 +38,7 @@ void run(const ndj::dora::Schema& schema, const std::vector<std::string>& lines)
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view s(reinterpret_cast<const char*>(data), size);
-  std::vector<std::string> lines;
-  for (size_t start = 0; start < s.size();) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string_view::npos) nl = s.size();
-    lines.emplace_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
+  const std::vector<std::string> lines = fuzz_lines(data, size);
   ndj::dora::Schema schema;
   schema.group_by = {"service", "team"};
   schema.type_values = {{"deploy", ndj::dora::EventType::kDeployment},

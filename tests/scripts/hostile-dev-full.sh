@@ -42,6 +42,7 @@ for size in big small; do
   check "ndj-stats --format table ($size)" ndj-stats --group-by service --format table
   check "ndj-stats --format csv ($size)" ndj-stats --group-by service --format csv
   check "ndj-emit --stdin ($size)" ndj-emit --stdin
+  check "ndj-flow --format table ($size)" ndj-flow --as-of 2026-01-10T00:00:00Z --format table
   check "ndj-tail ($size)" ndj-tail "$size.ndjson"
   check "ndj-tail -f ($size)" ndj-tail -f --exit-idle 300ms "$size.ndjson"
   # The same input through a pipe: output is flushed while waiting on input.

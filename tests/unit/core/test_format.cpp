@@ -1,4 +1,4 @@
-// Output-format helpers: CSV cells, padding, fixed-point numbers, sparklines.
+// Output-format helpers: CSV cells, HTML text, padding, fixed-point numbers, sparklines.
 #include <catch2/catch.hpp>
 
 #include <optional>
@@ -76,4 +76,10 @@ TEST_CASE("counts in messages have commas between groups of three digits") {
   CHECK(grouped_digits(38648) == "38,648");
   CHECK(grouped_digits(1234567) == "1,234,567");
   CHECK(grouped_digits(18446744073709551615ULL) == "18,446,744,073,709,551,615");
+}
+
+TEST_CASE("HTML escaping covers text and attribute values") {
+  std::string out;
+  append_html_escaped(out, "<a href=\"x\">'&'</a>");
+  CHECK(out == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
 }

@@ -65,6 +65,16 @@ TEST_CASE("RFC 3339 malformed input is rejected, never guessed") {
   }
 }
 
+TEST_CASE("RFC 3339 years beyond the nanoseconds of a TimeNs are no time") {
+  CHECK(parse_rfc3339("2262-04-11T23:47:16Z"));
+  CHECK_FALSE(parse_rfc3339("2262-04-11T23:47:17Z"));
+  CHECK_FALSE(parse_rfc3339("4026-01-01T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("9999-12-31T23:59:59Z"));
+  CHECK(parse_rfc3339("1677-09-21T00:12:44Z"));
+  CHECK_FALSE(parse_rfc3339("1677-09-21T00:12:43Z"));
+  CHECK_FALSE(parse_rfc3339("0001-01-01T00:00:00Z"));
+}
+
 TEST_CASE("RFC 3339 leap second rolls into the next minute") {
   CHECK(parse_rfc3339("2016-12-31T23:59:60Z") == parse_rfc3339("2017-01-01T00:00:00Z"));
 }

@@ -1,19 +1,12 @@
-// HTML escaping and local days around daylight saving changes.
+// Local days around daylight saving changes.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
 
-#include "dora/dora_html.hpp"
 #include "dora/dora_series.hpp"
 #include "core/local_time.hpp"
 
 using namespace ndj;
-
-TEST_CASE("HTML escaping covers text and attribute values") {
-  std::string out;
-  dora::append_html_escaped(out, "<a href=\"x\">'&'</a>");
-  CHECK(out == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-}
 
 TEST_CASE("local days follow the zone's clock changes and restore TZ") {
   REQUIRE_FALSE(check_time_zone("Europe/Berlin"));
