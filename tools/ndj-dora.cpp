@@ -96,6 +96,9 @@ int parse_args(int argc, char** argv, dora::Options& o, RecordFilter& where) {
   auto f = make_record_filter(filter, {}, o.now, o.tz, filter_error);
   if (!f) return usage_error(filter_error);
   where = std::move(*f);
+  // Partials hold only the records the filter let through: it is part of
+  // what --merge must match.
+  o.schema.where = filter.where;
   text.days_given = days->count() > 0;
   text.format = format;
   text.tiers = tiers;

@@ -88,6 +88,8 @@ struct Schema {
   std::vector<std::pair<std::string, EventType>> type_values;
   std::vector<std::pair<std::string, std::string>> status_values;  // input value -> success, failure or rolled_back
   std::vector<std::string> group_by;
+  // --where, as given: which records became events (a partial's fingerprint).
+  std::vector<std::string> where;
   std::optional<EpochUnit> epoch;
   TimeNs failure_window = kNsPerDay;
   Definitions defs;

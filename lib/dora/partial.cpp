@@ -94,6 +94,8 @@ std::string schema_bytes(const Schema& s) {
   }
   number(static_cast<int64_t>(s.group_by.size()));
   for (const auto& g : s.group_by) text(g);
+  number(static_cast<int64_t>(s.where.size()));
+  for (const auto& w : s.where) text(w);
   number(s.epoch ? static_cast<int64_t>(*s.epoch) : -1);
   number(s.failure_window);
   const Definitions& d = s.defs;
@@ -271,6 +273,11 @@ void PartialWriter::finish(const std::function<void(std::string_view)>& sink) co
     if (i) out += ',';
     append_json_string(out, s.group_by[i]);
   }
+  out += "],\"where\":[";
+  for (size_t i = 0; i < s.where.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, s.where[i]);
+  }
   out += "],\"entries\":" + std::to_string(nentries_) + ",\"strings\":" + std::to_string(nstrings_) +
          ",\"bytes\":" + std::to_string(head.size() + entries_.size() + sum.size()) + "}\n";
   sink(out);
@@ -284,7 +291,7 @@ namespace {
 // One header line, read: what a refusal compares.
 struct Header {
   std::string fingerprint, definitions;
-  std::vector<std::string> group_by;
+  std::vector<std::string> group_by, where;
   TimeNs since = 0, until = 0, keep_from = 0;
   uint64_t bytes = 0;
 };
@@ -304,12 +311,12 @@ Header read_header(std::string_view line, const std::string& what) {
                                     std::to_string(kPartialVersion) + " (make the partials with the same ndj-dora)");
   Header out;
   std::string_view fp, defs;
-  simdjson::dom::array group_by;
+  simdjson::dom::array group_by, where;
   uint64_t bytes;
   if (h["fingerprint"].get_string().get(fp) || h["definitions"].get_string().get(defs) ||
       h["since_ns"].get_int64().get(out.since) || h["until_ns"].get_int64().get(out.until) ||
       h["keep_from_ns"].get_int64().get(out.keep_from) || h["group_by"].get_array().get(group_by) ||
-      h["bytes"].get_uint64().get(bytes))
+      h["where"].get_array().get(where) || h["bytes"].get_uint64().get(bytes))
     throw not_partial("a header member is missing or of the wrong type");
   out.fingerprint = fp;
   out.definitions = defs;
@@ -318,6 +325,11 @@ Header read_header(std::string_view line, const std::string& what) {
     std::string_view s;
     if (g.get_string().get(s)) throw not_partial("\"group_by\" holds a non-string");
     out.group_by.emplace_back(s);
+  }
+  for (auto w : where) {
+    std::string_view s;
+    if (w.get_string().get(s)) throw not_partial("\"where\" holds a non-string");
+    out.where.emplace_back(s);
   }
   return out;
 }
@@ -339,6 +351,13 @@ std::string list_text(const std::vector<std::string>& v) {
   differs("window end", format_rfc3339(h.until), format_rfc3339(want.as_of));
   differs("definitions", h.definitions, want.schema->defs.name);
   differs("--group-by", list_text(h.group_by), list_text(want.schema->group_by));
+  // Joined by " && ": several -w hold together, as one expression would.
+  auto where_text = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& w : v) out += (out.empty() ? "" : " && ") + ("(" + w + ")");
+    return out.empty() ? std::string("(none)") : out;
+  };
+  differs("--where", where_text(h.where), where_text(want.schema->where));
   if (why.empty() && h.keep_from > want.keep_from)
     why = "events kept from " + format_rfc3339(h.keep_from) + ", this merge needs them from " +
           format_rfc3339(want.keep_from) + " (--compare, --regressions, --baseline: give them to --partial too)";
