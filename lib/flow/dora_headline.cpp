@@ -39,7 +39,9 @@ Table dora_headline(std::vector<std::string> argv) {
   simdjson::dom::object metrics;
   if (parser.parse(text)["rows"].at(0)["metrics"].get(metrics) != simdjson::SUCCESS)
     throw Error(kExitFailure, "ndj-dora wrote no metrics");
-  for (auto [name, m] : metrics) {
+  for (auto field : metrics) {
+    const std::string_view name = field.key;
+    const simdjson::dom::element m = field.value;
     auto text_of = [&](const char* key) {
       std::string_view s;
       return m[key].get(s) == simdjson::SUCCESS ? text_cell(s) : null_cell();
