@@ -3,17 +3,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <memory>
 #include <string>
 #include <tuple>
-#include <vector>
 
 #include "core/cli.hpp"
 #include "core/diag.hpp"
 #include "core/output.hpp"
-#include "core/parallel_records.hpp"
 #include "core/records.hpp"
-#include "ship/batch_lines.hpp"
 #include "ship/batcher.hpp"
 
 namespace ndj {
@@ -23,7 +19,6 @@ struct Options {
   InputOptions input;
   BatcherOptions batch;
   std::string by;
-  unsigned threads = 1;
 };
 
 // `ndj-batch --wrap ev/tools.ndjson` takes the file for the KEY and reads
@@ -55,7 +50,6 @@ int parse_args(int argc, char** argv, Options& o) {
       ->type_name("FIELD");
   app.add_option("--wrap", o.batch.wrap, "Write {\"KEY\":[...]} instead of [...]")->type_name("KEY");
   add_count_option(app, "--max-open", o.batch.max_open, "With --by: most open batches (default 1000)");
-  add_threads_option(app, o.threads);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
   warn_about_input(o);
   return -1;
@@ -63,20 +57,29 @@ int parse_args(int argc, char** argv, Options& o) {
 
 int run(const Options& o) {
   Output out;
-  // Lines are checked (and their --by keys read) on the workers, batched
-  // in input order on this thread.
-  RecordReader reader(o.input, out, RecordReader::Validation::kNone);
+  RecordReader reader(o.input, out,
+                      o.by.empty() ? RecordReader::Validation::kSyntax : RecordReader::Validation::kDom);
   Batcher batcher(o.batch, out);
-  std::vector<std::unique_ptr<LineChecker>> checkers(o.threads);
-  auto st = run_batches<LineKeys>(
-      reader, o.threads,
-      [&](KeyedLines& b, unsigned worker) {
-        auto& c = checkers[worker];
-        if (!c) c = std::make_unique<LineChecker>(o.by);
-        c->check(b, o.input.strict);
-      },
-      [&](KeyedLines& b) { return add_lines(b, batcher, reader.bad_lines(), o.batch.max_bytes); },
-      [&] { return batcher.flush_due(); });
+  reader.set_wait_hook([&] { return batcher.flush_due(); });
+  std::string keybuf;
+  Record rec;
+  RecordReader::Status st;
+  while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
+    if (rec.is_mark) {
+      batcher.add_mark(rec.text);
+      continue;
+    }
+    if (!batcher.fits(rec.text.size())) {
+      std::string why = "record of " + std::to_string(rec.text.size()) +
+                        " bytes cannot fit in a batch of --max-bytes " + std::to_string(o.batch.max_bytes);
+      if (reader.bad_lines().report(*rec.file, rec.line, why, rec.text)) {
+        st = RecordReader::Status::kStrictStop;
+        break;
+      }
+      continue;
+    }
+    batcher.add(o.by.empty() ? std::string_view{} : group_key(reader, rec.text, o.by, keybuf), rec.text);
+  }
   batcher.flush_all();
   out.flush();
   if (auto rc = reader.stop_exit_code(st)) return *rc;

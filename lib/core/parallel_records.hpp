@@ -227,14 +227,12 @@ class OrderedWorkers {
 // in order. Every batch read so far is consumed before the reader waits for
 // input (so a follower's records are never held back) and before it reports
 // a bad line of its own (so reports stay in line order). The reader's wait
-// hook is taken over: once every batch is consumed it returns `idle()`
-// (a poll timeout in ms, -1 for none) when given. Returns the reader's last status (kStrictStop when a
+// hook is taken over. Returns the reader's last status (kStrictStop when a
 // consume call stopped the run).
 template <class Result>
 RecordReader::Status run_batches(RecordReader& reader, unsigned threads,
                                  std::function<void(WorkBatch<Result>&, unsigned)> work,
-                                 std::function<bool(WorkBatch<Result>&)> consume,
-                                 std::function<int()> idle = {}) {
+                                 std::function<bool(WorkBatch<Result>&)> consume) {
   OrderedWorkers<WorkBatch<Result>> pool(threads, std::move(work), std::move(consume));
   bool stopped = false;
   auto submit = [&] {
@@ -245,7 +243,7 @@ RecordReader::Status run_batches(RecordReader& reader, unsigned threads,
     if (!stopped && !pool.drain()) stopped = true;
     return stopped;
   };
-  reader.set_wait_hook([&] { return catch_up() ? kStopWaiting : idle ? idle() : -1; });
+  reader.set_wait_hook([&] { return catch_up() ? kStopWaiting : -1; });
   reader.set_before_bad_line(catch_up);
   Record rec;
   RecordReader::Status st = RecordReader::Status::kEnd;  // set by the first next()

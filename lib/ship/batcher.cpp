@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/output.hpp"
+#include "core/records.hpp"
 #include "json/json.hpp"
 
 namespace ndj {
@@ -102,6 +103,29 @@ void Batcher::release_marks() {
     out_.put('\n');
     marks_.pop_front();
   }
+}
+
+std::string_view group_key(const RecordReader& reader, std::string_view text, const std::string& name,
+                           std::string& buf) {
+  if (!reader.has_root()) {
+    // A line with a number simdjson's DOM cannot hold: find the field on
+    // demand and key by its token (composite values by their first byte).
+    static simdjson::ondemand::parser od;
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::value v;
+    if (od.iterate(text.data(), text.size(), text.size() + kLinePadding).get(doc) ||
+        doc.find_field_unordered(name).get(v))
+      return "null";
+    std::string_view raw = v.raw_json_token();
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
+    return raw;
+  }
+  simdjson::dom::object obj;
+  simdjson::dom::element v;
+  if (reader.root().get(obj) || obj.at_key(name).get(v)) return "null";
+  buf.clear();
+  append_json(buf, v);
+  return buf;
 }
 
 }  // namespace ndj

@@ -13,6 +13,7 @@
 namespace ndj {
 
 class Output;
+class RecordReader;
 
 struct BatcherOptions {
   size_t max_records = 1000;           // -n: records per batch
@@ -66,5 +67,11 @@ class Batcher {
   std::deque<PendingMark> marks_;
   uint64_t seq_ = 0;
 };
+
+// The compact JSON of the top-level field `name` of the reader's current
+// record `text` (read with Validation::kDom), or "null" when absent: the
+// --by group key. May point into `buf`.
+std::string_view group_key(const RecordReader& reader, std::string_view text, const std::string& name,
+                           std::string& buf);
 
 }  // namespace ndj
