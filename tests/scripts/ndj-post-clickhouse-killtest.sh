@@ -66,7 +66,7 @@ while :; do
       ndj-tail --cursor "$cursor" --id-field id --source-field source "$dir/telemetry/" \
     | bash -c 'echo $$ >"$1"; exec ndj-batch -n "$2"' _ "$dir/batch.pid" $batch \
     | ndj-post --sink clickhouse --table events --cursor "$cursor" --dead-letter "$dl" \
-        --status "$dir/status" --backoff 10ms --max-backoff 200ms --retry-for 60s "$CH_URL" 2>>"$dir/err" &
+        --status "$dir/status" --commit-interval 50ms --backoff 10ms --max-backoff 200ms --retry-for 60s "$CH_URL" 2>>"$dir/err" &
   post=$!
   if [ $kills -ge $kills_wanted ]; then
     echo "after $kills kills the cursor is at byte $(cursor_offset "$cursor" "$data") of $size"
@@ -76,7 +76,17 @@ while :; do
     wait_pid_file "$dir/tail.pid"
     break
   fi
-  sleep "0.$(printf "%02d" $((RANDOM % 40 + 10)))"
+  # Each kill comes 0-50 ms after the run's first cursor commit (every 50
+  # ms): mid-stream, with rows landed past the cursor, and with all 20
+  # kills before the end even when a quiet machine ships the 200,000
+  # records in a few seconds.
+  before=$(cursor_offset "$cursor" "$data")
+  for _ in $(seq 1 500); do
+    kill -0 $post 2>/dev/null || break
+    [ "$(cursor_offset "$cursor" "$data")" != "$before" ] && break
+    sleep 0.02
+  done
+  sleep "0.0$((RANDOM % 6))"
   if kill -0 $post 2>/dev/null; then
     case $((RANDOM % 6)) in
       0) kill -9 "$(cat "$dir/tail.pid")" 2>/dev/null; sleep 0.1; kill -9 $post 2>/dev/null ;;
