@@ -56,13 +56,16 @@ std::string load_password(const std::string& password_file) {
   return password;
 }
 
-std::string basic_credentials(const std::string& user, const std::string& password) {
-  std::string in = user + ":" + password;
+std::string base64(std::string_view in) {
   std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                           reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
   out.resize(static_cast<size_t>(n));
   return out;
+}
+
+std::string basic_credentials(const std::string& user, const std::string& password) {
+  return base64(user + ":" + password);
 }
 
 }  // namespace ndj

@@ -3,6 +3,7 @@
 // the values an answer could echo back, so that they can be scrubbed.
 #pragma once
 #include <string>
+#include <string_view>
 
 namespace ndj {
 
@@ -14,6 +15,9 @@ std::string load_bearer_token(const std::string& token_file, const std::string& 
 // The password in --password-file FILE ("" when FILE is empty). Throws
 // Error(77) as load_bearer_token.
 std::string load_password(const std::string& password_file);
+
+// Standard base64 with padding (RFC 4648 §4).
+std::string base64(std::string_view in);
 
 // The value curl sends as "Authorization: Basic VALUE" (base64 of
 // USER:PASSWORD).

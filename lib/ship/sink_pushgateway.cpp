@@ -6,26 +6,16 @@
 
 #include "core/diag.hpp"
 #include "core/gzip.hpp"
+#include "ship/http_credentials.hpp"
 
 namespace ndj {
 
 namespace {
 
+// base64url (RFC 4648 §5), padded, as the Pushgateway takes it.
 std::string base64url(std::string_view s) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < s.size(); i += 3) {
-    uint32_t v = uint32_t(uint8_t(s[i])) << 16 | uint32_t(uint8_t(s[i + 1])) << 8 | uint8_t(s[i + 2]);
-    for (int k = 18; k >= 0; k -= 6) out.push_back(kAlphabet[(v >> k) & 63]);
-  }
-  if (size_t rest = s.size() - i) {
-    uint32_t v = uint32_t(uint8_t(s[i])) << 16 | (rest == 2 ? uint32_t(uint8_t(s[i + 1])) << 8 : 0);
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
+  std::string out = base64(s);
+  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
   return out.empty() ? "=" : out;  // the Pushgateway's form of the empty value
 }
 

@@ -78,6 +78,8 @@ TEST_CASE("Pushgateway group URLs", "[sinks]") {
         "http://g:9091/metrics/job/ci/repo@base64/YWNtZS93ZWI=/branch/main/env@base64/=");
   CHECK(pushgateway_url("http://g", "a b", {{"x", "ü?"}}) == "http://g/metrics/job/a%20b/x/%C3%BC%3F");
   CHECK(pushgateway_url("http://g", "j/k", {}) == "http://g/metrics/job@base64/ai9r");
+  // The URL-safe alphabet: - and _ where base64 has + and /.
+  CHECK(pushgateway_url("http://g", "ci", {{"v", "a/\xfb\xff"}}) == "http://g/metrics/job/ci/v@base64/YS_7_w==");
   CHECK_FALSE(label_name_problem("repo_1"));
   CHECK(label_name_problem("1repo"));
   CHECK(label_name_problem("re-po"));
