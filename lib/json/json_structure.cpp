@@ -3,7 +3,6 @@
 // byte extent, so `truex`, `01` or `1\0` never pass as one token.
 #include "json/json_structure.hpp"
 
-#include <bitset>
 #include <cstring>
 
 namespace ndj {
@@ -88,7 +87,11 @@ const char* check_structure(std::string_view text, const uint32_t* idx, uint32_t
                             bool has_backslash) {
   if (n == 0) return "empty document";
   if (has_backslash && !valid_escapes(text)) return "bad string";
-  std::bitset<kMaxDepth> in_object;  // per open container: object (1) or array (0)
+  // Per open container: object (1) or array (0). Only entries below
+  // `depth` are read, each written when its container opened, so the
+  // array needs no clearing (a std::bitset's would cost more than the
+  // walk of a short record).
+  bool in_object[kMaxDepth];
   int depth = 0;
   uint32_t i = 0;
   auto scalar = [&](char c) -> const char* {
