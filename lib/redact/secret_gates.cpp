@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <cstring>
@@ -15,15 +16,11 @@
 #endif
 
 #include "core/diag.hpp"
-#include "redact/ascii.hpp"
 #include "redact/secret_rules.hpp"
 
 namespace ndj {
 
 namespace {
-
-using ascii::is_digit;
-using ascii::is_hex;
 
 // Byte classes as the AND of a table on each nibble (the pshufb lookup).
 // A class must be a product: its high nibbles times its low nibbles.
@@ -115,20 +112,35 @@ BlockMasks block_masks_simd(const uint8_t* p) {
 // Separators with groups of 1 to `group` bytes of a class between them:
 // the three dots of an IPv4 address, the seven colons of a full IPv6 one,
 // the five of a MAC address. Separators are fed in order, each one with a
-// group byte before it.
+// group byte before it. A separator is never a group byte, so the bytes
+// between the last separator and this one are all of the group exactly
+// when the last byte outside the group before this one is that separator.
 struct SeparatorChain {
   unsigned group;
-  bool (*in_group)(char);
   size_t last = 0;
   unsigned length = 0;
 
-  // The length of the chain ending at t[pos].
-  unsigned add(std::string_view t, size_t pos) {
-    bool joined = length > 0 && pos - last >= 2 && pos - last <= group + 1;
-    for (size_t k = last + 1; joined && k < pos; ++k) joined = in_group(t[k]);
+  // The length of the chain ending at `pos`; `outside` is the offset of
+  // the last byte before it that is not of the group.
+  unsigned add(size_t pos, size_t outside) {
+    bool joined = length > 0 && pos - last >= 2 && pos - last <= group + 1 && outside == last;
     length = joined ? length + 1 : 1;
     last = pos;
     return length;
+  }
+};
+
+// The offsets of the last byte outside a class (bits set in `in`, for the
+// 64-byte block at `off`) before each place: the highest clear bit below
+// it, else the last one of the blocks before.
+struct LastOutside {
+  size_t before_block = SIZE_MAX;  // none yet
+  size_t at(uint64_t in, size_t off, unsigned bit) const {
+    uint64_t out = ~in & ((uint64_t{1} << bit) - 1);
+    return out ? off + 63 - static_cast<size_t>(std::countl_zero(out)) : before_block;
+  }
+  void end_block(uint64_t in, size_t off) {
+    if (~in) before_block = off + 63 - static_cast<size_t>(std::countl_zero(~in));
   }
 };
 
@@ -141,7 +153,8 @@ template <bool kSimd, class On>
 void scan_shapes(std::string_view t, bool padded, On&& on) {
   uint64_t prev_digit = 0, prev_hex = 0, prev_upper = 0;
   size_t card_run = 0;
-  SeparatorChain quad{3, is_digit}, ipv6{4, is_hex}, mac{2, is_hex};
+  SeparatorChain quad{3}, ipv6{4}, mac{2};
+  LastOutside non_digit, non_hex;
   uint8_t last[64];
   for (size_t off = 0; off < t.size(); off += 64) {
     const uint8_t* p = reinterpret_cast<const uint8_t*>(t.data()) + off;
@@ -161,19 +174,22 @@ void scan_shapes(std::string_view t, bool padded, On&& on) {
       for (uint64_t* mask : {&m.digit, &m.dot, &m.colon, &m.at, &m.sep, &m.upper, &m.hex_letter, &m.dash})
         *mask &= valid;
     }
-    auto at = [&](uint64_t bits) { return off + static_cast<size_t>(std::countr_zero(bits)); };
+    auto bit = [](uint64_t bits) { return static_cast<unsigned>(std::countr_zero(bits)); };
+    auto at = [&](uint64_t bits) { return off + bit(bits); };
     for (uint64_t a = m.at; a != 0; a &= a - 1) on(kShapeAt, at(a));
     uint64_t after_digit = shifted(m.digit, prev_digit, 1);
     uint64_t hex = m.digit | m.hex_letter;
     uint64_t after_hex = shifted(hex, prev_hex, 1);
     for (uint64_t d = m.dot & after_digit; d != 0; d &= d - 1)
-      if (quad.add(t, at(d)) >= 3) on(kShapeDottedQuad, at(d));
+      if (quad.add(at(d), non_digit.at(m.digit, off, bit(d))) >= 3) on(kShapeDottedQuad, at(d));
     for (uint64_t c = m.colon & after_hex; c != 0; c &= c - 1) {
-      unsigned chain = ipv6.add(t, at(c));
+      unsigned chain = ipv6.add(at(c), non_hex.at(hex, off, bit(c)));
       if (chain >= 6) on(chain >= 7 ? kShapeHexColons | kShapeHexColons6 : kShapeHexColons6, at(c));
     }
     for (uint64_t c = (m.colon | m.dash) & after_hex; c != 0; c &= c - 1)
-      if (mac.add(t, at(c)) >= 5) on(kShapeMac, at(c));
+      if (mac.add(at(c), non_hex.at(hex, off, bit(c))) >= 5) on(kShapeMac, at(c));
+    non_digit.end_block(m.digit, off);
+    non_hex.end_block(hex, off);
     // IBAN: two capitals, then two digits (bit i: the second digit).
     for (uint64_t i = m.digit & after_digit & shifted(m.upper, prev_upper, 2) & shifted(m.upper, prev_upper, 3);
          i != 0; i &= i - 1)
