@@ -305,7 +305,10 @@ struct RecordRedactor::Impl {
   uint32_t walk_object(uint32_t i, const RuleNode* node, bool masking, bool filtering, bool root) {
     uint32_t j = i + 1;
     bool emitted = false, first = true;
-    size_t prev_end = 0;
+    // The previous member's value, tokens [prev_vi, prev_next): its end
+    // offset is wanted only when a member after it is dropped, so it is
+    // found then (most members are neither dropped nor after a drop).
+    uint32_t prev_vi = 0, prev_next = 0;
     if (at(j) != '}') {
       for (;;) {
         size_t key_b = idx[j];
@@ -335,7 +338,7 @@ struct RecordRedactor::Impl {
         // A member kept after dropped ones loses the comma before it now,
         // before its value is walked: masking inside it writes out
         // everything up to the string it changes.
-        if (action != kDrop && !emitted && !first) skip(prev_end, key_b);
+        if (action != kDrop && !emitted && !first) skip(value_end(prev_vi, prev_next), key_b);
         uint32_t next;
         if (action == kWalk) {
           bool m = masking || (child && child->mask);
@@ -351,16 +354,16 @@ struct RecordRedactor::Impl {
         } else {
           next = skip_value(vi);
         }
-        size_t value_e = value_end(vi, next);
         if (action == kDrop) {
-          skip(first ? key_b : prev_end, value_e);
+          skip(first ? key_b : value_end(prev_vi, prev_next), value_end(vi, next));
           ++counts.dropped;
         } else {
-          if (action == kHash) hash_member(key_b, raw_key, vi, value_e);
+          if (action == kHash) hash_member(key_b, raw_key, vi, value_end(vi, next));
           emitted = true;
         }
         first = false;
-        prev_end = value_e;
+        prev_vi = vi;
+        prev_next = next;
         if (at(next) == '}') {
           j = next;
           break;
