@@ -372,6 +372,65 @@ TEST_CASE("the shapes of a batch are those of its lines") {
   }
 }
 
+namespace {
+
+// The separator shapes by their definitions, a byte at a time: runs of
+// separators each with 1 to `group` bytes of the class before it.
+unsigned chain_shapes_reference(std::string_view t) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto hex = [&](char c) { return digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); };
+  // The number of separators in a chain ending at t[pos].
+  auto chain = [&](size_t pos, auto is_sep, auto in_group, size_t group) {
+    unsigned n = 0;
+    for (;;) {
+      size_t k = pos;
+      while (k > 0 && pos - k < group && in_group(t[k - 1])) --k;
+      if (k == pos) return n;
+      ++n;
+      if (k == 0 || !is_sep(t[k - 1]) || (k >= 2 && !in_group(t[k - 2]))) return n;
+      pos = k - 1;
+    }
+  };
+  unsigned g = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    auto sep = [c = t[i]](char x) { return x == c; };
+    if (t[i] == '.' && chain(i, sep, digit, 3) >= 3) g |= kShapeDottedQuad;
+    if (t[i] == ':') {
+      unsigned n = chain(i, sep, hex, 4);
+      if (n >= 6) g |= kShapeHexColons6;
+      if (n >= 7) g |= kShapeHexColons;
+    }
+    if ((t[i] == ':' || t[i] == '-') &&
+        chain(i, [](char x) { return x == ':' || x == '-'; }, hex, 2) >= 5)
+      g |= kShapeMac;
+  }
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("the separator shapes are those of their definitions, across blocks") {
+  // Dotted quads, IPv6 colons and MAC separators are followed with the
+  // SIMD pass's class masks: a chain goes on where the last byte outside
+  // the group is the previous separator, in this block or one before.
+  std::mt19937_64 rng(29);
+  const std::string alphabet = "0123456789abcdefABCDEFxz.:-@ \n";
+  const unsigned chains = kShapeDottedQuad | kShapeHexColons | kShapeHexColons6 | kShapeMac;
+  for (int round = 0; round < 20000; ++round) {
+    std::string t;
+    const size_t n = rng() % 200;
+    const bool digit_rich = rng() % 3 == 0;  // letters become digits: longer runs
+    for (size_t i = 0; i < n; ++i) {
+      size_t k = rng() % alphabet.size();
+      t.push_back(digit_rich && k >= 10 && k < 24 ? static_cast<char>('0' + k % 10) : alphabet[k]);
+    }
+    INFO(t);
+    const unsigned want = chain_shapes_reference(t);
+    REQUIRE((secret_shapes(t, true) & chains) == want);
+    REQUIRE((secret_shapes(t, false) & chains) == want);
+  }
+}
+
 TEST_CASE("the keywords of a batch serve each of its lines") {
   // prefilter() finds the keywords of many records in one pass; may_match()
   // of each line must then say what it says for the line alone.
