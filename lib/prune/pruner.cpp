@@ -20,6 +20,8 @@
 #include "core/record_time.hpp"
 #include "core/records.hpp"
 #include "core/signals.hpp"
+#include "expr/record_view.hpp"
+#include "json/json_path.hpp"
 
 namespace ndj {
 namespace {
@@ -59,18 +61,29 @@ class Retention {
     uint64_t projected = stats.bytes_after + std::max(size_, end) - start;
     bool too_big = o_.max_size && projected > o_.max_size;
     if (is_mark(line.text) || is_blank(line.text)) return keep(line);
-    if (const char* why = parser.parse(line.text)) {
+    // Full validation without a DOM; the time and --where's fields are
+    // read from the structural index it leaves.
+    if (const char* why = parser.validate(line.text)) {
       bad_.report(*name_, line.number, bad_line_reason(why, line.complete), line.text);
       ++stats.invalid;
       return Verdict::kInvalid;
     }
-    if (o_.where && o_.where->active() && !o_.where->matches(RecordView(line.text, parser))) {
+    RecordView view(line.text, parser);
+    if (o_.where && o_.where->active() && !o_.where->matches(view)) {
       ++stats.kept;
       return keep(line);
     }
     TimeNs t = 0;
-    // A line with a number beyond a double has no DOM: its time is unreadable.
-    auto found = parser.has_root() ? clock_.find(parser.root(), t) : RecordTime::Result::kUnparseable;
+    auto found = RecordTime::Result::kFound;
+    if (auto quick = plain_time(view)) {
+      t = *quick;
+    } else {
+      // Anything but a plain RFC 3339 string, and records without a time:
+      // the DOM decides, as it always has. A line with a number beyond a
+      // double has no DOM: its time is unreadable.
+      parser.parse(line.text);
+      found = parser.has_root() ? clock_.find(parser.root(), t) : RecordTime::Result::kUnparseable;
+    }
     bool old = found == RecordTime::Result::kFound && cutoff_ && t < *cutoff_;
     if (found != RecordTime::Result::kFound) {
       ++stats.undated;
@@ -104,6 +117,28 @@ class Retention {
       case RecordTime::Result::kNeedsEpoch: return "numeric timestamp needs --epoch";
       default: return "unparseable timestamp";
     }
+  }
+
+  // The record's time when the first time field present holds an RFC 3339
+  // string without escapes, the common case; nullopt for everything else.
+  // Names are top-level members (as RecordTime reads them), not paths.
+  std::optional<TimeNs> plain_time(const RecordView& view) const {
+    static const JsonPath kValue;  // the value itself
+    for (const std::string& name : o_.time.names) {
+      bool present = false;
+      std::optional<TimeNs> t;
+      view.members([&](uint32_t key, uint32_t value) {
+        if (!view.key_is(key, name)) return false;
+        present = true;
+        view.each_at(value, kValue, 0, [&](const JsonToken& tok) {
+          if (tok.kind == JsonToken::Kind::kString && !tok.escaped) t = parse_rfc3339(tok.raw);
+          return true;
+        });
+        return true;
+      });
+      if (present) return t;  // the first present field decides
+    }
+    return std::nullopt;
   }
 
   Verdict keep(const Line& line) {
