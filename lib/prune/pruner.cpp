@@ -21,7 +21,6 @@
 #include "core/records.hpp"
 #include "core/signals.hpp"
 #include "expr/record_view.hpp"
-#include "json/json_path.hpp"
 
 namespace ndj {
 namespace {
@@ -123,20 +122,12 @@ class Retention {
   // string without escapes, the common case; nullopt for everything else.
   // Names are top-level members (as RecordTime reads them), not paths.
   std::optional<TimeNs> plain_time(const RecordView& view) const {
-    static const JsonPath kValue;  // the value itself
     for (const std::string& name : o_.time.names) {
-      bool present = false;
-      std::optional<TimeNs> t;
-      view.members([&](uint32_t key, uint32_t value) {
-        if (!view.key_is(key, name)) return false;
-        present = true;
-        view.each_at(value, kValue, 0, [&](const JsonToken& tok) {
-          if (tok.kind == JsonToken::Kind::kString && !tok.escaped) t = parse_rfc3339(tok.raw);
-          return true;
-        });
-        return true;
-      });
-      if (present) return t;  // the first present field decides
+      auto tok = view.member(name);
+      if (!tok) continue;
+      // The first present field decides.
+      if (tok->kind != JsonToken::Kind::kString || tok->escaped) return std::nullopt;
+      return parse_rfc3339(tok->raw);
     }
     return std::nullopt;
   }

@@ -8,7 +8,6 @@
 #include "core/records.hpp"
 #include "expr/record_view.hpp"
 #include "json/json.hpp"
-#include "json/json_path.hpp"
 
 namespace ndj {
 namespace {
@@ -125,30 +124,20 @@ std::string_view group_key(RecordReader& reader, std::string_view text, const st
   // The field from the structural index of the reader's validation: a
   // string without escapes, an integer or a literal is already the compact
   // JSON the key is. Other values are re-serialised from a DOM.
-  RecordView view(text, reader.parser());
-  static const JsonPath kValue;  // the value itself
-  bool present = false, plain = false;
-  std::string_view key = "null";
-  view.members([&](uint32_t k, uint32_t v) {
-    if (!view.key_is(k, name)) return false;
-    present = true;
-    view.each_at(v, kValue, 0, [&](const JsonToken& tok) {
-      switch (tok.kind) {
-        case JsonToken::Kind::kString:
-          plain = !tok.escaped;
-          key = {tok.raw.data() - 1, tok.raw.size() + 2};  // with its quotes
-          break;
-        case JsonToken::Kind::kNumber: plain = canonical_integer(tok.raw); key = tok.raw; break;
-        case JsonToken::Kind::kTrue:
-        case JsonToken::Kind::kFalse:
-        case JsonToken::Kind::kNull: plain = true; key = tok.raw; break;
-        default: break;
-      }
-      return true;
-    });
-    return true;
-  });
-  if (!present || plain) return key;
+  auto tok = RecordView(text, reader.parser()).member(name);
+  if (!tok) return "null";
+  switch (tok->kind) {
+    case JsonToken::Kind::kString:
+      if (!tok->escaped) return {tok->raw.data() - 1, tok->raw.size() + 2};  // with its quotes
+      break;
+    case JsonToken::Kind::kNumber:
+      if (canonical_integer(tok->raw)) return tok->raw;
+      break;
+    case JsonToken::Kind::kTrue:
+    case JsonToken::Kind::kFalse:
+    case JsonToken::Kind::kNull: return tok->raw;
+    default: break;
+  }
   JsonParser& parser = reader.parser();
   parser.parse(text);
   if (!parser.has_root()) {
