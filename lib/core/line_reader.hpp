@@ -72,6 +72,8 @@ class LineReader {
  private:
   enum class Fill { kData, kEof, kStopped };
   Fill fill();
+  // Moves the partial line to the front of a buffer no one else holds.
+  void compact();
   bool wait_readable();
 
   int fd_;
@@ -83,9 +85,6 @@ class LineReader {
   uint64_t skipped_ = 0;
   uint64_t line_no_ = 0;
   uint64_t offset_ = 0;
-  // Moves the partial line to the front of a buffer no one else holds.
-  void compact();
-
   std::shared_ptr<char[]> buf_;
   std::vector<std::shared_ptr<char[]>> spare_;  // set aside, of cap_ bytes
   bool keep_held_ = false;
