@@ -19,6 +19,7 @@ url=$(bench_nginx "$tmp" api/v1/telemetry) || { echo "bench: nginx did not start
 bench_run "ndj-post -j 4" "$batches" "ndj-post -j 4 $url"
 bench_run "ndj-post -j 1" "$batches" "ndj-post -j 1 $url"
 bench_run "ndj-post -j 4 --gzip" "$batches" "ndj-post -j 4 --gzip $url"
+bench_run "ndj-post -j 4 --gzip-level 6" "$batches" "ndj-post -j 4 --gzip-level 6 $url"
 # The shipping pipeline's batches carry ndj-tail's checkpoint marks: with
 # --cursor the acknowledged ones are committed, coalesced (every 200ms by
 # default), or each at once with --commit-interval 0 (two fsyncs a mark).

@@ -57,8 +57,7 @@ int parse_args(int argc, char** argv, Options& o) {
 
 int run(const Options& o) {
   Output out;
-  RecordReader reader(o.input, out,
-                      o.by.empty() ? RecordReader::Validation::kSyntax : RecordReader::Validation::kDom);
+  RecordReader reader(o.input, out, RecordReader::Validation::kSyntax);
   Batcher batcher(o.batch, out);
   reader.set_wait_hook([&] { return batcher.flush_due(); });
   std::string keybuf;

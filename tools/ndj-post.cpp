@@ -55,7 +55,11 @@ int parse_args(int argc, char** argv, Options& o) {
       ->type_name("FORM");
   with_choices(app.get_option("--body"), {"json", "ndjson"});
   app.add_flag("--otlp", o.otlp, "OTLP/HTTP JSON: count partialSuccess rejections");
-  app.add_flag("--gzip", o.request.gzip, "Compress bodies (Content-Encoding: gzip)");
+  bool gzip = false;
+  app.add_flag("--gzip", gzip, "Compress bodies (Content-Encoding: gzip)");
+  app.add_option("--gzip-level", o.request.gzip, "gzip level, 1 (fastest, default) to 9; implies --gzip")
+      ->type_name("N")
+      ->check(CLI::Range(1, 9).description(""));
   add_count_option(app, "-j,--concurrency", o.target.concurrency, "Requests in flight (default 4)");
   add_duration_option(app, "--backoff", o.target.backoff.base, "First retry wait ceiling (500ms)");
   add_duration_option(app, "--max-backoff", o.target.backoff.cap, "Longest retry wait (30s)");
@@ -73,6 +77,7 @@ int parse_args(int argc, char** argv, Options& o) {
   app.add_flag("-v,--verbose", o.verbose, "One line per request on stderr");
   add_bad_line_options(app, o.input);
   if (int rc = parse_command_line(app, argc, argv); rc >= 0) return rc;
+  if (gzip && !o.request.gzip) o.request.gzip = 1;
   if (auto why = check_sink_options(o.sink, o.request, o.body, app.count("--body") > 0, o.otlp,
                                     !o.cursor.empty() || !o.dead_letter.empty()))
     return usage_error(*why);
@@ -101,6 +106,7 @@ int run(const Options& o) {
   }
   Output out;
   RecordReader reader(o.input, out, RecordReader::Validation::kSyntax);
+  reader.keep_held_lines();
   Shipper shipper({o.cursor, o.status, o.dead_letter, o.verbose, o.request.gzip, o.body == "ndjson",
                    o.target.backoff.budget, auth, o.commit_interval, o.otlp, false, target.sink},
                   target);
@@ -117,7 +123,7 @@ int run(const Options& o) {
   }
   Record rec;
   RecordReader::Status st = RecordReader::Status::kEnd;
-  std::string payload, ndjson;
+  std::string ndjson;
   for (;;) {
     while (!o.dry_run && !shipper.poster().has_room() && !shipper.fatal() && !failure && !stop_requested())
       shipper.pump(200, -1);
@@ -149,14 +155,23 @@ int run(const Options& o) {
       if (ndjson.empty()) continue;  // an empty array: nothing to send
       body = ndjson;
     }
-    if (o.request.gzip) gzip_compress(body, payload);
-    else payload.assign(body);
+    // A line sent as it is stays where it was read (no copy), held by the
+    // body until the receiver has answered.
+    Body payload;
+    if (o.request.gzip) {
+      std::string packed;
+      gzip_compress(body, packed, o.request.gzip);
+      payload = std::move(packed);
+    } else if (o.body == "ndjson") {
+      payload = std::exchange(ndjson, std::string());
+    } else {
+      payload = Body(reader.line_buffer(), body);
+    }
     if (o.dry_run) {
       out.write(describe_request(target, payload.size()));
       continue;
     }
     shipper.post(std::move(payload), *rec.file + ":" + std::to_string(rec.line));
-    payload = std::string();
     shipper.pump(0, -1);
   }
   out.flush();

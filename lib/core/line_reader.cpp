@@ -70,19 +70,35 @@ bool LineReader::wait_readable() {
   }
 }
 
-LineReader::Fill LineReader::fill() {
-  if (begin_ > 0) {  // compact: keep the partial line at the front
-    std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
-    end_ -= begin_;
-    scan_ -= begin_;
-    begin_ = 0;
+void LineReader::compact() {
+  size_t n = end_ - begin_;
+  if (keep_held_ && buf_.use_count() > 1) {
+    // Lines of this buffer are still in use: continue in a spare one.
+    auto free = std::find_if(spare_.begin(), spare_.end(), [](const auto& b) { return b.use_count() == 1; });
+    std::shared_ptr<char[]> next;
+    if (free != spare_.end()) next = std::move(*free), spare_.erase(free);
+    else next.reset(new char[cap_ + kLinePadding]);
+    std::memcpy(next.get(), buf_.get() + begin_, n);
+    // A few are kept for reuse; more would only pin memory.
+    if (spare_.size() < 2) spare_.push_back(std::move(buf_));
+    buf_ = std::move(next);
+  } else {
+    std::memmove(buf_.get(), buf_.get() + begin_, n);
   }
+  end_ -= begin_;
+  scan_ -= begin_;
+  begin_ = 0;
+}
+
+LineReader::Fill LineReader::fill() {
+  if (begin_ > 0) compact();  // keep the partial line at the front
   if (end_ == cap_) {  // the partial line fills the buffer: grow it
     size_t ncap = std::min(cap_ * 2, max_line_ + 2);
-    std::unique_ptr<char[]> nbuf(new char[ncap + kLinePadding]);
+    std::shared_ptr<char[]> nbuf(new char[ncap + kLinePadding]);
     std::memcpy(nbuf.get(), buf_.get(), end_);
     buf_ = std::move(nbuf);
     cap_ = ncap;
+    spare_.clear();
   }
   // Checked per refill too: a busy pipe or a regular file never waits.
   if (stop_requested() || !wait_readable()) return Fill::kStopped;

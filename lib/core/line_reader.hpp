@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ndj {
 
@@ -56,6 +57,14 @@ class LineReader {
     overflow_sink_ = std::move(sink);
   }
 
+  // Lines handed out stay intact after next() for as long as the caller
+  // holds buffer(): a buffer still held elsewhere is set aside at the next
+  // refill instead of being compacted, and one no longer held is reused.
+  // ndj-post sends request bodies straight out of the input buffer this way.
+  void keep_held_lines() { keep_held_ = true; }
+  // The buffer the last line lies in.
+  std::shared_ptr<const char[]> buffer() const { return buf_; }
+
   const std::string& name() const { return name_; }
   // Bytes consumed so far (complete lines and skipped lines).
   uint64_t offset() const { return offset_; }
@@ -63,6 +72,8 @@ class LineReader {
  private:
   enum class Fill { kData, kEof, kStopped };
   Fill fill();
+  // Moves the partial line to the front of a buffer no one else holds.
+  void compact();
   bool wait_readable();
 
   int fd_;
@@ -74,7 +85,9 @@ class LineReader {
   uint64_t skipped_ = 0;
   uint64_t line_no_ = 0;
   uint64_t offset_ = 0;
-  std::unique_ptr<char[]> buf_;
+  std::shared_ptr<char[]> buf_;
+  std::vector<std::shared_ptr<char[]>> spare_;  // set aside, of cap_ bytes
+  bool keep_held_ = false;
   size_t cap_ = 0;    // usable bytes (padding excluded)
   size_t begin_ = 0;  // first unconsumed byte
   size_t end_ = 0;    // end of valid data

@@ -46,6 +46,7 @@ bool RecordReader::open_next() {
     streaming_ = fstat(fd_, &st) == 0 && !S_ISREG(st.st_mode);
     if (streaming_) enlarge_pipe(fd_);
     reader_ = std::make_unique<LineReader>(fd_, name_, opts_.max_line);
+    if (keep_held_) reader_->keep_held_lines();
     // The hooks write output. Their errors (a full disk, a closed pipe) are
     // held and rethrown once the line reader returns, or next() would take
     // them for read errors of this input.

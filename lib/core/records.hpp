@@ -73,6 +73,12 @@ class RecordReader {
   void set_record_filter(std::function<bool(std::string_view text)> keep) { keep_ = std::move(keep); }
   Validation validation() const { return validation_; }
 
+  // Records handed out stay intact while line_buffer() is held (see
+  // LineReader::keep_held_lines). Call before the first next().
+  void keep_held_lines() { keep_held_ = true; }
+  // The buffer the last record lies in.
+  std::shared_ptr<const char[]> line_buffer() const { return reader_->buffer(); }
+
   BadLines& bad_lines() { return bad_; }
   // True while the current input is a pipe or terminal (a stream that
   // SIGTERM is the normal way to end), false for regular files.
@@ -106,6 +112,7 @@ class RecordReader {
   std::function<int()> wait_hook_;
   std::function<bool()> before_bad_line_;
   std::function<bool(std::string_view)> keep_;
+  bool keep_held_ = false;
   bool in_overflow_ = false;   // inside an over-long line's bytes
   bool stop_pending_ = false;  // before_bad_line_ asked to stop there
   std::exception_ptr hook_error_;  // thrown by a hook inside the line reader

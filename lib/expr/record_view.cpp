@@ -48,6 +48,16 @@ JsonToken RecordView::token(uint32_t tok) const {
   return t;
 }
 
+std::optional<JsonToken> RecordView::member(std::string_view name) const {
+  std::optional<JsonToken> found;
+  members([&](uint32_t key, uint32_t value) {
+    if (!key_is(key, name)) return false;
+    found = token(value);
+    return true;
+  });
+  return found;
+}
+
 bool RecordView::key_is(uint32_t tok, std::string_view key) const {
   size_t begin = idx_[tok] + 1;
   if (!has_backslash_) {

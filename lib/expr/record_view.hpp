@@ -3,6 +3,7 @@
 // no second parse, and only the members on the way are looked at.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -55,6 +56,9 @@ class RecordView {
     }
   }
   bool key_is(uint32_t tok, std::string_view key) const;
+  // The value of the first top-level member called `name` (a name, not a
+  // path), or nullopt when the record is no object or has no such member.
+  std::optional<JsonToken> member(std::string_view name) const;
   template <class F>
   bool each_at(uint32_t tok, const JsonPath& path, size_t step, F&& f) const {
     return walk(tok, path, step, f);

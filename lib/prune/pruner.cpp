@@ -20,6 +20,7 @@
 #include "core/record_time.hpp"
 #include "core/records.hpp"
 #include "core/signals.hpp"
+#include "expr/record_view.hpp"
 
 namespace ndj {
 namespace {
@@ -59,18 +60,29 @@ class Retention {
     uint64_t projected = stats.bytes_after + std::max(size_, end) - start;
     bool too_big = o_.max_size && projected > o_.max_size;
     if (is_mark(line.text) || is_blank(line.text)) return keep(line);
-    if (const char* why = parser.parse(line.text)) {
+    // Full validation without a DOM; the time and --where's fields are
+    // read from the structural index it leaves.
+    if (const char* why = parser.validate(line.text)) {
       bad_.report(*name_, line.number, bad_line_reason(why, line.complete), line.text);
       ++stats.invalid;
       return Verdict::kInvalid;
     }
-    if (o_.where && o_.where->active() && !o_.where->matches(RecordView(line.text, parser))) {
+    RecordView view(line.text, parser);
+    if (o_.where && o_.where->active() && !o_.where->matches(view)) {
       ++stats.kept;
       return keep(line);
     }
     TimeNs t = 0;
-    // A line with a number beyond a double has no DOM: its time is unreadable.
-    auto found = parser.has_root() ? clock_.find(parser.root(), t) : RecordTime::Result::kUnparseable;
+    auto found = RecordTime::Result::kFound;
+    if (auto quick = plain_time(view)) {
+      t = *quick;
+    } else {
+      // Anything but a plain RFC 3339 string, and records without a time:
+      // the DOM decides, as it always has. A line with a number beyond a
+      // double has no DOM: its time is unreadable.
+      parser.parse(line.text);
+      found = parser.has_root() ? clock_.find(parser.root(), t) : RecordTime::Result::kUnparseable;
+    }
     bool old = found == RecordTime::Result::kFound && cutoff_ && t < *cutoff_;
     if (found != RecordTime::Result::kFound) {
       ++stats.undated;
@@ -104,6 +116,20 @@ class Retention {
       case RecordTime::Result::kNeedsEpoch: return "numeric timestamp needs --epoch";
       default: return "unparseable timestamp";
     }
+  }
+
+  // The record's time when the first time field present holds an RFC 3339
+  // string without escapes, the common case; nullopt for everything else.
+  // Names are top-level members (as RecordTime reads them), not paths.
+  std::optional<TimeNs> plain_time(const RecordView& view) const {
+    for (const std::string& name : o_.time.names) {
+      auto tok = view.member(name);
+      if (!tok) continue;
+      // The first present field decides.
+      if (tok->kind != JsonToken::Kind::kString || tok->escaped) return std::nullopt;
+      return parse_rfc3339(tok->raw);
+    }
+    return std::nullopt;
   }
 
   Verdict keep(const Line& line) {

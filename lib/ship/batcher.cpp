@@ -6,6 +6,7 @@
 
 #include "core/output.hpp"
 #include "core/records.hpp"
+#include "expr/record_view.hpp"
 #include "json/json.hpp"
 
 namespace ndj {
@@ -105,9 +106,41 @@ void Batcher::release_marks() {
   }
 }
 
-std::string_view group_key(const RecordReader& reader, std::string_view text, const std::string& name,
-                           std::string& buf) {
-  if (!reader.has_root()) {
+namespace {
+
+// A JSON integer that the DOM would print back as the same bytes (no sign
+// on zero, within int64).
+bool canonical_integer(std::string_view s) {
+  size_t i = s.size() > 1 && s[0] == '-' ? 1 : 0;
+  if (s.size() - i > 18 || i == s.size() || (s[i] == '0' && s.size() > 1)) return false;
+  for (; i < s.size(); ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+}  // namespace
+
+std::string_view group_key(RecordReader& reader, std::string_view text, const std::string& name, std::string& buf) {
+  // The field from the structural index of the reader's validation: a
+  // string without escapes, an integer or a literal is already the compact
+  // JSON the key is. Other values are re-serialised from a DOM.
+  auto tok = RecordView(text, reader.parser()).member(name);
+  if (!tok) return "null";
+  switch (tok->kind) {
+    case JsonToken::Kind::kString:
+      if (!tok->escaped) return {tok->raw.data() - 1, tok->raw.size() + 2};  // with its quotes
+      break;
+    case JsonToken::Kind::kNumber:
+      if (canonical_integer(tok->raw)) return tok->raw;
+      break;
+    case JsonToken::Kind::kTrue:
+    case JsonToken::Kind::kFalse:
+    case JsonToken::Kind::kNull: return tok->raw;
+    default: break;
+  }
+  JsonParser& parser = reader.parser();
+  parser.parse(text);
+  if (!parser.has_root()) {
     // A line with a number simdjson's DOM cannot hold: find the field on
     // demand and key by its token (composite values by their first byte).
     static simdjson::ondemand::parser od;
@@ -122,7 +155,7 @@ std::string_view group_key(const RecordReader& reader, std::string_view text, co
   }
   simdjson::dom::object obj;
   simdjson::dom::element v;
-  if (reader.root().get(obj) || obj.at_key(name).get(v)) return "null";
+  if (parser.root().get(obj) || obj.at_key(name).get(v)) return "null";
   buf.clear();
   append_json(buf, v);
   return buf;

@@ -69,9 +69,8 @@ class Batcher {
 };
 
 // The compact JSON of the top-level field `name` of the reader's current
-// record `text` (read with Validation::kDom), or "null" when absent: the
-// --by group key. May point into `buf`.
-std::string_view group_key(const RecordReader& reader, std::string_view text, const std::string& name,
-                           std::string& buf);
+// record `text` (read with Validation::kSyntax), or "null" when absent: the
+// --by group key. May point into `buf` or `text`.
+std::string_view group_key(RecordReader& reader, std::string_view text, const std::string& name, std::string& buf);
 
 }  // namespace ndj

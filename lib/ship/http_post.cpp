@@ -152,7 +152,7 @@ std::string redact_url(std::string_view url) {
 
 struct HttpPoster::Job {
   uint64_t seq = 0;
-  std::string payload;
+  Body payload;
   std::string label;
   size_t first = 0;
   ResponseStart response;
@@ -221,7 +221,7 @@ void* HttpPoster::easy_handle() {
   return e;
 }
 
-void HttpPoster::post(uint64_t seq, std::string payload, std::string label, size_t first) {
+void HttpPoster::post(uint64_t seq, Body payload, std::string label, size_t first) {
   auto job = std::make_unique<Job>();
   job->seq = seq;
   job->first = first;
@@ -277,6 +277,8 @@ void HttpPoster::finish(Job& job, int curl_code, std::vector<Settled>& done) {
     random_state_ = random_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
     int64_t wait = backoff_delay(target_.backoff, job.attempts, random_state_ >> 11, retry_after);
     if (now + wait - job.first_try <= target_.backoff.budget) {
+      // A body that waits does not pin the input buffer it was read into.
+      job.payload.own();
       a.retry_in = wait;
       job.due = now + wait;
       if (on_attempt) on_attempt(a);

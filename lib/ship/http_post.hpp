@@ -33,6 +33,29 @@ struct HttpTarget {
   const Sink* sink = nullptr;    // reads the answers; nullptr: by status alone
 };
 
+// A request body: bytes of its own (compressed, re-encoded, a part of a
+// split body), or a slice of a buffer it shares and keeps alive (an input
+// line, sent from where it was read without a copy).
+class Body {
+ public:
+  Body() = default;
+  Body(std::string bytes) : own_(std::move(bytes)) {}  // NOLINT(google-explicit-constructor)
+  Body(std::shared_ptr<const void> keep, std::string_view slice) : keep_(std::move(keep)), slice_(slice) {}
+
+  std::string_view view() const { return keep_ ? slice_ : std::string_view(own_); }
+  // Copies a shared slice into bytes of its own, letting its buffer go.
+  void own() {
+    if (keep_) *this = Body(std::string(slice_));
+  }
+  const char* data() const { return view().data(); }
+  size_t size() const { return view().size(); }
+
+ private:
+  std::string own_;
+  std::shared_ptr<const void> keep_;
+  std::string_view slice_;
+};
+
 // The end of one attempt, for logs and counters.
 struct Attempt {
   const std::string* label;  // the caller's name for the body
@@ -58,7 +81,7 @@ struct Settled {
   long status = 0;        // last HTTP status, 0 if none
   std::string reason;     // "HTTP 401" or the transfer error
   std::string response;   // the start of the response body, scrubbed (scrub_response)
-  std::string payload;    // the body as sent (of an acknowledgement: when it had an answer)
+  Body payload;           // the body as sent (of an acknowledgement: when it had an answer)
   bool explained = false; // the Sink explained the answer (in reason)
   size_t first = 0;       // the index of its first record in its input line (a part of a split body)
 };
@@ -96,7 +119,7 @@ class HttpPoster {
   bool has_room() const { return held() < target_.concurrency; }
 
   // Takes a body; it is sent on the next pump(). `first`: see Settled.
-  void post(uint64_t seq, std::string payload, std::string label, size_t first = 0);
+  void post(uint64_t seq, Body payload, std::string label, size_t first = 0);
 
   // Starts due transfers and waits at most timeout_ms for network activity
   // or for extra_fd (-1: none) to become readable, then appends the bodies

@@ -17,7 +17,7 @@ struct RequestOptions {
   std::string token_file, token_env;  // bearer token
   std::string user, password_file;    // basic auth
   std::string content_type;           // --content-type ("": the default of the body form)
-  bool gzip = false;                  // Content-Encoding: gzip
+  int gzip = 0;                       // Content-Encoding: gzip at this level (1-9); 0: none
 };
 
 // What --sink names and the options of each receiver.

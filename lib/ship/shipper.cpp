@@ -40,7 +40,7 @@ void Shipper::finish() {
   write_status(true);
 }
 
-void Shipper::post(std::string payload, std::string label) {
+void Shipper::post(Body payload, std::string label) {
   poster_.post(window_.add_body(), std::move(payload), std::move(label));
 }
 
@@ -125,8 +125,8 @@ void Shipper::settle(Settled& s) {
 bool Shipper::split(Settled& s) {
   if (o_.text_body) return false;
   std::string plain;
-  if (o_.gzip) gzip_decompress(s.payload, plain);
-  const std::string& body = o_.gzip ? plain : s.payload;
+  if (o_.gzip) gzip_decompress(s.payload.view(), plain);
+  std::string_view body = o_.gzip ? std::string_view(plain) : s.payload.view();
   auto records = body_records(body, o_.ndjson_body);
   if (!records || records->size() < 2) {
     if (records && records->size() == 1) ++health_.dead_lettered_records;
@@ -149,7 +149,7 @@ bool Shipper::split(Settled& s) {
   std::string payload;
   for (size_t k = 0; k + 1 < cuts.size(); ++k) {
     std::string part = body_of(*records, cuts[k], cuts[k + 1], o_.ndjson_body);
-    if (o_.gzip) gzip_compress(part, payload);
+    if (o_.gzip) gzip_compress(part, payload, o_.gzip);
     else payload = std::move(part);
     size_t first = s.first + cuts[k];
     size_t last = s.first + cuts[k + 1];
@@ -207,8 +207,8 @@ void Shipper::count_partial_success(const Settled& s) {
 }
 
 void Shipper::append_dead_letter(const Settled& s) {
-  std::string body = s.payload;
-  if (o_.gzip) gzip_decompress(s.payload, body);
+  std::string body(s.payload.view());
+  if (o_.gzip) gzip_decompress(s.payload.view(), body);
   if (o_.ndjson_body) {
     if (!body.empty() && body.back() == '\n') body.pop_back();
     for (char& c : body)

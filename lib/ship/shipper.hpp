@@ -28,7 +28,7 @@ struct ShipperOptions {
   std::string status;       // --status
   std::string dead_letter;  // --dead-letter: rejected bodies are kept there and shipping goes on
   bool verbose = false;     // a line per request, and cursor entries dropped
-  bool gzip = false;        // bodies are gzipped (dead letters keep them plain)
+  int gzip = 0;             // bodies are gzipped at this level, 0: not (dead letters keep them plain)
   bool ndjson_body = false; // --body ndjson (dead letters keep the array)
   TimeNs retry_for = 0;     // named when a body is given up
   enum class Auth { kNone, kBearer, kBasic } auth = Auth::kNone;  // for 401 advice
@@ -54,7 +54,7 @@ class Shipper {
   // --commit-interval, or by finish(): marks in between share one cursor
   // write.
   void add_mark(FilePosition pos) { window_.add_mark(std::move(pos)); }
-  void post(std::string payload, std::string label);
+  void post(Body payload, std::string label);
   // Drives the network for up to timeout_ms and settles what finished.
   void pump(int timeout_ms, int input_fd);
   // Once input is over (or a stop was asked): settles what is in flight.

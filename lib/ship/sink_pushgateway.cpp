@@ -66,7 +66,7 @@ int push_text(std::string text, ShipperOptions o, const HttpTarget& target) {
   o.text_body = true;
   Shipper shipper(o, target);
   std::string payload;
-  if (o.gzip) gzip_compress(text, payload);
+  if (o.gzip) gzip_compress(text, payload, o.gzip);
   else payload = std::move(text);
   shipper.post(std::move(payload), "<stdin>");
   shipper.drain();

@@ -1,7 +1,8 @@
 // Fuzz the --where expression parser and evaluator: the input is an
 // expression, a newline, and a record. Any expression parses or fails with
 // a column inside it (or just past its end); a parsed one evaluates on any
-// valid record without crashing, and its clause counts add up.
+// valid record without crashing, and its clause counts add up; the
+// record's top-level member named by the expression's text is the DOM's.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -27,6 +28,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const ndj::ClauseCount& c : e.clause_counts())
       if (c.held + c.missing + c.mismatched > c.evaluated || c.evaluated > 2) std::abort();
     if (m != e.matches(view)) std::abort();
+    // A top-level member found on the structural index (ndj-prune's time,
+    // ndj-batch --by) is the one the DOM finds, named by the expression's text.
+    auto tok = view.member(text);
+    simdjson::dom::object obj;
+    simdjson::dom::element v;
+    if (parser.parse(std::string_view(padded.data(), record.size())) == nullptr && parser.has_root() &&
+        !parser.root().get(obj)) {
+      bool dom_has = !obj.at_key(text).get(v);
+      if (tok.has_value() != dom_has) std::abort();
+      std::string_view s;
+      if (tok && tok->kind == ndj::JsonToken::Kind::kString && !tok->escaped &&
+          (v.get_string().get(s) || s != tok->raw))
+        std::abort();
+    }
   } catch (const ndj::ExprSyntaxError& err) {
     if (err.column() < 1 || err.column() > text.size() + 1) std::abort();
   }

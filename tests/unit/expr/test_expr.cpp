@@ -258,3 +258,29 @@ TEST_CASE("the record filter: --where, --since, --until", "[expr]") {
   CHECK_FALSE(make_record_filter(args, TimeFieldOptions{}, now, "", error));
   CHECK(error.find("--until") == 0);
 }
+
+TEST_CASE("RecordView::member: the first top-level member of a name, as its raw token") {
+  auto member = [](const std::string& json, const std::string& name) -> std::string {
+    std::string padded = json + std::string(64, ' ');
+    JsonParser parser;
+    REQUIRE(parser.validate(std::string_view(padded.data(), json.size())) == nullptr);
+    auto tok = RecordView(std::string_view(padded.data(), json.size()), parser).member(name);
+    if (!tok) return "absent";
+    return std::to_string(static_cast<int>(tok->kind)) + (tok->escaped ? "e:" : ":") + std::string(tok->raw);
+  };
+  using K = JsonToken::Kind;
+  auto kind = [](K k) { return std::to_string(static_cast<int>(k)); };
+  CHECK(member(R"({"a":1,"ts":"2026-01-01T00:00:00Z"})", "ts") == kind(K::kString) + ":2026-01-01T00:00:00Z");
+  CHECK(member(R"({"ts":"x","ts":"y"})", "ts") == kind(K::kString) + ":x");
+  CHECK(member(R"({ "n" : -12 , "b":true})", "n") == kind(K::kNumber) + ":-12");
+  CHECK(member(R"({"o":{"ts":"inner"}, "ts" : null})", "ts") == kind(K::kNull) + ":null");
+  CHECK(member(R"({"o":{"k" : [1, 2]}})", "o") == kind(K::kObject) + R"(:{"k" : [1, 2]})");
+  CHECK(member(R"({"s":"a\"b"})", "s") == kind(K::kString) + R"(e:a\"b)");
+  CHECK(member(R"({"\u0074s":"escaped key"})", "ts") == kind(K::kString) + ":escaped key");
+  CHECK(member(R"({"a.b":1})", "a.b") == kind(K::kNumber) + ":1");  // a name, not a path
+  CHECK(member(R"({"a":{"b":1}})", "a.b") == "absent");
+  CHECK(member(R"({})", "ts") == "absent");
+  CHECK(member(R"(["ts","x"])", "ts") == "absent");
+  CHECK(member(R"(["x"])", "0") == "absent");  // arrays have no members
+  CHECK(member(R"("ts")", "ts") == "absent");
+}

@@ -56,7 +56,7 @@ TEST_CASE("a bearer token becomes a header, a secret, and *** in --dry-run", "[p
   RequestOptions r;
   r.token_env = "NDJ_TEST_POST_TOKEN";
   r.headers = {"X-Team: core"};
-  r.gzip = true;
+  r.gzip = 1;
   HttpTarget t = target("https://me:pw@example.com/in");
   REQUIRE_FALSE(check_request_options(target("https://example.com/in"), r, false));
   CHECK(load_credentials(r, t) == ShipperOptions::Auth::kBearer);
