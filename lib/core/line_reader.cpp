@@ -71,6 +71,7 @@ bool LineReader::wait_readable() {
 }
 
 LineReader::Fill LineReader::fill() {
+  ++fills_;
   if (begin_ > 0) {  // compact: keep the partial line at the front
     std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
     end_ -= begin_;

@@ -85,12 +85,6 @@ void JsonParser::index_lines(std::string_view buffer) {
     return;
   bulk_ok_ = true;
   bulk_next_ = 0;
-  backslashes_.clear();
-  backslash_next_ = 0;
-  for (size_t i = 0; const void* hit = std::memchr(buffer.data() + i, '\\', buffer.size() - i);) {
-    i = static_cast<size_t>(static_cast<const char*>(hit) - buffer.data());
-    backslashes_.push_back(i++);
-  }
 }
 
 const char* JsonParser::validate_line(std::string_view buffer, size_t begin, size_t size) {
@@ -101,8 +95,7 @@ const char* JsonParser::validate_line(std::string_view buffer, size_t begin, siz
   const size_t end = begin + size;
   // The line's first token (a line skipped since the last call is passed over).
   while (bulk_next_ < total && all[bulk_next_] < begin) ++bulk_next_;
-  while (backslash_next_ < backslashes_.size() && backslashes_[backslash_next_] < begin) ++backslash_next_;
-  bool backslash = backslash_next_ < backslashes_.size() && backslashes_[backslash_next_] < end;
+  const bool backslash = std::memchr(text.data(), '\\', text.size()) != nullptr;
   // The value must end within the line, and the next token start past it.
   // Any fault goes the single-line way, for its exact reason.
   uint32_t used = 0;

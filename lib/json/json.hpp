@@ -46,7 +46,7 @@ class JsonParser {
   // bytes (a LineBatch's text); validate_line() then validates the line
   // at [begin, begin + size) of it, lines in increasing order, with the
   // verdict, reason and token offsets validate() gives. Stage 1 over a
-  // batch skips a call, a padded tail copy and a memchr per line. A buffer
+  // batch skips a call and a padded tail copy per line. A buffer
   // stage 1 rejects (a bad line somewhere in it) is validated line by line.
   void index_lines(std::string_view buffer);
   const char* validate_line(std::string_view buffer, size_t begin, size_t size);
@@ -63,13 +63,11 @@ class JsonParser {
   uint32_t n_ = 0;
 
   // index_lines(): stage 1 of the whole buffer (bulk_ok_ when it passed),
-  // the next token and backslash of it to look at, one line's offsets.
+  // the next token of it to look at, one line's offsets.
   std::unique_ptr<simdjson::internal::dom_parser_implementation> bulk_;
   size_t bulk_capacity_ = 0;
   bool bulk_ok_ = false;
   uint32_t bulk_next_ = 0;
-  std::vector<size_t> backslashes_;
-  size_t backslash_next_ = 0;
   std::vector<uint32_t> line_idx_;
 };
 
