@@ -91,6 +91,7 @@ void LineReader::compact() {
 }
 
 LineReader::Fill LineReader::fill() {
+  ++fills_;
   if (begin_ > 0) compact();  // keep the partial line at the front
   if (end_ == cap_) {  // the partial line fills the buffer: grow it
     size_t ncap = std::min(cap_ * 2, max_line_ + 2);

@@ -68,6 +68,11 @@ class LineReader {
   const std::string& name() const { return name_; }
   // Bytes consumed so far (complete lines and skipped lines).
   uint64_t offset() const { return offset_; }
+  // The bytes read but not yet handed out, after the last line next()
+  // returned. They stay where they are, and so do the lines handed out
+  // before them, until the next read (fills() then changes).
+  std::string_view pending() const { return {buf_.get() + begin_, end_ - begin_}; }
+  uint64_t fills() const { return fills_; }
 
  private:
   enum class Fill { kData, kEof, kStopped };
@@ -85,6 +90,7 @@ class LineReader {
   uint64_t skipped_ = 0;
   uint64_t line_no_ = 0;
   uint64_t offset_ = 0;
+  uint64_t fills_ = 0;
   std::shared_ptr<char[]> buf_;
   std::vector<std::shared_ptr<char[]>> spare_;  // set aside, of cap_ bytes
   bool keep_held_ = false;

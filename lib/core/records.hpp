@@ -97,6 +97,7 @@ class RecordReader {
 
  private:
   bool open_next();
+  const char* validate(const Line& line);
 
   const InputOptions& opts_;
   Output& out_;
@@ -109,6 +110,11 @@ class RecordReader {
   size_t unreadable_ = 0;
   std::string name_;
   std::unique_ptr<LineReader> reader_;
+  // Validation::kSyntax: the complete lines of the reader's buffer, from
+  // the line being validated on, indexed at once (JsonParser::index_lines)
+  // while the reader has not refilled it.
+  std::string_view bulk_;
+  uint64_t bulk_fills_ = 0;
   std::function<int()> wait_hook_;
   std::function<bool()> before_bad_line_;
   std::function<bool(std::string_view)> keep_;

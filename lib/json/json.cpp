@@ -35,6 +35,8 @@ const char* JsonParser::parse(std::string_view text) {
   }
   root_ = result.value_unsafe();
   has_root_ = true;
+  idx_ = parser_.implementation->structural_indexes.get();
+  n_ = parser_.implementation->n_structural_indexes;
   has_backslash_ = std::memchr(text.data(), '\\', text.size()) != nullptr;
   return nullptr;
 }
@@ -52,17 +54,66 @@ const char* JsonParser::validate(std::string_view text) {
                          simdjson::stage1_mode::regular);
   if (err) return invalid_reason(text, json_error_reason(err));
   has_backslash_ = std::memchr(text.data(), '\\', text.size()) != nullptr;
-  if (const char* why = check_structure(text, impl.structural_indexes.get(),
-                                        impl.n_structural_indexes, has_backslash_))
-    return invalid_reason(text, why);
+  idx_ = impl.structural_indexes.get();
+  n_ = impl.n_structural_indexes;
+  if (const char* why = check_structure(text, idx_, n_, has_backslash_)) return invalid_reason(text, why);
   return nullptr;
 }
 
-const uint32_t* JsonParser::structural_indexes() const {
-  return parser_.implementation->structural_indexes.get();
+// Why one pass over many lines gives each line the verdict and index of a
+// pass over it alone: every line is followed by '\n', which stage 1 refuses
+// inside a string (an unescaped control character) and which ends any
+// escape or scalar before it. So either the buffer fails (a line with an
+// unpaired quote or a bad byte: it is then validated line by line), or
+// each line starts outside a string, and its tokens, UTF-8 and control
+// character checks are those of the line alone. A trailing unpaired quote
+// on the last line fails the buffer as an unclosed string.
+void JsonParser::index_lines(std::string_view buffer) {
+  bulk_ok_ = false;
+  constexpr size_t kMaxBulk = size_t{64} << 20;  // a batch of huge lines goes line by line
+  if (buffer.size() > kMaxBulk) return;
+  if (!bulk_ || buffer.size() > bulk_capacity_) {
+    size_t want = std::max<size_t>(std::bit_ceil(buffer.size()), size_t{1} << 18);
+    if (simdjson::get_active_implementation()->create_dom_parser_implementation(want, 1024, bulk_)) {
+      bulk_.reset();
+      bulk_capacity_ = 0;
+      return;
+    }
+    bulk_capacity_ = want;
+  }
+  if (bulk_->stage1(reinterpret_cast<const uint8_t*>(buffer.data()), buffer.size(), simdjson::stage1_mode::regular))
+    return;
+  bulk_ok_ = true;
+  bulk_next_ = 0;
 }
 
-uint32_t JsonParser::structural_count() const { return parser_.implementation->n_structural_indexes; }
+const char* JsonParser::validate_line(std::string_view buffer, size_t begin, size_t size) {
+  std::string_view text = buffer.substr(begin, size);
+  if (!bulk_ok_) return validate(text);
+  const uint32_t* all = bulk_->structural_indexes.get();
+  const uint32_t total = bulk_->n_structural_indexes;
+  const size_t end = begin + size;
+  // The line's first token (a line skipped since the last call is passed over).
+  while (bulk_next_ < total && all[bulk_next_] < begin) ++bulk_next_;
+  const bool backslash = std::memchr(text.data(), '\\', text.size()) != nullptr;
+  // The value must end within the line, and the next token start past it.
+  // Any fault goes the single-line way, for its exact reason.
+  uint32_t used = 0;
+  const uint32_t lo = bulk_next_;
+  if (lo == total || all[lo] >= end || check_first_value(buffer, all + lo, total - lo, used) ||
+      all[lo + used - 1] >= end || (lo + used < total && all[lo + used] < end) ||
+      (backslash && !valid_escapes(text)))
+    return validate(text);
+  has_root_ = false;
+  has_backslash_ = backslash;
+  line_idx_.resize(used);
+  const auto base = static_cast<uint32_t>(begin);
+  std::transform(all + lo, all + lo + used, line_idx_.begin(), [base](uint32_t i) { return i - base; });
+  bulk_next_ = lo + used;
+  idx_ = line_idx_.data();
+  n_ = used;
+  return nullptr;
+}
 
 const char* json_error_reason(simdjson::error_code code) {
   using namespace simdjson;

@@ -7,8 +7,10 @@
 #pragma once
 #include <simdjson.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "json/json_text.hpp"
 
@@ -36,8 +38,18 @@ class JsonParser {
   // about twice as fast as parse(); has_root() is then false. The token
   // offsets of the last validate() or parse() stay readable until the next.
   const char* validate(std::string_view text);
-  const uint32_t* structural_indexes() const;
-  uint32_t structural_count() const;
+  const uint32_t* structural_indexes() const { return idx_; }
+  uint32_t structural_count() const { return n_; }
+
+  // Lines in bulk: index_lines() runs stage 1 once over `buffer`, lines
+  // each followed by '\n' and the whole followed by kLinePadding readable
+  // bytes (a LineBatch's text); validate_line() then validates the line
+  // at [begin, begin + size) of it, lines in increasing order, with the
+  // verdict, reason and token offsets validate() gives. Stage 1 over a
+  // batch skips a call and a padded tail copy per line. A buffer
+  // stage 1 rejects (a bad line somewhere in it) is validated line by line.
+  void index_lines(std::string_view buffer);
+  const char* validate_line(std::string_view buffer, size_t begin, size_t size);
   // Whether the last validate()d or parse()d text holds a backslash:
   // without one, no string needs unescaping.
   bool has_backslash() const { return has_backslash_; }
@@ -47,6 +59,16 @@ class JsonParser {
   simdjson::dom::element root_;
   bool has_root_ = false;
   bool has_backslash_ = false;
+  const uint32_t* idx_ = nullptr;  // the last validation's token offsets
+  uint32_t n_ = 0;
+
+  // index_lines(): stage 1 of the whole buffer (bulk_ok_ when it passed),
+  // the next token of it to look at, one line's offsets.
+  std::unique_ptr<simdjson::internal::dom_parser_implementation> bulk_;
+  size_t bulk_capacity_ = 0;
+  bool bulk_ok_ = false;
+  uint32_t bulk_next_ = 0;
+  std::vector<uint32_t> line_idx_;
 };
 
 

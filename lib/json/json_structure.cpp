@@ -51,6 +51,8 @@ long unicode_escape(std::string_view s, size_t at) {
   return v;
 }
 
+}  // namespace
+
 // Every backslash of the line starts an escape: inside strings by the
 // grammar, and outside them it sits in a token that fails its own check.
 // Walking escapes left to right keeps `\\` pairs aligned.
@@ -81,12 +83,17 @@ bool valid_escapes(std::string_view s) {
   return true;
 }
 
-}  // namespace
-
 const char* check_structure(std::string_view text, const uint32_t* idx, uint32_t n,
                             bool has_backslash) {
   if (n == 0) return "empty document";
   if (has_backslash && !valid_escapes(text)) return "bad string";
+  uint32_t used = 0;
+  if (const char* why = check_first_value(text, idx, n, used)) return why;
+  return used == n ? nullptr : kBadStructure;
+}
+
+const char* check_first_value(std::string_view text, const uint32_t* idx, uint32_t n, uint32_t& used) {
+  if (n == 0) return "empty document";
   // Per open container: object (1) or array (0). Only entries below
   // `depth` are read, each written when its container opened, so the
   // array needs no clearing (a std::bitset's would cost more than the
@@ -138,7 +145,10 @@ const char* check_structure(std::string_view text, const uint32_t* idx, uint32_t
     }
     // After a value: close containers or move to the next member.
     for (;;) {
-      if (depth == 0) return i == n ? nullptr : kBadStructure;
+      if (depth == 0) {
+        used = i;
+        return nullptr;
+      }
       if (i == n) return kTruncated;
       char d = text[idx[i]];
       bool object = in_object[depth - 1];

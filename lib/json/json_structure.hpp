@@ -19,6 +19,15 @@ namespace ndj {
 const char* check_structure(std::string_view text, const uint32_t* idx, uint32_t n,
                             bool has_backslash);
 
+// Whether every backslash of `s` starts a valid escape (a lone surrogate
+// is not one).
+bool valid_escapes(std::string_view s);
+
+// The grammar of the first value of idx[0, n) (escapes not checked):
+// nullptr and the number of its tokens in `used`, else a reason. Tokens
+// after the value are not looked at.
+const char* check_first_value(std::string_view text, const uint32_t* idx, uint32_t n, uint32_t& used);
+
 // End offset (last byte + 1) of the scalar token at idx[i]: up to the next
 // token, less the whitespace before it.
 inline size_t token_end(std::string_view text, const uint32_t* idx, uint32_t n, uint32_t i) {

@@ -242,13 +242,15 @@ RecordReader::Status select_parallel(SelectOptions& o, RecordReader& reader, Out
         std::vector<Cell> cells;
         std::string scratch;
         const auto items = b.lines.items();
+        const std::string_view all = b.lines.all_text();
+        parser.index_lines(all);
         for (size_t i = 0; i < items.size(); ++i) {
           std::string_view text = b.lines.text(items[i]);
           if (items[i].mark) {
             if (marks) r.out.append(text).push_back('\n');
             continue;
           }
-          if (const char* why = parser.validate(text)) {
+          if (const char* why = parser.validate_line(all, items[i].begin, items[i].size)) {
             b.lines.fail(i, r.out.size(), bad_line_reason(why, items[i].complete));
             if (o.input.strict) break;
             continue;

@@ -133,3 +133,70 @@ TEST_CASE("every way of validating gives a broken line the same reason") {
   CHECK(std::string(json_check("{\"a\":1")) == "truncated (unclosed array or object)");
   CHECK(std::string(json_check(std::string(1100, '['))) == "nesting too deep (limit 1024)");
 }
+
+namespace {
+// Each line validated alone and in one buffer (index_lines, validate_line):
+// the same verdict, reason, token offsets and backslash flag for every line.
+void same_in_bulk(const std::vector<std::string>& lines) {
+  std::string buf;
+  std::vector<std::pair<size_t, size_t>> at;
+  for (const std::string& l : lines) {
+    at.emplace_back(buf.size(), l.size());
+    buf += l;
+    buf += '\n';
+  }
+  const size_t size = buf.size();
+  buf.append(kLinePadding, ' ');
+  std::string_view all(buf.data(), size);
+  JsonParser alone, bulk;
+  bulk.index_lines(all);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    INFO("line " << i << ": " << lines[i]);
+    std::string padded = lines[i] + std::string(kLinePadding, ' ');
+    const char* a = alone.validate(std::string_view(padded.data(), lines[i].size()));
+    const char* b = bulk.validate_line(all, at[i].first, at[i].second);
+    REQUIRE((a == nullptr) == (b == nullptr));
+    if (a) {
+      CHECK(std::string(a) == std::string(b));
+      continue;
+    }
+    CHECK(alone.has_backslash() == bulk.has_backslash());
+    REQUIRE(alone.structural_count() == bulk.structural_count());
+    for (uint32_t k = 0; k < alone.structural_count(); ++k)
+      CHECK(alone.structural_indexes()[k] == bulk.structural_indexes()[k]);
+  }
+}
+}  // namespace
+
+TEST_CASE("lines validated in bulk get the verdicts of lines validated alone") {
+  const std::vector<std::string> good = {
+      "{\"a\":1,\"b\":[true,null,\"x\"]}", "[1,2]", "\"s\"", "123", "-1.5e3", "true", "null",
+      "{\"m\":\"a\\\"b\\\\\",\"u\":\"\\u0040\\ud83d\\ude00\"}", "{}", "[]", "  {\"pad\":1}  "};
+  same_in_bulk(good);
+  // Every bad line among good ones, at the start, middle and end: the
+  // buffer fails, or the line does on its own, with the same reason.
+  const std::vector<std::string> bad = {
+      "{\"a\":1", "{\"a\":1,}", "{\"a\":1}}", "{a:1}", "{\"a\":\"\xff\"}", "{\"a\":\"x\ty\"}", "",
+      "   ", "{\"a\":\"unterminated", "\"open", "{\"a\":tru}", "{\"a\":01}", "{\"a\":1} {\"b\":2}",
+      "{\"a\":\"\\x\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"end\\", "\\", "{\"a\":1}\\", "1 2",
+      "{\"a\":\"\xe2\x82\"}", std::string(1100, '[') + std::string(1100, ']'), "[1,2", "]",
+      "{\"a\":\"q\"\"}", "{\"a\":1e}", "{\"a\":-}", "{\"a\":", "[", "{\"a\":[1,"};
+  for (const std::string& b : bad) {
+    for (size_t pos : {size_t{0}, size_t{3}, good.size()}) {
+      std::vector<std::string> lines = good;
+      lines.insert(lines.begin() + static_cast<long>(pos), b);
+      same_in_bulk(lines);
+    }
+  }
+  // Two unpaired quotes restore the parity in between: still each alone.
+  same_in_bulk({"{\"a\":1}", "{\"a\":\"x}", "{\"b\":2}", "{\"c\":\"y}", "{\"d\":4}"});
+  // Lines skipped (marks a tool passes over) and a parser reused.
+  JsonParser p;
+  std::string buf = "{\"a\":1}\n{\"skip\":\"\\n\"}\n{\"c\":[3]}\n" + std::string(kLinePadding, ' ');
+  std::string_view all(buf.data(), buf.size() - kLinePadding);
+  p.index_lines(all);
+  CHECK(p.validate_line(all, 0, 7) == nullptr);
+  CHECK(p.validate_line(all, 22, 9) == nullptr);
+  CHECK(p.structural_count() == 7);
+  CHECK_FALSE(p.has_backslash());
+}
