@@ -30,6 +30,7 @@ struct Options {
   size_t top = 0;
   std::optional<size_t> sort;  // index into aggs
   bool approx = false;
+  bool nest = false;  // --format json as one nested document
   RecordFilter filter;  // --where, --since, --until
 };
 
@@ -37,13 +38,15 @@ int parse_args(int argc, char** argv, Options& o) {
   CLI::App app{"Grouped statistics over NDJSON records, in one pass."};
   setup_app(app, "ndj-stats");
   add_input_options(app, o.input);
-  std::string group, aggs = "count", format = "ndjson", time_field = "ts", sort;
+  std::string group, format = "ndjson", time_field = "ts", sort;
+  std::vector<std::string> aggs;
   app.add_option("-g,--group-by", group, "Group by these fields (a.b: nested)")
       ->type_name("FIELD,...");
-  app.add_option("-a,--agg", aggs, "count, sum:F, mean:F, p90:F, rate:F... (man page)")
+  app.add_option("-a,--agg", aggs, "count, sum:F, p90:F, sum(EXPR) AS NAME... (repeatable; man page)")
       ->type_name("AGG,...");
-  with_choices(app.add_option("-f,--format", format, "ndjson (default), csv, table or prom"), kStatsFormats)
+  with_choices(app.add_option("-f,--format", format, "ndjson (default), json, csv, table or prom"), kStatsFormats)
       ->type_name("FMT");
+  app.add_flag("--nest", o.nest, "With --format json: one document nested by bucket and group values");
   add_bucket_options(app, "Also group by day, week or month", o.bucket, o.tz, o.week_starts_sunday);
   app.add_option("--time-field", time_field, "Time of a record for --bucket (ts)")->type_name("FIELD");
   add_epoch_option(app, o.epoch, "Numeric times are in s, ms, us or ns");
@@ -62,7 +65,11 @@ int parse_args(int argc, char** argv, Options& o) {
     o.group_by.push_back(std::move(*p));
   }
   std::string why;
-  for (const std::string& a : split_list(aggs)) {
+  if (aggs.empty()) aggs.push_back("count");
+  std::vector<std::string> items;
+  for (const std::string& list : aggs)
+    for (std::string& a : AggSpec::split(list)) items.push_back(std::move(a));
+  for (const std::string& a : items) {
     auto spec = AggSpec::parse(a, why);
     if (!spec) return usage_error("--agg: " + why);
     for (const AggSpec& seen : o.aggs)
@@ -73,6 +80,7 @@ int parse_args(int argc, char** argv, Options& o) {
   o.format = *kStatsFormats.parse(format);  // one of with_choices' values
   // A scrape sees one value per series: a bucket would need a timestamp.
   if (o.bucket && o.format == StatsFormat::kProm) return usage_error("--bucket: not with --format prom");
+  if (o.nest && o.format != StatsFormat::kJson) return usage_error("--nest: only with --format json");
   auto tf = FieldPath::parse(time_field);
   if (!tf) return usage_error("--time-field: bad field path '" + time_field + "'");
   o.time_field = std::move(*tf);
@@ -120,11 +128,13 @@ int run(Options& o) {
       }
       bucket = buckets->start(*t);
     }
-    stats.add(reader.root(), bucket);
+    const RecordView view(rec.text, reader.parser());
+    stats.add(reader.root(), bucket, &view);
   }
   if (auto rc = reader.stop_exit_code(st)) return *rc;
   if (!may_write_report(reader)) return reader.exit_code();
   for (const std::string& missing : stats.missing_fields()) warn(missing);
+  for (const std::string& skipped : stats.skipped_values()) warn(skipped);
 
   std::vector<GroupRow> rows = stats.rows();
   if (o.sort) rank_rows(rows, *o.sort, o.top);
@@ -133,6 +143,7 @@ int run(Options& o) {
   for (const AggSpec& a : o.aggs) layout.agg_names.push_back(a.column);
   layout.bucket = buckets ? &*buckets : nullptr;
   layout.aggs = &o.aggs;
+  layout.nest = o.nest;
   write_stats(out, o.format, layout, rows);
   out.flush();
   return reader.exit_code();

@@ -3,6 +3,7 @@
 #include "stats/group_stats.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -13,6 +14,8 @@
 #include "core/format.hpp"
 #include "core/percentile.hpp"
 #include "core/record_time.hpp"
+#include "expr/decimal.hpp"
+#include "expr/expr.hpp"
 #include "json/json.hpp"
 #include "stats/quantile_sketch.hpp"
 
@@ -20,53 +23,201 @@ namespace ndj {
 
 // ---- aggregate specs -------------------------------------------------------
 
+namespace {
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Calls at(i, depth) for each byte of `t` outside strings and regexes,
+// with the nesting of parentheses and brackets before it, until at()
+// returns false. A regex is a '/' after "=~" or "!~" (lib/expr's grammar).
+template <class F>
+void scan_outside_literals(std::string_view t, F&& at) {
+  int depth = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    size_t before = i;
+    while (before > 0 && is_blank(t[before - 1])) --before;
+    const bool regex = c == '/' && before >= 2 && t[before - 1] == '~' && (t[before - 2] == '=' || t[before - 2] == '!');
+    if (c == '"' || c == '\'' || regex) {
+      for (++i; i < t.size() && t[i] != c; ++i)
+        if (t[i] == '\\') ++i;
+      continue;
+    }
+    if (!at(i, depth)) return;
+    if (c == '(' || c == '[') ++depth;
+    else if (c == ')' || c == ']') --depth;
+  }
+}
+
+// The aggregate names and their column suffixes.
+std::optional<AggKind> agg_kind(std::string_view name, double& percentile, std::string& suffix) {
+  suffix = std::string(name);
+  if (name == "count") return AggKind::kCount;
+  if (name == "sum") return AggKind::kSum;
+  if (name == "mean") return AggKind::kMean;
+  if (name == "min") return AggKind::kMin;
+  if (name == "max") return AggKind::kMax;
+  if (name == "distinct") return AggKind::kDistinct;
+  if (name == "rate") return AggKind::kRate;
+  if (name == "first") return AggKind::kFirst;
+  if (name == "last") return AggKind::kLast;
+  if (name == "median") {
+    percentile = 50;
+    suffix = "p50";
+    return AggKind::kPercentile;
+  }
+  if (name.size() > 1 && name[0] == 'p') {  // a bad number fails the range check
+    double p = -1;
+    auto [end, ec] = std::from_chars(name.data() + 1, name.data() + name.size(), p);
+    percentile = ec == std::errc() && end == name.data() + name.size() ? p : -1;
+    return AggKind::kPercentile;
+  }
+  return std::nullopt;
+}
+
+constexpr const char* kAggNames = "sum, mean, min, max, pN, median, distinct, rate, first, last";
+
+// Runs of blanks as one space, none inside the parentheses' edges: the
+// default column of an expression aggregate.
+std::string readable_column(std::string_view spec) {
+  std::string out;
+  for (char c : spec) {
+    if (is_blank(c)) {
+      if (!out.empty() && out.back() != ' ' && out.back() != '(') out.push_back(' ');
+      continue;
+    }
+    if (c == ')' && !out.empty() && out.back() == ' ') out.pop_back();
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> AggSpec::split(std::string_view list) {
+  std::vector<std::string> items;
+  if (list.empty()) return items;
+  size_t start = 0;
+  scan_outside_literals(list, [&](size_t i, int depth) {
+    if (list[i] == ',' && depth == 0) {
+      items.emplace_back(trim_blanks(list.substr(start, i - start)));
+      start = i + 1;
+    }
+    return true;
+  });
+  items.emplace_back(trim_blanks(list.substr(start)));
+  return items;
+}
+
 std::optional<AggSpec> AggSpec::parse(std::string_view text, std::string& why) {
   AggSpec a;
   a.spec = std::string(text);
-  if (text == "count") {
-    a.column = "count";
-    return a;
-  }
-  size_t colon = text.find(':');
-  if (colon == std::string_view::npos) {
-    why = "'" + a.spec + "': expected count or AGG:FIELD (sum, mean, min, max, pN, median, distinct, rate, first, last)";
+  // "... AS NAME": the first " AS " (or " as ") outside the expression.
+  std::string_view body = text;
+  std::optional<std::string> as_name;
+  scan_outside_literals(text, [&](size_t i, int depth) {
+    if (depth != 0 || !is_blank(text[i]) || i + 3 >= text.size()) return true;
+    std::string_view w = text.substr(i + 1, 2);
+    if ((w != "AS" && w != "as") || !is_blank(text[i + 3])) return true;
+    body = trim_blanks(text.substr(0, i));
+    as_name = std::string(trim_blanks(text.substr(i + 3)));
+    return false;
+  });
+  if (as_name && (as_name->empty() || std::any_of(as_name->begin(), as_name->end(), [](char c) { return is_blank(c); }))) {
+    why = "'" + a.spec + "': expected one name after AS";
     return std::nullopt;
   }
-  std::string_view name = text.substr(0, colon);
-  auto field = FieldPath::parse(text.substr(colon + 1));
+  auto finish = [&](std::string column) {
+    a.column = as_name ? *as_name : std::move(column);
+    return std::optional<AggSpec>(std::move(a));
+  };
+  if (body == "count") return finish("count");
+
+  size_t paren = body.find('(');
+  size_t colon = body.find(':');
+  if (paren != std::string_view::npos && (colon == std::string_view::npos || paren < colon)) {
+    std::string_view name = body.substr(0, paren);
+    std::string suffix;
+    auto kind = agg_kind(name, a.percentile, suffix);
+    if (!kind) {
+      why = "'" + a.spec + "': unknown aggregate '" + std::string(name) + "'";
+      return std::nullopt;
+    }
+    a.kind = *kind;
+    if (a.kind == AggKind::kPercentile && !(a.percentile >= 0 && a.percentile <= 100)) {
+      why = "'" + a.spec + "': percentile must be p0 to p100";
+      return std::nullopt;
+    }
+    size_t close = std::string_view::npos;
+    scan_outside_literals(body, [&](size_t i, int depth) {
+      if (i > paren && body[i] == ')' && depth == 1) {
+        close = i;
+        return false;
+      }
+      return true;
+    });
+    if (close != body.size() - 1) {
+      why = "'" + a.spec + "': expected " + std::string(name) + "(EXPRESSION)" +
+            (close == std::string_view::npos ? ", with its closing ')'" : " and nothing after it");
+      return std::nullopt;
+    }
+    std::string_view arg = trim_blanks(body.substr(paren + 1, close - paren - 1));
+    if (arg.empty()) {
+      if (a.kind != AggKind::kCount) {
+        why = "'" + a.spec + "': " + std::string(name) + "() needs an expression";
+        return std::nullopt;
+      }
+      return finish("count");
+    }
+    try {
+      Expr::parse(arg);
+    } catch (const ExprSyntaxError& e) {
+      const size_t offset = static_cast<size_t>(arg.data() - text.data());
+      why = describe_syntax_error("'" + a.spec + "'", text, ExprSyntaxError(e.what(), e.column() + offset));
+      return std::nullopt;
+    }
+    a.expr = std::string(arg);
+    // sum(duration_ms) is named as sum:duration_ms is; other expressions
+    // by their text.
+    const bool path_only =
+        (std::isalpha(static_cast<unsigned char>(arg[0])) || arg[0] == '_') &&
+        arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") ==
+            std::string_view::npos &&
+        arg != "true" && arg != "false" && arg != "null";
+    if (path_only && a.kind != AggKind::kCount) return finish(std::string(arg) + "_" + suffix);
+    return finish(readable_column(body));
+  }
+
+  if (colon == std::string_view::npos) {
+    why = "'" + a.spec + "': expected count, AGG:FIELD or AGG(EXPRESSION) (" + kAggNames + ")";
+    return std::nullopt;
+  }
+  std::string_view name = body.substr(0, colon);
+  auto field = FieldPath::parse(body.substr(colon + 1));
   if (!field) {
     why = "'" + a.spec + "': bad field path";
     return std::nullopt;
   }
-  std::string suffix(name);
-  if (name == "sum") a.kind = AggKind::kSum;
-  else if (name == "mean") a.kind = AggKind::kMean;
-  else if (name == "min") a.kind = AggKind::kMin;
-  else if (name == "max") a.kind = AggKind::kMax;
-  else if (name == "distinct") a.kind = AggKind::kDistinct;
-  else if (name == "rate") a.kind = AggKind::kRate;
-  else if (name == "first") a.kind = AggKind::kFirst;
-  else if (name == "last") a.kind = AggKind::kLast;
-  else if (name == "median") {
-    a.kind = AggKind::kPercentile;
-    a.percentile = 50;
-    suffix = "p50";
-  } else if (name.size() > 1 && name[0] == 'p') {
-    double p = -1;
-    auto [end, ec] = std::from_chars(name.data() + 1, name.data() + name.size(), p);
-    if (ec != std::errc() || end != name.data() + name.size() || !(p >= 0 && p <= 100)) {
-      why = "'" + a.spec + "': percentile must be p0 to p100";
-      return std::nullopt;
-    }
-    a.kind = AggKind::kPercentile;
-    a.percentile = p;
-  } else {
+  std::string suffix;
+  auto kind = agg_kind(name, a.percentile, suffix);
+  if (!kind || *kind == AggKind::kCount) {
     why = "'" + a.spec + "': unknown aggregate '" + std::string(name) + "'";
     return std::nullopt;
   }
-  a.column = field->text() + "_" + suffix;
+  a.kind = *kind;
+  if (a.kind == AggKind::kPercentile && !(a.percentile >= 0 && a.percentile <= 100)) {
+    why = "'" + a.spec + "': percentile must be p0 to p100";
+    return std::nullopt;
+  }
+  std::string column = field->text() + "_" + suffix;
   a.field = std::move(field);
-  return a;
+  return finish(std::move(column));
 }
 
 // ---- time field ------------------------------------------------------------
@@ -103,6 +254,8 @@ struct FieldAcc {
   uint64_t n = 0;  // numeric values seen
   bool all_int = true;
   int64_t isum = 0;
+  std::string big;  // all_int: the exact sum, once it has left int64
+  uint64_t held = 0;  // count(EXPR): records where it held
   double dsum = 0;
   double dsum_error = 0;  // Neumaier compensation: sums of costs stay exact
   double min = std::numeric_limits<double>::infinity();
@@ -113,6 +266,13 @@ struct FieldAcc {
   uint64_t present = 0, truthy = 0;  // rate: non-null values, successes
   std::string first, last;
   bool has_first = false;
+};
+
+// An aggregate's expression, and the records where it gave no value.
+struct ExprInput {
+  Expr expr;
+  bool predicate = false;  // count(EXPR): whether it holds, not its value
+  uint64_t missing = 0, nulls = 0, non_numbers = 0;
 };
 
 struct Group {
@@ -306,13 +466,34 @@ std::optional<std::string> guess_field(const FieldWatch& w) {
 
 }  // namespace
 
+namespace {
+void set_needs(FieldNeeds& n, AggKind kind, bool approx) {
+  switch (kind) {
+    case AggKind::kSum: case AggKind::kMean: case AggKind::kMin: case AggKind::kMax:
+      n.numeric = true;
+      break;
+    case AggKind::kPercentile:
+      n.numeric = true;
+      (approx ? n.sketch : n.values) = true;
+      break;
+    case AggKind::kDistinct: n.distinct = true; break;
+    case AggKind::kRate: n.rate = true; break;
+    case AggKind::kFirst: n.first = true; break;
+    case AggKind::kLast: n.first = n.last = true; break;
+    case AggKind::kCount: break;
+  }
+}
+}  // namespace
+
 struct GroupStats::Impl {
   bool approx = false;
   std::vector<FieldPath> group_by;
   std::vector<AggSpec> aggs;
   std::vector<FieldPath> fields;     // distinct aggregate fields
   std::vector<FieldNeeds> needs;     // per field
-  std::vector<size_t> agg_field;     // aggregate -> field index
+  std::vector<size_t> agg_field;     // aggregate -> input: a field, or exprs[i - fields.size()]
+  std::vector<ExprInput> exprs;      // distinct aggregate expressions
+  std::vector<FieldNeeds> expr_needs;
   std::vector<Group> groups;
   std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>> index;
   std::string key;      // reused buffers
@@ -337,24 +518,58 @@ struct GroupStats::Impl {
     else if (!fw.seen) fw.note_names(record);
   }
 
+  // An integer value, exactly: `i`, or its text when beyond int64.
+  static void add_integer(FieldAcc& acc, std::optional<int64_t> i, std::string_view text) {
+    if (!acc.all_int) return;
+    if (i && acc.big.empty() && !__builtin_add_overflow(acc.isum, *i, &acc.isum)) return;
+    char buf[24];
+    if (acc.big.empty()) acc.big.assign(buf, std::to_chars(buf, buf + sizeof buf, acc.isum).ptr);
+    if (i) text = std::string_view(buf, std::to_chars(buf, buf + sizeof buf, *i).ptr);
+    std::string sum;
+    // Beyond kMaxExactDigits digits the sum is a double, as any other.
+    if (!decimal_arith('+', acc.big, text, sum) || !is_integer_text(sum)) acc.all_int = false;
+    acc.big = std::move(sum);
+  }
+
+  // A number: its double, and whether it is an integer (add_integer'ed).
+  static void add_number(FieldAcc& acc, const FieldNeeds& need, double d, bool integer) {
+    if (!integer) acc.all_int = false;
+    ++acc.n;
+    double t = acc.dsum + d;
+    acc.dsum_error += std::fabs(acc.dsum) >= std::fabs(d) ? (acc.dsum - t) + d : (d - t) + acc.dsum;
+    acc.dsum = t;
+    acc.min = std::min(acc.min, d);
+    acc.max = std::max(acc.max, d);
+    if (need.values) acc.values.push_back(d);
+    if (need.sketch) acc.sketch.add(d);
+  }
+
+  // A value's JSON text (in `scratch`) for distinct, first and last.
+  void add_text(FieldAcc& acc, const FieldNeeds& need) {
+    if (need.distinct && !acc.distinct.count(scratch)) acc.distinct.insert(scratch);
+    if (need.first && !acc.has_first) {
+      acc.first = scratch;
+      acc.has_first = true;
+    }
+    if (need.last) acc.last = scratch;
+  }
+
   void accumulate(FieldAcc& acc, const FieldNeeds& need, simdjson::dom::element v) {
     if (need.numeric && v.is_number()) {
       int64_t i;
+      uint64_t u;
       double d = 0;
       if (v.get(i) == simdjson::SUCCESS) {
         d = static_cast<double>(i);
-        if (acc.all_int && __builtin_add_overflow(acc.isum, i, &acc.isum)) acc.all_int = false;
-      } else if (v.get(d) == simdjson::SUCCESS) {  // a double, or uint64 beyond int64
-        acc.all_int = false;
+        add_integer(acc, i, {});
+        add_number(acc, need, d, true);
+      } else if (v.get(u) == simdjson::SUCCESS) {  // beyond int64
+        char buf[24];
+        add_integer(acc, std::nullopt, std::string_view(buf, std::to_chars(buf, buf + sizeof buf, u).ptr));
+        add_number(acc, need, static_cast<double>(u), true);
+      } else if (v.get(d) == simdjson::SUCCESS) {
+        add_number(acc, need, d, false);
       }
-      ++acc.n;
-      double t = acc.dsum + d;
-      acc.dsum_error += std::fabs(acc.dsum) >= std::fabs(d) ? (acc.dsum - t) + d : (d - t) + acc.dsum;
-      acc.dsum = t;
-      acc.min = std::min(acc.min, d);
-      acc.max = std::max(acc.max, d);
-      if (need.values) acc.values.push_back(d);
-      if (need.sketch) acc.sketch.add(d);
     }
     if (need.rate && !v.is_null()) {
       ++acc.present;
@@ -363,27 +578,65 @@ struct GroupStats::Impl {
     if (need.distinct || need.first || need.last) {
       scratch.clear();
       append_value_json(scratch, v);
-      if (need.distinct && !acc.distinct.count(scratch)) acc.distinct.insert(scratch);
-      if (need.first && !acc.has_first) {
-        acc.first = scratch;
-        acc.has_first = true;
+      add_text(acc, need);
+    }
+  }
+
+  // The value of an aggregate's expression: no value and null are
+  // skipped and counted, as are non-numbers by the numeric aggregates.
+  void accumulate(FieldAcc& acc, const FieldNeeds& need, ExprInput& in, const ExprValue& v) {
+    if (v.kind == ExprValue::Kind::kMissing) {
+      ++in.missing;
+      return;
+    }
+    if (v.kind == ExprValue::Kind::kNull) {
+      ++in.nulls;
+      return;
+    }
+    if (need.numeric) {
+      double d = 0;
+      if (v.kind != ExprValue::Kind::kNumber ||
+          std::from_chars(v.text.data(), v.text.data() + v.text.size(), d).ec != std::errc()) {
+        ++in.non_numbers;
+      } else {
+        const bool integer = is_integer_text(v.text);
+        if (integer) {
+          int64_t i;
+          auto [end, ec] = std::from_chars(v.text.data(), v.text.data() + v.text.size(), i);
+          add_integer(acc, ec == std::errc() && end == v.text.data() + v.text.size() ? std::optional(i)
+                                                                                     : std::nullopt,
+                      v.text);
+        }
+        add_number(acc, need, d, integer);
       }
-      if (need.last) acc.last = scratch;
+    }
+    if (need.rate) {
+      ++acc.present;
+      acc.truthy += (v.kind == ExprValue::Kind::kBool && v.boolean) ||
+                    (v.kind == ExprValue::Kind::kString && (v.text == "success" || v.text == "pass"));
+    }
+    if (need.distinct || need.first || need.last) {
+      scratch.clear();
+      if (v.kind == ExprValue::Kind::kString || v.kind == ExprValue::Kind::kTime) append_json_string(scratch, v.text);
+      else if (v.kind == ExprValue::Kind::kBool) scratch += v.boolean ? "true" : "false";
+      else scratch += v.text;
+      add_text(acc, need);
     }
   }
 
   StatValue result(const Group& g, size_t a) const {
     const AggSpec& spec = aggs[a];
-    if (spec.kind == AggKind::kCount) return number_value(static_cast<double>(g.count));
+    if (spec.kind == AggKind::kCount && spec.expr.empty()) return number_value(static_cast<double>(g.count));
     const FieldAcc& acc = g.fields[agg_field[a]];
+    if (spec.kind == AggKind::kCount) return number_value(static_cast<double>(acc.held));
     auto if_any = [&](double v) { return acc.n ? std::optional<double>(v) : std::nullopt; };
     switch (spec.kind) {
       case AggKind::kSum:
         if (acc.n == 0) return {};
         if (acc.all_int) {
           StatValue v;
-          v.json = std::to_string(acc.isum);
-          v.number = static_cast<double>(acc.isum);
+          v.json = acc.big.empty() ? std::to_string(acc.isum) : acc.big;
+          v.number = acc.big.empty() ? static_cast<double>(acc.isum) : std::strtod(acc.big.c_str(), nullptr);
           return v;
         }
         return number_value(acc.dsum + acc.dsum_error);
@@ -427,23 +680,22 @@ GroupStats::GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> agg
         m.fields.push_back(*a.field);
         m.needs.emplace_back();
       }
-      FieldNeeds& n = m.needs[f];
-      switch (a.kind) {
-        case AggKind::kSum: case AggKind::kMean: case AggKind::kMin: case AggKind::kMax:
-          n.numeric = true;
-          break;
-        case AggKind::kPercentile:
-          n.numeric = true;
-          (approx_percentiles ? n.sketch : n.values) = true;
-          break;
-        case AggKind::kDistinct: n.distinct = true; break;
-        case AggKind::kRate: n.rate = true; break;
-        case AggKind::kFirst: n.first = true; break;
-        case AggKind::kLast: n.first = n.last = true; break;
-        case AggKind::kCount: break;
-      }
+      set_needs(m.needs[f], a.kind, approx_percentiles);
     }
     m.agg_field.push_back(f);
+  }
+  for (size_t a = 0; a < m.aggs.size(); ++a) {
+    const AggSpec& spec = m.aggs[a];
+    if (spec.expr.empty()) continue;
+    const bool predicate = spec.kind == AggKind::kCount;
+    size_t e = 0;
+    while (e < m.exprs.size() && !(m.exprs[e].expr.text() == spec.expr && m.exprs[e].predicate == predicate)) ++e;
+    if (e == m.exprs.size()) {
+      m.exprs.push_back({Expr::parse(spec.expr), predicate});  // AggSpec::parse checked it
+      m.expr_needs.emplace_back();
+    }
+    m.agg_field[a] = m.fields.size() + e;
+    set_needs(m.expr_needs[e], spec.kind, approx_percentiles);
   }
   // The paths are not moved again: watches point at them.
   for (const FieldPath& p : m.group_by) m.group_watch.push_back(m.watch_of(p));
@@ -452,8 +704,9 @@ GroupStats::GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> agg
 
 GroupStats::~GroupStats() = default;
 
-void GroupStats::add(simdjson::dom::element record, TimeNs bucket) {
+void GroupStats::add(simdjson::dom::element record, TimeNs bucket, const RecordView* view) {
   Impl& m = *impl_;
+  if (!m.exprs.empty() && view == nullptr) throw std::logic_error("GroupStats::add: expressions need the record's view");
   ++m.records;
   m.key.assign(reinterpret_cast<const char*>(&bucket), sizeof bucket);
   for (size_t k = 0; k < m.group_by.size(); ++k) {
@@ -471,7 +724,7 @@ void GroupStats::add(simdjson::dom::element record, TimeNs bucket) {
     Group g;
     g.bucket = bucket;
     for (const FieldPath& p : m.group_by) g.keys.push_back(key_value(p.find(record)));
-    g.fields.resize(m.fields.size());
+    g.fields.resize(m.fields.size() + m.exprs.size());
     m.groups.push_back(std::move(g));
   } else {
     gi = it->second;
@@ -482,6 +735,12 @@ void GroupStats::add(simdjson::dom::element record, TimeNs bucket) {
     auto v = m.fields[f].find(record);
     if (v) m.accumulate(g.fields[f], m.needs[f], *v);
     m.watch(m.field_watch[f], v.has_value(), record);
+  }
+  for (size_t e = 0; e < m.exprs.size(); ++e) {
+    ExprInput& in = m.exprs[e];
+    FieldAcc& acc = g.fields[m.fields.size() + e];
+    if (in.predicate) acc.held += in.expr.matches(*view);
+    else m.accumulate(acc, m.expr_needs[e], in, in.expr.value(*view));
   }
 }
 
@@ -499,7 +758,7 @@ std::vector<GroupRow> GroupStats::rows() const {
   for (const Group& g : m.groups) add_row(g);
   if (m.groups.empty() && m.group_by.empty() && !m.bucketed) {
     Group none;
-    none.fields.resize(m.fields.size());
+    none.fields.resize(m.fields.size() + m.exprs.size());
     add_row(none);
   }
   std::sort(rows.begin(), rows.end(), row_less);
@@ -519,6 +778,40 @@ std::vector<std::string> GroupStats::missing_fields() const {
     std::string text = "field '" + w.path->text() + "' was not in " + where;
     if (auto guess = guess_field(w)) text += " (did you mean '" + *guess + "'?)";
     out.push_back(std::move(text));
+  }
+  return out;
+}
+
+std::vector<std::string> GroupStats::skipped_values() const {
+  const Impl& m = *impl_;
+  std::vector<std::string> out;
+  if (m.records == 0) return out;
+  const std::string of = " of the " + grouped_digits(m.records) + " record" + (m.records == 1 ? "" : "s");
+  for (size_t a = 0; a < m.aggs.size(); ++a) {
+    const AggSpec& spec = m.aggs[a];
+    if (spec.expr.empty()) continue;
+    const ExprInput& in = m.exprs[m.agg_field[a] - m.fields.size()];
+    if (in.predicate) {
+      uint64_t mismatched = 0;
+      for (const ClauseCount& c : in.expr.clause_counts()) mismatched += c.mismatched;
+      if (mismatched)
+        out.push_back("--agg '" + spec.spec + "': " + grouped_digits(mismatched) + of +
+                      " compared values of unlike types (not counted)");
+      continue;
+    }
+    const bool numeric = spec.kind == AggKind::kSum || spec.kind == AggKind::kMean || spec.kind == AggKind::kMin ||
+                         spec.kind == AggKind::kMax || spec.kind == AggKind::kPercentile;
+    const uint64_t skipped = in.missing + in.nulls + (numeric ? in.non_numbers : 0);
+    if (!skipped) continue;
+    std::string parts;
+    auto part = [&](uint64_t n, const char* what) {
+      if (!n) return;
+      parts += (parts.empty() ? "" : ", ") + grouped_digits(n) + " " + what;
+    };
+    part(in.missing, "without a value");
+    part(in.nulls, "null");
+    if (numeric) part(in.non_numbers, "not a number");
+    out.push_back("--agg '" + spec.spec + "': skipped " + grouped_digits(skipped) + of + " (" + parts + ")");
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // lib/stats/: ndj-stats: grouped aggregates, the quantile sketch, output
-// formats (over core/format). Includes core/, json/ and stats/ only; only
+// formats (over core/format). Includes core/, json/, expr/ and stats/ only; only
 // ndj-stats includes it.
 //
 // Grouped aggregation over records in one pass: count, sum, mean, min, max,
@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "expr/record_view.hpp"
 #include "json/field_path.hpp"
 #include "core/timefmt.hpp"
 
@@ -25,14 +26,25 @@ enum class AggKind { kCount, kSum, kMean, kMin, kMax, kPercentile, kDistinct, kR
 struct AggSpec {
   AggKind kind = AggKind::kCount;
   double percentile = 0;  // 0..100, for kPercentile
-  std::optional<FieldPath> field;  // every kind but kCount
-  std::string spec;    // as written: "p90:duration_ms"
-  std::string column;  // output name: "duration_ms_p90", "count"
+  std::optional<FieldPath> field;  // the colon forms, but count
+  // The function forms, sum(EXPR): the expression (lib/expr), empty for
+  // count() and the colon forms. count(EXPR) counts the records where it
+  // holds; the others aggregate its values.
+  std::string expr;
+  std::string spec;    // as written: "p90:duration_ms", "sum(a + b) AS total"
+  std::string column;  // output name: "duration_ms_p90", "count", "total"
 
   // "count", "sum:F", "mean:F", "min:F", "max:F", "pN:F" (0 <= N <= 100,
   // "p99.9" too), "median:F" (p50), "distinct:F", "rate:F", "first:F",
-  // "last:F". nullopt with a reason in `why` otherwise.
+  // "last:F"; the same names as functions of an expression, "sum(a + b)",
+  // "count(success == false)", "count()"; either followed by "AS NAME" to
+  // name the column. nullopt with a reason in `why` otherwise (an
+  // expression's syntax error with its column and a caret, as --where's).
   static std::optional<AggSpec> parse(std::string_view text, std::string& why);
+  // A --agg list split at its commas, but not at those inside parentheses,
+  // brackets, strings or regexes of an expression; blanks around each
+  // aggregate dropped, empty ones kept (for parse to refuse).
+  static std::vector<std::string> split(std::string_view list);
 };
 
 // The time in field `path` of a record: an RFC 3339 string, or a number when
@@ -65,7 +77,9 @@ class GroupStats {
   GroupStats& operator=(const GroupStats&) = delete;
 
   // Adds one record to its group (and bucket, whose start is given).
-  void add(simdjson::dom::element record, TimeNs bucket = 0);
+  // Expression aggregates read the record through `view` (the structural
+  // index of its validation), which they need.
+  void add(simdjson::dom::element record, TimeNs bucket = 0, const RecordView* view = nullptr);
 
   // Rows ordered by bucket, then by group values (null, booleans, numbers
   // by value, strings bytewise, then arrays and objects). Without group
@@ -80,6 +94,13 @@ class GroupStats {
   // did hold: "field 'duration' was not in any of the 1,234 records (did
   // you mean 'duration_ms'?)".
   std::vector<std::string> missing_fields() const;
+  // One message per expression aggregate that skipped records, where its
+  // expression had no value (a missing field, arithmetic on a missing
+  // field or a non-number, a division by zero), was null, or was not a
+  // number for sum, mean, min, max and percentiles; and per count(EXPR)
+  // whose comparisons met values of unlike types: "--agg 'sum(a + b)':
+  // skipped 3 of the 10 records (2 without a value, 1 null)".
+  std::vector<std::string> skipped_values() const;
 
  private:
   struct Impl;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 
+#include "core/diag.hpp"
 #include "core/format.hpp"
 #include "core/output.hpp"
 #include "core/prom.hpp"
@@ -16,6 +17,7 @@ namespace ndj {
 
 const Choices<StatsFormat> kStatsFormats{
     {{"ndjson", StatsFormat::kNdjson},
+     {"json", StatsFormat::kJson},
      {"csv", StatsFormat::kCsv},
      {"table", StatsFormat::kTable},
      {"prom", StatsFormat::kProm}}};
@@ -135,24 +137,116 @@ std::vector<std::string> header(const StatsLayout& layout, bool with_bucket) {
   return h;
 }
 
+// A row as one JSON object: bucket and group values unless `aggs_only`.
+void append_row_object(std::string& line, const StatsLayout& layout, const GroupRow& r, bool aggs_only) {
+  const size_t start = line.size();
+  line.push_back('{');
+  auto member = [&](const std::string& name, const std::string& json) {
+    if (line.size() > start + 1) line.push_back(',');
+    append_json_string(line, name);
+    line.push_back(':');
+    line += json;
+  };
+  if (!aggs_only) {
+    if (layout.bucket)
+      member(bucket_unit_name(layout.bucket->unit()), json_string(layout.bucket->label(r.bucket)));
+    for (size_t i = 0; i < r.keys.size(); ++i) member(layout.key_names[i], r.keys[i].json);
+  }
+  for (size_t i = 0; i < r.aggs.size(); ++i) member(layout.agg_names[i], r.aggs[i].json);
+  line.push_back('}');
+}
+
 void write_ndjson(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
   std::string line;
   for (const GroupRow& r : rows) {
     line.clear();
-    line.push_back('{');
-    auto member = [&](const std::string& name, const std::string& json) {
-      if (line.size() > 1) line.push_back(',');
-      append_json_string(line, name);
-      line.push_back(':');
-      line += json;
-    };
-    if (layout.bucket)
-      member(bucket_unit_name(layout.bucket->unit()), json_string(layout.bucket->label(r.bucket)));
-    for (size_t i = 0; i < r.keys.size(); ++i) member(layout.key_names[i], r.keys[i].json);
-    for (size_t i = 0; i < r.aggs.size(); ++i) member(layout.agg_names[i], r.aggs[i].json);
-    line += "}\n";
+    append_row_object(line, layout, r, false);
+    line.push_back('\n');
     out.write(line);
   }
+}
+
+void write_json_array(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
+  std::string line;
+  for (const GroupRow& r : rows) {
+    line = line.empty() ? "[\n" : ",\n";
+    append_row_object(line, layout, r, false);
+    out.write(line);
+  }
+  out.write(rows.empty() ? "[]\n" : "\n]\n");
+}
+
+// One level of --nest: a member per distinct value, in the order of the
+// rows where each first appears.
+struct NestNode {
+  std::string key;          // the member name, JSON text
+  std::string value_json;   // the group value (or bucket label) it stands for
+  std::vector<NestNode> kids;
+  const GroupRow* leaf = nullptr;
+};
+
+void write_nested(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
+  const size_t depth = (layout.bucket ? 1 : 0) + layout.key_names.size();
+  NestNode root;
+  for (const GroupRow& r : rows) {
+    NestNode* at = &root;
+    for (size_t level = 0; level < depth; ++level) {
+      std::string value, key;
+      if (layout.bucket && level == 0) {
+        value = key = json_string(layout.bucket->label(r.bucket));
+      } else {
+        const StatValue& v = r.keys[level - (layout.bucket ? 1 : 0)];
+        value = v.json;
+        key = v.is_string ? v.json : json_string(v.json);
+      }
+      NestNode* next = nullptr;
+      const NestNode* clash = nullptr;
+      for (NestNode& kid : at->kids) {
+        if (kid.value_json == value) next = &kid;
+        else if (kid.key == key) clash = &kid;
+      }
+      if (!next) {
+        if (clash) {
+          const std::string field = layout.bucket && level == 0 ? std::string(bucket_unit_name(layout.bucket->unit()))
+                                                                : layout.key_names[level - (layout.bucket ? 1 : 0)];
+          warn("--nest: the values " + clash->value_json + " and " + value + " of '" + field + "' share the key " + key);
+        }
+        at->kids.push_back(NestNode{key, value, {}, nullptr});
+        next = &at->kids.back();
+      }
+      at = next;
+    }
+    at->leaf = &r;
+  }
+  std::string text;
+  auto write = [&](auto& self, const NestNode& n, size_t level) -> void {
+    if (level == depth) {
+      if (n.leaf) append_row_object(text, layout, *n.leaf, true);
+      else text += "{}";
+      return;
+    }
+    if (n.kids.empty()) {
+      text += "{}";
+      return;
+    }
+    text += "{\n";
+    for (size_t i = 0; i < n.kids.size(); ++i) {
+      text.append(2 * (level + 1), ' ');
+      text += n.kids[i].key;
+      text += ": ";
+      self(self, n.kids[i], level + 1);
+      text += i + 1 < n.kids.size() ? ",\n" : "\n";
+    }
+    text.append(2 * level, ' ');
+    text += "}";
+    if (text.size() > 1 << 16) {
+      out.write(text);
+      text.clear();
+    }
+  };
+  write(write, root, 0);
+  text += "\n";
+  out.write(text);
 }
 
 void write_csv(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
@@ -302,6 +396,10 @@ void write_stats(Output& out, StatsFormat format, const StatsLayout& layout,
                  const std::vector<GroupRow>& rows) {
   switch (format) {
     case StatsFormat::kNdjson: write_ndjson(out, layout, rows); break;
+    case StatsFormat::kJson:
+      if (layout.nest) write_nested(out, layout, rows);
+      else write_json_array(out, layout, rows);
+      break;
     case StatsFormat::kCsv: write_csv(out, layout, rows); break;
     case StatsFormat::kProm: write_prom(out, layout, rows); break;
     case StatsFormat::kTable:

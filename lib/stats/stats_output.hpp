@@ -1,4 +1,5 @@
-// Writing grouped statistics as NDJSON, CSV, an aligned text table or
+// Writing grouped statistics as NDJSON, one JSON array or one JSON document
+// nested by bucket and group values, CSV, an aligned text table or
 // Prometheus text (gauges named by prom_family); with time buckets the
 // table shows one sparkline per group and aggregate.
 #pragma once
@@ -15,7 +16,7 @@ namespace ndj {
 
 class Output;
 
-enum class StatsFormat { kNdjson, kCsv, kTable, kProm };
+enum class StatsFormat { kNdjson, kJson, kCsv, kTable, kProm };
 extern const Choices<StatsFormat> kStatsFormats;
 
 struct StatsLayout {
@@ -23,6 +24,11 @@ struct StatsLayout {
   std::vector<std::string> agg_names;  // output columns
   const Bucketer* bucket = nullptr;  // with --bucket
   const std::vector<AggSpec>* aggs = nullptr;  // the aggregates, for kProm's names and units
+  // kJson: one object nested by the bucket's label, then each group
+  // field's value (a string as itself, another value as its JSON text),
+  // members in the order of their first row; the leaves are the rows'
+  // aggregates. Values that share a key (1 and "1") are warned about.
+  bool nest = false;
 };
 
 // The Prometheus family of an aggregate, in base units: count is

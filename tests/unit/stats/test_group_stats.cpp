@@ -26,6 +26,51 @@ TEST_CASE("aggregate specs") {
   CHECK_FALSE(AggSpec::parse("mean:", why));
 }
 
+TEST_CASE("aggregates over expressions, AS and their default names") {
+  std::string why;
+  auto sum = AggSpec::parse("sum(prompt_tokens + completion_tokens) AS total_tokens", why);
+  REQUIRE(sum);
+  CHECK(sum->kind == AggKind::kSum);
+  CHECK(sum->expr == "prompt_tokens + completion_tokens");
+  CHECK(sum->column == "total_tokens");
+  CHECK_FALSE(sum->field);
+  CHECK(AggSpec::parse("sum(a  +   b)", why)->column == "sum(a + b)");
+  CHECK(AggSpec::parse("sum( a + b )", why)->column == "sum(a + b)");
+  CHECK(AggSpec::parse("p90(duration_ms)", why)->column == "duration_ms_p90");
+  CHECK(AggSpec::parse("median(a.b)", why)->column == "a.b_p50");
+  CHECK(AggSpec::parse("count(success == false)", why)->column == "count(success == false)");
+  CHECK(AggSpec::parse("count(ok)", why)->column == "count(ok)");
+  CHECK(AggSpec::parse("count()", why)->column == "count");
+  CHECK(AggSpec::parse("count()", why)->expr.empty());
+  CHECK(AggSpec::parse("count as n", why)->column == "n");
+  CHECK(AggSpec::parse("p50:x AS mid", why)->column == "mid");
+  CHECK(AggSpec::parse(R"(count(name == "a AS b"))", why)->column == R"(count(name == "a AS b"))");
+  CHECK(AggSpec::parse("max(-a)", why)->column == "max(-a)");
+  CHECK_FALSE(AggSpec::parse("sum()", why));
+  CHECK(why == "'sum()': sum() needs an expression");
+  CHECK_FALSE(AggSpec::parse("avg(x)", why));
+  CHECK(why == "'avg(x)': unknown aggregate 'avg'");
+  CHECK_FALSE(AggSpec::parse("sum(a) + 1", why));
+  CHECK_FALSE(AggSpec::parse("sum(a AS", why));
+  CHECK_FALSE(AggSpec::parse("sum(a) AS", why));
+  CHECK_FALSE(AggSpec::parse("sum(a) AS two words", why));
+  CHECK_FALSE(AggSpec::parse("p101(a)", why));
+  CHECK_FALSE(AggSpec::parse("sum(a +)", why));
+  CHECK(why == "'sum(a +)': expected a field or a value at column 8\n  sum(a +)\n         ^");
+}
+
+TEST_CASE("an --agg list splits at commas outside expressions") {
+  using V = std::vector<std::string>;
+  CHECK(AggSpec::split("count,sum:x") == V{"count", "sum:x"});
+  CHECK(AggSpec::split("count, sum(a + b) AS t , p90:x") == V{"count", "sum(a + b) AS t", "p90:x"});
+  CHECK(AggSpec::split(R"(count(x in [1, 2]),count(s == ","),count(s == ')'))") ==
+        V{"count(x in [1, 2])", R"(count(s == ","))", "count(s == ')')"});
+  CHECK(AggSpec::split(R"(count(s =~ /a,\/)/),count)") == V{R"(count(s =~ /a,\/)/))", "count"});
+  CHECK(AggSpec::split("sum(a / b),count") == V{"sum(a / b)", "count"});
+  CHECK(AggSpec::split("a,,b") == V{"a", "", "b"});
+  CHECK(AggSpec::split("").empty());
+}
+
 TEST_CASE("the quantile sketch stays within 1% of a value near the exact rank") {
   std::vector<double> values;
   QuantileSketch sketch, left, right;
