@@ -117,6 +117,7 @@ struct Expr::Impl {
   std::unique_ptr<Node> root;
   std::vector<ClauseCount> counts;
   uint64_t null_results = 0;
+  uint32_t paths_tried = 0, paths_found = 0;  // in the last value()
   std::deque<std::string> pool;  // decoded strings of the record in hand
   size_t pool_used = 0;
 
@@ -161,6 +162,8 @@ struct Expr::Impl {
           o.values.push_back(from_token(t));
           return false;
         });
+        ++paths_tried;
+        paths_found += !o.values.empty();
         return;
       case Operand::Type::kLower:
         eval(*o.a, rec);
@@ -652,11 +655,13 @@ Expr Expr::parse(std::string_view text) {
 
 bool Expr::matches(const RecordView& rec) {
   impl_->pool_used = 0;
+  impl_->paths_tried = impl_->paths_found = 0;
   return impl_->test(*impl_->root, rec);
 }
 
 ExprValue Expr::value(const RecordView& rec) {
   impl_->pool_used = 0;
+  impl_->paths_tried = impl_->paths_found = 0;
   Node& n = *impl_->root;
   if (n.type == Node::Type::kTruthy) {
     impl_->eval(*n.lhs, rec);
@@ -667,6 +672,8 @@ ExprValue Expr::value(const RecordView& rec) {
   v.boolean = impl_->test(n, rec);
   return v;
 }
+
+bool Expr::fields_absent() const { return impl_->paths_tried > 0 && impl_->paths_found == 0; }
 
 const std::string& Expr::text() const { return impl_->text; }
 std::vector<ClauseCount> Expr::clause_counts() const { return impl_->counts; }

@@ -17,6 +17,7 @@
 #include "expr/decimal.hpp"
 #include "expr/expr.hpp"
 #include "json/json.hpp"
+#include "json/json_check.hpp"
 #include "stats/quantile_sketch.hpp"
 
 namespace ndj {
@@ -272,6 +273,7 @@ struct FieldAcc {
 struct ExprInput {
   Expr expr;
   bool predicate = false;  // count(EXPR): whether it holds, not its value
+  uint64_t absent = 0;  // records with none of its fields: of another kind, not counted as skipped
   uint64_t missing = 0, nulls = 0, non_numbers = 0;
 };
 
@@ -586,7 +588,7 @@ struct GroupStats::Impl {
   // skipped and counted, as are non-numbers by the numeric aggregates.
   void accumulate(FieldAcc& acc, const FieldNeeds& need, ExprInput& in, const ExprValue& v) {
     if (v.kind == ExprValue::Kind::kMissing) {
-      ++in.missing;
+      ++(in.expr.fields_absent() ? in.absent : in.missing);
       return;
     }
     if (v.kind == ExprValue::Kind::kNull) {
@@ -619,7 +621,8 @@ struct GroupStats::Impl {
       scratch.clear();
       if (v.kind == ExprValue::Kind::kString || v.kind == ExprValue::Kind::kTime) append_json_string(scratch, v.text);
       else if (v.kind == ExprValue::Kind::kBool) scratch += v.boolean ? "true" : "false";
-      else scratch += v.text;
+      else if (v.kind == ExprValue::Kind::kNumber) scratch += v.text;
+      else scratch += json_compact(v.text);  // as the DOM writes containers
       add_text(acc, need);
     }
   }
@@ -739,8 +742,12 @@ void GroupStats::add(simdjson::dom::element record, TimeNs bucket, const RecordV
   for (size_t e = 0; e < m.exprs.size(); ++e) {
     ExprInput& in = m.exprs[e];
     FieldAcc& acc = g.fields[m.fields.size() + e];
-    if (in.predicate) acc.held += in.expr.matches(*view);
-    else m.accumulate(acc, m.expr_needs[e], in, in.expr.value(*view));
+    if (in.predicate) {
+      acc.held += in.expr.matches(*view);
+      in.absent += in.expr.fields_absent();
+    } else {
+      m.accumulate(acc, m.expr_needs[e], in, in.expr.value(*view));
+    }
   }
 }
 
@@ -787,10 +794,16 @@ std::vector<std::string> GroupStats::skipped_values() const {
   std::vector<std::string> out;
   if (m.records == 0) return out;
   const std::string of = " of the " + grouped_digits(m.records) + " record" + (m.records == 1 ? "" : "s");
+  const std::string where =
+      m.records == 1 ? "the one record" : "any of the " + grouped_digits(m.records) + " records";
   for (size_t a = 0; a < m.aggs.size(); ++a) {
     const AggSpec& spec = m.aggs[a];
     if (spec.expr.empty()) continue;
     const ExprInput& in = m.exprs[m.agg_field[a] - m.fields.size()];
+    if (in.absent == m.records) {
+      out.push_back("--agg '" + spec.spec + "': none of its fields was in " + where);
+      continue;
+    }
     if (in.predicate) {
       uint64_t mismatched = 0;
       for (const ClauseCount& c : in.expr.clause_counts()) mismatched += c.mismatched;

@@ -137,8 +137,8 @@ std::vector<std::string> header(const StatsLayout& layout, bool with_bucket) {
   return h;
 }
 
-// A row as one JSON object: bucket and group values unless `aggs_only`.
-void append_row_object(std::string& line, const StatsLayout& layout, const GroupRow& r, bool aggs_only) {
+// A row as one JSON object.
+void append_row_object(std::string& line, const StatsLayout& layout, const GroupRow& r) {
   const size_t start = line.size();
   line.push_back('{');
   auto member = [&](const std::string& name, const std::string& json) {
@@ -147,11 +147,9 @@ void append_row_object(std::string& line, const StatsLayout& layout, const Group
     line.push_back(':');
     line += json;
   };
-  if (!aggs_only) {
-    if (layout.bucket)
-      member(bucket_unit_name(layout.bucket->unit()), json_string(layout.bucket->label(r.bucket)));
-    for (size_t i = 0; i < r.keys.size(); ++i) member(layout.key_names[i], r.keys[i].json);
-  }
+  if (layout.bucket)
+    member(bucket_unit_name(layout.bucket->unit()), json_string(layout.bucket->label(r.bucket)));
+  for (size_t i = 0; i < r.keys.size(); ++i) member(layout.key_names[i], r.keys[i].json);
   for (size_t i = 0; i < r.aggs.size(); ++i) member(layout.agg_names[i], r.aggs[i].json);
   line.push_back('}');
 }
@@ -160,7 +158,7 @@ void write_ndjson(Output& out, const StatsLayout& layout, const std::vector<Grou
   std::string line;
   for (const GroupRow& r : rows) {
     line.clear();
-    append_row_object(line, layout, r, false);
+    append_row_object(line, layout, r);
     line.push_back('\n');
     out.write(line);
   }
@@ -170,7 +168,7 @@ void write_json_array(Output& out, const StatsLayout& layout, const std::vector<
   std::string line;
   for (const GroupRow& r : rows) {
     line = line.empty() ? "[\n" : ",\n";
-    append_row_object(line, layout, r, false);
+    append_row_object(line, layout, r);
     out.write(line);
   }
   out.write(rows.empty() ? "[]\n" : "\n]\n");
@@ -185,20 +183,26 @@ struct NestNode {
   const GroupRow* leaf = nullptr;
 };
 
-void write_nested(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
+// The tree of --nest; null group values add no level when `skip_nulls`.
+// False when that puts two rows at one place or a row beside deeper ones.
+bool build_nest(const StatsLayout& layout, const std::vector<GroupRow>& rows, bool skip_nulls, NestNode& root) {
   const size_t depth = (layout.bucket ? 1 : 0) + layout.key_names.size();
-  NestNode root;
   for (const GroupRow& r : rows) {
     NestNode* at = &root;
     for (size_t level = 0; level < depth; ++level) {
-      std::string value, key;
+      std::string value, key, field;
       if (layout.bucket && level == 0) {
         value = key = json_string(layout.bucket->label(r.bucket));
+        field = bucket_unit_name(layout.bucket->unit());
       } else {
-        const StatValue& v = r.keys[level - (layout.bucket ? 1 : 0)];
+        const size_t k = level - (layout.bucket ? 1 : 0);
+        const StatValue& v = r.keys[k];
+        if (skip_nulls && v.json == "null") continue;
         value = v.json;
         key = v.is_string ? v.json : json_string(v.json);
+        field = layout.key_names[k];
       }
+      if (at->leaf) return false;
       NestNode* next = nullptr;
       const NestNode* clash = nullptr;
       for (NestNode& kid : at->kids) {
@@ -206,23 +210,43 @@ void write_nested(Output& out, const StatsLayout& layout, const std::vector<Grou
         else if (kid.key == key) clash = &kid;
       }
       if (!next) {
-        if (clash) {
-          const std::string field = layout.bucket && level == 0 ? std::string(bucket_unit_name(layout.bucket->unit()))
-                                                                : layout.key_names[level - (layout.bucket ? 1 : 0)];
-          warn("--nest: the values " + clash->value_json + " and " + value + " of '" + field + "' share the key " + key);
-        }
+        if (clash) warn("--nest: the values " + clash->value_json + " and " + value + " of '" + field + "' share the key " + key);
         at->kids.push_back(NestNode{key, value, {}, nullptr});
         next = &at->kids.back();
       }
       at = next;
     }
+    if (at->leaf || !at->kids.empty()) return false;
     at->leaf = &r;
   }
+  return true;
+}
+
+void write_nested(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
+  NestNode root;
+  if (!build_nest(layout, rows, true, root)) {
+    root = NestNode{};
+    build_nest(layout, rows, false, root);
+  }
   std::string text;
+  // A leaf holds the aggregates that have a value: a record stream of
+  // several kinds gives each kind's groups their own aggregates.
+  auto write_leaf = [&](const GroupRow& r) {
+    text.push_back('{');
+    bool first = true;
+    for (size_t i = 0; i < r.aggs.size(); ++i) {
+      if (r.aggs[i].json == "null") continue;
+      if (!first) text.push_back(',');
+      first = false;
+      append_json_string(text, layout.agg_names[i]);
+      text.push_back(':');
+      text += r.aggs[i].json;
+    }
+    text.push_back('}');
+  };
   auto write = [&](auto& self, const NestNode& n, size_t level) -> void {
-    if (level == depth) {
-      if (n.leaf) append_row_object(text, layout, *n.leaf, true);
-      else text += "{}";
+    if (n.leaf) {
+      write_leaf(*n.leaf);
       return;
     }
     if (n.kids.empty()) {

@@ -26,8 +26,12 @@ struct StatsLayout {
   const std::vector<AggSpec>* aggs = nullptr;  // the aggregates, for kProm's names and units
   // kJson: one object nested by the bucket's label, then each group
   // field's value (a string as itself, another value as its JSON text),
-  // members in the order of their first row; the leaves are the rows'
-  // aggregates. Values that share a key (1 and "1") are warned about.
+  // members in the order of their first row. A null group value adds no
+  // level (records of several kinds, each with its own group fields),
+  // unless that would put two rows at one place or a row beside deeper
+  // levels: then each null is a "null" level. The leaves hold the
+  // aggregates that are not null. Values that share a key (1 and "1") are
+  // warned about.
   bool nest = false;
 };
 
