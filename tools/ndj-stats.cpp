@@ -80,6 +80,14 @@ int parse_args(int argc, char** argv, Options& o) {
   o.format = *kStatsFormats.parse(format);  // one of with_choices' values
   // A scrape sees one value per series: a bucket would need a timestamp.
   if (o.bucket && o.format == StatsFormat::kProm) return usage_error("--bucket: not with --format prom");
+  if (o.format == StatsFormat::kProm)  // a scrape refuses a series twice
+    for (size_t a = 0; a < o.aggs.size(); ++a)
+      for (size_t b = 0; b < a; ++b) {
+        PromFamily x = prom_family(o.aggs[a]), y = prom_family(o.aggs[b]);
+        if (x.name == y.name && x.stat == y.stat)
+          return usage_error("--agg: '" + o.aggs[a].spec + "' and '" + o.aggs[b].spec + "' are both " + x.name +
+                             (x.stat.empty() ? "" : "{stat=\"" + x.stat + "\"}") + " in --format prom");
+      }
   if (o.nest && o.format != StatsFormat::kJson) return usage_error("--nest: only with --format json");
   auto tf = FieldPath::parse(time_field);
   if (!tf) return usage_error("--time-field: bad field path '" + time_field + "'");

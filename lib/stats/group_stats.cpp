@@ -168,7 +168,9 @@ std::optional<AggSpec> AggSpec::parse(std::string_view text, std::string& why) {
             (close == std::string_view::npos ? ", with its closing ')'" : " and nothing after it");
       return std::nullopt;
     }
-    std::string_view arg = trim_blanks(body.substr(paren + 1, close - paren - 1));
+    // Parsed untrimmed, so that an error at its end points at the ')'.
+    const std::string_view inner = body.substr(paren + 1, close - paren - 1);
+    std::string_view arg = trim_blanks(inner);
     if (arg.empty()) {
       if (a.kind != AggKind::kCount) {
         why = "'" + a.spec + "': " + std::string(name) + "() needs an expression";
@@ -177,9 +179,9 @@ std::optional<AggSpec> AggSpec::parse(std::string_view text, std::string& why) {
       return finish("count");
     }
     try {
-      Expr::parse(arg);
+      Expr::parse(inner);
     } catch (const ExprSyntaxError& e) {
-      const size_t offset = static_cast<size_t>(arg.data() - text.data());
+      const size_t offset = static_cast<size_t>(inner.data() - text.data());
       why = describe_syntax_error("'" + a.spec + "'", text, ExprSyntaxError(e.what(), e.column() + offset));
       return std::nullopt;
     }
@@ -191,7 +193,10 @@ std::optional<AggSpec> AggSpec::parse(std::string_view text, std::string& why) {
         arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") ==
             std::string_view::npos &&
         arg != "true" && arg != "false" && arg != "null";
-    if (path_only && a.kind != AggKind::kCount) return finish(std::string(arg) + "_" + suffix);
+    if (path_only && a.kind != AggKind::kCount) {
+      a.field = FieldPath::parse(arg);  // for its name in Prometheus text, as sum:F's
+      if (a.field) return finish(a.field->text() + "_" + suffix);
+    }
     return finish(readable_column(body));
   }
 
@@ -676,7 +681,7 @@ GroupStats::GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> agg
   m.aggs = std::move(aggs);
   for (const AggSpec& a : m.aggs) {
     size_t f = m.fields.size();
-    if (a.field) {
+    if (a.field && a.expr.empty()) {
       for (size_t i = 0; i < m.fields.size(); ++i)
         if (m.fields[i].text() == a.field->text()) f = i;
       if (f == m.fields.size()) {

@@ -26,7 +26,10 @@ enum class AggKind { kCount, kSum, kMean, kMin, kMax, kPercentile, kDistinct, kR
 struct AggSpec {
   AggKind kind = AggKind::kCount;
   double percentile = 0;  // 0..100, for kPercentile
-  std::optional<FieldPath> field;  // the colon forms, but count
+  // The colon forms' field (but count's); also a function's argument when
+  // it is a plain field path, sum(duration_ms), which names its column
+  // and Prometheus family as sum:duration_ms's.
+  std::optional<FieldPath> field;
   // The function forms, sum(EXPR): the expression (lib/expr), empty for
   // count() and the colon forms. count(EXPR) counts the records where it
   // holds; the others aggregate its values.

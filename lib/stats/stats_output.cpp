@@ -59,7 +59,7 @@ std::string snake_case(std::string_view text) {
 
 PromFamily prom_family(const AggSpec& agg) {
   PromFamily f;
-  if (agg.kind == AggKind::kCount) {
+  if (agg.kind == AggKind::kCount && agg.expr.empty()) {
     f.name = "ndj_stats_records";
     return f;
   }
@@ -76,7 +76,8 @@ PromFamily prom_family(const AggSpec& agg) {
     f.name = "ndj_stats_" + stem + "_distinct_values";
     return f;
   }
-  f.stat = agg.column.substr(agg.field->text().size() + 1);  // "p90", "sum"
+  f.stat = agg.spec.substr(0, agg.spec.find_first_of(":("));  // "p90", "sum"
+  if (f.stat == "median") f.stat = "p50";
   for (const auto& u : kNameUnits) {
     if (stem.size() > u.token.size() && stem.ends_with(u.token) && stem[stem.size() - u.token.size() - 1] == '_') {
       stem.resize(stem.size() - u.token.size() - 1);
@@ -389,7 +390,7 @@ void write_prom(Output& out, const StatsLayout& layout, const std::vector<GroupR
     for (size_t b = a; b < families.size(); ++b)
       if (families[b].name == f.name && !families[b].stat.empty()) stats += (stats.empty() ? "" : ", ") + families[b].stat;
     const AggSpec& spec = (*layout.aggs)[a];
-    if (!spec.field) help = spec.kind == AggKind::kCount ? "Records per group" : spec.spec;
+    if (!spec.field) help = spec.kind == AggKind::kCount && spec.expr.empty() ? "Records per group" : spec.spec;
     else if (spec.kind == AggKind::kRate) help = "Share of the records with " + spec.field->text() + " that succeeded";
     else if (spec.kind == AggKind::kDistinct) help = "Distinct values of " + spec.field->text();
     else help = "Statistics of " + spec.field->text() + " (stat: " + stats + ")" + (f.unit.empty() ? "" : f.unit == "ratio" ? ", as a ratio" : ", in " + f.unit);

@@ -36,12 +36,14 @@ struct StatsLayout {
 };
 
 // The Prometheus family of an aggregate, in base units: count is
-// ndj_stats_records; rate:F ndj_stats_F_success_ratio; distinct:F
+// ndj_stats_records; an aggregate over an expression (count(EXPR) too)
+// ndj_stats_ and its column in snake_case; rate:F ndj_stats_F_success_ratio; distinct:F
 // ndj_stats_F_distinct_values; the others ndj_stats_F (labelled
 // stat="sum", "mean", "p90"...), with F's unit, when its name ends in one
 // (duration_ms, latency_us, size_bytes, load_pct), taken off F and put
 // last in its base unit (ndj_stats_duration_seconds) and the values
-// scaled to it. F is snake_case (camelCase split, other bytes '_').
+// scaled to it, whatever AS names the column. F is snake_case (camelCase
+// split, other bytes '_').
 struct PromFamily {
   std::string name;
   std::string stat;   // the label's value; empty: no stat label
