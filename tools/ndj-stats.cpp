@@ -42,11 +42,11 @@ int parse_args(int argc, char** argv, Options& o) {
   std::vector<std::string> aggs;
   app.add_option("-g,--group-by", group, "Group by these fields (a.b: nested)")
       ->type_name("FIELD,...");
-  app.add_option("-a,--agg", aggs, "count, sum:F, p90:F, sum(EXPR) AS NAME... (repeatable; man page)")
+  app.add_option("-a,--agg", aggs, "count, sum:F, p90:F, sum(EXPR) AS NAME... (man page)")
       ->type_name("AGG,...");
   with_choices(app.add_option("-f,--format", format, "ndjson (default), json, csv, table or prom"), kStatsFormats)
       ->type_name("FMT");
-  app.add_flag("--nest", o.nest, "With --format json: one document nested by bucket and group values");
+  app.add_flag("--nest", o.nest, "With -f json: one document nested by group values");
   add_bucket_options(app, "Also group by day, week or month", o.bucket, o.tz, o.week_starts_sunday);
   app.add_option("--time-field", time_field, "Time of a record for --bucket (ts)")->type_name("FIELD");
   add_epoch_option(app, o.epoch, "Numeric times are in s, ms, us or ns");
