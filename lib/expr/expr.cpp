@@ -677,6 +677,11 @@ bool Expr::fields_absent() const { return impl_->paths_tried > 0 && impl_->paths
 
 const std::string& Expr::text() const { return impl_->text; }
 std::vector<ClauseCount> Expr::clause_counts() const { return impl_->counts; }
+uint64_t Expr::mismatches() const {
+  uint64_t n = 0;
+  for (const ClauseCount& c : impl_->counts) n += c.mismatched;
+  return n;
+}
 uint64_t Expr::null_results() const { return impl_->null_results; }
 
 void Expr::add_counts(const Expr& other) {

@@ -78,6 +78,8 @@ class Expr {
 
   const std::string& text() const;
   std::vector<ClauseCount> clause_counts() const;
+  // The sum of the clauses' type mismatches so far.
+  uint64_t mismatches() const;
   // Arithmetic results that were null because an operand was missing or
   // not a number, or a division by zero.
   uint64_t null_results() const;

@@ -14,6 +14,7 @@
 #include "core/format.hpp"
 #include "core/percentile.hpp"
 #include "core/record_time.hpp"
+#include "core/time_bucket.hpp"
 #include "expr/decimal.hpp"
 #include "expr/expr.hpp"
 #include "json/json.hpp"
@@ -252,6 +253,11 @@ std::optional<TimeNs> read_time_field(simdjson::dom::element record, const Field
 
 namespace {
 
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct FieldNeeds {
   bool numeric = false, values = false, sketch = false, distinct = false, rate = false, first = false, last = false;
 };
@@ -268,18 +274,39 @@ struct FieldAcc {
   double max = -std::numeric_limits<double>::infinity();
   std::vector<double> values;  // exact percentiles
   QuantileSketch sketch;       // --approx percentiles
-  std::unordered_set<std::string> distinct;
+  std::unordered_set<std::string, KeyHash, std::equal_to<>> distinct;
   uint64_t present = 0, truthy = 0;  // rate: non-null values, successes
   std::string first, last;
   bool has_first = false;
 };
 
-// An aggregate's expression, and the records where it gave no value.
-struct ExprInput {
-  Expr expr;
-  bool predicate = false;  // count(EXPR): whether it holds, not its value
-  uint64_t absent = 0;  // records with none of its fields: of another kind, not counted as skipped
+// An aggregate's expression: count(EXPR) tests whether it holds, the
+// others take its value.
+struct ExprSpec {
+  std::string text;
+  bool predicate = false;
+};
+
+// The records where an aggregate's expression gave it nothing.
+struct ExprSkips {
+  uint64_t absent = 0;  // none of its fields: a record of another kind, not counted as skipped
   uint64_t missing = 0, nulls = 0, non_numbers = 0;
+  uint64_t mismatched = 0;  // count(EXPR): comparisons of unlike types
+};
+
+// One aggregate input of one record, as extracted.
+struct Sample {
+  enum class Kind : uint8_t { kAbsent, kMissing, kNull, kNumber, kValue };
+  Kind kind = Kind::kAbsent;
+  bool numeric = false;  // kNumber: d (and i) read
+  bool integer = false;  // written without fraction or exponent
+  bool fits = false;     // integer within int64: i
+  bool truthy = false;   // rate's success
+  bool held = false;     // count(EXPR)
+  bool mismatched = false;
+  int64_t i = 0;
+  double d = 0;
+  uint32_t text_begin = 0, text_end = 0;  // in the arena: the JSON text, or an integer's digits
 };
 
 struct Group {
@@ -289,26 +316,10 @@ struct Group {
   std::vector<FieldAcc> fields;
 };
 
-struct KeyHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
 void append_value_json(std::string& out, simdjson::dom::element e) {
   std::string_view s;
   if (e.get(s) == simdjson::SUCCESS) append_json_string(out, s);
   else append_json(out, e);
-}
-
-StatValue key_value(std::optional<simdjson::dom::element> e) {
-  StatValue v;
-  if (!e) return v;
-  v.json.clear();
-  append_value_json(v.json, *e);
-  v.is_string = e->is_string();
-  double d;
-  if (e->is_number() && e->get(d) == simdjson::SUCCESS) v.number = d;
-  return v;
 }
 
 bool is_success(simdjson::dom::element e) {
@@ -396,27 +407,29 @@ struct FieldWatch {
   std::vector<std::unordered_set<std::string, KeyHash, std::equal_to<>>> names;
   size_t name_count = 0;
 
-  // Called for a record without the field: notes the keys of the object
-  // where the path broke off (none when it broke off at an array or a
-  // scalar).
-  void note_names(simdjson::dom::element record) {
-    simdjson::dom::element at = record;
-    const auto& segments = path->segments();
-    for (size_t d = 0; d < segments.size(); ++d) {
-      simdjson::dom::object obj;
-      if (at.get(obj) != simdjson::SUCCESS) return;
-      if (obj.at_key(segments[d]).get(at) == simdjson::SUCCESS) continue;
-      for (auto member : obj) {
-        if (name_count == kMaxNames) return;
-        if (names[d].find(member.key) == names[d].end()) {
-          names[d].emplace(member.key);
-          ++name_count;
-        }
-      }
-      return;
-    }
+  // Notes a name records held at segment `depth` where the field was not.
+  void note(size_t depth, std::string_view name) {
+    if (name_count == kMaxNames || names[depth].find(name) != names[depth].end()) return;
+    names[depth].emplace(name);
+    ++name_count;
   }
 };
+
+// For a record without the field at `path`: calls f(depth, key) for the
+// keys of the object where the path broke off (none when it broke off at
+// an array or a scalar).
+template <class F>
+void each_name_where_missing(const FieldPath& path, simdjson::dom::element record, F&& f) {
+  simdjson::dom::element at = record;
+  const auto& segments = path.segments();
+  for (size_t d = 0; d < segments.size(); ++d) {
+    simdjson::dom::object obj;
+    if (at.get(obj) != simdjson::SUCCESS) return;
+    if (obj.at_key(segments[d]).get(at) == simdjson::SUCCESS) continue;
+    for (auto member : obj) f(d, member.key);
+    return;
+  }
+}
 
 // Optimal string alignment distance: edits, a swap of neighbours counting
 // as one ("tema" is one edit from "team").
@@ -492,37 +505,64 @@ void set_needs(FieldNeeds& n, AggKind kind, bool approx) {
 }
 }  // namespace
 
+struct StatsRows::Data {
+  std::vector<TimeNs> times;       // per row
+  std::vector<uint32_t> key_ends;  // per row: the end of its key in `keys`
+  std::string keys;                // the group values' JSON texts, each after a 0x1f
+  std::vector<Sample> samples;     // per row, one per input
+  std::string arena;               // the samples' texts
+  // Per watched field: whether a record of the batch held it, and the
+  // names records held where it was missing, until the extractor saw it.
+  std::vector<uint8_t> watch_seen;
+  std::vector<std::vector<std::pair<uint32_t, std::string>>> watch_names;
+};
+
+StatsRows::StatsRows() : d_(std::make_unique<Data>()) {}
+StatsRows::~StatsRows() = default;
+StatsRows::StatsRows(StatsRows&&) noexcept = default;
+StatsRows& StatsRows::operator=(StatsRows&&) noexcept = default;
+size_t StatsRows::size() const { return d_->times.size(); }
+void StatsRows::clear() {
+  d_->times.clear();
+  d_->key_ends.clear();
+  d_->keys.clear();
+  d_->samples.clear();
+  d_->arena.clear();
+  std::fill(d_->watch_seen.begin(), d_->watch_seen.end(), 0);
+  for (auto& names : d_->watch_names) names.clear();
+}
+
 struct GroupStats::Impl {
+  // What to compute (fixed once built; extractors read it from any thread).
   bool approx = false;
+  bool bucketed = false;
   std::vector<FieldPath> group_by;
   std::vector<AggSpec> aggs;
-  std::vector<FieldPath> fields;     // distinct aggregate fields
-  std::vector<FieldNeeds> needs;     // per field
-  std::vector<size_t> agg_field;     // aggregate -> input: a field, or exprs[i - fields.size()]
-  std::vector<ExprInput> exprs;      // distinct aggregate expressions
-  std::vector<FieldNeeds> expr_needs;
-  std::vector<Group> groups;
-  std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>> index;
-  std::string key;      // reused buffers
-  std::string scratch;
-  bool bucketed = false;
-  uint64_t records = 0;
-  std::vector<FieldWatch> watches;   // one per distinct group or aggregate field
+  std::vector<FieldPath> fields;     // distinct aggregate fields (the colon forms)
+  std::vector<ExprSpec> exprs;       // distinct aggregate expressions
+  std::vector<FieldNeeds> needs;     // per input: fields, then exprs
+  std::vector<size_t> agg_field;     // aggregate -> input
+  std::vector<const FieldPath*> watch_paths;  // one per distinct group or aggregate field
   std::vector<size_t> group_watch;   // group field -> watch
   std::vector<size_t> field_watch;   // aggregate field -> watch
+  size_t inputs() const { return fields.size() + exprs.size(); }
+
+  // The statistics so far.
+  std::vector<Group> groups;
+  std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>> index;
+  std::string key;  // reused
+  uint64_t records = 0;
+  std::vector<FieldWatch> watches;
+  std::vector<ExprSkips> skips;      // per expr
+  std::unique_ptr<StatsExtractor> own;  // add()'s
+  StatsRows own_rows;
 
   size_t watch_of(const FieldPath& p) {
-    for (size_t i = 0; i < watches.size(); ++i)
-      if (watches[i].path->text() == p.text()) return i;
+    for (size_t i = 0; i < watch_paths.size(); ++i)
+      if (watch_paths[i]->text() == p.text()) return i;
+    watch_paths.push_back(&p);
     watches.emplace_back(p);
-    return watches.size() - 1;
-  }
-
-  // Notes whether a record held a watched field (`found`).
-  void watch(size_t w, bool found, simdjson::dom::element record) {
-    FieldWatch& fw = watches[w];
-    if (found) fw.seen = true;
-    else if (!fw.seen) fw.note_names(record);
+    return watch_paths.size() - 1;
   }
 
   // An integer value, exactly: `i`, or its text when beyond int64.
@@ -551,84 +591,89 @@ struct GroupStats::Impl {
     if (need.sketch) acc.sketch.add(d);
   }
 
-  // A value's JSON text (in `scratch`) for distinct, first and last.
-  void add_text(FieldAcc& acc, const FieldNeeds& need) {
-    if (need.distinct && !acc.distinct.count(scratch)) acc.distinct.insert(scratch);
+  // A value's JSON text for distinct, first and last.
+  static void add_text(FieldAcc& acc, const FieldNeeds& need, std::string_view text) {
+    if (need.distinct && acc.distinct.find(text) == acc.distinct.end()) acc.distinct.emplace(text);
     if (need.first && !acc.has_first) {
-      acc.first = scratch;
+      acc.first = text;
       acc.has_first = true;
     }
-    if (need.last) acc.last = scratch;
+    if (need.last) acc.last = text;
   }
 
-  void accumulate(FieldAcc& acc, const FieldNeeds& need, simdjson::dom::element v) {
-    if (need.numeric && v.is_number()) {
-      int64_t i;
-      uint64_t u;
-      double d = 0;
-      if (v.get(i) == simdjson::SUCCESS) {
-        d = static_cast<double>(i);
-        add_integer(acc, i, {});
-        add_number(acc, need, d, true);
-      } else if (v.get(u) == simdjson::SUCCESS) {  // beyond int64
-        char buf[24];
-        add_integer(acc, std::nullopt, std::string_view(buf, std::to_chars(buf, buf + sizeof buf, u).ptr));
-        add_number(acc, need, static_cast<double>(u), true);
-      } else if (v.get(d) == simdjson::SUCCESS) {
-        add_number(acc, need, d, false);
+  // One input of one record into its group's accumulator.
+  void insert_sample(FieldAcc& acc, size_t input, const Sample& s, std::string_view arena) {
+    const FieldNeeds& need = needs[input];
+    const std::string_view text = arena.substr(s.text_begin, s.text_end - s.text_begin);
+    const bool expr = input >= fields.size();
+    if (expr) {
+      ExprSkips& skip = skips[input - fields.size()];
+      if (exprs[input - fields.size()].predicate) {
+        acc.held += s.held;
+        skip.absent += s.kind == Sample::Kind::kAbsent;
+        skip.mismatched += s.mismatched;
+        return;
       }
+      switch (s.kind) {
+        case Sample::Kind::kAbsent: ++skip.absent; return;
+        case Sample::Kind::kMissing: ++skip.missing; return;
+        case Sample::Kind::kNull: ++skip.nulls; return;
+        default: break;
+      }
+      if (need.numeric && !s.numeric) ++skip.non_numbers;
+    } else if (s.kind == Sample::Kind::kAbsent) {
+      return;
     }
-    if (need.rate && !v.is_null()) {
+    if (need.numeric && s.numeric) {
+      if (s.integer) add_integer(acc, s.fits ? std::optional(s.i) : std::nullopt, text);
+      add_number(acc, need, s.d, s.integer);
+    }
+    if (need.rate && s.kind != Sample::Kind::kNull) {
       ++acc.present;
-      acc.truthy += is_success(v);
+      acc.truthy += s.truthy;
     }
-    if (need.distinct || need.first || need.last) {
-      scratch.clear();
-      append_value_json(scratch, v);
-      add_text(acc, need);
-    }
+    if (need.distinct || need.first || need.last) add_text(acc, need, text);
   }
 
-  // The value of an aggregate's expression: no value and null are
-  // skipped and counted, as are non-numbers by the numeric aggregates.
-  void accumulate(FieldAcc& acc, const FieldNeeds& need, ExprInput& in, const ExprValue& v) {
-    if (v.kind == ExprValue::Kind::kMissing) {
-      ++(in.expr.fields_absent() ? in.absent : in.missing);
-      return;
-    }
-    if (v.kind == ExprValue::Kind::kNull) {
-      ++in.nulls;
-      return;
-    }
-    if (need.numeric) {
-      double d = 0;
-      if (v.kind != ExprValue::Kind::kNumber ||
-          std::from_chars(v.text.data(), v.text.data() + v.text.size(), d).ec != std::errc()) {
-        ++in.non_numbers;
-      } else {
-        const bool integer = is_integer_text(v.text);
-        if (integer) {
-          int64_t i;
-          auto [end, ec] = std::from_chars(v.text.data(), v.text.data() + v.text.size(), i);
-          add_integer(acc, ec == std::errc() && end == v.text.data() + v.text.size() ? std::optional(i)
-                                                                                     : std::nullopt,
-                      v.text);
+  void insert(const StatsRows& batch, const Bucketer* buckets) {
+    const StatsRows::Data& d = *batch.d_;
+    const size_t n_inputs = inputs();
+    uint32_t key_begin = 0;
+    for (size_t r = 0; r < d.times.size(); ++r) {
+      ++records;
+      const TimeNs bucket = buckets ? buckets->start(d.times[r]) : d.times[r];
+      const std::string_view group_key(d.keys.data() + key_begin, d.key_ends[r] - key_begin);
+      key_begin = d.key_ends[r];
+      key.assign(reinterpret_cast<const char*>(&bucket), sizeof bucket);
+      key.append(group_key);
+      auto it = index.find(std::string_view(key));
+      size_t gi;
+      if (it == index.end()) {
+        gi = groups.size();
+        index.emplace(key, gi);
+        Group g;
+        g.bucket = bucket;
+        for (size_t at = 0; at < group_key.size();) {  // "\x1fJSON\x1fJSON..."
+          size_t next = group_key.find('\x1f', at + 1);
+          if (next == std::string_view::npos) next = group_key.size();
+          g.keys.push_back(json_value(std::string(group_key.substr(at + 1, next - at - 1)), true));
+          at = next;
         }
-        add_number(acc, need, d, integer);
+        g.fields.resize(n_inputs);
+        groups.push_back(std::move(g));
+      } else {
+        gi = it->second;
       }
+      Group& g = groups[gi];
+      ++g.count;
+      const Sample* samples = d.samples.data() + r * n_inputs;
+      for (size_t in = 0; in < n_inputs; ++in) insert_sample(g.fields[in], in, samples[in], d.arena);
     }
-    if (need.rate) {
-      ++acc.present;
-      acc.truthy += (v.kind == ExprValue::Kind::kBool && v.boolean) ||
-                    (v.kind == ExprValue::Kind::kString && (v.text == "success" || v.text == "pass"));
-    }
-    if (need.distinct || need.first || need.last) {
-      scratch.clear();
-      if (v.kind == ExprValue::Kind::kString || v.kind == ExprValue::Kind::kTime) append_json_string(scratch, v.text);
-      else if (v.kind == ExprValue::Kind::kBool) scratch += v.boolean ? "true" : "false";
-      else if (v.kind == ExprValue::Kind::kNumber) scratch += v.text;
-      else scratch += json_compact(v.text);  // as the DOM writes containers
-      add_text(acc, need);
+    for (size_t w = 0; w < watches.size() && w < d.watch_seen.size(); ++w) {
+      FieldWatch& fw = watches[w];
+      if (fw.seen) continue;
+      for (const auto& [depth, name] : d.watch_names[w]) fw.note(depth, name);
+      if (d.watch_seen[w]) fw.seen = true;
     }
   }
 
@@ -671,6 +716,154 @@ struct GroupStats::Impl {
   }
 };
 
+struct StatsExtractor::Impl {
+  const GroupStats::Impl& m;
+  std::vector<Expr> exprs;  // this thread's copies
+  std::vector<uint8_t> seen;  // per watch: a record this extractor read held it
+  std::vector<std::unordered_set<std::string, KeyHash, std::equal_to<>>> noted;  // per watch
+  std::string scratch;
+
+  explicit Impl(const GroupStats::Impl& stats) : m(stats), seen(stats.watch_paths.size()), noted(seen.size()) {
+    for (const ExprSpec& e : m.exprs) exprs.push_back(Expr::parse(e.text));  // AggSpec::parse checked it
+  }
+
+  void watch(StatsRows::Data& d, size_t w, bool found, simdjson::dom::element record) {
+    if (found) {
+      d.watch_seen[w] = 1;
+      seen[w] = 1;
+      return;
+    }
+    if (seen[w]) return;
+    // A name this extractor sent before reached the statistics first there.
+    each_name_where_missing(*m.watch_paths[w], record, [&](size_t depth, std::string_view name) {
+      if (noted[w].size() >= FieldWatch::kMaxNames) return;
+      std::string key = std::to_string(depth) + ':' + std::string(name);
+      if (noted[w].insert(std::move(key)).second) d.watch_names[w].emplace_back(depth, std::string(name));
+    });
+  }
+
+  Sample text_sample(StatsRows::Data& d) {
+    Sample s;
+    s.text_begin = static_cast<uint32_t>(d.arena.size());
+    d.arena += scratch;
+    s.text_end = static_cast<uint32_t>(d.arena.size());
+    return s;
+  }
+
+  Sample field_sample(StatsRows::Data& d, const FieldNeeds& need, simdjson::dom::element v) {
+    scratch.clear();
+    const bool text = need.distinct || need.first || need.last;
+    if (text) append_value_json(scratch, v);
+    Sample s;
+    if (v.is_number() && need.numeric) {
+      int64_t i;
+      uint64_t u;
+      if (v.get(i) == simdjson::SUCCESS) {
+        s.integer = s.fits = true;
+        s.i = i;
+        s.d = static_cast<double>(i);
+      } else if (v.get(u) == simdjson::SUCCESS) {  // beyond int64: its digits
+        s.integer = true;
+        s.d = static_cast<double>(u);
+        if (!text) {
+          char buf[24];
+          scratch.assign(buf, std::to_chars(buf, buf + sizeof buf, u).ptr);
+        }
+      }
+      s.numeric = s.integer || v.get(s.d) == simdjson::SUCCESS;
+    }
+    if (text || (s.integer && !s.fits)) {
+      Sample t = text_sample(d);
+      s.text_begin = t.text_begin;
+      s.text_end = t.text_end;
+    }
+    s.kind = v.is_null() ? Sample::Kind::kNull : v.is_number() ? Sample::Kind::kNumber : Sample::Kind::kValue;
+    s.truthy = need.rate && is_success(v);
+    return s;
+  }
+
+  Sample expr_sample(StatsRows::Data& d, const FieldNeeds& need, Expr& e, const ExprValue& v) {
+    Sample s;
+    switch (v.kind) {
+      case ExprValue::Kind::kMissing:
+        s.kind = e.fields_absent() ? Sample::Kind::kAbsent : Sample::Kind::kMissing;
+        return s;
+      case ExprValue::Kind::kNull: s.kind = Sample::Kind::kNull; return s;
+      case ExprValue::Kind::kNumber: s.kind = Sample::Kind::kNumber; break;
+      default: s.kind = Sample::Kind::kValue; break;
+    }
+    scratch.clear();
+    if (v.kind == ExprValue::Kind::kNumber &&
+        std::from_chars(v.text.data(), v.text.data() + v.text.size(), s.d).ec == std::errc()) {
+      s.numeric = true;
+      s.integer = is_integer_text(v.text);
+      if (s.integer) {
+        auto [end, ec] = std::from_chars(v.text.data(), v.text.data() + v.text.size(), s.i);
+        s.fits = ec == std::errc() && end == v.text.data() + v.text.size();
+      }
+    }
+    s.truthy = (v.kind == ExprValue::Kind::kBool && v.boolean) ||
+               (v.kind == ExprValue::Kind::kString && (v.text == "success" || v.text == "pass"));
+    const bool text = need.distinct || need.first || need.last;
+    if (text) {
+      if (v.kind == ExprValue::Kind::kString || v.kind == ExprValue::Kind::kTime) append_json_string(scratch, v.text);
+      else if (v.kind == ExprValue::Kind::kBool) scratch += v.boolean ? "true" : "false";
+      else if (v.kind == ExprValue::Kind::kNumber) scratch += v.text;
+      else scratch += json_compact(v.text);  // as the DOM writes containers
+    } else if (s.integer && !s.fits) {
+      scratch += v.text;
+    }
+    if (!scratch.empty()) {
+      Sample t = text_sample(d);
+      s.text_begin = t.text_begin;
+      s.text_end = t.text_end;
+    }
+    return s;
+  }
+
+  void extract(simdjson::dom::element record, const RecordView* view, TimeNs time, StatsRows& rows) {
+    StatsRows::Data& d = *rows.d_;
+    if (d.watch_seen.size() != seen.size()) {
+      d.watch_seen.assign(seen.size(), 0);
+      d.watch_names.assign(seen.size(), {});
+    }
+    d.times.push_back(time);
+    for (size_t k = 0; k < m.group_by.size(); ++k) {
+      d.keys.push_back('\x1f');  // never raw inside JSON text
+      auto v = m.group_by[k].find(record);
+      if (v) append_value_json(d.keys, *v);
+      else d.keys += "null";
+      watch(d, m.group_watch[k], v.has_value(), record);
+    }
+    d.key_ends.push_back(static_cast<uint32_t>(d.keys.size()));
+    for (size_t f = 0; f < m.fields.size(); ++f) {
+      auto v = m.fields[f].find(record);
+      d.samples.push_back(v ? field_sample(d, m.needs[f], *v) : Sample{});
+      watch(d, m.field_watch[f], v.has_value(), record);
+    }
+    for (size_t e = 0; e < exprs.size(); ++e) {
+      Expr& x = exprs[e];
+      if (m.exprs[e].predicate) {
+        const uint64_t before = x.mismatches();
+        Sample s;
+        s.held = x.matches(*view);
+        s.kind = x.fields_absent() ? Sample::Kind::kAbsent : Sample::Kind::kValue;
+        s.mismatched = x.mismatches() != before;
+        d.samples.push_back(s);
+      } else {
+        const ExprValue v = x.value(*view);
+        d.samples.push_back(expr_sample(d, m.needs[m.fields.size() + e], x, v));
+      }
+    }
+  }
+};
+
+StatsExtractor::StatsExtractor(const GroupStats& stats) : impl_(std::make_unique<Impl>(*stats.impl_)) {}
+StatsExtractor::~StatsExtractor() = default;
+void StatsExtractor::extract(simdjson::dom::element record, const RecordView& view, TimeNs time, StatsRows& rows) {
+  impl_->extract(record, &view, time, rows);
+}
+
 GroupStats::GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> aggs,
                        bool approx_percentiles, bool bucketed)
     : impl_(std::make_unique<Impl>()) {
@@ -697,14 +890,15 @@ GroupStats::GroupStats(std::vector<FieldPath> group_by, std::vector<AggSpec> agg
     if (spec.expr.empty()) continue;
     const bool predicate = spec.kind == AggKind::kCount;
     size_t e = 0;
-    while (e < m.exprs.size() && !(m.exprs[e].expr.text() == spec.expr && m.exprs[e].predicate == predicate)) ++e;
+    while (e < m.exprs.size() && !(m.exprs[e].text == spec.expr && m.exprs[e].predicate == predicate)) ++e;
     if (e == m.exprs.size()) {
-      m.exprs.push_back({Expr::parse(spec.expr), predicate});  // AggSpec::parse checked it
-      m.expr_needs.emplace_back();
+      m.exprs.push_back({spec.expr, predicate});
+      m.needs.emplace_back();
     }
     m.agg_field[a] = m.fields.size() + e;
-    set_needs(m.expr_needs[e], spec.kind, approx_percentiles);
+    set_needs(m.needs[m.fields.size() + e], spec.kind, approx_percentiles);
   }
+  m.skips.resize(m.exprs.size());
   // The paths are not moved again: watches point at them.
   for (const FieldPath& p : m.group_by) m.group_watch.push_back(m.watch_of(p));
   for (const FieldPath& p : m.fields) m.field_watch.push_back(m.watch_of(p));
@@ -715,46 +909,13 @@ GroupStats::~GroupStats() = default;
 void GroupStats::add(simdjson::dom::element record, TimeNs bucket, const RecordView* view) {
   Impl& m = *impl_;
   if (!m.exprs.empty() && view == nullptr) throw std::logic_error("GroupStats::add: expressions need the record's view");
-  ++m.records;
-  m.key.assign(reinterpret_cast<const char*>(&bucket), sizeof bucket);
-  for (size_t k = 0; k < m.group_by.size(); ++k) {
-    m.key.push_back('\x1f');  // never raw inside JSON text
-    auto v = m.group_by[k].find(record);
-    if (v) append_value_json(m.key, *v);
-    else m.key += "null";
-    m.watch(m.group_watch[k], v.has_value(), record);
-  }
-  auto it = m.index.find(std::string_view(m.key));
-  size_t gi;
-  if (it == m.index.end()) {
-    gi = m.groups.size();
-    m.index.emplace(m.key, gi);
-    Group g;
-    g.bucket = bucket;
-    for (const FieldPath& p : m.group_by) g.keys.push_back(key_value(p.find(record)));
-    g.fields.resize(m.fields.size() + m.exprs.size());
-    m.groups.push_back(std::move(g));
-  } else {
-    gi = it->second;
-  }
-  Group& g = m.groups[gi];
-  ++g.count;
-  for (size_t f = 0; f < m.fields.size(); ++f) {
-    auto v = m.fields[f].find(record);
-    if (v) m.accumulate(g.fields[f], m.needs[f], *v);
-    m.watch(m.field_watch[f], v.has_value(), record);
-  }
-  for (size_t e = 0; e < m.exprs.size(); ++e) {
-    ExprInput& in = m.exprs[e];
-    FieldAcc& acc = g.fields[m.fields.size() + e];
-    if (in.predicate) {
-      acc.held += in.expr.matches(*view);
-      in.absent += in.expr.fields_absent();
-    } else {
-      m.accumulate(acc, m.expr_needs[e], in, in.expr.value(*view));
-    }
-  }
+  if (!m.own) m.own = std::make_unique<StatsExtractor>(*this);
+  m.own_rows.clear();
+  m.own->impl_->extract(record, view, bucket, m.own_rows);
+  m.insert(m.own_rows, nullptr);
 }
+
+void GroupStats::insert(const StatsRows& rows, const Bucketer* buckets) { impl_->insert(rows, buckets); }
 
 std::vector<GroupRow> GroupStats::rows() const {
   const Impl& m = *impl_;
@@ -804,16 +965,15 @@ std::vector<std::string> GroupStats::skipped_values() const {
   for (size_t a = 0; a < m.aggs.size(); ++a) {
     const AggSpec& spec = m.aggs[a];
     if (spec.expr.empty()) continue;
-    const ExprInput& in = m.exprs[m.agg_field[a] - m.fields.size()];
+    const size_t e = m.agg_field[a] - m.fields.size();
+    const ExprSkips& in = m.skips[e];
     if (in.absent == m.records) {
       out.push_back("--agg '" + spec.spec + "': none of its fields was in " + where);
       continue;
     }
-    if (in.predicate) {
-      uint64_t mismatched = 0;
-      for (const ClauseCount& c : in.expr.clause_counts()) mismatched += c.mismatched;
-      if (mismatched)
-        out.push_back("--agg '" + spec.spec + "': " + grouped_digits(mismatched) + of +
+    if (m.exprs[e].predicate) {
+      if (in.mismatched)
+        out.push_back("--agg '" + spec.spec + "': " + grouped_digits(in.mismatched) + of +
                       " compared values of unlike types (not counted)");
       continue;
     }

@@ -68,6 +68,48 @@ struct GroupRow {
   std::vector<StatValue> aggs;
 };
 
+class GroupStats;
+class Bucketer;
+
+// What records give their groups, extracted on any thread
+// (StatsExtractor) and inserted in input order on one (GroupStats::insert):
+// each record's group key, time and aggregate inputs, and what the batch
+// saw of the watched fields. Inserting batches in input order gives the
+// same statistics, to the bit, as adding the records one by one.
+class StatsRows {
+ public:
+  StatsRows();
+  ~StatsRows();
+  StatsRows(StatsRows&&) noexcept;
+  StatsRows& operator=(StatsRows&&) noexcept;
+  void clear();
+  size_t size() const;
+
+ private:
+  friend class GroupStats;
+  friend class StatsExtractor;
+  struct Data;
+  std::unique_ptr<Data> d_;
+};
+
+// The pure half of adding records: one per thread, each with its own copy
+// of the aggregates' expressions.
+class StatsExtractor {
+ public:
+  explicit StatsExtractor(const GroupStats& stats);
+  ~StatsExtractor();
+  StatsExtractor(const StatsExtractor&) = delete;
+  StatsExtractor& operator=(const StatsExtractor&) = delete;
+  // Adds the row of one record: `view` reads it for the expressions,
+  // `time` is its time (for insert()'s buckets).
+  void extract(simdjson::dom::element record, const RecordView& view, TimeNs time, StatsRows& rows);
+
+ private:
+  friend class GroupStats;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 class GroupStats {
  public:
   // approx_percentiles: percentiles from a QuantileSketch (1% relative
@@ -83,6 +125,9 @@ class GroupStats {
   // Expression aggregates read the record through `view` (the structural
   // index of its validation), which they need.
   void add(simdjson::dom::element record, TimeNs bucket = 0, const RecordView* view = nullptr);
+  // Adds the rows of a batch, in order; each row's time is put in its
+  // bucket by `buckets` (when bucketed), or is the bucket's start.
+  void insert(const StatsRows& rows, const Bucketer* buckets = nullptr);
 
   // Rows ordered by bucket, then by group values (null, booleans, numbers
   // by value, strings bytewise, then arrays and objects). Without group
@@ -106,6 +151,7 @@ class GroupStats {
   std::vector<std::string> skipped_values() const;
 
  private:
+  friend class StatsExtractor;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
