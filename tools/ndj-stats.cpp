@@ -1,11 +1,13 @@
 // ndj-stats: one-pass grouped statistics over NDJSON records (counts, sums,
 // means, exact percentiles, success rates), optionally per day/week/month
 // (in UTC or a --tz zone, weeks from Monday or Sunday).
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/cli.hpp"
 #include "core/diag.hpp"
+#include "core/parallel_records.hpp"
 #include "stats/group_stats.hpp"
 #include "core/output.hpp"
 #include "core/records.hpp"
@@ -31,7 +33,8 @@ struct Options {
   std::optional<size_t> sort;  // index into aggs
   bool approx = false;
   bool nest = false;  // --format json as one nested document
-  RecordFilter filter;  // --where, --since, --until
+  std::function<RecordFilter()> copy_filter;  // --where, --since, --until: one per worker
+  unsigned threads = 1;
 };
 
 int parse_args(int argc, char** argv, Options& o) {
@@ -50,6 +53,7 @@ int parse_args(int argc, char** argv, Options& o) {
   add_bucket_options(app, "Also group by day, week or month", o.bucket, o.tz, o.week_starts_sunday);
   app.add_option("--time-field", time_field, "Time of a record for --bucket (ts)")->type_name("FIELD");
   add_epoch_option(app, o.epoch, "Numeric times are in s, ms, us or ns");
+  add_threads_option(app, o.threads);
   add_count_option(app, "--top", o.top, "Keep the N largest groups (per bucket)");
   app.add_flag("--approx", o.approx, "Percentiles within 1%, in bounded memory");
   app.add_option("--sort", sort, "Largest first by this AGG (default count)")->type_name("AGG");
@@ -93,9 +97,12 @@ int parse_args(int argc, char** argv, Options& o) {
   if (!tf) return usage_error("--time-field: bad field path '" + time_field + "'");
   o.time_field = std::move(*tf);
   TimeNs now_ts = now->count() ? now_arg.resolve(o.tz, now_ns()) : now_ns();
-  auto f = make_record_filter(filter, TimeFieldOptions{{time_field}, o.epoch}, now_ts, o.tz, why);
-  if (!f) return usage_error(why);
-  o.filter = std::move(*f);
+  const TimeFieldOptions time_options{{time_field}, o.epoch};
+  if (!make_record_filter(filter, time_options, now_ts, o.tz, why)) return usage_error(why);
+  o.copy_filter = [filter, time_options, now_ts, tz = o.tz] {
+    std::string unused;
+    return *make_record_filter(filter, time_options, now_ts, tz, unused);  // it parsed once already
+  };
   if (!sort.empty() || o.top) {
     if (sort.empty()) sort = "count";
     for (size_t i = 0; i < o.aggs.size(); ++i)
@@ -105,40 +112,69 @@ int parse_args(int argc, char** argv, Options& o) {
   return -1;
 }
 
-int run(Options& o) {
-  Output out;
-  RecordReader reader(o.input, out, RecordReader::Validation::kDom);
-  apply_record_filter(reader, o.filter);
-  GroupStats stats(o.group_by, o.aggs, o.approx, o.bucket.has_value());
-  std::optional<Bucketer> buckets;  // sets TZ while it lives: this tool reads in one thread
-  if (o.bucket) buckets.emplace(*o.bucket, o.week_starts_sunday, o.tz);
+// A worker's parser, filter and extractor.
+struct Worker {
+  Worker(const Options& o, const GroupStats& stats) : filter(o.copy_filter()), extractor(stats) {}
+  JsonParser parser;
+  RecordFilter filter;
+  StatsExtractor extractor;
+};
+
+// Validates, filters and extracts the lines of a batch; bad lines become
+// failures with the reasons the single-threaded reader gave.
+void extract_batch(const Options& o, Worker& w, WorkBatch<StatsRows>& b) {
+  static constexpr const char* kBeyondDouble = "a number beyond the range of a double";  // see JsonParser
+  b.result.clear();
+  const auto items = b.lines.items();
   std::string why;
-  Record rec;
-  RecordReader::Status st;
-  while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
-    if (rec.is_mark) continue;
-    if (!reader.has_root()) {  // a valid line the DOM cannot hold (see JsonParser)
-      if (reader.bad_lines().report(*rec.file, rec.line, "a number beyond the range of a double", rec.text)) {
-        st = RecordReader::Status::kStrictStop;
-        break;
-      }
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].mark) continue;
+    const std::string_view text = b.lines.text(items[i]);
+    if (const char* bad = w.parser.parse(text)) {
+      b.lines.fail(i, 0, bad_line_reason(bad, items[i].complete));
       continue;
     }
-    TimeNs bucket = 0;
-    if (buckets) {
-      auto t = read_time_field(reader.root(), o.time_field, o.epoch, why);
-      if (!t) {
-        if (reader.bad_lines().report(*rec.file, rec.line, why, rec.text)) {
-          st = RecordReader::Status::kStrictStop;
-          break;
-        }
+    const RecordView view(text, w.parser);
+    if (w.filter.active() && !w.filter.matches(view)) continue;
+    if (!w.parser.has_root()) {
+      b.lines.fail(i, 0, kBeyondDouble);
+      continue;
+    }
+    TimeNs t = 0;
+    if (o.bucket) {
+      auto time = read_time_field(w.parser.root(), o.time_field, o.epoch, why);
+      if (!time) {
+        b.lines.fail(i, 0, why);
         continue;
       }
-      bucket = buckets->start(*t);
+      t = *time;
     }
-    const RecordView view(rec.text, reader.parser());
-    stats.add(reader.root(), bucket, &view);
+    w.extractor.extract(w.parser.root(), view, t, b.result);
   }
+}
+
+int run(Options& o) {
+  Output out;
+  // Lines are validated by the workers (and blank lines, marks and
+  // over-long lines handled by the reader, in line order).
+  RecordReader reader(o.input, out, RecordReader::Validation::kNone);
+  GroupStats stats(o.group_by, o.aggs, o.approx, o.bucket.has_value());
+  std::optional<Bucketer> buckets;  // sets TZ before the workers start; only the inserting thread uses it
+  if (o.bucket) buckets.emplace(*o.bucket, o.week_starts_sunday, o.tz);
+  std::vector<std::unique_ptr<Worker>> workers(o.threads);
+  const RecordReader::Status st = run_batches<StatsRows>(
+      reader, o.threads,
+      [&](WorkBatch<StatsRows>& b, unsigned w) {
+        if (!workers[w]) workers[w] = std::make_unique<Worker>(o, stats);
+        extract_batch(o, *workers[w], b);
+      },
+      [&](WorkBatch<StatsRows>& b) {
+        // Rows first, then the reports: a --strict stop writes nothing anyway.
+        stats.insert(b.result, buckets ? &*buckets : nullptr);
+        for (const auto& f : b.lines.failures())
+          if (b.lines.report(reader.bad_lines(), f)) return false;
+        return true;
+      });
   if (auto rc = reader.stop_exit_code(st)) return *rc;
   if (!may_write_report(reader)) return reader.exit_code();
   for (const std::string& missing : stats.missing_fields()) warn(missing);
