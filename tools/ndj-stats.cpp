@@ -112,6 +112,9 @@ int parse_args(int argc, char** argv, Options& o) {
   return -1;
 }
 
+// A valid line the DOM cannot hold (see JsonParser) cannot be read.
+constexpr const char* kBeyondDouble = "a number beyond the range of a double";
+
 // A worker's parser, filter and extractor.
 struct Worker {
   Worker(const Options& o, const GroupStats& stats) : filter(o.copy_filter()), extractor(stats) {}
@@ -123,7 +126,6 @@ struct Worker {
 // Validates, filters and extracts the lines of a batch; bad lines become
 // failures with the reasons the single-threaded reader gave.
 void extract_batch(const Options& o, Worker& w, WorkBatch<StatsRows>& b) {
-  static constexpr const char* kBeyondDouble = "a number beyond the range of a double";  // see JsonParser
   b.result.clear();
   const auto items = b.lines.items();
   std::string why;
@@ -153,16 +155,43 @@ void extract_batch(const Options& o, Worker& w, WorkBatch<StatsRows>& b) {
   }
 }
 
-int run(Options& o) {
-  Output out;
-  // Lines are validated by the workers (and blank lines, marks and
-  // over-long lines handled by the reader, in line order).
-  RecordReader reader(o.input, out, RecordReader::Validation::kNone);
-  GroupStats stats(o.group_by, o.aggs, o.approx, o.bucket.has_value());
-  std::optional<Bucketer> buckets;  // sets TZ before the workers start; only the inserting thread uses it
-  if (o.bucket) buckets.emplace(*o.bucket, o.week_starts_sunday, o.tz);
+// One thread: the reader's own parse, and each record extracted and
+// inserted at once (no batches to copy the lines into).
+RecordReader::Status read_inline(const Options& o, RecordReader& reader, GroupStats& stats,
+                                 const std::optional<Bucketer>& buckets) {
+  RecordFilter filter = o.copy_filter();
+  apply_record_filter(reader, filter);
+  std::string why;
+  Record rec;
+  RecordReader::Status st;
+  while ((st = reader.next(rec)) == RecordReader::Status::kRecord) {
+    if (rec.is_mark) continue;
+    if (!reader.has_root()) {  // a valid line the DOM cannot hold (see JsonParser)
+      if (reader.bad_lines().report(*rec.file, rec.line, kBeyondDouble, rec.text))
+        return RecordReader::Status::kStrictStop;
+      continue;
+    }
+    TimeNs bucket = 0;
+    if (buckets) {
+      auto t = read_time_field(reader.root(), o.time_field, o.epoch, why);
+      if (!t) {
+        if (reader.bad_lines().report(*rec.file, rec.line, why, rec.text)) return RecordReader::Status::kStrictStop;
+        continue;
+      }
+      bucket = buckets->start(*t);
+    }
+    const RecordView view(rec.text, reader.parser());
+    stats.add(reader.root(), bucket, &view);
+  }
+  return st;
+}
+
+// Several: workers parse and extract batches, this thread inserts them in
+// input order.
+RecordReader::Status read_parallel(const Options& o, RecordReader& reader, GroupStats& stats,
+                                   const std::optional<Bucketer>& buckets) {
   std::vector<std::unique_ptr<Worker>> workers(o.threads);
-  const RecordReader::Status st = run_batches<StatsRows>(
+  return run_batches<StatsRows>(
       reader, o.threads,
       [&](WorkBatch<StatsRows>& b, unsigned w) {
         if (!workers[w]) workers[w] = std::make_unique<Worker>(o, stats);
@@ -175,6 +204,19 @@ int run(Options& o) {
           if (b.lines.report(reader.bad_lines(), f)) return false;
         return true;
       });
+}
+
+int run(Options& o) {
+  Output out;
+  // With workers, they validate the lines (the reader handles blank lines,
+  // marks and over-long lines, in line order).
+  RecordReader reader(o.input, out,
+                      o.threads > 1 ? RecordReader::Validation::kNone : RecordReader::Validation::kDom);
+  GroupStats stats(o.group_by, o.aggs, o.approx, o.bucket.has_value());
+  std::optional<Bucketer> buckets;  // sets TZ before any worker starts; only this thread uses it
+  if (o.bucket) buckets.emplace(*o.bucket, o.week_starts_sunday, o.tz);
+  const RecordReader::Status st = o.threads > 1 ? read_parallel(o, reader, stats, buckets)
+                                                : read_inline(o, reader, stats, buckets);
   if (auto rc = reader.stop_exit_code(st)) return *rc;
   if (!may_write_report(reader)) return reader.exit_code();
   for (const std::string& missing : stats.missing_fields()) warn(missing);
