@@ -568,7 +568,11 @@ struct GroupStats::Impl {
   // An integer value, exactly: `i`, or its text when beyond int64.
   static void add_integer(FieldAcc& acc, std::optional<int64_t> i, std::string_view text) {
     if (!acc.all_int) return;
-    if (i && acc.big.empty() && !__builtin_add_overflow(acc.isum, *i, &acc.isum)) return;
+    int64_t small;
+    if (i && acc.big.empty() && !__builtin_add_overflow(acc.isum, *i, &small)) {
+      acc.isum = small;
+      return;
+    }
     char buf[24];
     if (acc.big.empty()) acc.big.assign(buf, std::to_chars(buf, buf + sizeof buf, acc.isum).ptr);
     if (i) text = std::string_view(buf, std::to_chars(buf, buf + sizeof buf, *i).ptr);
