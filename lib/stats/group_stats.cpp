@@ -83,6 +83,22 @@ std::optional<AggKind> agg_kind(std::string_view name, double& percentile, std::
   return std::nullopt;
 }
 
+// Sets a.kind (and its percentile) from the aggregate's name, and the
+// column's suffix; false with the reason otherwise (count takes no field).
+bool read_kind(AggSpec& a, std::string_view name, bool count_allowed, std::string& suffix, std::string& why) {
+  auto kind = agg_kind(name, a.percentile, suffix);
+  if (!kind || (*kind == AggKind::kCount && !count_allowed)) {
+    why = "'" + a.spec + "': unknown aggregate '" + std::string(name) + "'";
+    return false;
+  }
+  a.kind = *kind;
+  if (a.kind == AggKind::kPercentile && !(a.percentile >= 0 && a.percentile <= 100)) {
+    why = "'" + a.spec + "': percentile must be p0 to p100";
+    return false;
+  }
+  return true;
+}
+
 constexpr const char* kAggNames = "sum, mean, min, max, pN, median, distinct, rate, first, last";
 
 // Runs of blanks as one space, none inside the parentheses' edges: the
@@ -146,16 +162,7 @@ std::optional<AggSpec> AggSpec::parse(std::string_view text, std::string& why) {
   if (paren != std::string_view::npos && (colon == std::string_view::npos || paren < colon)) {
     std::string_view name = body.substr(0, paren);
     std::string suffix;
-    auto kind = agg_kind(name, a.percentile, suffix);
-    if (!kind) {
-      why = "'" + a.spec + "': unknown aggregate '" + std::string(name) + "'";
-      return std::nullopt;
-    }
-    a.kind = *kind;
-    if (a.kind == AggKind::kPercentile && !(a.percentile >= 0 && a.percentile <= 100)) {
-      why = "'" + a.spec + "': percentile must be p0 to p100";
-      return std::nullopt;
-    }
+    if (!read_kind(a, name, true, suffix, why)) return std::nullopt;
     size_t close = std::string_view::npos;
     scan_outside_literals(body, [&](size_t i, int depth) {
       if (i > paren && body[i] == ')' && depth == 1) {
@@ -212,16 +219,7 @@ std::optional<AggSpec> AggSpec::parse(std::string_view text, std::string& why) {
     return std::nullopt;
   }
   std::string suffix;
-  auto kind = agg_kind(name, a.percentile, suffix);
-  if (!kind || *kind == AggKind::kCount) {
-    why = "'" + a.spec + "': unknown aggregate '" + std::string(name) + "'";
-    return std::nullopt;
-  }
-  a.kind = *kind;
-  if (a.kind == AggKind::kPercentile && !(a.percentile >= 0 && a.percentile <= 100)) {
-    why = "'" + a.spec + "': percentile must be p0 to p100";
-    return std::nullopt;
-  }
+  if (!read_kind(a, name, false, suffix, why)) return std::nullopt;
   std::string column = field->text() + "_" + suffix;
   a.field = std::move(field);
   return finish(std::move(column));
