@@ -24,3 +24,16 @@ bench_run "ndj-stats, 9 aggregates by 2 fields" "$data" \
 bench_run "ndj-stats --bucket week" "$data" "ndj-stats --bucket week -g type -a count,mean:duration_ms"
 bench_run "ndj-stats --approx (p50, p90, p99)" "$data" \
   "ndj-stats --approx -g type -a p50:duration_ms,p90:duration_ms,p99:duration_ms"
+
+bench_header "ndj-stats: aggregates over expressions"
+bench_run "ndj-stats count(expr), sum(a + b)" "$data" \
+  "ndj-stats -g type -a 'count(success == false) AS fails, sum(tokens_in + tokens_out) AS tokens'"
+bench_run "mlr put (same)" "$data" \
+  "mlr --ijson --ojsonl put -q '@fails[\$type] += (is_present(\$success) && \$success == false) ? 1 : 0;
+    if (is_numeric(\$tokens_in) && is_numeric(\$tokens_out)) {@tokens[\$type] += \$tokens_in + \$tokens_out}
+    end {emit @fails, \"type\"; emit @tokens, \"type\"}'"
+bench_run "jq group_by (same)" "$data" 'jq -s -c '\''group_by(.type)[] | {type: .[0].type,
+  fails: (map(select(.success == false)) | length),
+  tokens: (map(select((.tokens_in|type) == "number" and (.tokens_out|type) == "number") | .tokens_in + .tokens_out) | add)}'\'
+bench_ratio "expression aggregates / mlr put" "ndj-stats count(expr), sum(a + b)" "mlr put (same)"
+bench_ratio "expression aggregates / jq group_by" "ndj-stats count(expr), sum(a + b)" "jq group_by (same)"

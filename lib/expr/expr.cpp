@@ -4,7 +4,6 @@
 
 #include <re2/re2.h>
 
-#include <charconv>
 #include <cmath>
 #include <deque>
 
@@ -118,6 +117,7 @@ struct Expr::Impl {
   std::unique_ptr<Node> root;
   std::vector<ClauseCount> counts;
   uint64_t null_results = 0;
+  uint32_t paths_tried = 0, paths_found = 0;  // in the last value()
   std::deque<std::string> pool;  // decoded strings of the record in hand
   size_t pool_used = 0;
 
@@ -162,6 +162,8 @@ struct Expr::Impl {
           o.values.push_back(from_token(t));
           return false;
         });
+        ++paths_tried;
+        paths_found += !o.values.empty();
         return;
       case Operand::Type::kLower:
         eval(*o.a, rec);
@@ -179,20 +181,14 @@ struct Expr::Impl {
       case Operand::Type::kArith: {
         eval(*o.a, rec);
         eval(*o.b, rec);
-        double x, y;
-        if (!number_of(o.a->values, x) || !number_of(o.b->values, y) || (o.arith == '/' && y == 0)) {
-          ++null_results;
-          return;
-        }
-        double r = o.arith == '+' ? x + y : o.arith == '-' ? x - y : o.arith == '*' ? x * y : x / y;
-        if (!std::isfinite(r)) {
-          ++null_results;
-          return;
-        }
+        const std::vector<ExprValue>& x = o.a->values;
+        const std::vector<ExprValue>& y = o.b->values;
         std::string& s = scratch();
-        char buf[64];
-        auto res = std::to_chars(buf, buf + sizeof buf, r);
-        s.assign(buf, res.ptr);
+        if (x.empty() || y.empty() || x.front().kind != Kind::kNumber || y.front().kind != Kind::kNumber ||
+            !decimal_arith(o.arith, x.front().text, y.front().text, s)) {
+          ++null_results;
+          return;
+        }
         ExprValue v;
         v.kind = Kind::kNumber;
         v.text = s;
@@ -200,12 +196,6 @@ struct Expr::Impl {
         return;
       }
     }
-  }
-
-  static bool number_of(const std::vector<ExprValue>& values, double& out) {
-    if (values.empty() || values.front().kind != Kind::kNumber) return false;
-    std::string_view t = values.front().text;
-    return std::from_chars(t.data(), t.data() + t.size(), out).ec == std::errc();
   }
 
   bool test(Node& n, const RecordView& rec) {
@@ -536,6 +526,11 @@ class Parser {
     if (c == '"') return parse_double_quoted();
     if (c == '\'') return parse_single_quoted();
     if (is_digit(c) || (c == '-' && pos_ + 1 < s_.size() && is_digit(s_[pos_ + 1]))) return parse_number();
+    if (c == '-') {  // unary minus: 0 - x
+      ++pos_;
+      auto operand = parse_atom();
+      return arith('-', literal(Kind::kNumber, "0"), std::move(operand));
+    }
     if (!is_path_start(c)) fail("expected a field, a value or '('", pos_);
     size_t b = pos_;
     while (pos_ < s_.size()) {
@@ -660,11 +655,13 @@ Expr Expr::parse(std::string_view text) {
 
 bool Expr::matches(const RecordView& rec) {
   impl_->pool_used = 0;
+  impl_->paths_tried = impl_->paths_found = 0;
   return impl_->test(*impl_->root, rec);
 }
 
 ExprValue Expr::value(const RecordView& rec) {
   impl_->pool_used = 0;
+  impl_->paths_tried = impl_->paths_found = 0;
   Node& n = *impl_->root;
   if (n.type == Node::Type::kTruthy) {
     impl_->eval(*n.lhs, rec);
@@ -676,8 +673,15 @@ ExprValue Expr::value(const RecordView& rec) {
   return v;
 }
 
+bool Expr::fields_absent() const { return impl_->paths_tried > 0 && impl_->paths_found == 0; }
+
 const std::string& Expr::text() const { return impl_->text; }
 std::vector<ClauseCount> Expr::clause_counts() const { return impl_->counts; }
+uint64_t Expr::mismatches() const {
+  uint64_t n = 0;
+  for (const ClauseCount& c : impl_->counts) n += c.mismatched;
+  return n;
+}
 uint64_t Expr::null_results() const { return impl_->null_results; }
 
 void Expr::add_counts(const Expr& other) {

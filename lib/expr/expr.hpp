@@ -71,9 +71,15 @@ class Expr {
   // The first value of the expression on the record (kMissing when a path
   // is missing or arithmetic lacks an operand). Valid until the next call.
   ExprValue value(const RecordView& rec);
+  // After value() or matches(): whether the record held none of the fields the
+  // expression read (it read at least one): a record of another kind,
+  // rather than one with a missing operand.
+  bool fields_absent() const;
 
   const std::string& text() const;
   std::vector<ClauseCount> clause_counts() const;
+  // The sum of the clauses' type mismatches so far.
+  uint64_t mismatches() const;
   // Arithmetic results that were null because an operand was missing or
   // not a number, or a division by zero.
   uint64_t null_results() const;

@@ -1,5 +1,5 @@
 // lib/stats/: ndj-stats: grouped aggregates, the quantile sketch, output
-// formats (over core/format). Includes core/, json/ and stats/ only; only
+// formats (over core/format). Includes core/, json/, expr/ and stats/ only; only
 // ndj-stats includes it.
 //
 // Grouped aggregation over records in one pass: count, sum, mean, min, max,
@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "expr/record_view.hpp"
 #include "json/field_path.hpp"
 #include "core/timefmt.hpp"
 
@@ -25,14 +26,28 @@ enum class AggKind { kCount, kSum, kMean, kMin, kMax, kPercentile, kDistinct, kR
 struct AggSpec {
   AggKind kind = AggKind::kCount;
   double percentile = 0;  // 0..100, for kPercentile
-  std::optional<FieldPath> field;  // every kind but kCount
-  std::string spec;    // as written: "p90:duration_ms"
-  std::string column;  // output name: "duration_ms_p90", "count"
+  // The colon forms' field (but count's); also a function's argument when
+  // it is a plain field path, sum(duration_ms), which names its column
+  // and Prometheus family as sum:duration_ms's.
+  std::optional<FieldPath> field;
+  // The function forms, sum(EXPR): the expression (lib/expr), empty for
+  // count() and the colon forms. count(EXPR) counts the records where it
+  // holds; the others aggregate its values.
+  std::string expr;
+  std::string spec;    // as written: "p90:duration_ms", "sum(a + b) AS total"
+  std::string column;  // output name: "duration_ms_p90", "count", "total"
 
   // "count", "sum:F", "mean:F", "min:F", "max:F", "pN:F" (0 <= N <= 100,
   // "p99.9" too), "median:F" (p50), "distinct:F", "rate:F", "first:F",
-  // "last:F". nullopt with a reason in `why` otherwise.
+  // "last:F"; the same names as functions of an expression, "sum(a + b)",
+  // "count(success == false)", "count()"; either followed by "AS NAME" to
+  // name the column. nullopt with a reason in `why` otherwise (an
+  // expression's syntax error with its column and a caret, as --where's).
   static std::optional<AggSpec> parse(std::string_view text, std::string& why);
+  // A --agg list split at its commas, but not at those inside parentheses,
+  // brackets, strings or regexes of an expression; blanks around each
+  // aggregate dropped, empty ones kept (for parse to refuse).
+  static std::vector<std::string> split(std::string_view list);
 };
 
 // The time in field `path` of a record: an RFC 3339 string, or a number when
@@ -53,6 +68,48 @@ struct GroupRow {
   std::vector<StatValue> aggs;
 };
 
+class GroupStats;
+class Bucketer;
+
+// What records give their groups, extracted on any thread
+// (StatsExtractor) and inserted in input order on one (GroupStats::insert):
+// each record's group key, time and aggregate inputs, and what the batch
+// saw of the watched fields. Inserting batches in input order gives the
+// same statistics, to the bit, as adding the records one by one.
+class StatsRows {
+ public:
+  StatsRows();
+  ~StatsRows();
+  StatsRows(StatsRows&&) noexcept;
+  StatsRows& operator=(StatsRows&&) noexcept;
+  void clear();
+  size_t size() const;
+
+ private:
+  friend class GroupStats;
+  friend class StatsExtractor;
+  struct Data;
+  std::unique_ptr<Data> d_;
+};
+
+// The pure half of adding records: one per thread, each with its own copy
+// of the aggregates' expressions.
+class StatsExtractor {
+ public:
+  explicit StatsExtractor(const GroupStats& stats);
+  ~StatsExtractor();
+  StatsExtractor(const StatsExtractor&) = delete;
+  StatsExtractor& operator=(const StatsExtractor&) = delete;
+  // Adds the row of one record: `view` reads it for the expressions,
+  // `time` is its time (for insert()'s buckets).
+  void extract(simdjson::dom::element record, const RecordView& view, TimeNs time, StatsRows& rows);
+
+ private:
+  friend class GroupStats;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 class GroupStats {
  public:
   // approx_percentiles: percentiles from a QuantileSketch (1% relative
@@ -65,7 +122,12 @@ class GroupStats {
   GroupStats& operator=(const GroupStats&) = delete;
 
   // Adds one record to its group (and bucket, whose start is given).
-  void add(simdjson::dom::element record, TimeNs bucket = 0);
+  // Expression aggregates read the record through `view` (the structural
+  // index of its validation), which they need.
+  void add(simdjson::dom::element record, TimeNs bucket = 0, const RecordView* view = nullptr);
+  // Adds the rows of a batch, in order; each row's time is put in its
+  // bucket by `buckets` (when bucketed), or is the bucket's start.
+  void insert(const StatsRows& rows, const Bucketer* buckets = nullptr);
 
   // Rows ordered by bucket, then by group values (null, booleans, numbers
   // by value, strings bytewise, then arrays and objects). Without group
@@ -80,8 +142,16 @@ class GroupStats {
   // did hold: "field 'duration' was not in any of the 1,234 records (did
   // you mean 'duration_ms'?)".
   std::vector<std::string> missing_fields() const;
+  // One message per expression aggregate that skipped records, where its
+  // expression had no value (a missing field, arithmetic on a missing
+  // field or a non-number, a division by zero), was null, or was not a
+  // number for sum, mean, min, max and percentiles; and per count(EXPR)
+  // whose comparisons met values of unlike types: "--agg 'sum(a + b)':
+  // skipped 3 of the 10 records (2 without a value, 1 null)".
+  std::vector<std::string> skipped_values() const;
 
  private:
+  friend class StatsExtractor;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

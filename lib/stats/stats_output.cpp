@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 
+#include "core/diag.hpp"
 #include "core/format.hpp"
 #include "core/output.hpp"
 #include "core/prom.hpp"
@@ -16,6 +17,7 @@ namespace ndj {
 
 const Choices<StatsFormat> kStatsFormats{
     {{"ndjson", StatsFormat::kNdjson},
+     {"json", StatsFormat::kJson},
      {"csv", StatsFormat::kCsv},
      {"table", StatsFormat::kTable},
      {"prom", StatsFormat::kProm}}};
@@ -57,7 +59,7 @@ std::string snake_case(std::string_view text) {
 
 PromFamily prom_family(const AggSpec& agg) {
   PromFamily f;
-  if (agg.kind == AggKind::kCount) {
+  if (agg.kind == AggKind::kCount && agg.expr.empty()) {
     f.name = "ndj_stats_records";
     return f;
   }
@@ -74,7 +76,8 @@ PromFamily prom_family(const AggSpec& agg) {
     f.name = "ndj_stats_" + stem + "_distinct_values";
     return f;
   }
-  f.stat = agg.column.substr(agg.field->text().size() + 1);  // "p90", "sum"
+  f.stat = agg.spec.substr(0, agg.spec.find_first_of(":("));  // "p90", "sum"
+  if (f.stat == "median") f.stat = "p50";
   for (const auto& u : kNameUnits) {
     if (stem.size() > u.token.size() && stem.ends_with(u.token) && stem[stem.size() - u.token.size() - 1] == '_') {
       stem.resize(stem.size() - u.token.size() - 1);
@@ -135,24 +138,140 @@ std::vector<std::string> header(const StatsLayout& layout, bool with_bucket) {
   return h;
 }
 
+// A row as one JSON object.
+void append_row_object(std::string& line, const StatsLayout& layout, const GroupRow& r) {
+  const size_t start = line.size();
+  line.push_back('{');
+  auto member = [&](const std::string& name, const std::string& json) {
+    if (line.size() > start + 1) line.push_back(',');
+    append_json_string(line, name);
+    line.push_back(':');
+    line += json;
+  };
+  if (layout.bucket)
+    member(bucket_unit_name(layout.bucket->unit()), json_string(layout.bucket->label(r.bucket)));
+  for (size_t i = 0; i < r.keys.size(); ++i) member(layout.key_names[i], r.keys[i].json);
+  for (size_t i = 0; i < r.aggs.size(); ++i) member(layout.agg_names[i], r.aggs[i].json);
+  line.push_back('}');
+}
+
 void write_ndjson(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
   std::string line;
   for (const GroupRow& r : rows) {
     line.clear();
-    line.push_back('{');
-    auto member = [&](const std::string& name, const std::string& json) {
-      if (line.size() > 1) line.push_back(',');
-      append_json_string(line, name);
-      line.push_back(':');
-      line += json;
-    };
-    if (layout.bucket)
-      member(bucket_unit_name(layout.bucket->unit()), json_string(layout.bucket->label(r.bucket)));
-    for (size_t i = 0; i < r.keys.size(); ++i) member(layout.key_names[i], r.keys[i].json);
-    for (size_t i = 0; i < r.aggs.size(); ++i) member(layout.agg_names[i], r.aggs[i].json);
-    line += "}\n";
+    append_row_object(line, layout, r);
+    line.push_back('\n');
     out.write(line);
   }
+}
+
+void write_json_array(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
+  std::string line;
+  for (const GroupRow& r : rows) {
+    line = line.empty() ? "[\n" : ",\n";
+    append_row_object(line, layout, r);
+    out.write(line);
+  }
+  out.write(rows.empty() ? "[]\n" : "\n]\n");
+}
+
+// One level of --nest: a member per distinct value, in the order of the
+// rows where each first appears.
+struct NestNode {
+  std::string key;          // the member name, JSON text
+  std::string value_json;   // the group value (or bucket label) it stands for
+  std::vector<NestNode> kids;
+  const GroupRow* leaf = nullptr;
+};
+
+// The tree of --nest; null group values add no level when `skip_nulls`.
+// False when that puts two rows at one place or a row beside deeper ones.
+bool build_nest(const StatsLayout& layout, const std::vector<GroupRow>& rows, bool skip_nulls, NestNode& root) {
+  const size_t depth = (layout.bucket ? 1 : 0) + layout.key_names.size();
+  for (const GroupRow& r : rows) {
+    NestNode* at = &root;
+    for (size_t level = 0; level < depth; ++level) {
+      std::string value, key, field;
+      if (layout.bucket && level == 0) {
+        value = key = json_string(layout.bucket->label(r.bucket));
+        field = bucket_unit_name(layout.bucket->unit());
+      } else {
+        const size_t k = level - (layout.bucket ? 1 : 0);
+        const StatValue& v = r.keys[k];
+        if (skip_nulls && v.json == "null") continue;
+        value = v.json;
+        key = v.is_string ? v.json : json_string(v.json);
+        field = layout.key_names[k];
+      }
+      if (at->leaf) return false;
+      NestNode* next = nullptr;
+      const NestNode* clash = nullptr;
+      for (NestNode& kid : at->kids) {
+        if (kid.value_json == value) next = &kid;
+        else if (kid.key == key) clash = &kid;
+      }
+      if (!next) {
+        if (clash) warn("--nest: the values " + clash->value_json + " and " + value + " of '" + field + "' share the key " + key);
+        at->kids.push_back(NestNode{key, value, {}, nullptr});
+        next = &at->kids.back();
+      }
+      at = next;
+    }
+    if (at->leaf || !at->kids.empty()) return false;
+    at->leaf = &r;
+  }
+  return true;
+}
+
+void write_nested(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
+  NestNode root;
+  if (!build_nest(layout, rows, true, root)) {
+    root = NestNode{};
+    build_nest(layout, rows, false, root);
+  }
+  std::string text;
+  // A leaf holds the aggregates that have a value: a record stream of
+  // several kinds gives each kind's groups their own aggregates.
+  auto write_leaf = [&](const GroupRow& r) {
+    text.push_back('{');
+    bool first = true;
+    for (size_t i = 0; i < r.aggs.size(); ++i) {
+      if (r.aggs[i].json == "null") continue;
+      if (!first) text.push_back(',');
+      first = false;
+      append_json_string(text, layout.agg_names[i]);
+      text.push_back(':');
+      text += r.aggs[i].json;
+    }
+    text.push_back('}');
+  };
+  auto write = [&](auto& self, const NestNode& n, size_t level) -> void {
+    if (n.leaf) {
+      write_leaf(*n.leaf);
+      return;
+    }
+    if (n.kids.empty()) {
+      text += "{}";
+      return;
+    }
+    text += "{\n";
+    for (size_t i = 0; i < n.kids.size(); ++i) {
+      text.append(2 * (level + 1), ' ');
+      text += n.kids[i].key;
+      text += ": ";
+      self(self, n.kids[i], level + 1);
+      text += i + 1 < n.kids.size() ? ",\n" : "\n";
+    }
+    text.append(2 * level, ' ');
+    text += "}";
+    if (text.size() > 1 << 16) {
+      out.write(text);
+      text.clear();
+    }
+  };
+  write(write, root, 0);
+  text += "\n";
+  out.write(text);
 }
 
 void write_csv(Output& out, const StatsLayout& layout, const std::vector<GroupRow>& rows) {
@@ -271,7 +390,7 @@ void write_prom(Output& out, const StatsLayout& layout, const std::vector<GroupR
     for (size_t b = a; b < families.size(); ++b)
       if (families[b].name == f.name && !families[b].stat.empty()) stats += (stats.empty() ? "" : ", ") + families[b].stat;
     const AggSpec& spec = (*layout.aggs)[a];
-    if (!spec.field) help = spec.kind == AggKind::kCount ? "Records per group" : spec.spec;
+    if (!spec.field) help = spec.kind == AggKind::kCount && spec.expr.empty() ? "Records per group" : spec.spec;
     else if (spec.kind == AggKind::kRate) help = "Share of the records with " + spec.field->text() + " that succeeded";
     else if (spec.kind == AggKind::kDistinct) help = "Distinct values of " + spec.field->text();
     else help = "Statistics of " + spec.field->text() + " (stat: " + stats + ")" + (f.unit.empty() ? "" : f.unit == "ratio" ? ", as a ratio" : ", in " + f.unit);
@@ -302,6 +421,10 @@ void write_stats(Output& out, StatsFormat format, const StatsLayout& layout,
                  const std::vector<GroupRow>& rows) {
   switch (format) {
     case StatsFormat::kNdjson: write_ndjson(out, layout, rows); break;
+    case StatsFormat::kJson:
+      if (layout.nest) write_nested(out, layout, rows);
+      else write_json_array(out, layout, rows);
+      break;
     case StatsFormat::kCsv: write_csv(out, layout, rows); break;
     case StatsFormat::kProm: write_prom(out, layout, rows); break;
     case StatsFormat::kTable:

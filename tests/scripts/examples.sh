@@ -143,3 +143,17 @@ err=$( { python3 "$ex/dora-demo-events.py" | head -1 >/dev/null; } 2>&1)
 err=$( { "$ex/stats-tools.sh" "$bindir" | head -1 >/dev/null; } 2>&1)
 [ -z "$err" ] || fail "stats-tools.sh | head: $err"
 echo "piped to head: quiet"
+
+# 9. The session's METRICS.json (reference 002) from its events, one command.
+"$ex/stats-session-metrics.sh" "$bindir" >"$dir/metrics.json" 2>"$dir/err" || { cat "$dir/err"; fail "session metrics exited $?"; }
+[ -s "$dir/err" ] && fail "session metrics warned: $(cat "$dir/err")"
+python3 - "$dir/metrics.json" <<'PY' || fail "session metrics: not the METRICS.json shape"
+import json, sys
+m = json.load(open(sys.argv[1]))["abc123"]
+bash = m["tool_call"]["Bash"]
+assert (bash["call_count"], bash["success_count"], bash["fail_count"], bash["total_duration_ms"]) == (3, 2, 1, 45200), bash
+llm = m["llm_interaction"]["execute"]
+assert (llm["prompt_tokens"], llm["completion_tokens"], llm["total_tokens"], llm["cost"]) == (45000, 12000, 57000, 0.038), llm
+assert "prompt_tokens" not in bash and "total_duration_ms" not in llm
+PY
+echo "session metrics: METRICS.json's shape"

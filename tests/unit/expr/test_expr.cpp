@@ -50,6 +50,74 @@ TEST_CASE("decimal numbers compare exactly", "[expr]") {
   CHECK(compare_decimal("1E400", "1e399") > 0);
 }
 
+namespace {
+std::string arith(char op, const std::string& a, const std::string& b) {
+  std::string out;
+  return decimal_arith(op, a, b, out) ? out : "null";
+}
+}  // namespace
+
+TEST_CASE("decimal arithmetic is exact on integers and decimals", "[expr]") {
+  CHECK(arith('+', "1200", "300") == "1500");
+  CHECK(arith('-', "3", "5") == "-2");
+  CHECK(arith('*', "-4", "2.5") == "-10");
+  CHECK(arith('+', "0.1", "0.2") == "0.3");
+  CHECK(arith('-', "0.3", "0.1") == "0.2");
+  CHECK(arith('*', "1.1", "1.1") == "1.21");
+  CHECK(arith('+', "1e2", "1") == "101");
+  CHECK(arith('-', "1.5", "1.5") == "0");
+  CHECK(arith('*', "0", "-7") == "0");
+  // Beyond int64 and beyond a double's 53 bits.
+  CHECK(arith('+', "9223372036854775807", "1") == "9223372036854775808");
+  CHECK(arith('+', "9007199254740993", "9007199254740993") == "18014398509481986");
+  CHECK(arith('*', "123456789012345678901", "1000000000000000000000") ==
+        "123456789012345678901000000000000000000000");
+  CHECK(arith('-', "-12345678901234567890123", "1") == "-12345678901234567890124");
+  CHECK(arith('+', "0.000000000000000000001", "1") == "1.000000000000000000001");
+  // Division: exact when it divides, else the shortest double.
+  CHECK(arith('/', "10", "4") == "2.5");
+  CHECK(arith('/', "9", "3") == "3");
+  CHECK(arith('/', "1", "3") == "0.3333333333333333");
+  CHECK(arith('/', "1", "0") == "null");
+  CHECK(arith('/', "1", "0.0") == "null");
+  CHECK(arith('/', "0", "-0e3") == "null");
+  // Beyond the exact digits: doubles; beyond a double: no value.
+  CHECK(arith('*', "1e300", "1e300") == "null");
+  CHECK(arith('+', "1e200", "1") == "1e+200");
+}
+
+TEST_CASE("arithmetic in expressions: values, nulls, unary minus", "[expr]") {
+  std::string json = R"({"a":1,"b":2.5,"s":"x","n":null,"big":18446744073709551615})";
+  std::string padded = json + std::string(64, ' ');
+  JsonParser parser;
+  REQUIRE(parser.validate(std::string_view(padded.data(), json.size())) == nullptr);
+  RecordView view(std::string_view(padded.data(), json.size()), parser);
+  auto value = [&](const std::string& e) {
+    Expr x = Expr::parse(e);
+    ExprValue v = x.value(view);
+    return v.kind == ExprValue::Kind::kNumber ? std::string(v.text) : "null";
+  };
+  CHECK(value("a + b") == "3.5");
+  CHECK(value("-a") == "-1");
+  CHECK(value("-(a + b) * 2") == "-7");
+  CHECK(value("a - -b") == "3.5");
+  CHECK(value("- b") == "-2.5");
+  CHECK(value("big + a") == "18446744073709551616");
+  CHECK(value("a + s") == "null");
+  CHECK(value("a + n") == "null");
+  CHECK(value("a + missing") == "null");
+  CHECK(value("a / (b - 2.5)") == "null");
+  CHECK(value("(a + b) / 7") == "0.5");
+  Expr nulls = Expr::parse("a + s");
+  nulls.value(view);
+  nulls.value(view);
+  CHECK(nulls.null_results() == 2);
+  CHECK(holds("-a < 0", json));
+  CHECK(holds("a * 1000 / 4 == 250", json));
+  CHECK(holds("b - a == 1.5", json));
+  CHECK_FALSE(holds("a + s == 1", json));
+}
+
 TEST_CASE("comparisons on strings, numbers, booleans and null", "[expr]") {
   const std::string r = R"({"s":"abc","n":42,"f":1.5,"b":true,"z":null,"o":{"k":"v"},"a":[1,2]})";
   CHECK(holds(R"(s == "abc")", r));
