@@ -67,7 +67,7 @@ test-sanitize: deps
 # ThreadSanitizer: ndj-redact and ndj-dora work on --threads, ndj-post's
 # libcurl resolves host names in a thread of its own; their tests (and the
 # tools their scripts pipe from) are built and run with TSan.
-TSAN_TOOLS := ndj-post ndj-tail ndj-batch ndj-redact ndj-dora ndj-git ndj-emit ndj-select
+TSAN_TOOLS := ndj-post ndj-tail ndj-batch ndj-redact ndj-dora ndj-git ndj-emit ndj-select ndj-stats
 test-tsan: deps
 	[ -f $(BUILD)-tsan/build.ninja ] || meson setup $(BUILD)-tsan $(MESON_WERROR) \
 	  -Doptimization=1 -Ddebug=true -Db_ndebug=false \
