@@ -288,6 +288,20 @@ struct RecordRedactor::Impl {
   }
 
   // Appends the record with the rules applied to `dest` (nothing on failure).
+  // Whether a member name written with '_' or '-' holds a secret by its
+  // name (a record without escapes: its names are their text).
+  bool separated_secret_name(SecretScanner& scanner) const {
+    for (uint32_t i = 1; i < n; ++i) {
+      if (text[idx[i]] != ':') continue;
+      size_t b = idx[i - 1] + 1, e = token_end(text, idx, n, i - 1) - 1;  // between the quotes
+      std::string_view name = text.substr(b, e - b);
+      bool separated = false;
+      for (char ch : name) separated |= ch == '_' || ch == '-';
+      if (separated && scanner.is_secret_member_name(name)) return true;
+    }
+    return false;
+  }
+
   const char* walk_record(const Compiled& c, bool masking, std::string& dest) {
     if (at(0) != '{' && c.keep_mode) return "not an object (--keep needs one)";
     out = &dest;
@@ -494,10 +508,17 @@ const char* RecordRedactor::redact(std::string_view line, std::string& out) {
   } else {
     // Without escapes, a record's strings are pieces of its text: if the
     // text cannot hold a match, neither can they, and they are not collected.
-    m.scanning = c.scanner && (m.parser.has_backslash() || c.scanner->may_match(line));
+    const bool backslash = m.parser.has_backslash();
+    m.scanning = c.scanner && (backslash || c.scanner->may_match(line));
+    // The gate reads names as written: "pass_word" holds no keyword of
+    // "password", though its member rule matches it. Such names are looked
+    // for when the gate turned on no member rule.
+    const bool by_name =
+        c.scanner && !backslash && !(m.scanning && c.scanner->wants_member_names()) && m.separated_secret_name(*c.scanner);
+    m.scanning = m.scanning || by_name;
     if (m.scanning) {
       // With escapes may_match() did not run: every name is collected.
-      m.want_names = m.parser.has_backslash() || c.scanner->wants_member_names();
+      m.want_names = backslash || by_name || c.scanner->wants_member_names();
       m.collecting = true;
       m.joined.clear();
       m.seg_ends.clear();
@@ -507,7 +528,7 @@ const char* RecordRedactor::redact(std::string_view line, std::string& out) {
       m.collecting = false;
       if (m.want_names) m.name_views.assign(m.seg_names.begin(), m.seg_names.end());
       else m.name_views.clear();
-      c.scanner->scan_joined(m.joined, m.seg_ends, m.name_views, !m.parser.has_backslash());
+      c.scanner->scan_joined(m.joined, m.seg_ends, m.name_views, !backslash && !by_name);
       m.seg_next = m.span_next = 0;
       m.scanning = !c.scanner->spans().empty();
     }

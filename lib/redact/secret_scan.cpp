@@ -396,6 +396,8 @@ bool SecretScanner::wants_member_names() const {
   return false;
 }
 
+bool SecretScanner::is_secret_member_name(std::string_view name) { return db_->member_rule(name) >= 0; }
+
 void SecretScanner::prefilter(std::string_view batch) {
   Database& db = *db_;
   db.batch = batch;

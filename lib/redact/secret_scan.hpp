@@ -47,6 +47,11 @@ class SecretScanner {
   // Whether the texts the last may_match() passed may hold secrets known
   // by their member name (scan_joined's `names` are then worth passing).
   bool wants_member_names() const;
+  // Whether a member of this name (as written) holds a secret by its
+  // name: names are compared with '_' and '-' left out and case folded
+  // ("pass_word" is "password"), which the keyword gate of may_match(),
+  // reading the text as written, does not see.
+  bool is_secret_member_name(std::string_view name);
   // Finds the keywords of many texts at once: may_match() of a text inside
   // `batch` (which must outlive those calls, and be followed by 64
   // readable bytes) then takes them from there.
