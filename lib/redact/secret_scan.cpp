@@ -207,15 +207,47 @@ struct SecretScanner::Database {
   std::vector<std::pair<std::string, unsigned>> exact_names, name_endings;
   std::string name_buf;
 
+  // The last three characters of every name above, packed (tail_of), to
+  // turn most names away before they are folded and compared; empty when
+  // a name is shorter (then every name is compared).
+  std::vector<uint32_t> name_tails;
+
+  // The last three characters of `name` with '_' and '-' left out, case
+  // folded, packed; 0 if it has fewer.
+  static uint32_t tail_of(std::string_view name) {
+    uint32_t t = 0;
+    int got = 0;
+    for (size_t k = name.size(); k-- > 0 && got < 3;) {
+      char c = name[k];
+      if (c == '_' || c == '-') continue;
+      t |= static_cast<uint32_t>(static_cast<unsigned char>(ascii::lower(c))) << (8 * got++);
+    }
+    return got == 3 ? t : 0;
+  }
+
   void index_members() {
+    bool short_name = false;
     for (size_t r = 0; r < rules.size(); ++r)
       for (const auto& m : rules[r].members) {
+        std::string_view name = m[0] == '*' ? std::string_view(m).substr(1) : std::string_view(m);
         if (m[0] == '*') {
-          name_endings.emplace_back(m.substr(1), static_cast<unsigned>(r));
+          name_endings.emplace_back(name, static_cast<unsigned>(r));
         } else {
-          exact_names.emplace_back(m, static_cast<unsigned>(r));
+          exact_names.emplace_back(name, static_cast<unsigned>(r));
         }
+        uint32_t t = tail_of(name);
+        short_name |= t == 0;
+        name_tails.push_back(t);
       }
+    if (short_name) name_tails.clear();
+  }
+
+  // Whether a member named `name` may hold a secret by its name (the last
+  // three characters of some rule's name end it).
+  bool may_be_member_rule(std::string_view name) const {
+    if (name_tails.empty()) return true;
+    uint32_t t = tail_of(name);
+    return std::find(name_tails.begin(), name_tails.end(), t) != name_tails.end();
   }
 
   // The member-name rule string `name`'s value falls under, or -1.
@@ -396,7 +428,9 @@ bool SecretScanner::wants_member_names() const {
   return false;
 }
 
-bool SecretScanner::is_secret_member_name(std::string_view name) { return db_->member_rule(name) >= 0; }
+bool SecretScanner::is_secret_member_name(std::string_view name) {
+  return db_->may_be_member_rule(name) && db_->member_rule(name) >= 0;
+}
 
 void SecretScanner::prefilter(std::string_view batch) {
   Database& db = *db_;
