@@ -90,7 +90,8 @@ void check(std::string_view line, bool planted) {
 }
 
 // An object without escapes and the same with a first member holding one
-// (`"ndj_fuzz":"\""`, which nothing redacts) must come out alike.
+// (`"ndj_fuzz":"\""`, which nothing redacts) must come out alike, but for
+// the blanks a dropped member leaves.
 void check_escape_changes_nothing(std::string_view line) {
   size_t open = line.find_first_not_of(" \t\r");
   if (open == std::string_view::npos || line[open] != '{' || line.find('\\') != std::string_view::npos ||
@@ -111,7 +112,7 @@ void check_escape_changes_nothing(std::string_view line) {
   size_t after = a.find_first_not_of(" \t\r\n", at + 1);
   std::string expected = a.substr(0, at + 1) + "\"ndj_fuzz\":\"\\\"\"" +
                          (after != std::string::npos && a[after] == '}' ? "" : ",") + a.substr(at + 1);
-  if (b != expected) std::abort();
+  if (ndj::json_compact(b) != ndj::json_compact(expected)) std::abort();
 }
 
 }  // namespace
