@@ -27,6 +27,11 @@ static const char* invalid_reason(std::string_view text, const char* simdjson_re
 
 const char* JsonParser::parse(std::string_view text) {
   auto result = parser_.parse(text.data(), text.size(), /*realloc_if_needed=*/false);
+  // This line's token offsets, also for the valid line the DOM cannot hold
+  // (stage 1 indexed it whole before stage 2 met the number).
+  idx_ = parser_.implementation ? parser_.implementation->structural_indexes.get() : nullptr;
+  n_ = parser_.implementation ? parser_.implementation->n_structural_indexes : 0;
+  has_backslash_ = std::memchr(text.data(), '\\', text.size()) != nullptr;
   if (result.error()) {
     has_root_ = false;
     const char* why = json_check(text);
@@ -35,9 +40,6 @@ const char* JsonParser::parse(std::string_view text) {
   }
   root_ = result.value_unsafe();
   has_root_ = true;
-  idx_ = parser_.implementation->structural_indexes.get();
-  n_ = parser_.implementation->n_structural_indexes;
-  has_backslash_ = std::memchr(text.data(), '\\', text.size()) != nullptr;
   return nullptr;
 }
 
