@@ -74,14 +74,12 @@ void JsonParser::index_lines(std::string_view buffer) {
   bulk_ok_ = false;
   constexpr size_t kMaxBulk = size_t{64} << 20;  // a batch of huge lines goes line by line
   if (buffer.size() > kMaxBulk) return;
-  if (!bulk_ || buffer.size() > bulk_capacity_) {
+  if (!bulk_ || buffer.size() > bulk_->capacity()) {
     size_t want = std::max<size_t>(std::bit_ceil(buffer.size()), size_t{1} << 18);
     if (simdjson::get_active_implementation()->create_dom_parser_implementation(want, 1024, bulk_)) {
       bulk_.reset();
-      bulk_capacity_ = 0;
       return;
     }
-    bulk_capacity_ = want;
   }
   if (bulk_->stage1(reinterpret_cast<const uint8_t*>(buffer.data()), buffer.size(), simdjson::stage1_mode::regular))
     return;

@@ -65,7 +65,6 @@ class JsonParser {
   // index_lines(): stage 1 of the whole buffer (bulk_ok_ when it passed),
   // the next token of it to look at, one line's offsets.
   std::unique_ptr<simdjson::internal::dom_parser_implementation> bulk_;
-  size_t bulk_capacity_ = 0;
   bool bulk_ok_ = false;
   uint32_t bulk_next_ = 0;
   std::vector<uint32_t> line_idx_;

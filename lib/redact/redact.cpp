@@ -287,13 +287,12 @@ struct RecordRedactor::Impl {
     return compiled[0].get();
   }
 
-  // Appends the record with the rules applied to `dest` (nothing on failure).
   // Whether a member name written with '_' or '-' holds a secret by its
   // name (a record without escapes: its names are their text).
   bool separated_secret_name(SecretScanner& scanner) const {
     for (uint32_t i = 1; i < n; ++i) {
-      if (text[idx[i]] != ':') continue;
-      size_t b = idx[i - 1] + 1, e = token_end(text, idx, n, i - 1) - 1;  // between the quotes
+      if (at(i) != ':') continue;
+      size_t b = idx[i - 1] + 1, e = scalar_end(i - 1) - 1;  // between the quotes
       std::string_view name = text.substr(b, e - b);
       bool separated = false;
       for (char ch : name) separated |= ch == '_' || ch == '-';
@@ -302,6 +301,7 @@ struct RecordRedactor::Impl {
     return false;
   }
 
+  // Appends the record with the rules applied to `dest` (nothing on failure).
   const char* walk_record(const Compiled& c, bool masking, std::string& dest) {
     if (at(0) != '{' && c.keep_mode) return "not an object (--keep needs one)";
     out = &dest;
